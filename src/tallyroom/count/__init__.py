@@ -1,0 +1,81 @@
+"""The counting engine: exact, published rule sets over compressed ballots.
+
+    from tallyroom.count import Ballots, count
+    result = count(ballots, "scottish-stv", seats=3)
+
+No Django here: the web app, the CLI and anyone recounting a published result call this same
+function. See docs/counting.md for every method, its options and what it was verified against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from .ballots import Ballots
+from .constraints import Constraint, ConstraintError, Constraints, read_groups
+from .context import Context
+from .result import Result, Stage, Tie
+from .rules import RuleSet, method_names, rule_set
+from .ties import TieBreaker, TieUnresolved
+
+__all__ = [
+    "Ballots",
+    "Constraint",
+    "ConstraintError",
+    "Constraints",
+    "Context",
+    "Result",
+    "RuleSet",
+    "Stage",
+    "Tie",
+    "TieBreaker",
+    "TieUnresolved",
+    "count",
+    "method_names",
+    "read_groups",
+    "rule_set",
+]
+
+
+def count(
+    ballots: Ballots,
+    method: str,
+    seats: int = 1,
+    *,
+    options: Mapping[str, Any] | None = None,
+    constraints: Iterable[Constraint | str] = (),
+    groups: Mapping[str, Iterable[str]] | None = None,
+    tie_seed: str | None = None,
+    tie_order: Sequence[str] | None = None,
+    withdrawn: Iterable[str] = (),
+    ron: str | None = None,
+) -> Result:
+    """Count ``ballots`` by the rule set ``method`` for ``seats`` seats.
+
+    ``withdrawn`` candidates are skipped on every ballot. ``ron`` names the candidate standing for
+    re-open nominations: it is counted like any other and a seat it wins is reopened.
+    """
+    if seats < 1:
+        raise ValueError("seats must be at least 1")
+    rules = rule_set(method, options)
+    withdrawn = list(withdrawn)
+    for name in [*withdrawn, *([ron] if ron else [])]:
+        ballots.index(name)
+    standing = [c for c in ballots.candidates if c not in withdrawn]
+    constraint_set = Constraints(ballots.candidates, constraints, groups or {})
+    if constraint_set and not constraint_set.feasible(
+        [], [ballots.index(c) for c in standing if c != ron], seats
+    ):
+        raise ConstraintError(f"the candidates standing cannot meet the constraints {constraint_set}")
+    ties = TieBreaker(ballots.candidates, rules.options.ties, tie_seed, tie_order)
+    context = Context([ballots.index(c) for c in standing], ties, constraint_set, ballots.index(ron) if ron else None)
+    result = rules.module.count(ballots.without(withdrawn), seats, rules.options, context)
+    result.method = rules.name
+    result.options = rules.options_dict()
+    result.withdrawn = withdrawn
+    result.ron = ron
+    result.constraints = [str(c) for c in constraint_set.constraints]
+    result.tie_seed = tie_seed
+    result.title = ballots.title
+    return result

@@ -1,0 +1,144 @@
+"""Ballots held compressed: each distinct ranking once, with its weight.
+
+A ranking is a sequence of candidate indexes, most preferred first. Rankings are stored as one
+2-D array of small integers padded with ``PAD``; weights are exact: ``weights[i] / denominator``
+is the weight of ranking ``i`` (1 for an ordinary ballot paper, a delegate's card vote, or a
+fraction for an electoral college). A ranking of length 0 is an empty ballot: it is kept so the
+result can show it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from math import lcm
+
+import numpy as np
+
+PAD = -1
+
+
+def index_dtype(ncandidates: int) -> np.dtype:
+    """The smallest signed integer type that holds every candidate index and ``PAD``."""
+    if ncandidates <= np.iinfo(np.int8).max:
+        return np.dtype(np.int8)
+    if ncandidates <= np.iinfo(np.int16).max:
+        return np.dtype(np.int16)
+    return np.dtype(np.int32)
+
+
+@dataclass(frozen=True, eq=False)
+class Ballots:
+    """Compressed ballots for one contest."""
+
+    candidates: tuple[str, ...]
+    rankings: np.ndarray
+    weights: np.ndarray
+    denominator: int = 1
+    title: str = ""
+
+    def __post_init__(self):
+        if len(set(self.candidates)) != len(self.candidates):
+            raise ValueError("candidate names must be distinct")
+        if self.rankings.ndim != 2 or len(self.rankings) != len(self.weights):
+            raise ValueError("rankings must be a 2-D array with one row per weight")
+        if self.denominator < 1:
+            raise ValueError("denominator must be a positive integer")
+        if len(self.weights) and int(self.weights.min()) < 0:
+            raise ValueError("weights must not be negative")
+        ranked = self.rankings[self.rankings != PAD]
+        if len(ranked) and (int(ranked.min()) < 0 or int(ranked.max()) >= len(self.candidates)):
+            raise ValueError("a ranking names a candidate index out of range")
+
+    @classmethod
+    def from_rankings(
+        cls,
+        candidates: Sequence[str],
+        ballots: Iterable[tuple[Sequence[int], int | Fraction | str]],
+        title: str = "",
+    ) -> Ballots:
+        """Build from ``(ranking, weight)`` pairs; identical rankings are merged.
+
+        A weight may be an int, a Fraction or a decimal string such as ``"2.5"``. A ranking that
+        repeats a candidate raises ValueError: readers decide how to report it.
+        """
+        merged: dict[tuple[int, ...], Fraction] = {}
+        for ranking, weight in ballots:
+            key = tuple(int(c) for c in ranking)
+            if len(set(key)) != len(key):
+                raise ValueError(f"ranking {key} names a candidate twice")
+            w = Fraction(weight)
+            if w < 0:
+                raise ValueError(f"negative weight {weight}")
+            merged[key] = merged.get(key, Fraction(0)) + w
+        return cls.from_weighted(candidates, list(merged.items()), title)
+
+    @classmethod
+    def from_weighted(
+        cls, candidates: Sequence[str], rows: Sequence[tuple[tuple[int, ...], Fraction]], title: str = ""
+    ) -> Ballots:
+        """Build from distinct rankings with exact weights, without merging."""
+        denominator = lcm(1, *(Fraction(w).denominator for _, w in rows))
+        width = max((len(r) for r, _ in rows), default=0)
+        rankings = np.full((len(rows), width), PAD, dtype=index_dtype(len(candidates)))
+        for i, (ranking, _) in enumerate(rows):
+            rankings[i, : len(ranking)] = ranking
+        weights = np.array([int(Fraction(w) * denominator) for _, w in rows], dtype=np.int64)
+        return cls(tuple(candidates), rankings, weights, denominator, title)
+
+    def __len__(self) -> int:
+        return len(self.weights)
+
+    @property
+    def total(self) -> Fraction:
+        """The total weight of all ballots, empty ones included."""
+        return Fraction(int(self.weights.sum(dtype=object)), self.denominator)
+
+    def lengths(self) -> np.ndarray:
+        """The number of preferences on each ranking."""
+        return (self.rankings != PAD).sum(axis=1)
+
+    def ranking(self, i: int) -> tuple[int, ...]:
+        row = self.rankings[i]
+        return tuple(int(c) for c in row[row != PAD])
+
+    def weight(self, i: int) -> Fraction:
+        return Fraction(int(self.weights[i]), self.denominator)
+
+    def __iter__(self):
+        """Yield ``(ranking, weight)`` pairs."""
+        for i in range(len(self)):
+            yield self.ranking(i), self.weight(i)
+
+    def index(self, name: str) -> int:
+        try:
+            return self.candidates.index(name)
+        except ValueError:
+            raise KeyError(f"no candidate named {name!r}") from None
+
+    def without(self, names: Iterable[str]) -> Ballots:
+        """The same ballots with the named candidates withdrawn: their marks are skipped over and
+        later preferences move up. Candidate numbering is kept."""
+        drop = [self.index(n) for n in names]
+        if not drop:
+            return self
+        keep = ~np.isin(self.rankings, drop)
+        order = np.argsort(~keep, axis=1, kind="stable")
+        rankings = np.where(
+            np.take_along_axis(keep, order, axis=1), np.take_along_axis(self.rankings, order, axis=1), PAD
+        ).astype(self.rankings.dtype)
+        return Ballots(self.candidates, rankings, self.weights, self.denominator, self.title)
+
+    def compressed(self) -> Ballots:
+        """Merge identical rankings (the order of distinct rankings is by first appearance)."""
+        if len(self) == 0:
+            return self
+        _, first, inverse = np.unique(self.rankings, axis=0, return_index=True, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        weights = np.zeros(len(first), dtype=np.int64)
+        np.add.at(weights, inverse, self.weights)
+        order = np.argsort(first, kind="stable")
+        return Ballots(
+            self.candidates, self.rankings[first[order]], weights[order], self.denominator, self.title
+        )

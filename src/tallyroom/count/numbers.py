@@ -1,0 +1,48 @@
+"""Exact numbers for counting: fixed-point integers and their decimal strings.
+
+A fixed-point value with ``places`` decimal places is an int ``n`` standing for ``n / 10**places``.
+Rules say whether a division rounds down (truncates, as the Scottish order does) or up (as Meek's
+keep factors do); nothing here ever uses floating point.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+
+def scale(places: int) -> int:
+    return 10**places
+
+
+def to_fixed(value: Fraction | int, places: int, rounding: str = "down") -> int:
+    """``value`` as a fixed-point int, rounded ``down`` (toward zero for positives), ``up`` or ``exact``
+    (raises ValueError if it is not a multiple of ``10**-places``)."""
+    q = Fraction(value) * scale(places)
+    if rounding == "down":
+        return q.numerator // q.denominator
+    if rounding == "up":
+        return -((-q.numerator) // q.denominator)
+    if rounding == "exact":
+        if q.denominator != 1:
+            raise ValueError(f"{value} is not exact to {places} decimal places")
+        return q.numerator
+    raise ValueError(f"unknown rounding {rounding!r}")
+
+
+def from_fixed(n: int, places: int) -> Fraction:
+    return Fraction(int(n), scale(places))
+
+
+def decimal_str(value: Fraction | int, places: int) -> str:
+    """``value`` written with exactly ``places`` decimal places, truncated toward zero.
+
+    Values counted in fixed point are multiples of ``10**-places``, so for them this is exact.
+    """
+    value = Fraction(value)
+    sign = "-" if value < 0 else ""
+    q = abs(value) * scale(places)
+    n = q.numerator // q.denominator
+    if places == 0:
+        return f"{sign}{n}"
+    whole, frac = divmod(n, scale(places))
+    return f"{sign}{whole}.{frac:0{places}d}"

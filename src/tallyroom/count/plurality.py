@@ -1,0 +1,95 @@
+"""First past the post, block vote and approval: one stage, the most votes win.
+
+Which marks on a ballot count is the option ``marks``: ``first`` (plurality: the first preference
+only), ``seats`` (block vote: the first N marks, N the seats), or ``all`` (approval: every mark).
+Seats go to the candidates with most votes, in order; under constraints a candidate whose
+election would make them impossible to meet is passed over (see constraints.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from .ballots import PAD, Ballots
+from .context import Context
+from .result import Result, Stage
+
+MARKS = ("first", "seats", "all")
+
+
+@dataclass(frozen=True)
+class Options:
+    marks: str = "first"
+    ties: tuple[str, ...] = ("lot",)
+
+    def __post_init__(self):
+        if self.marks not in MARKS:
+            raise ValueError(f"marks must be one of {', '.join(MARKS)}, not {self.marks!r}")
+
+
+def tally(ballots: Ballots, depth: int | None) -> np.ndarray:
+    """Each candidate's votes (numerators over ``ballots.denominator``) from the first ``depth``
+    marks of every ballot (all marks if None)."""
+    marks = ballots.rankings if depth is None else ballots.rankings[:, :depth]
+    weights = np.broadcast_to(ballots.weights[:, None], marks.shape)
+    used = marks != PAD
+    return weighted_bincount(marks[used], weights[used], len(ballots.candidates))
+
+
+def weighted_bincount(index: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
+    """Exact integer sums of ``weights`` by ``index`` (np.bincount would go through floats)."""
+    out = np.zeros(n, dtype=np.int64)
+    np.add.at(out, index.astype(np.intp), weights)
+    return out
+
+
+def count(ballots: Ballots, seats: int, options: Options, context: Context) -> Result:
+    depth = {"first": 1, "seats": seats, "all": None}[options.marks]
+    votes = tally(ballots, depth)
+    names = ballots.candidates
+    denominator = ballots.denominator
+    has_mark = ballots.lengths() > 0
+    total = Fraction(int(ballots.weights.sum()), denominator)
+    valid = Fraction(int(ballots.weights[has_mark].sum()), denominator)
+    stage = Stage(
+        stage=1,
+        action="count",
+        subject=[],
+        totals={names[c]: Fraction(int(votes[c]), denominator) for c in context.standing},
+    )
+    elected: list[int] = []
+    continuing = list(context.standing)
+    guard = context.constraints
+    while continuing and len(elected) < seats:
+        best = max(votes[c] for c in continuing)
+        tied = [c for c in continuing if votes[c] == best]
+        chosen, tie = context.ties.choose(tied, "elect", [])
+        if tie:
+            stage.ties.append(tie)
+        continuing.remove(chosen)
+        if chosen != context.ron and chosen in guard.doomed(elected, [*continuing, chosen], seats - len(elected)):
+            stage.excluded.append(names[chosen])
+            continue
+        elected.append(chosen)
+        stage.elected.append(names[chosen])
+    return Result(
+        method="",
+        seats=seats,
+        candidates=context.names(names),
+        valid_poll=valid,
+        places=_places(denominator),
+        elected=[names[c] for c in elected],
+        stages=[stage],
+        empty=total - valid,
+    )
+
+
+def _places(denominator: int) -> int:
+    """Decimal places that show weights over ``denominator`` exactly (at most 6)."""
+    places = 0
+    while places < 6 and (10**places) % denominator:
+        places += 1
+    return places
