@@ -1,0 +1,1 @@
+"""Elections and their contests: timetable, seats, method, quotas, candidates, nominations, slates."""

@@ -1,0 +1,144 @@
+"""An election, its contests (sections), candidates, nominations and slates."""
+
+from django.db import models
+from django.utils import timezone
+
+from tallyroom.organisation.models import Affiliate, Region, Unit
+from tallyroom.roll.models import Member
+
+
+class Election(models.Model):
+    """An election with its timetable. Its contests are counted and published one by one."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft"
+        NOMINATIONS = "nominations"
+        VOTING = "voting", "Voting open"
+        CLOSED = "closed", "Voting closed"
+
+    slug = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
+    nominations_open = models.DateTimeField(null=True, blank=True)
+    nominations_close = models.DateTimeField(null=True, blank=True)
+    freeze_date = models.DateField(help_text="members must have joined by this date")
+    voting_opens = models.DateTimeField()
+    voting_closes = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-voting_opens"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def voting_is_open(self) -> bool:
+        return self.state == self.State.VOTING
+
+
+class Contest(models.Model):
+    """One section of an election: its seats, counting method and rules, and who may vote."""
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="contests")
+    slug = models.SlugField(max_length=64)
+    name = models.CharField(max_length=200)
+    position = models.PositiveIntegerField(default=0, help_text="order on the ballot paper")
+    seats = models.PositiveIntegerField(default=1)
+    method = models.CharField(max_length=32, help_text="a rule set of the counting engine, e.g. scottish-stv")
+    options = models.JSONField(default=dict, blank=True, help_text="overrides of the rule set's options")
+    constraints = models.TextField(
+        blank=True, help_text="one per line, e.g. 'woman>=1'; groups come from candidates' groups"
+    )
+    ron = models.BooleanField("offer RON (re-open nominations)", default=False)
+    tie_seed = models.CharField(max_length=200, blank=True, help_text="published before the count")
+    nomination_threshold = models.PositiveIntegerField(
+        default=0, help_text="nominations (by units or affiliates) a candidate needs to stand"
+    )
+    # Who may vote: blank means no restriction on that point.
+    regions = models.ManyToManyField(Region, blank=True)
+    units = models.ManyToManyField(Unit, blank=True)
+    categories = models.JSONField(default=list, blank=True, help_text="voter categories allowed")
+    paid_up_on = models.DateField(null=True, blank=True, help_text="must be paid up to at least this date")
+    roll_frozen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["election", "position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["election", "slug"], name="contest_slug_per_election")]
+
+    def __str__(self):
+        return f"{self.election}: {self.name}"
+
+    @property
+    def roll_is_frozen(self) -> bool:
+        return self.roll_frozen_at is not None
+
+    def freeze_roll(self):
+        self.roll_frozen_at = timezone.now()
+        self.save(update_fields=["roll_frozen_at"])
+
+    def constraint_lines(self) -> list[str]:
+        return [line.strip() for line in self.constraints.splitlines() if line.strip()]
+
+
+class Candidate(models.Model):
+    """A candidate in one contest. ``groups`` (comma-separated, e.g. 'woman, bame') are what
+    the contest's constraints count."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="candidates")
+    name = models.CharField(max_length=200)
+    member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL)
+    groups = models.CharField(max_length=200, blank=True)
+    statement = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0, help_text="order on the ballot paper")
+    withdrawn = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["contest", "position", "name"]
+        constraints = [models.UniqueConstraint(fields=["contest", "name"], name="candidate_name_per_contest")]
+
+    def __str__(self):
+        return self.name
+
+    def group_list(self) -> list[str]:
+        return [g.strip() for g in self.groups.split(",") if g.strip()]
+
+
+class Nomination(models.Model):
+    """A nomination of a candidate by a unit or an affiliate."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="nominations")
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT)
+    affiliate = models.ForeignKey(Affiliate, null=True, blank=True, on_delete=models.PROTECT)
+    received = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["candidate", "unit"], name="one_nomination_per_unit"),
+            models.UniqueConstraint(fields=["candidate", "affiliate"], name="one_nomination_per_affiliate"),
+            models.CheckConstraint(
+                condition=models.Q(unit__isnull=False) ^ models.Q(affiliate__isnull=False),
+                name="nominated_by_unit_or_affiliate",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.candidate} by {self.unit or self.affiliate}"
+
+
+class Slate(models.Model):
+    """An organised slate: a name and the candidates it endorses across an election's contests."""
+
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="slates")
+    name = models.CharField(max_length=200)
+    colour = models.CharField(max_length=7, default="#555555", help_text="for charts, e.g. #c00000")
+    show_on_ballot = models.BooleanField(default=False)
+    candidates = models.ManyToManyField(Candidate, blank=True, related_name="slates")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["election", "name"], name="slate_name_per_election")]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,4 @@
+"""URLs of the elections app."""
+
+app_name = "elections"
+urlpatterns = []

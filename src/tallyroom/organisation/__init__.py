@@ -1,0 +1,1 @@
+"""The organisation's structure: regions, units (CLPs, branches) and affiliates."""

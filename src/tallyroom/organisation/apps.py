@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class OrganisationConfig(AppConfig):
+    name = "tallyroom.organisation"

@@ -1,0 +1,1 @@
+"""Counting contests through the engine, reviewing and publishing results."""

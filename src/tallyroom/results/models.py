@@ -1,0 +1,3 @@
+"""Counts and published results."""
+
+from django.db import models  # noqa: F401

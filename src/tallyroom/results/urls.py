@@ -1,0 +1,4 @@
+"""URLs of the results app."""
+
+app_name = "results"
+urlpatterns = []

@@ -1,0 +1,86 @@
+"""Members, the per-contest roll, and the decisions that change a frozen roll."""
+
+from django.conf import settings
+from django.db import models
+
+from tallyroom.organisation.models import Affiliate, Unit
+
+
+class Member(models.Model):
+    """A membership record as imported."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active"
+        LAPSED = "lapsed"
+        SUSPENDED = "suspended"
+        EXPELLED = "expelled"
+
+    class Category(models.TextChoices):
+        MEMBER = "member"
+        REGISTERED_SUPPORTER = "registered_supporter", "Registered supporter"
+        AFFILIATED_SUPPORTER = "affiliated_supporter", "Affiliated supporter"
+
+    number = models.CharField("membership number", max_length=32, unique=True)
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    address = models.TextField("postal address", blank=True)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
+    affiliate = models.ForeignKey(
+        Affiliate, null=True, blank=True, on_delete=models.PROTECT, related_name="supporters"
+    )
+    joined = models.DateField()
+    paid_up_to = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    category = models.CharField(max_length=32, choices=Category.choices, default=Category.MEMBER)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"{self.name} ({self.number})"
+
+
+class RollEntry(models.Model):
+    """One member's standing on one contest's roll: eligible, or excluded with the reason.
+
+    ``weight`` and ``college`` carry to the member's ballot: 1 and blank for one member one vote; a
+    delegate's card vote and electoral college otherwise.
+    """
+
+    contest = models.ForeignKey("elections.Contest", on_delete=models.CASCADE, related_name="roll")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="roll_entries")
+    eligible = models.BooleanField()
+    reason = models.CharField(max_length=200, blank=True, help_text="why excluded (blank if eligible)")
+    weight = models.DecimalField(max_digits=14, decimal_places=4, default=1)
+    college = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contest", "member"], name="one_roll_entry_per_member")
+        ]
+        indexes = [models.Index(fields=["contest", "eligible"])]
+
+    def __str__(self):
+        return f"{self.member} on {self.contest}: {'eligible' if self.eligible else self.reason}"
+
+
+class RollDecision(models.Model):
+    """A recorded change to a frozen roll (an appeal upheld, a correction): who, when, why."""
+
+    class Kind(models.TextChoices):
+        APPEAL = "appeal"
+        CORRECTION = "correction"
+
+    entry = models.ForeignKey(RollEntry, on_delete=models.PROTECT, related_name="decisions")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.APPEAL)
+    eligible_before = models.BooleanField()
+    eligible_after = models.BooleanField()
+    reason = models.TextField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["decided_at"]
+
+    def __str__(self):
+        return f"{self.kind} on {self.entry}: {self.eligible_before} -> {self.eligible_after}"

@@ -1,0 +1,4 @@
+"""URLs of the roll app."""
+
+app_name = "roll"
+urlpatterns = []

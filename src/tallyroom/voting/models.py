@@ -1,0 +1,3 @@
+"""Ballot codes, voters' marks and secret ballots."""
+
+from django.db import models  # noqa: F401

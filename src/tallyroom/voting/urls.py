@@ -1,0 +1,4 @@
+"""URLs of the voting app."""
+
+app_name = "voting"
+urlpatterns = []

@@ -1,0 +1,40 @@
+"""Who may do what: roles are Django groups, checked by decorators on views (as Helios does).
+
+- ``returning_officer``: opens and closes voting, counts, publishes, decides roll appeals.
+- ``staff``: manages the roll, candidates, nominations and slates.
+- ``scrutineer``: reads roll statistics, turnout and the audit trail; never a vote.
+Superusers hold every role. Voters have no account: they use a ballot code.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+RETURNING_OFFICER = "returning_officer"
+STAFF = "staff"
+SCRUTINEER = "scrutineer"
+ROLES = (RETURNING_OFFICER, STAFF, SCRUTINEER)
+
+
+def has_role(user, *roles: str) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or user.groups.filter(name__in=roles).exists()
+
+
+def role_required(*roles: str):
+    """Let a signed-in user with one of ``roles`` through; send others to sign in, or refuse (403)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not has_role(request.user, *roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

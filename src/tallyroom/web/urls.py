@@ -1,0 +1,19 @@
+"""The site's URLs: one include per app."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("roll/", include("tallyroom.roll.urls")),
+    path("elections/", include("tallyroom.elections.urls")),
+    path("vote/", include("tallyroom.voting.urls")),
+    path("results/", include("tallyroom.results.urls")),
+    path("audit/", include("tallyroom.audit.urls")),
+]
