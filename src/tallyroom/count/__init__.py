@@ -62,14 +62,23 @@ def count(
     withdrawn = list(withdrawn)
     for name in [*withdrawn, *([ron] if ron else [])]:
         ballots.index(name)
+    if ron in withdrawn:
+        raise ValueError(f"{ron} stands for re-open nominations and cannot be withdrawn")
     standing = [c for c in ballots.candidates if c not in withdrawn]
+    unordered = [c for c in standing if tie_order is not None and c not in tie_order]
+    if unordered:
+        raise ValueError(
+            f"the tie order must name every candidate standing; it leaves out {', '.join(unordered)}"
+        )
     constraint_set = Constraints(ballots.candidates, constraints, groups or {})
     if constraint_set and not constraint_set.feasible(
         [], [ballots.index(c) for c in standing if c != ron], seats
     ):
         raise ConstraintError(f"the candidates standing cannot meet the constraints {constraint_set}")
     ties = TieBreaker(ballots.candidates, rules.options.ties, tie_seed, tie_order)
-    context = Context([ballots.index(c) for c in standing], ties, constraint_set, ballots.index(ron) if ron else None)
+    context = Context(
+        [ballots.index(c) for c in standing], ties, constraint_set, ballots.index(ron) if ron else None
+    )
     result = rules.module.count(ballots.without(withdrawn), seats, rules.options, context)
     result.method = rules.name
     result.options = rules.options_dict()

@@ -47,9 +47,12 @@ class Ballots:
             raise ValueError("denominator must be a positive integer")
         if len(self.weights) and int(self.weights.min()) < 0:
             raise ValueError("weights must not be negative")
-        ranked = self.rankings[self.rankings != PAD]
+        marked = self.rankings != PAD
+        ranked = self.rankings[marked]
         if len(ranked) and (int(ranked.min()) < 0 or int(ranked.max()) >= len(self.candidates)):
             raise ValueError("a ranking names a candidate index out of range")
+        if (marked[:, 1:] & ~marked[:, :-1]).any():
+            raise ValueError("a ranking has a gap: every mark must come before the padding")
 
     @classmethod
     def from_rankings(
@@ -83,8 +86,13 @@ class Ballots:
         width = max((len(r) for r, _ in rows), default=0)
         rankings = np.full((len(rows), width), PAD, dtype=index_dtype(len(candidates)))
         for i, (ranking, _) in enumerate(rows):
+            if any(not 0 <= c < len(candidates) for c in ranking):
+                raise ValueError(f"ranking {tuple(ranking)} names a candidate index out of range")
             rankings[i, : len(ranking)] = ranking
-        weights = np.array([int(Fraction(w) * denominator) for _, w in rows], dtype=np.int64)
+        try:
+            weights = np.array([int(Fraction(w) * denominator) for _, w in rows], dtype=np.int64)
+        except OverflowError:
+            raise ValueError(f"weights over the common denominator {denominator} exceed 64 bits") from None
         return cls(tuple(candidates), rankings, weights, denominator, title)
 
     def __len__(self) -> int:
@@ -94,6 +102,11 @@ class Ballots:
     def total(self) -> Fraction:
         """The total weight of all ballots, empty ones included."""
         return Fraction(int(self.weights.sum(dtype=object)), self.denominator)
+
+    @property
+    def valid_poll(self) -> Fraction:
+        """The total weight of ballots with at least one mark (empty ones are not valid votes)."""
+        return Fraction(int(self.weights[self.lengths() > 0].sum(dtype=object)), self.denominator)
 
     def lengths(self) -> np.ndarray:
         """The number of preferences on each ranking."""

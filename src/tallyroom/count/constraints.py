@@ -21,6 +21,7 @@ all of them are taken, and the bounds must hold with those.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -48,7 +49,9 @@ class Constraint:
             raise ConstraintError(f"constraint {text!r} is not of the form group>=N, group<=N or group=N")
         n = int(m["n"])
         op = m["op"]
-        return cls(m["group"], minimum=n if op in (">=", "=") else 0, maximum=n if op in ("<=", "=") else None)
+        return cls(
+            m["group"], minimum=n if op in (">=", "=") else 0, maximum=n if op in ("<=", "=") else None
+        )
 
     def __str__(self) -> str:
         if self.maximum == self.minimum:
@@ -62,20 +65,31 @@ class Constraint:
 
 
 def read_groups(path: str | Path) -> dict[str, set[str]]:
-    """Read a ``candidate,group`` CSV (a header row is optional) into candidate -> groups."""
+    """Read a ``candidate,group`` CSV (an optional ``candidate,group`` header first) into
+    candidate -> groups. Errors name the file and line."""
+    data = Path(path).read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise ConstraintError(f"{path}:{line}: not UTF-8 text") from None
     groups: dict[str, set[str]] = {}
-    with open(path, newline="", encoding="utf-8-sig") as f:
-        for line, row in enumerate(csv.reader(f), start=1):
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for row in reader:
+            line = reader.line_num
             if not row or not "".join(row).strip():
                 continue
             if len(row) != 2:
                 raise ConstraintError(f"{path}:{line}: expected 2 columns candidate,group, found {len(row)}")
             name, group = (cell.strip() for cell in row)
-            if line == 1 and (name.lower(), group.lower()) == ("candidate", "group"):
+            if not groups and (name.lower(), group.lower()) == ("candidate", "group"):
                 continue
             if not name or not group:
                 raise ConstraintError(f"{path}:{line}: empty candidate or group")
             groups.setdefault(name, set()).add(group)
+    except csv.Error as e:
+        raise ConstraintError(f"{path}:{reader.line_num}: {e}") from None
     return groups
 
 
@@ -140,7 +154,9 @@ class Constraints:
         """Continuing candidates whose exclusion would make the constraints impossible to meet."""
         if not self.constraints:
             return []
-        return [c for c in continuing if not self.feasible(elected, [d for d in continuing if d != c], seats_left)]
+        return [
+            c for c in continuing if not self.feasible(elected, [d for d in continuing if d != c], seats_left)
+        ]
 
 
 @lru_cache(maxsize=65536)

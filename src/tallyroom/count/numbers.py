@@ -39,10 +39,19 @@ def decimal_str(value: Fraction | int, places: int) -> str:
     Values counted in fixed point are multiples of ``10**-places``, so for them this is exact.
     """
     value = Fraction(value)
-    sign = "-" if value < 0 else ""
     q = abs(value) * scale(places)
     n = q.numerator // q.denominator
+    sign = "-" if value < 0 and n else ""
     if places == 0:
         return f"{sign}{n}"
     whole, frac = divmod(n, scale(places))
     return f"{sign}{whole}.{frac:0{places}d}"
+
+
+def places_for(denominator: int) -> int:
+    """Decimal places that show multiples of ``1 / denominator`` exactly (at most 6): a count whose
+    weights are whole shows whole numbers, one with half-votes one decimal place."""
+    places = 0
+    while places < 6 and (10**places) % denominator:
+        places += 1
+    return places

@@ -15,6 +15,7 @@ import numpy as np
 
 from .ballots import PAD, Ballots
 from .context import Context
+from .numbers import places_for
 from .result import Result, Stage
 
 MARKS = ("first", "seats", "all")
@@ -51,9 +52,7 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
     votes = tally(ballots, depth)
     names = ballots.candidates
     denominator = ballots.denominator
-    has_mark = ballots.lengths() > 0
-    total = Fraction(int(ballots.weights.sum()), denominator)
-    valid = Fraction(int(ballots.weights[has_mark].sum()), denominator)
+    valid = ballots.valid_poll
     stage = Stage(
         stage=1,
         action="count",
@@ -70,7 +69,9 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
         if tie:
             stage.ties.append(tie)
         continuing.remove(chosen)
-        if chosen != context.ron and chosen in guard.doomed(elected, [*continuing, chosen], seats - len(elected)):
+        if chosen != context.ron and not guard.feasible(
+            [*elected, chosen], continuing, seats - len(elected) - 1
+        ):
             stage.excluded.append(names[chosen])
             continue
         elected.append(chosen)
@@ -80,16 +81,8 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
         seats=seats,
         candidates=context.names(names),
         valid_poll=valid,
-        places=_places(denominator),
+        places=places_for(denominator),
         elected=[names[c] for c in elected],
         stages=[stage],
-        empty=total - valid,
+        empty=ballots.total - valid,
     )
-
-
-def _places(denominator: int) -> int:
-    """Decimal places that show weights over ``denominator`` exactly (at most 6)."""
-    places = 0
-    while places < 6 and (10**places) % denominator:
-        places += 1
-    return places

@@ -59,7 +59,9 @@ class Stage:
             "totals": {name: decimal_str(v, places) for name, v in self.totals.items()},
             "non_transferable": decimal_str(self.non_transferable, places),
             "loss": decimal_str(self.loss, places),
-            "transfer_value": None if self.transfer_value is None else decimal_str(self.transfer_value, places),
+            "transfer_value": None
+            if self.transfer_value is None
+            else decimal_str(self.transfer_value, places),
             "elected": list(self.elected),
             "excluded": list(self.excluded),
             "ties": [t.to_dict() for t in self.ties],

@@ -49,8 +49,13 @@ class TieBreaker:
         if unknown:
             raise ValueError(f"unknown tie rule {unknown[0]!r}; choose from {', '.join(RULES)}")
         if "order" in rules:
-            if not order or sorted(order) != sorted(candidates):
-                raise ValueError("the 'order' tie rule needs an order naming every candidate once")
+            if not order:
+                raise ValueError("the 'order' tie rule needs an order of the candidates")
+            unknown = sorted(set(order) - set(candidates))
+            if unknown or len(set(order)) != len(order):
+                raise ValueError(
+                    f"the tie order must name candidates once each; {', '.join(unknown) or 'a repeat'} is not"
+                )
         self.candidates = list(candidates)
         self.rules = tuple(rules)
         self.seed = seed
@@ -84,6 +89,9 @@ class TieBreaker:
                         if len(pool) == 1:
                             break
             elif rule == "order":
+                unranked = [self.candidates[c] for c in pool if c not in self.rank]
+                if unranked:
+                    raise TieUnresolved(f"the tie order does not name {', '.join(unranked)}")
                 pick = (max if lowest else min)(pool, key=lambda c: self.rank[c])
                 pool = [pick]
             elif rule == "lot":
