@@ -1,0 +1,192 @@
+"""What every STV method decides the same way, whatever its arithmetic.
+
+An STV method (wigm, ers97, meek) keeps its own ballots and arithmetic and hands each stage's
+totals (exact, indexable by candidate) to a ``Count``, which keeps who is elected, excluded or
+continuing, records the stages, and takes the decisions the methods share:
+
+- ``settle(stage, totals, quota)``: after a stage's transfer, elect the continuing candidates who
+  reach the quota, highest first, passing over doomed ones; then fill the last vacancies: when no
+  more candidates continue than seats are left they are all elected, and under constraints, when
+  the guarded candidates alone fill the seats left they are elected.
+- ``doomed()``: continuing candidates whose election would break the constraints; methods exclude
+  them at once, in one exclusion stage.
+- ``lowest(totals)``: the next candidate to exclude: fewest votes, never a guarded one, ties by
+  the contest's tie rules (``purpose="exclude"``).
+- ``largest(candidates, surpluses)``: which surplus goes first, ties by the tie rules
+  (``purpose="surplus"``).
+
+Tie rules look back through ``history``: the totals of every stage so far, stage 1 first. A tie
+met choosing what the next stage does is recorded on that stage; one met electing, on the stage
+at whose end the election happens.
+
+RON counts like any other candidate but is never doomed or guarded: a seat it wins is reopened
+and filled by a new election, so constraints are judged on the other candidates and seats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+
+from .ballots import Ballots
+from .context import Context
+from .quotas import Quota
+from .result import Result, Stage, Tie
+
+
+class Count:
+    """The state of one STV count over ``ballots.candidates`` (by index)."""
+
+    def __init__(self, ballots: Ballots, seats: int, context: Context, places: int):
+        self.names = ballots.candidates
+        self.seats = seats
+        self.context = context
+        self.places = places
+        self.continuing: list[int] = list(context.standing)
+        self.elected: list[int] = []
+        self.excluded: list[int] = []
+        self.stages: list[Stage] = []
+        self.history: list[list[Fraction]] = []
+        self._ties: list[Tie] = []
+
+    @property
+    def seats_left(self) -> int:
+        return self.seats - len(self.elected)
+
+    @property
+    def finished(self) -> bool:
+        return self.seats_left <= 0 or not self.continuing
+
+    def record(
+        self,
+        action: str,
+        subject: Sequence[int],
+        totals: Sequence[Fraction],
+        non_transferable: Fraction,
+        loss: Fraction,
+        transfer_value: Fraction | None = None,
+        excluded: Sequence[int] = (),
+    ) -> Stage:
+        """Append a stage with the totals after its transfer (for every candidate standing)."""
+        stage = Stage(
+            stage=len(self.stages) + 1,
+            action=action,
+            subject=[self.names[c] for c in subject],
+            totals={self.names[c]: Fraction(totals[c]) for c in self.context.standing},
+            non_transferable=Fraction(non_transferable),
+            loss=Fraction(loss),
+            transfer_value=transfer_value,
+            ties=self._ties,
+            excluded=[self.names[c] for c in excluded],
+        )
+        self._ties = []
+        self.stages.append(stage)
+        self.history.append([Fraction(t) for t in totals])
+        return stage
+
+    def elect(self, stage: Stage, candidates: Sequence[int]) -> None:
+        for c in candidates:
+            self.continuing.remove(c)
+            self.elected.append(c)
+            stage.elected.append(self.names[c])
+
+    def exclude(self, candidates: Sequence[int]) -> None:
+        """Take candidates out of the count before their papers are transferred; the stage that
+        transfers them names them in ``excluded``."""
+        for c in candidates:
+            self.continuing.remove(c)
+            self.excluded.append(c)
+
+    def choose(self, tied: Sequence[int], purpose: str, stage: Stage | None = None) -> int:
+        """Settle a tie by the contest's tie rules. It is recorded on ``stage`` if given, otherwise
+        on the next stage recorded (the one that acts on the choice)."""
+        chosen, tie = self.context.ties.choose(tied, purpose, self.history)
+        if tie:
+            (stage.ties if stage else self._ties).append(tie)
+        return chosen
+
+    # --- constraints ---------------------------------------------------------------------
+
+    def _constrained(self) -> tuple[list[int], list[int], int]:
+        """Elected, continuing and seats left as the constraints see them (RON left out)."""
+        ron = self.context.ron
+        return (
+            [c for c in self.elected if c != ron],
+            [c for c in self.continuing if c != ron],
+            self.seats_left,
+        )
+
+    def doomed(self) -> list[int]:
+        """Continuing candidates whose election would make the constraints impossible to meet."""
+        if not self.context.constraints:
+            return []
+        return self.context.constraints.doomed(*self._constrained())
+
+    def guarded(self) -> list[int]:
+        """Continuing candidates whose exclusion would make the constraints impossible to meet."""
+        if not self.context.constraints:
+            return []
+        return self.context.constraints.guarded(*self._constrained())
+
+    # --- decisions -----------------------------------------------------------------------
+
+    def settle(self, stage: Stage, totals: Sequence[Fraction], quota: Quota) -> None:
+        """Elect who the quota elects, then fill the last vacancies if the rules allow."""
+        reached = [c for c in self.continuing if quota.reached(totals[c])]
+        ordered = self.context.constraints or len(reached) > self.seats_left
+        while reached and self.seats_left > 0:
+            best = max(totals[c] for c in reached)
+            tied = [c for c in reached if totals[c] == best]
+            c = self.choose(tied, "elect", stage) if ordered else tied[0]
+            reached.remove(c)
+            if c != self.context.ron and c in self.doomed():
+                continue  # stays continuing; the method excludes it as doomed
+            self.elect(stage, [c])
+        self.fill_last(stage, totals)
+
+    def fill_last(self, stage: Stage, totals: Sequence[Fraction]) -> None:
+        """Elect the continuing candidates when they are no more than the seats left (the last
+        vacancies rule), or the guarded ones when they alone fill the seats left."""
+        if self.seats_left <= 0 or not self.continuing:
+            return
+        if len(self.continuing) <= self.seats_left:
+            last = sorted(self.continuing, key=lambda c: -totals[c])
+            stage.note = _join(stage.note, "the continuing candidates fill the last vacancies")
+        else:
+            last = self.guarded()
+            if not last or len(last) != self.seats_left:
+                return
+            last = sorted(last, key=lambda c: -totals[c])
+            stage.note = _join(stage.note, "the guarded candidates fill the seats left")
+        self.elect(stage, last)
+
+    def lowest(self, totals: Sequence[Fraction]) -> int:
+        """The continuing candidate to exclude: fewest votes among those not guarded."""
+        guarded = set(self.guarded())
+        pool = [c for c in self.continuing if c not in guarded]
+        if not pool:
+            raise AssertionError("every continuing candidate is guarded, so the constraints cannot be met")
+        low = min(totals[c] for c in pool)
+        return self.choose([c for c in pool if totals[c] == low], "exclude")
+
+    def largest(self, candidates: Sequence[int], surpluses: Sequence[Fraction]) -> int:
+        """Whose surplus is transferred first: the largest, ties by the tie rules."""
+        best = max(surpluses)
+        return self.choose([c for c, s in zip(candidates, surpluses, strict=True) if s == best], "surplus")
+
+    def result(self, valid_poll: Fraction, empty: Fraction, quota: Quota | None) -> Result:
+        return Result(
+            method="",
+            seats=self.seats,
+            candidates=self.context.names(self.names),
+            valid_poll=valid_poll,
+            places=self.places,
+            elected=[self.names[c] for c in self.elected],
+            stages=self.stages,
+            quota=None if quota is None else quota.value,
+            empty=empty,
+        )
+
+
+def _join(note: str, text: str) -> str:
+    return f"{note}; {text}" if note else text

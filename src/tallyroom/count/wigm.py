@@ -1,0 +1,203 @@
+"""The weighted inclusive Gregory method (WIGM) of STV, and Scottish STV as its preset.
+
+Scottish STV is The Scottish Local Government Elections Order 2007 (SSI 2007/42), Schedule 1,
+rules 45-52, re-made as SSI 2011/399 (see docs/methods/wigm.md):
+
+- stage 1 credits each candidate with the first preferences; the quota (rule 46) follows from the
+  valid poll, and a candidate reaching it is elected (rule 47);
+- a surplus passes on every paper the candidate holds (inclusive), each at
+  ``surplus x value of the paper / candidate's votes``, truncated to 5 decimal places (rule 48);
+  the largest surplus goes first, equal ones by the look-back rule then lot (rule 49);
+- with no surplus left, the lowest candidate is excluded and all their papers pass on at the value
+  they arrived with, in one stage (rule 50); equal lowest by the look-back rule then lot (rule 51);
+- when no more candidates continue than vacancies are left, they are elected and nothing more is
+  transferred (rule 52).
+
+Ballots are held per distinct ranking: a pointer to its current preference, and for each candidate
+the rankings it holds grouped by their value (a fixed-point int with ``places`` decimals). A transfer
+touches only the transferring candidate's rankings: pointers advance past candidates no longer
+continuing, and the weights are summed by receiving candidate exactly (integers, by sorting and
+``np.add.reduceat``). Values are computed once per distinct value, in Python ints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from .ballots import PAD, Ballots
+from .context import Context
+from .quotas import check as check_quota
+from .quotas import quota as make_quota
+from .result import Result
+from .stv import Count
+
+ROUNDINGS = ("down", "nearest")
+SURPLUS_ORDERS = ("largest", "elected")
+
+
+@dataclass(frozen=True)
+class Options:
+    quota: str = "droop"
+    places: int = 5  # decimal places of paper values and transfer values
+    rounding: str = "down"  # transfer values truncated ("down") or rounded half up ("nearest")
+    surplus_order: str = "largest"  # largest surplus first, or in the order the candidates were elected
+    ties: tuple[str, ...] = ("backward", "lot")
+
+    def __post_init__(self):
+        check_quota(self.quota)
+        if not 0 <= self.places <= 9:
+            raise ValueError(f"places must be from 0 to 9, not {self.places}")
+        if self.rounding not in ROUNDINGS:
+            raise ValueError(f"rounding must be one of {', '.join(ROUNDINGS)}, not {self.rounding!r}")
+        if self.surplus_order not in SURPLUS_ORDERS:
+            raise ValueError(
+                f"surplus_order must be one of {', '.join(SURPLUS_ORDERS)}, not {self.surplus_order!r}"
+            )
+
+
+class Papers:
+    """Where every distinct ranking stands: the candidate holding it and at what value."""
+
+    def __init__(self, ballots: Ballots, standing: list[int]):
+        n, width = len(ballots.candidates), ballots.rankings.shape[1]
+        if len(ballots) and int(ballots.weights.max()) * len(ballots) >= 2**63:
+            raise ValueError("ballot weights are too large to sum exactly in 64-bit integers")
+        # One column of padding more, so a pointer past the last preference reads PAD.
+        padded = np.full((len(ballots), width + 1), PAD, dtype=ballots.rankings.dtype)
+        padded[:, :width] = ballots.rankings
+        self.width = width + 1
+        self.flat = padded.ravel()
+        self.weights = ballots.weights
+        self.pointer = np.full(len(ballots), -1, dtype=np.int32)
+        # skip[c] is True for a candidate a paper passes over; index -1 (PAD) stops it.
+        self.skip = np.ones(n + 1, dtype=bool)
+        self.skip[standing] = False
+        self.skip[-1] = False
+        self.held: list[dict[int, list[np.ndarray]]] = [{} for _ in range(n)]
+
+    def leave(self, candidates: list[int]) -> None:
+        """Papers pass over these candidates from now on."""
+        self.skip[candidates] = True
+
+    def advance(self, rows: np.ndarray) -> np.ndarray:
+        """Move the papers ``rows`` to their next continuing preference; returns it (PAD if none)."""
+        pointer = self.pointer[rows] + 1
+        base = rows * self.width
+        marks = self.flat[base + pointer]
+        todo = np.flatnonzero(self.skip[marks])
+        while len(todo):
+            pointer[todo] += 1
+            marks[todo] = self.flat[base[todo] + pointer[todo]]
+            todo = todo[self.skip[marks[todo]]]
+        self.pointer[rows] = pointer
+        return marks
+
+    def deal(self, rows: np.ndarray, value: int) -> list[tuple[int, int]]:
+        """Advance ``rows`` (all worth ``value``) and give them to their next preferences.
+        Returns ``(candidate or PAD, total weight)`` for each receiving group."""
+        if not len(rows):
+            return []
+        marks = self.advance(rows)
+        order = np.argsort(marks, kind="stable")
+        rows, marks = rows[order], marks[order]
+        starts = np.concatenate(([0], np.flatnonzero(marks[1:] != marks[:-1]) + 1))
+        sums = np.add.reduceat(self.weights[rows], starts)
+        ends = [*starts[1:], len(rows)]
+        groups = []
+        for start, end, total in zip(starts, ends, sums, strict=True):
+            c = int(marks[start])
+            if c != PAD and value:
+                self.held[c].setdefault(value, []).append(rows[start:end])
+            groups.append((c, int(total)))
+        return groups
+
+    def take(self, c: int) -> dict[int, np.ndarray]:
+        """Remove and return the papers ``c`` holds, by value."""
+        held, self.held[c] = self.held[c], {}
+        return {v: np.concatenate(parts) for v, parts in held.items()}
+
+
+def count(ballots: Ballots, seats: int, options: Options, context: Context) -> Result:
+    scale = 10**options.places
+    unit = ballots.denominator * scale  # totals are counted in units of 1/unit of a vote
+    papers = Papers(ballots, context.standing)
+    tally = Count(ballots, seats, context, options.places)
+    n = len(ballots.candidates)
+    totals = [Fraction(0)] * n
+
+    def credit(groups: list[tuple[int, int]], value: int) -> Fraction:
+        """Add each receiving candidate's votes; returns the value that found no continuing
+        preference (non-transferable)."""
+        lost = Fraction(0)
+        for c, weight in groups:
+            amount = Fraction(weight * value, unit)
+            if c == PAD:
+                lost += amount
+            else:
+                totals[c] += amount
+        return lost
+
+    everyone = np.arange(len(ballots), dtype=np.intp)
+    first = papers.deal(everyone, scale)
+    credit([g for g in first if g[0] != PAD], scale)
+    empty = Fraction(sum(w for c, w in first if c == PAD), ballots.denominator)
+    valid = ballots.total - empty
+    quota = make_quota(options.quota, valid, seats)
+    non_transferable = loss = Fraction(0)
+    surplus_due: list[int] = []  # elected, surplus not yet transferred, in order of election
+
+    stage = tally.record("first", [], totals, non_transferable, loss)
+    while True:
+        before = len(tally.elected)
+        tally.settle(stage, totals, quota)
+        papers.leave(tally.elected[before:])
+        surplus_due += [c for c in tally.elected[before:] if totals[c] > quota.value]
+        if tally.finished:
+            break
+        doomed = tally.doomed()
+        if doomed:
+            tally.exclude(doomed)
+            papers.leave(doomed)
+            for c in doomed:
+                for value, rows in papers.take(c).items():
+                    non_transferable += credit(papers.deal(rows, value), value)
+                totals[c] = Fraction(0)
+            stage = tally.record("exclusion", doomed, totals, non_transferable, loss, excluded=doomed)
+            stage.note = "doomed: electing them would break the constraints"
+            continue
+        if surplus_due:
+            if options.surplus_order == "largest":
+                c = tally.largest(surplus_due, [totals[d] - quota.value for d in surplus_due])
+            else:
+                c = surplus_due[0]
+            surplus_due.remove(c)
+            surplus = totals[c] - quota.value
+            ratio = surplus / totals[c]
+            moved = Fraction(0)
+            for value, rows in papers.take(c).items():
+                new = _round(ratio * value, options.rounding)
+                groups = papers.deal(rows, new)
+                non_transferable += credit(groups, new)
+                moved += Fraction(sum(w for _, w in groups) * new, unit)
+            loss += surplus - moved
+            totals[c] = quota.value
+            tv = Fraction(_round(ratio * scale, options.rounding), scale)
+            stage = tally.record("surplus", [c], totals, non_transferable, loss, transfer_value=tv)
+            continue
+        c = tally.lowest(totals)
+        tally.exclude([c])
+        papers.leave([c])
+        for value, rows in papers.take(c).items():
+            non_transferable += credit(papers.deal(rows, value), value)
+        totals[c] = Fraction(0)
+        stage = tally.record("exclusion", [c], totals, non_transferable, loss, excluded=[c])
+    return tally.result(valid, empty, quota)
+
+
+def _round(value: Fraction, rounding: str) -> int:
+    if rounding == "nearest":
+        value += Fraction(1, 2)
+    return value.numerator // value.denominator
