@@ -28,6 +28,15 @@ def index_dtype(ncandidates: int) -> np.dtype:
     return np.dtype(np.int32)
 
 
+def exact_sum(weights: np.ndarray) -> int:
+    """The sum of non-negative int64 ``weights`` as a Python int, in int64 when it cannot overflow."""
+    if len(weights) == 0:
+        return 0
+    if len(weights) * int(weights.max()) < 2**63:
+        return int(weights.sum())
+    return int(weights.sum(dtype=object))
+
+
 @dataclass(frozen=True, eq=False)
 class Ballots:
     """Compressed ballots for one contest."""
@@ -101,12 +110,18 @@ class Ballots:
     @property
     def total(self) -> Fraction:
         """The total weight of all ballots, empty ones included."""
-        return Fraction(int(self.weights.sum(dtype=object)), self.denominator)
+        return Fraction(exact_sum(self.weights), self.denominator)
 
     @property
     def valid_poll(self) -> Fraction:
         """The total weight of ballots with at least one mark (empty ones are not valid votes)."""
-        return Fraction(int(self.weights[self.lengths() > 0].sum(dtype=object)), self.denominator)
+        return Fraction(exact_sum(self.weights[self.marked()]), self.denominator)
+
+    def marked(self) -> np.ndarray:
+        """Which ballots have at least one mark."""
+        if self.rankings.shape[1] == 0:
+            return np.zeros(len(self), dtype=bool)
+        return self.rankings[:, 0] != PAD
 
     def lengths(self) -> np.ndarray:
         """The number of preferences on each ranking."""
