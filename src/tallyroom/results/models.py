@@ -1,3 +1,39 @@
-"""Counts and published results."""
+"""Counts of contests and their publication."""
 
-from django.db import models  # noqa: F401
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Count(models.Model):
+    """One count of a contest by the engine: the result as published JSON, the anonymised ballots
+    it counted (BLT text) with their SHA-256, and the tie seed, so anyone can recount it.
+
+    A contest may be counted more than once before publication (after a correction); the newest
+    count is the one reviewed, and at most one count of a contest is ever published.
+    """
+
+    contest = models.ForeignKey("elections.Contest", on_delete=models.PROTECT, related_name="counts")
+    result = models.JSONField(help_text="the engine's result, in the published JSON schema")
+    ballots_blt = models.TextField(help_text="the anonymised ballots counted, as BLT")
+    ballots_sha256 = models.CharField(max_length=64, help_text="SHA-256 of the BLT text (UTF-8)")
+    tie_seed = models.CharField(max_length=200, blank=True)
+    counted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    counted_at = models.DateTimeField(default=timezone.now)
+    published = models.BooleanField(default=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-counted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contest"], condition=models.Q(published=True), name="one_published_count_per_contest"
+            )
+        ]
+
+    def __str__(self):
+        return f"count of {self.contest} at {self.counted_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def elected(self) -> list[str]:
+        return list(self.result.get("elected", []))

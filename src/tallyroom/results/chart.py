@@ -1,0 +1,92 @@
+"""The stages of a count drawn as a server-rendered SVG chart.
+
+One block per candidate: the candidate's name, then one horizontal bar per stage (stage 1 on top,
+lighter to darker), in the colour of the candidate's slate, with the quota as a dashed line. The
+stage table on the same page is the chart's text alternative; each bar also carries its figure as
+a tooltip (``<title>``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+WIDTH = 640
+BAR = 9  # height of one stage's bar
+GAP = 2  # between bars of one candidate
+LABEL = 20  # height of the name line above a candidate's bars
+BLOCK_GAP = 12
+VALUE_ROOM = 70  # right margin for the last figure
+TOP = 44
+NO_SLATE = "#6b6b6b"
+
+
+def _x(value: Fraction, scale: Fraction) -> str:
+    return f"{float(value * scale):.1f}"
+
+
+def stage_chart(result: Mapping, colours: Mapping[str, str] | None = None, title: str = "") -> SafeString:
+    """The SVG for a result in the published JSON form; ``colours`` maps candidate -> slate colour."""
+    colours = colours or {}
+    stages = result["stages"]
+    names = list(result["candidates"])
+    withdrawn = set(result.get("withdrawn", []))
+    names = [n for n in names if n not in withdrawn]
+    elected = set(result.get("elected", []))
+    quota = Fraction(result["quota"]) if result.get("quota") else None
+    totals = [{n: Fraction(v) for n, v in s["totals"].items()} for s in stages]
+    top = max([v for t in totals for v in t.values()] + ([quota] if quota else []) + [Fraction(1)])
+    scale = Fraction(WIDTH - VALUE_ROOM) / top
+    block = LABEL + len(stages) * (BAR + GAP) + BLOCK_GAP
+    height = TOP + block * len(names) + 8
+    heading = title or result.get("title") or "Count"
+    desc = (
+        f"Votes for each candidate at each of {len(stages)} stages, one bar per stage, stage 1 on top"
+        + (f"; the dashed line is the quota, {result['quota']}" if quota else "")
+        + ". The stage table gives the same figures."
+    )
+    out = [
+        f'<svg class="stage-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+        f'role="img" aria-labelledby="chart-title chart-desc" preserveAspectRatio="xMinYMin meet">',
+        f'<title id="chart-title">{escape(heading)}: votes by stage</title>',
+        f'<desc id="chart-desc">{escape(desc)}</desc>',
+        f'<text x="0" y="14" class="legend">Bars: stage 1 (top, lightest) to stage {len(stages)} '
+        f"(bottom, darkest)</text>",
+    ]
+    for i, name in enumerate(names):
+        y = TOP + i * block
+        mark = " — elected" if name in elected else ""
+        out.append(
+            f'<text x="0" y="{y + 14}" class="name{" elected" if mark else ""}">{escape(name)}{mark}</text>'
+        )
+        colour = escape(colours.get(name, NO_SLATE))
+        for k, stage_totals in enumerate(totals):
+            value = stage_totals.get(name, Fraction(0))
+            opacity = 0.35 + 0.65 * (k + 1) / len(totals)
+            by = y + LABEL + k * (BAR + GAP)
+            out.append(
+                f'<rect x="0" y="{by}" width="{_x(value, scale)}" height="{BAR}" fill="{colour}" '
+                f'fill-opacity="{opacity:.2f}"><title>{escape(name)}, stage {k + 1}: '
+                f"{escape(stages[k]['totals'].get(name, '0'))}</title></rect>"
+            )
+        last = stages[-1]["totals"].get(name, "0") if stages else "0"
+        end = float(totals[-1].get(name, Fraction(0)) * scale) if totals else 0.0
+        out.append(
+            f'<text x="{end + 4:.1f}" y="{y + LABEL + len(stages) * (BAR + GAP) - 2}" class="value">'
+            f"{escape(last)}</text>"
+        )
+    if quota:
+        qx = _x(quota, scale)
+        out.append(
+            f'<line x1="{qx}" y1="{TOP - 6}" x2="{qx}" y2="{height - 4}" class="quota" '
+            f'stroke="#b00020" stroke-width="1.5" stroke-dasharray="5 4"/>'
+        )
+        out.append(
+            f'<text x="{qx}" y="{TOP - 10}" class="quota-label" text-anchor="middle">'
+            f"quota {escape(result['quota'])}</text>"
+        )
+    out.append("</svg>")
+    return mark_safe("\n".join(out))
