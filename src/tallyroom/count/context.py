@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
+from .ballots import Ballots
 from .constraints import Constraints
+from .numbers import places_for
+from .result import Result, Stage
 from .ties import TieBreaker
 
 
@@ -20,3 +24,27 @@ class Context:
 
     def names(self, candidates) -> list[str]:
         return [candidates[c] for c in self.standing]
+
+    def result(
+        self,
+        ballots: Ballots,
+        seats: int,
+        elected: list[int],
+        stages: list[Stage],
+        places: int | None = None,
+        quota: Fraction | None = None,
+    ) -> Result:
+        """The Result of a count of ``ballots`` (``method`` and the contest's settings are filled in
+        by ``tallyroom.count.count``). ``places`` defaults to what shows the ballot weights exactly."""
+        valid = ballots.valid_poll
+        return Result(
+            method="",
+            seats=seats,
+            candidates=self.names(ballots.candidates),
+            valid_poll=valid,
+            places=places_for(ballots.denominator) if places is None else places,
+            elected=[ballots.candidates[c] for c in elected],
+            stages=stages,
+            quota=quota,
+            empty=ballots.total - valid,
+        )

@@ -31,7 +31,6 @@ import numpy as np
 
 from .ballots import PAD, Ballots, exact_sum
 from .context import Context
-from .numbers import places_for
 from .plurality import weighted_bincount
 from .result import Result, Stage
 
@@ -110,7 +109,6 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
     denominator = ballots.denominator
     continuing = list(context.standing)
     piles = _Piles(ballots, continuing)
-    valid = ballots.valid_poll
     history: list[np.ndarray] = []
     stages: list[Stage] = []
     elected: list[int] = []
@@ -155,13 +153,4 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
         stage = record("exclusion", out)
         if tie:
             stage.ties.append(tie)
-    return Result(
-        method="",
-        seats=seats,
-        candidates=context.names(names),
-        valid_poll=valid,
-        places=places_for(denominator),
-        elected=[names[c] for c in elected],
-        stages=stages,
-        empty=ballots.total - valid,
-    )
+    return context.result(ballots, seats, elected, stages)

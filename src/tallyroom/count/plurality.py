@@ -15,7 +15,6 @@ import numpy as np
 
 from .ballots import PAD, Ballots
 from .context import Context
-from .numbers import places_for
 from .result import Result, Stage
 
 MARKS = ("first", "seats", "all")
@@ -52,7 +51,6 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
     votes = tally(ballots, depth)
     names = ballots.candidates
     denominator = ballots.denominator
-    valid = ballots.valid_poll
     stage = Stage(
         stage=1,
         action="count",
@@ -76,13 +74,4 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
             continue
         elected.append(chosen)
         stage.elected.append(names[chosen])
-    return Result(
-        method="",
-        seats=seats,
-        candidates=context.names(names),
-        valid_poll=valid,
-        places=places_for(denominator),
-        elected=[names[c] for c in elected],
-        stages=[stage],
-        empty=ballots.total - valid,
-    )
+    return context.result(ballots, seats, elected, [stage])
