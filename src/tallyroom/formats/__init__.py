@@ -1,0 +1,9 @@
+"""Ballot and result formats: BLT and CSV ballots in, JSON, CSV and printed result sheets out.
+
+Every reader raises FormatError naming the file, the line and the problem.
+"""
+
+from .blt import BltFile, parse_blt, read_blt, read_blt_file
+from .errors import FormatError
+
+__all__ = ["BltFile", "FormatError", "parse_blt", "read_blt", "read_blt_file"]

@@ -1,0 +1,238 @@
+'''BLT ballot files, read as real ones are published, and written clean.
+
+    ballots = read_blt("ward.blt")          # Ballots, the names without party
+    blt = read_blt_file("ward.blt")         # also .seats, .withdrawn, .parties, .truncated
+
+A BLT file is: a header ``candidates seats``; an optional line of withdrawn candidates as negative
+numbers (``-2 -5``); one line per ballot ``weight pref pref ... 0``; a line ``0``; one name per
+candidate; the title. Separators may be spaces, tabs or commas. A ballot line may carry an id in
+parentheses before or after its weight (``(a17) 1 3 2 0``); ids are not kept. Weights may be
+decimal (``2.5``, a card vote). Identical rankings are merged, in order of first appearance.
+
+A ballot counts up to its first unusable preference, as the Scottish order (rule 18) and the ERS
+rules treat a paper with a break in its sequence: a skipped preference ``-``, an equal ranking
+(``2=3``) or a candidate already ranked ends the ranking there. ``BltFile.truncated`` counts the
+lines cut so.
+
+Names, three published styles (docs/formats.md):
+
+- ``"Wendy HAMILTON ""Scottish National Party (SNP)"""`` and ``"Graeme CRAIB" "Scottish Family
+  Party"``: name ``Wendy HAMILTON``, party ``Scottish National Party (SNP)``;
+- ``Euan BLOCKLEY (C)`` (unquoted, Scottish 2012): name ``Euan BLOCKLEY``, party ``C``;
+- ``"Jane Doe"`` or ``Jane Doe``: name only.
+
+Runs of spaces in a name are collapsed. Where two candidates would share a name, both keep
+their party: ``Jo SMITH (Lab)``.
+'''
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tallyroom.count.ballots import Ballots
+
+from .errors import FormatError
+
+_QUOTED = r'"((?:[^"]|"")*)"'
+_WEIGHT = re.compile(r"\d+(\.\d+)?|\.\d+")
+_ID = re.compile(r"\([^()]*\)")
+_SEPARATORS = str.maketrans({",": " ", "\t": " "})
+
+
+@dataclass(frozen=True)
+class BltFile:
+    """Everything a BLT file says."""
+
+    ballots: Ballots
+    seats: int
+    withdrawn: tuple[str, ...] = ()
+    parties: dict[str, str] = field(default_factory=dict)
+    truncated: int = 0
+
+
+def read_blt(path: str | Path) -> Ballots:
+    """The ballots of a BLT file (withdrawn candidates are still listed: see read_blt_file)."""
+    return read_blt_file(path).ballots
+
+
+def read_blt_file(path: str | Path) -> BltFile:
+    """Read a BLT file; FormatError names the file, line and problem."""
+    return parse_blt(Path(path).read_bytes(), str(path))
+
+
+def parse_blt(data: bytes, source: str = "<blt>") -> BltFile:
+    """Parse the bytes of a BLT file; ``source`` names it in errors."""
+    return _parse_lines(_decode(data).splitlines(), source)
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (a BOM is dropped); a file that is not is taken as Windows-1252, as older councils'
+    exports are."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _numbered(lines: list[str], start: int) -> Iterator[tuple[int, str]]:
+    """Non-blank lines from index ``start`` with their 1-based numbers, stripped."""
+    for i in range(start, len(lines)):
+        text = lines[i].strip()
+        if text:
+            yield i + 1, text
+
+
+def _parse_lines(lines: list[str], source: str) -> BltFile:
+    rows = _numbered(lines, 0)
+    lineno, text = next(rows, (1, ""))
+    ncand, seats = _header(text, source, lineno)
+    withdrawn: list[int] = []
+    ballots: list[tuple[tuple[int, ...], str]] = []
+    truncated = 0
+    last = lineno
+    for lineno, text in rows:
+        last = lineno
+        tokens = text.translate(_SEPARATORS).split()
+        if tokens == ["0"]:
+            break
+        if not ballots and not withdrawn and tokens[0].startswith("-") and tokens[0] != "-":
+            withdrawn = _withdrawn(tokens, ncand, source, lineno)
+            continue
+        ranking, weight, cut = _ballot(tokens, ncand, source, lineno)
+        ballots.append((ranking, weight))
+        truncated += cut
+    else:
+        raise FormatError(source, last, "the ballots are not ended by a line holding 0")
+    names, parties, lineno = _names(rows, ncand, source, lineno)
+    title = ""
+    for lineno, text in rows:
+        if title:
+            raise FormatError(source, lineno, f"unexpected text after the title: {text[:40]!r}")
+        title = _unquote_title(text)
+    return BltFile(
+        ballots=Ballots.from_rankings(names, ballots, title),
+        seats=seats,
+        withdrawn=tuple(names[c] for c in withdrawn),
+        parties=parties,
+        truncated=truncated,
+    )
+
+
+def _header(text: str, source: str, lineno: int) -> tuple[int, int]:
+    tokens = text.translate(_SEPARATORS).split()
+    if len(tokens) != 2 or not all(t.isdigit() for t in tokens):
+        raise FormatError(source, lineno, f"the header must be 'candidates seats', not {text[:40]!r}")
+    ncand, seats = int(tokens[0]), int(tokens[1])
+    if ncand < 1 or seats < 1:
+        raise FormatError(source, lineno, "the header needs at least one candidate and one seat")
+    return ncand, seats
+
+
+def _withdrawn(tokens: list[str], ncand: int, source: str, lineno: int) -> list[int]:
+    out = []
+    for t in tokens:
+        if not re.fullmatch(r"-\d+", t):
+            raise FormatError(source, lineno, f"withdrawn candidates are negative numbers, not {t!r}")
+        c = -int(t)
+        if not 1 <= c <= ncand:
+            problem = f"withdrawn candidate {c} is not a candidate (there are {ncand})"
+            raise FormatError(source, lineno, problem)
+        if c - 1 in out:
+            raise FormatError(source, lineno, f"candidate {c} is withdrawn twice")
+        out.append(c - 1)
+    return out
+
+
+def _ballot(tokens: list[str], ncand: int, source: str, lineno: int) -> tuple[tuple[int, ...], str, bool]:
+    """``(ranking, weight, cut)`` of one ballot line; ``cut`` if it stops at an unusable mark."""
+    if _ID.fullmatch(tokens[0]):
+        tokens = tokens[1:]
+    if len(tokens) > 1 and _ID.fullmatch(tokens[1]):
+        tokens = [tokens[0], *tokens[2:]]
+    if not tokens or not _WEIGHT.fullmatch(tokens[0]):
+        shown = tokens[0] if tokens else ""
+        raise FormatError(source, lineno, f"a ballot line starts with its weight, not {shown!r}")
+    if tokens[-1] != "0":
+        raise FormatError(source, lineno, "the ballot line does not end with 0")
+    ranking: list[int] = []
+    cut = False
+    for t in tokens[1:-1]:
+        if t == "-":
+            cut = True
+            continue
+        parts = t.split("=")
+        for p in parts:
+            if not p.isdigit():
+                raise FormatError(source, lineno, f"preference {p!r} is not a candidate number")
+            c = int(p)
+            if c == 0:
+                raise FormatError(source, lineno, "0 ends a ballot but more preferences follow it")
+            if c > ncand:
+                raise FormatError(source, lineno, f"preference {c} is not a candidate (there are {ncand})")
+        if cut:
+            continue
+        if len(parts) > 1 or int(parts[0]) - 1 in ranking:
+            cut = True
+            continue
+        ranking.append(int(parts[0]) - 1)
+    return tuple(ranking), tokens[0], cut
+
+
+def _names(
+    rows: Iterator[tuple[int, str]], ncand: int, source: str, lineno: int
+) -> tuple[list[str], dict[str, str], int]:
+    """The candidates' names and parties, made distinct, and the number of the last line read."""
+    found: list[tuple[str, str, int]] = []
+    for lineno, text in rows:
+        name, party = split_name(text, source, lineno)
+        found.append((name, party, lineno))
+        if len(found) == ncand:
+            break
+    else:
+        raise FormatError(source, lineno, f"expected {ncand} candidate names, found {len(found)}")
+    plain = [n for n, _, _ in found]
+    names, parties = [], {}
+    for name, party, at in found:
+        if plain.count(name) > 1 and party:
+            name = f"{name} ({party})"
+        if name in names:
+            raise FormatError(source, at, f"candidate name {name!r} is used twice")
+        names.append(name)
+        if party:
+            parties[name] = party
+    return names, parties, lineno
+
+
+def split_name(text: str, source: str = "<blt>", lineno: int | None = None) -> tuple[str, str]:
+    """``(name, party)`` from a candidate line in any of the published styles."""
+    text = text.strip()
+    m = re.fullmatch(_QUOTED, text)
+    if m:
+        inner = _unescape(m[1])
+        return split_name(inner, source, lineno) if '"' in inner else (_clean(inner), "")
+    m = re.fullmatch(rf"{_QUOTED}\s*{_QUOTED}", text) or re.fullmatch(rf'([^"]+?)\s*{_QUOTED}', text)
+    if m:
+        return _clean(_unescape(m[1])), _clean(_unescape(m[2]))
+    if '"' in text:
+        raise FormatError(source, lineno, f"unbalanced quotes in candidate name {text[:60]!r}")
+    m = re.fullmatch(r"(.*?\S)\s*\(([^()]*)\)", text)
+    if m:
+        return _clean(m[1]), _clean(m[2])
+    return _clean(text), ""
+
+
+def _unescape(text: str) -> str:
+    return text.replace('""', '"')
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _unquote_title(text: str) -> str:
+    """The title, unquoted (some files quote it twice)."""
+    m = re.fullmatch(_QUOTED, text.strip())
+    return _unquote_title(_unescape(m[1])) if m else _clean(text)
