@@ -1,0 +1,138 @@
+"""Who may vote in a contest: the roll, computed with the reason for every exclusion, and frozen
+when voting opens.
+
+A member is checked on five points, in this order, and every point that fails is recorded (the
+reasons joined by "; "):
+
+1. status: must be active ("status lapsed", "status suspended", "status expelled");
+2. category: must be among the contest's categories, if it names any ("category not allowed");
+3. area: the member's unit must be one of the contest's units or in one of its regions, if it names
+   any ("not in area");
+4. joined on or before the election's freeze date ("joined after freeze date");
+5. paid up to at least the contest's ``paid_up_on``, if set ("not paid up").
+
+Eligible members get weight 1 and no college (one member, one vote).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.db import transaction
+
+from tallyroom.audit.events import record
+from tallyroom.organisation.models import Unit
+
+from .models import Member, RollEntry
+
+NOT_IN_AREA = "not in area"
+JOINED_LATE = "joined after freeze date"
+NOT_PAID_UP = "not paid up"
+CATEGORY = "category not allowed"
+SEPARATOR = "; "
+BATCH = 5000
+
+
+class RollFrozen(RuntimeError):
+    """The roll is frozen: it changes only by a recorded decision."""
+
+
+def reasons_of(entry_reason: str) -> list[str]:
+    return [r for r in entry_reason.split(SEPARATOR) if r]
+
+
+def area_units(contest) -> set[int] | None:
+    """Ids of the units whose members may vote, or None if the contest names no units or regions."""
+    units = set(contest.units.values_list("pk", flat=True))
+    regions = list(contest.regions.values_list("pk", flat=True))
+    if not units and not regions:
+        return None
+    return units | set(Unit.objects.filter(region__in=regions).values_list("pk", flat=True))
+
+
+def exclusion(contest, member: Member, area: set[int] | None = None) -> str:
+    """Why ``member`` may not vote in ``contest`` ("" if they may)."""
+    area = area_units(contest) if area is None else area
+    return _reason(
+        member.status,
+        member.category,
+        member.unit_id,
+        member.joined,
+        member.paid_up_to,
+        area,
+        set(contest.categories),
+        contest.election.freeze_date,
+        contest.paid_up_on,
+    )
+
+
+def _reason(status, category, unit_id, joined, paid_up_to, area, categories, freeze_date, paid_up_on) -> str:
+    reasons = []
+    if status != Member.Status.ACTIVE:
+        reasons.append(f"status {status}")
+    if categories and category not in categories:
+        reasons.append(CATEGORY)
+    if area is not None and unit_id not in area:
+        reasons.append(NOT_IN_AREA)
+    if joined > freeze_date:
+        reasons.append(JOINED_LATE)
+    if paid_up_on is not None and (paid_up_to is None or paid_up_to < paid_up_on):
+        reasons.append(NOT_PAID_UP)
+    return SEPARATOR.join(reasons)
+
+
+def build_roll(contest, *, user=None) -> dict[str, int]:
+    """Compute ``contest``'s roll from the members as they are now: one entry per member, eligible or
+    excluded with the reasons. Returns counts: ``eligible``, ``excluded`` and one per reason (a
+    member excluded for two reasons counts under both). Refuses (RollFrozen) once frozen."""
+    with transaction.atomic():
+        contest = type(contest).objects.select_for_update().select_related("election").get(pk=contest.pk)
+        if contest.roll_is_frozen:
+            raise RollFrozen(f"the roll of {contest} is frozen; it changes only by a recorded decision")
+        election = contest.election
+        rules = (area_units(contest), set(contest.categories), election.freeze_date, contest.paid_up_on)
+        existing = {
+            member: (pk, eligible, reason)
+            for member, pk, eligible, reason in RollEntry.objects.filter(contest=contest)
+            .values_list("member_id", "pk", "eligible", "reason")
+            .iterator(chunk_size=BATCH)
+        }
+        counts: Counter[str] = Counter()
+        new: list[RollEntry] = []
+        changed: dict[str, list[int]] = {}
+        members = Member.objects.values_list("pk", "status", "category", "unit_id", "joined", "paid_up_to")
+        for pk, status, category, unit_id, joined, paid in members.iterator(chunk_size=BATCH):
+            reason = _reason(status, category, unit_id, joined, paid, *rules)
+            counts["excluded" if reason else "eligible"] += 1
+            counts.update(reasons_of(reason))
+            old = existing.get(pk)
+            if old is None:
+                new.append(RollEntry(contest=contest, member_id=pk, eligible=not reason, reason=reason))
+                if len(new) >= BATCH:
+                    RollEntry.objects.bulk_create(new)
+                    new.clear()
+            elif old[2] != reason or old[1] != (not reason):
+                changed.setdefault(reason, []).append(old[0])
+        RollEntry.objects.bulk_create(new)
+        for reason, ids in changed.items():
+            for start in range(0, len(ids), BATCH):
+                RollEntry.objects.filter(pk__in=ids[start : start + BATCH]).update(
+                    eligible=not reason, reason=reason
+                )
+        summary = {"eligible": counts.pop("eligible", 0), "excluded": counts.pop("excluded", 0), **counts}
+        record(user, "roll.build", f"contest:{contest.pk}", **summary)
+    return summary
+
+
+def freeze_rolls(election, user) -> dict[str, dict[str, int]]:
+    """Build and freeze the roll of every contest of ``election`` not yet frozen (when voting
+    opens), recording an event for each. Returns the counts by contest slug."""
+    frozen = {}
+    with transaction.atomic():
+        for contest in election.contests.select_for_update().order_by("pk"):
+            if contest.roll_is_frozen:
+                continue
+            frozen[contest.slug] = build_roll(contest, user=user)
+            contest.freeze_roll()
+            record(user, "roll.freeze", f"contest:{contest.pk}", **frozen[contest.slug])
+    return frozen

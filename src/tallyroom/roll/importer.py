@@ -1,0 +1,160 @@
+"""Import members from CSV, all or nothing (see docs/roll.md for the columns).
+
+Every row is checked in plain Python first and every bad row is reported by line; only a file
+without a single bad row is written, in one transaction, with bulk inserts and updates in batches.
+A member already present (by membership number) takes the file's values for every column; members
+absent from the file are left as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+
+from tallyroom.audit.events import record
+from tallyroom.formats.errors import FormatError
+from tallyroom.organisation.csvfile import Table
+from tallyroom.organisation.models import Affiliate, Unit
+
+from .models import Member
+
+REQUIRED = ("number", "name", "unit", "joined", "status", "category")
+OPTIONAL = ("email", "address", "paid_up_to", "affiliate")
+# Member fields compared and written, in this order.
+FIELDS = ("name", "email", "address", "unit_id", "affiliate_id", "joined", "paid_up_to", "status", "category")
+BATCH = 2000
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_STATUSES = frozenset(Member.Status.values)
+_CATEGORIES = frozenset(Member.Category.values)
+_NEEDS_UNIT = frozenset({Member.Category.MEMBER, Member.Category.REGISTERED_SUPPORTER})
+
+
+class MemberImportError(ValueError):
+    """The file was refused and nothing was written; ``errors`` holds every problem found."""
+
+    def __init__(self, errors: list[FormatError]):
+        self.errors = errors
+        shown = "\n".join(str(e) for e in errors)
+        super().__init__(f"{len(errors)} problem{'s' * (len(errors) != 1)}; nothing imported\n{shown}")
+
+
+@dataclass
+class ImportReport:
+    source: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"{self.source}: {self.rows} rows; {self.created} members added, "
+            f"{self.updated} updated, {self.unchanged} unchanged"
+        )
+
+
+def _date(text: str, column: str, problems: list[str]) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        problems.append(f"{column} {text!r} is not a date YYYY-MM-DD")
+        return None
+
+
+def _check(values: dict[str, str], units: dict[str, int], affiliates: dict[str, int]):
+    """The row as a tuple in FIELDS order, and its problems."""
+    problems: list[str] = []
+    if not values["name"]:
+        problems.append("name is empty")
+    email = values["email"]
+    if email and not _EMAIL.match(email):
+        problems.append(f"email {email!r} is not an address")
+    status, category = values["status"].lower(), values["category"].lower().replace(" ", "_")
+    if status not in _STATUSES:
+        problems.append(f"status {values['status']!r} is not one of {', '.join(sorted(_STATUSES))}")
+    if category not in _CATEGORIES:
+        problems.append(f"category {values['category']!r} is not one of {', '.join(sorted(_CATEGORIES))}")
+    unit_code, unit_id = values["unit"], None
+    if unit_code:
+        unit_id = units.get(unit_code)
+        if unit_id is None:
+            problems.append(f"unknown unit {unit_code!r}")
+    elif category in _NEEDS_UNIT:
+        problems.append(f"unit is empty (a {category.replace('_', ' ')} belongs to a unit)")
+    affiliate_code, affiliate_id = values["affiliate"], None
+    if affiliate_code:
+        affiliate_id = affiliates.get(affiliate_code)
+        if affiliate_id is None:
+            problems.append(f"unknown affiliate {affiliate_code!r}")
+        elif category in _CATEGORIES and category != Member.Category.AFFILIATED_SUPPORTER:
+            problems.append("affiliate is only for affiliated supporters")
+    elif category == Member.Category.AFFILIATED_SUPPORTER:
+        problems.append("affiliate is empty (an affiliated supporter comes through an affiliate)")
+    joined = _date(values["joined"], "joined", problems) if values["joined"] else None
+    if not values["joined"]:
+        problems.append("joined is empty")
+    paid = _date(values["paid_up_to"], "paid_up_to", problems) if values["paid_up_to"] else None
+    row = (values["name"], email, values["address"], unit_id, affiliate_id, joined, paid, status, category)
+    return row, problems
+
+
+def import_members(file_or_path, *, user=None) -> ImportReport:
+    """Import the members in a CSV file (a path or an open file); raise MemberImportError, having
+    written nothing, if any row is bad."""
+    table = Table(file_or_path, REQUIRED, OPTIONAL)
+    units = dict(Unit.objects.values_list("code", "pk"))
+    affiliates = dict(Affiliate.objects.values_list("code", "pk"))
+    rows: dict[str, tuple] = {}
+    first_line: dict[str, int] = {}
+    for line, values in table:
+        number = values["number"]
+        row, problems = _check(values, units, affiliates)
+        if not number:
+            problems.insert(0, "number is empty")
+        elif number in first_line:
+            problems.insert(0, f"membership number {number} is also on line {first_line[number]}")
+        else:
+            first_line[number] = line
+        if problems:
+            table.error(line, "; ".join(problems))
+        elif number:
+            rows[number] = row
+    report = ImportReport(table.name, rows=len(first_line))
+    if table.errors:
+        table.errors.sort(key=lambda e: e.line or 0)
+        raise MemberImportError(table.errors)
+    if not rows:
+        raise MemberImportError([FormatError(table.name, None, "no members in the file")])
+    with transaction.atomic():
+        _write(rows, report)
+        record(
+            user,
+            "roll.import",
+            "members",
+            source=report.source,
+            rows=report.rows,
+            created=report.created,
+            updated=report.updated,
+        )
+    return report
+
+
+def _write(rows: dict[str, tuple], report: ImportReport) -> None:
+    current = Member.objects.values_list("number", "pk", *FIELDS).iterator(chunk_size=BATCH)
+    existing = {number: (pk, tuple(rest)) for number, pk, *rest in current}
+    new, changed = [], []
+    for number, row in rows.items():
+        old = existing.get(number)
+        if old is None:
+            new.append(Member(number=number, **dict(zip(FIELDS, row, strict=True))))
+        elif old[1] != row:
+            changed.append(Member(pk=old[0], number=number, **dict(zip(FIELDS, row, strict=True))))
+    for start in range(0, len(new), BATCH):
+        Member.objects.bulk_create(new[start : start + BATCH])
+    for start in range(0, len(changed), BATCH):
+        Member.objects.bulk_update(changed[start : start + BATCH], FIELDS)
+    report.created, report.updated = len(new), len(changed)
+    report.unchanged = len(rows) - len(new) - len(changed)
