@@ -1,0 +1,108 @@
+"""Casting: a voter's code and choices become their "has voted" mark and secret ballots, at once.
+
+``cast`` runs in one transaction: the code's mark is claimed with a conditional UPDATE (so of two
+casts of one code at the same moment exactly one wins), then one ballot per contest the voter is
+eligible in is written (an empty one where they abstain). Any refusal or failure rolls back both.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from tallyroom.elections.models import Contest, Election
+from tallyroom.roll.models import RollEntry
+
+from .codes import ALPHABET, code_hash
+from .marking import BallotError, marking
+from .models import Ballot, BallotCode
+
+TRACKER_LENGTH = 12  # 60 bits: unique within a contest with overwhelming probability (and enforced)
+
+
+class CodeError(Exception):
+    """The code cannot cast a vote; the message says why (unknown, used, or voting not open)."""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the voter keeps: each contest voted in and the tracker of the ballot stored for it."""
+
+    election: Election
+    trackers: tuple[tuple[Contest, str], ...]
+
+
+def new_tracker() -> str:
+    symbols = "".join(secrets.choice(ALPHABET) for _ in range(TRACKER_LENGTH))
+    return "-".join(symbols[i : i + 4] for i in range(0, TRACKER_LENGTH, 4))
+
+
+def voter(code: str) -> BallotCode:
+    """The unused code's record, or CodeError (the same message for unknown and mistyped codes)."""
+    found = BallotCode.objects.select_related("election", "member").filter(code_hash=code_hash(code)).first()
+    if found is None:
+        raise CodeError("That is not a valid ballot code. Check it and try again.")
+    if found.has_voted:
+        raise CodeError("This ballot code has already been used to vote.")
+    if election_state(found.election_id) != Election.State.VOTING:
+        raise CodeError(f"Voting in {found.election.name} is not open.")
+    return found
+
+
+def election_state(election_id: int) -> str:
+    """The election's state, read under a share lock on PostgreSQL: closing voting (which takes the
+    row for update) waits for casts in progress, and casts that start later see it closed."""
+    if connection.vendor != "postgresql":
+        return Election.objects.values_list("state", flat=True).get(pk=election_id)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT state FROM {Election._meta.db_table} WHERE id = %s FOR SHARE", [election_id])
+        return cursor.fetchone()[0]
+
+
+def eligible_entries(found: BallotCode) -> list[RollEntry]:
+    """The voter's roll entries they may vote on, in ballot order of the contests."""
+    return list(
+        RollEntry.objects.filter(
+            member_id=found.member_id, contest__election_id=found.election_id, eligible=True
+        )
+        .select_related("contest")
+        .order_by("contest__position", "contest__pk")
+    )
+
+
+def cast(code: str, choices: Mapping[Contest | int, Sequence[str]]) -> Receipt:
+    """Cast the ballots of the voter holding ``code``: ``choices`` maps a contest (or its id) to the
+    candidate names chosen (first preference first). Contests left out are abstentions.
+
+    Raises CodeError or BallotError, storing nothing, if the code is unknown or used, voting is not
+    open, a contest is one the voter may not vote in, or a ballot breaks its contest's marking.
+    """
+    chosen = {getattr(k, "pk", k): v for k, v in choices.items()}
+    with transaction.atomic():
+        found = voter(code)
+        entries = eligible_entries(found)
+        allowed = {e.contest_id for e in entries}
+        refused = set(chosen) - allowed
+        if refused:
+            raise BallotError("you are not on the roll of one or more of the contests voted in")
+        ballots = [
+            Ballot(
+                contest=e.contest,
+                tracker=new_tracker(),
+                preferences=marking(e.contest).check(chosen.get(e.contest_id, ())),
+                weight=e.weight,
+                college=e.college,
+            )
+            for e in entries
+        ]
+        claimed = BallotCode.objects.filter(pk=found.pk, voted_at__isnull=True).update(
+            voted_at=timezone.now()
+        )
+        if not claimed:
+            raise CodeError("This ballot code has already been used to vote.")
+        Ballot.objects.bulk_create(ballots)
+    return Receipt(found.election, tuple((b.contest, b.tracker) for b in ballots))

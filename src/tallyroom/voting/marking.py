@@ -1,0 +1,76 @@
+"""How a contest's ballot is marked, and the check every stored ballot passes.
+
+The method decides: methods counted by the ``plurality`` algorithm are marked (one mark for
+plurality, up to the seats for block, any number for approval); every other method (IRV and the
+STV rule sets) is ranked 1, 2, 3... A ballot is a list of candidate names: for a ranking, first
+preference first; for marks, in ballot order. An empty list is an abstention.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tallyroom.count import rule_set
+from tallyroom.elections.ballot import ballot_candidates
+
+RANK, ONE, UP_TO, ANY = "rank", "one", "up_to", "any"
+
+
+class BallotError(ValueError):
+    """A ballot that cannot be accepted; the message says why, in the voter's terms."""
+
+
+@dataclass(frozen=True)
+class Marking:
+    """A contest's ballot: its candidates in order, how it is marked and the most marks allowed."""
+
+    kind: str
+    limit: int
+    candidates: tuple[str, ...]
+
+    @property
+    def ranked(self) -> bool:
+        return self.kind == RANK
+
+    def instructions(self, seats: int) -> str:
+        n = len(self.candidates)
+        if self.kind == RANK:
+            return (
+                f"Number the candidates in order of preference: 1 for your first choice, 2 for your "
+                f"second, and so on. Rank as many or as few as you wish, without gaps or repeats "
+                f"(1 to {n}). {seats} to be elected."
+            )
+        if self.kind == ONE:
+            return "Choose one candidate."
+        if self.kind == UP_TO:
+            return f"Choose up to {self.limit} candidates ({seats} to be elected)."
+        return f"Choose every candidate you approve of ({seats} to be elected)."
+
+    def check(self, names: Sequence[str]) -> list[str]:
+        """``names`` as a stored ballot, or BallotError."""
+        names = list(names)
+        unknown = [n for n in names if n not in self.candidates]
+        if unknown:
+            raise BallotError(f"not on this ballot: {', '.join(map(str, unknown))}")
+        if len(set(names)) != len(names):
+            raise BallotError("a candidate is chosen more than once")
+        if len(names) > self.limit:
+            raise BallotError(f"at most {self.limit} may be chosen, not {len(names)}")
+        if not self.ranked:
+            order = {name: i for i, name in enumerate(self.candidates)}
+            names.sort(key=order.__getitem__)
+        return names
+
+
+def marking(contest) -> Marking:
+    names = tuple(c.name for c in ballot_candidates(contest))
+    rules = rule_set(contest.method, contest.options)
+    if rules.algorithm != "plurality":
+        return Marking(RANK, len(names), names)
+    marks = rules.options.marks
+    if marks == "first":
+        return Marking(ONE, 1, names)
+    if marks == "seats":
+        return Marking(UP_TO, min(contest.seats, len(names)), names)
+    return Marking(ANY, len(names), names)

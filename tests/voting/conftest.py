@@ -1,0 +1,81 @@
+"""An election in voting with three contests (STV, block, plurality), voters on their rolls, codes."""
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+
+from tallyroom.elections.models import Candidate, Contest, Election
+from tallyroom.organisation.models import Region, Unit
+from tallyroom.roll.models import Member, RollEntry
+from tallyroom.voting.codes import issue_codes
+
+
+def make_election(slug="board-2026", voters=6):
+    """An open election: ``stv`` (3 seats, 4 candidates + RON), ``block`` (2 of 3), ``chair``
+    (plurality). Voter 0 is on the roll of ``chair`` only as a delegate (weight 2.5, college
+    'affiliates'); voter 1 is excluded from ``block``; everyone else is on every roll."""
+    region = Region.objects.get_or_create(code="london", name="London")[0]
+    units = [
+        Unit.objects.get_or_create(code=code, defaults={"name": code.title(), "region": region})[0]
+        for code in ("hackney", "camden")
+    ]
+    opens = timezone.make_aware(datetime(2026, 3, 1, 9))
+    election = Election.objects.create(
+        slug=slug,
+        name=f"Election {slug}",
+        freeze_date=date(2026, 1, 1),
+        voting_opens=opens,
+        voting_closes=opens + timedelta(days=14),
+        state=Election.State.VOTING,
+    )
+    stv = Contest.objects.create(
+        election=election, slug="stv", name="Executive", method="scottish-stv", seats=3, ron=True, position=1
+    )
+    block = Contest.objects.create(
+        election=election, slug="block", name="Auditors", method="block", seats=2, position=2
+    )
+    chair = Contest.objects.create(
+        election=election, slug="chair", name="Chair", method="plurality", position=3
+    )
+    for contest, names in ((stv, "Ada Bea Cy Di"), (block, "Eve Fay Gus"), (chair, "Hal Ivy")):
+        for i, name in enumerate(names.split()):
+            Candidate.objects.create(contest=contest, name=name, position=i)
+    members = []
+    for i in range(voters):
+        m = Member.objects.create(
+            number=f"{slug}-{i:04d}",
+            name=f"Voter {i}",
+            email=f"voter{i}@example.org" if i % 3 else "",
+            address=f"{i} High Street\nLondon",
+            unit=units[i % 2],
+            joined=date(2020, 1, 1),
+        )
+        members.append(m)
+        if i == 0:
+            RollEntry.objects.create(
+                contest=chair, member=m, eligible=True, weight=Decimal("2.5"), college="affiliates"
+            )
+            continue
+        for contest in (stv, block, chair):
+            eligible = not (i == 1 and contest == block)
+            RollEntry.objects.create(
+                contest=contest, member=m, eligible=eligible, reason="" if eligible else "lapsed"
+            )
+    return election, {"stv": stv, "block": block, "chair": chair}, members
+
+
+@pytest.fixture
+def setup():
+    election, contests, members = make_election()
+    pairs = issue_codes(election)
+    codes = {m.number: code for m, code in pairs}
+    return election, contests, members, [codes[m.number] for m in members]
+
+
+def staff_user(username, role):
+    user = User.objects.create_user(username, password="pw-for-tests-only")
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
+    return user
