@@ -1,0 +1,224 @@
+"""STV by the Electoral Reform Society's 1997 rules: How to conduct an election by the Single
+Transferable Vote, 3rd edition, sections 4-6 (the rules for a count by hand).
+
+- Quota (5.1.6): valid poll / (seats + 1), to two decimal places, rounded up. Before anyone is
+  elected it is recomputed without the non-transferable votes (5.4.8).
+- Election (5.1.7, 5.3.13, 5.4.9): a continuing candidate whose votes equal or exceed the quota,
+  or (rarely lower) the total active vote / (seats left + 1), likewise rounded up.
+- Surpluses (5.2.2-5.2.4, 5.3): the largest first, ties by the tie rules (``forward`` then lot).
+  Only the last batch of papers received, which gave rise to the surplus, is examined (at the
+  first stage: all the candidate's papers). Its transferable papers move at transfer value
+  surplus / papers, to two places, rounded down, or at their present value if that does not exceed
+  the surplus. The neglected remainder is shown as ``loss``; the value of papers that could not move
+  when their present value did not exceed the surplus as ``non_transferable``. (The booklet's result
+  sheet shows the two together as "non-transferable".)
+- Deferral (5.2.2): surpluses wait while their total does not exceed the gap between the lowest
+  candidate(s) that could be excluded together and the candidate next above.
+- Exclusion (5.2.5, 5.4): as many of the lowest together as possible, provided enough candidates
+  remain and their votes plus the deferred surpluses do not exceed the vote of the next above; one
+  at a time when constraints apply. Their papers are transferred in batches, highest value first,
+  each at its own value; after each batch candidates may be elected and take no more papers.
+- Completion (5.5): when an exclusion would leave as many continuing candidates as seats left they
+  are all elected; when the seats are filled the count ends.
+
+Tie rules: ties are settled by the contest's rules (``forward``: the stage at which the tied
+candidates first differed, then ``lot``). The booklet looks at every batch within a stage too, and
+for a tie among candidates reaching the quota with too few seats, where their votes were equal at
+every point, elects none of them at that stage; tallyroom looks at stages and goes on to the next
+rule.
+
+Values are exact: Fractions rounded to two places only where the rules say.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from .ballots import Ballots
+from .context import Context
+from .numbers import to_fixed
+from .quotas import Quota
+from .result import Result, Stage
+from .stv import Count
+
+PLACES = 2
+CENT = Fraction(1, 10**PLACES)
+
+
+@dataclass(frozen=True)
+class Options:
+    ties: tuple[str, ...] = ("forward", "lot")
+
+
+def _down(value: Fraction) -> Fraction:
+    return Fraction(to_fixed(value, PLACES, "down"), 10**PLACES)
+
+
+def _up(value: Fraction) -> Fraction:
+    return Fraction(to_fixed(value, PLACES, "up"), 10**PLACES)
+
+
+@dataclass
+class _Batch:
+    """Papers of one value credited to a candidate in one transfer: (ranking row, position of the
+    preference for that candidate) pairs."""
+
+    value: Fraction
+    papers: list[tuple[int, int]] = field(default_factory=list)
+    amount: Fraction = Fraction(0)  # the votes they were credited with
+
+
+class _Papers:
+    """Each candidate's batches, the rankings they follow and their weights."""
+
+    def __init__(self, ballots: Ballots):
+        self.rankings = [ballots.ranking(i) for i in range(len(ballots))]
+        self.weights = [ballots.weight(i) for i in range(len(ballots))]
+        self.batches: dict[int, list[_Batch]] = {}
+        for i, ranking in enumerate(self.rankings):
+            if ranking and self.weights[i]:
+                batch = self.batches.setdefault(ranking[0], [_Batch(Fraction(1))])[0]
+                batch.papers.append((i, 0))
+                batch.amount += self.weights[i]
+
+    def weight(self, papers: Iterable[tuple[int, int]]) -> Fraction:
+        return sum((self.weights[i] for i, _ in papers), Fraction(0))
+
+    def sort(self, papers: Iterable[tuple[int, int]], continuing: set[int]):
+        """Papers by next available preference for a continuing candidate (None: non-transferable)."""
+        piles: dict[int | None, list[tuple[int, int]]] = {}
+        for i, pos in papers:
+            ranking = self.rankings[i]
+            nxt = next((p for p in range(pos + 1, len(ranking)) if ranking[p] in continuing), None)
+            key = None if nxt is None else ranking[nxt]
+            piles.setdefault(key, []).append((i, pos if nxt is None else nxt))
+        return piles
+
+
+def count(ballots: Ballots, seats: int, options: Options, context: Context) -> Result:
+    state = Count(ballots, seats, context, PLACES)
+    papers = _Papers(ballots)
+    valid = ballots.valid_poll
+    votes = [
+        sum((b.amount for b in papers.batches.get(c, [])), Fraction(0))
+        for c in range(len(ballots.candidates))
+    ]
+    moved: set[int] = set()  # elected candidates whose surplus has been transferred
+    tally = {"non_transferable": Fraction(0), "loss": Fraction(0)}
+    quota = _up(valid / (seats + 1))
+
+    def surpluses() -> dict[int, Fraction]:
+        return {c: votes[c] - quota for c in state.elected if c not in moved and votes[c] > quota}
+
+    def threshold() -> Quota:
+        """The quota, or the total active vote / (seats left + 1) where that is lower."""
+        active = sum((votes[c] for c in state.continuing), Fraction(0)) + sum(
+            surpluses().values(), Fraction(0)
+        )
+        lower = max(_up(active / (state.seats_left + 1)), CENT) if state.seats_left else quota
+        return Quota("ers97", min(quota, lower), exceed=False)
+
+    def settle(stage: Stage) -> None:
+        state.settle(stage, votes, threshold())
+
+    def record(action: str, subject: list[int], excluded=(), transfer_value=None, scratch=None) -> Stage:
+        stage = state.record(
+            action, subject, votes, tally["non_transferable"], tally["loss"], transfer_value, excluded
+        )
+        if scratch is not None:
+            stage.elected, stage.ties, stage.note = scratch.elected, stage.ties + scratch.ties, scratch.note
+        return stage
+
+    def credit(recipient: int, value: Fraction, pile: list[tuple[int, int]]) -> Fraction:
+        """Credit ``pile`` at ``value`` a paper (rounded down to two places); return the amount."""
+        amount = _down(value * papers.weight(pile))
+        votes[recipient] += amount
+        papers.batches.setdefault(recipient, []).append(_Batch(value, pile, amount))
+        return amount
+
+    def transfer_surplus(c: int) -> Fraction:
+        surplus = votes[c] - quota
+        last = papers.batches[c][-1]
+        piles = papers.sort(last.papers, set(state.continuing))
+        last.papers = piles.pop(None, [])
+        transferable = papers.weight(p for pile in piles.values() for p in pile)
+        value = _down(surplus / transferable) if transferable * last.value > surplus else last.value
+        moved_value = sum((credit(r, value, pile) for r, pile in piles.items()), Fraction(0))
+        if value == last.value:  # every paper moves at its value; the rest of the surplus cannot move
+            tally["non_transferable"] += surplus - moved_value
+        else:  # the remainder neglected in rounding the transfer value down
+            tally["loss"] += surplus - moved_value
+        votes[c] = quota
+        moved.add(c)
+        return value
+
+    def exclude(group: Sequence[int], note: str = "") -> None:
+        nonlocal quota
+        state.exclude(group)
+        scratch = Stage(0, "exclusion", [], {}, note=note)
+        batches = {c: papers.batches.pop(c, []) for c in group}
+        for value in sorted({b.value for bs in batches.values() for b in bs}, reverse=True):
+            if state.finished:
+                break
+            taken = [(c, b) for c, bs in batches.items() for b in bs if b.value == value]
+            for c, b in taken:
+                votes[c] -= b.amount
+            piles = papers.sort([p for _, b in taken for p in b.papers], set(state.continuing))
+            gone = _down(value * papers.weight(piles.pop(None, [])))
+            moved_value = sum((credit(r, value, pile) for r, pile in piles.items()), Fraction(0))
+            tally["non_transferable"] += gone
+            tally["loss"] += sum((b.amount for _, b in taken), Fraction(0)) - moved_value - gone
+            if gone and not state.elected:
+                quota = _up((valid - tally["non_transferable"] - tally["loss"]) / (seats + 1))
+                scratch.note = f"quota reduced to {float(quota):.2f} (rule 5.4.8)"
+            settle(scratch)
+        record("exclusion", list(group), group, scratch=scratch)
+
+    settle(record("first", []))
+    while not state.finished:
+        doomed = state.doomed()
+        if doomed:
+            exclude(doomed, "doomed by the constraints")
+            continue
+        pending = surpluses()
+        deferred = sum(pending.values(), Fraction(0))
+        group = _bulk(state, votes, deferred) if not context.constraints else []
+        if pending and not group:
+            c = state.largest(list(pending), list(pending.values()))
+            value = transfer_surplus(c)
+            settle(record("surplus", [c], transfer_value=value))
+            continue
+        if not group:
+            group = [state.lowest(votes)]
+        if len(state.continuing) - len(group) <= state.seats_left:
+            state.exclude(group)
+            stage = record("exclusion", group, group)
+            stage.note = "the continuing candidates left fill the seats (rule 5.5.1); no papers transferred"
+            state.fill_last(stage, votes)
+            continue
+        exclude(group)
+    result = state.result(valid, ballots.total - valid, None)
+    result.quota = quota
+    return result
+
+
+def _bulk(state: Count, votes: Sequence[Fraction], deferred: Fraction) -> list[int]:
+    """The lowest candidates that can be excluded together with ``deferred`` surpluses waiting
+    (rules 5.2.2 and 5.2.5): the most of them whose votes plus ``deferred`` do not exceed the vote
+    of the next above, leaving enough candidates to fill the seats. With nothing deferred and no
+    such group of two or more, the empty list (exclude the lowest alone)."""
+    ordered = sorted(state.continuing, key=lambda c: votes[c])
+    best: list[int] = []
+    total = Fraction(0)
+    for k in range(1, len(ordered)):
+        total += votes[ordered[k - 1]]
+        if len(ordered) - k < state.seats_left:
+            break
+        separated = votes[ordered[k - 1]] < votes[ordered[k]]
+        if separated and total + deferred <= votes[ordered[k]]:
+            best = ordered[:k]
+    if len(best) == 1 and not deferred:
+        return []
+    return best
