@@ -35,6 +35,7 @@ from pathlib import Path
 from tallyroom.count.ballots import Ballots
 
 from .errors import FormatError
+from .fastblt import parse_ballot_lines
 
 _QUOTED = r'"((?:[^"]|"")*)"'
 _WEIGHT = re.compile(r"\d+(\.\d+)?|\.\d+")
@@ -65,7 +66,7 @@ def read_blt_file(path: str | Path) -> BltFile:
 
 def parse_blt(data: bytes, source: str = "<blt>") -> BltFile:
     """Parse the bytes of a BLT file; ``source`` names it in errors."""
-    return _parse_lines(_decode(data).splitlines(), source)
+    return _parse_fast(data, source) or _parse_lines(_decode(data).split("\n"), source)
 
 
 def _decode(data: bytes) -> str:
@@ -77,24 +78,53 @@ def _decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def _numbered(lines: list[str], start: int) -> Iterator[tuple[int, str]]:
-    """Non-blank lines from index ``start`` with their 1-based numbers, stripped."""
-    for i in range(start, len(lines)):
-        text = lines[i].strip()
+def _numbered(lines: list[str], first: int = 1) -> Iterator[tuple[int, str]]:
+    """Non-blank lines, stripped, with their line numbers (the first line being ``first``)."""
+    for i, line in enumerate(lines, start=first):
+        text = line.strip()
         if text:
-            yield i + 1, text
+            yield i, text
+
+
+def _parse_fast(data: bytes, source: str) -> BltFile | None:
+    """The common case, with the ballot lines parsed by NumPy (fastblt); None if the file is in
+    any way unusual, so that the careful parser reads it and reports any error."""
+    start = data.find(b"\n") + 1
+    try:
+        ncand, seats = _header(data[:start].decode("ascii"), source, 1)
+        withdrawn: list[int] = []
+        if data.startswith(b"-", start):
+            end = data.find(b"\n", start) + 1
+            tokens = data[start:end].decode("ascii").translate(_SEPARATORS).split()
+            withdrawn = _withdrawn(tokens, ncand, source, 2)
+            start = end
+    except (UnicodeDecodeError, FormatError):
+        return None
+    stop = data.find(b"\n0\n", start - 1)
+    if start == 0 or stop < start:
+        return None
+    parsed = parse_ballot_lines(data[start : stop + 1], ncand)
+    if parsed is None:
+        return None
+    rankings, weights = parsed
+    lineno = 2 + bool(withdrawn) + len(weights)
+    names, parties, title = _candidates(_decode(data[stop + 3 :]).split("\n"), lineno + 1, ncand, source)
+    return BltFile(
+        ballots=Ballots(tuple(names), rankings, weights, 1, title).compressed(),
+        seats=seats,
+        withdrawn=tuple(names[c] for c in withdrawn),
+        parties=parties,
+    )
 
 
 def _parse_lines(lines: list[str], source: str) -> BltFile:
-    rows = _numbered(lines, 0)
+    rows = _numbered(lines)
     lineno, text = next(rows, (1, ""))
     ncand, seats = _header(text, source, lineno)
     withdrawn: list[int] = []
     ballots: list[tuple[tuple[int, ...], str]] = []
     truncated = 0
-    last = lineno
     for lineno, text in rows:
-        last = lineno
         tokens = text.translate(_SEPARATORS).split()
         if tokens == ["0"]:
             break
@@ -105,15 +135,14 @@ def _parse_lines(lines: list[str], source: str) -> BltFile:
         ballots.append((ranking, weight))
         truncated += cut
     else:
-        raise FormatError(source, last, "the ballots are not ended by a line holding 0")
-    names, parties, lineno = _names(rows, ncand, source, lineno)
-    title = ""
-    for lineno, text in rows:
-        if title:
-            raise FormatError(source, lineno, f"unexpected text after the title: {text[:40]!r}")
-        title = _unquote_title(text)
+        raise FormatError(source, lineno, "the ballots are not ended by a line holding 0")
+    names, parties, title = _candidates(lines[lineno:], lineno + 1, ncand, source)
+    try:
+        merged = Ballots.from_rankings(names, ballots, title)
+    except ValueError as e:
+        raise FormatError(source, None, str(e)) from None
     return BltFile(
-        ballots=Ballots.from_rankings(names, ballots, title),
+        ballots=merged,
         seats=seats,
         withdrawn=tuple(names[c] for c in withdrawn),
         parties=parties,
@@ -181,11 +210,14 @@ def _ballot(tokens: list[str], ncand: int, source: str, lineno: int) -> tuple[tu
     return tuple(ranking), tokens[0], cut
 
 
-def _names(
-    rows: Iterator[tuple[int, str]], ncand: int, source: str, lineno: int
-) -> tuple[list[str], dict[str, str], int]:
-    """The candidates' names and parties, made distinct, and the number of the last line read."""
+def _candidates(
+    lines: list[str], first: int, ncand: int, source: str
+) -> tuple[list[str], dict[str, str], str]:
+    """The candidates' names (made distinct), their parties and the title, from the lines after
+    the ballots (the first of them being line ``first``)."""
     found: list[tuple[str, str, int]] = []
+    lineno = first - 1
+    rows = _numbered(lines, first)
     for lineno, text in rows:
         name, party = split_name(text, source, lineno)
         found.append((name, party, lineno))
@@ -203,7 +235,12 @@ def _names(
         names.append(name)
         if party:
             parties[name] = party
-    return names, parties, lineno
+    title = ""
+    for lineno, text in rows:
+        if title:
+            raise FormatError(source, lineno, f"unexpected text after the title: {text[:40]!r}")
+        title = _unquote_title(text)
+    return names, parties, title
 
 
 def split_name(text: str, source: str = "<blt>", lineno: int | None = None) -> tuple[str, str]:
