@@ -63,6 +63,14 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
     while continuing and len(elected) < seats:
         best = max(votes[c] for c in continuing)
         tied = [c for c in continuing if votes[c] == best]
+        rest = [c for c in continuing if c not in tied]
+        left = seats - len(elected) - len(tied)
+        if len(tied) > 1 and left >= 0 and guard.feasible([*elected, *tied], rest, left):
+            # All of them take seats (the constraints allow it): the tie decides nothing.
+            elected += tied
+            stage.elected += [names[c] for c in tied]
+            continuing = rest
+            continue
         chosen, tie = context.ties.choose(tied, "elect", [])
         if tie:
             stage.ties.append(tie)

@@ -1,0 +1,46 @@
+import pytest
+
+from tallyroom.count import method_names, rule_set
+
+
+def test_presets_name_every_method():
+    assert {"plurality", "block", "approval", "irv", "scottish-stv", "wigm", "ers97", "meek"} <= set(
+        method_names()
+    )
+
+
+def test_preset_options():
+    irv = rule_set("irv")
+    assert (irv.algorithm, irv.options.ties, irv.options.bulk_exclusion) == (
+        "irv",
+        ("backward", "lot"),
+        False,
+    )
+    assert irv.options_dict() == {"ties": ("backward", "lot"), "bulk_exclusion": False}
+    assert irv.module.__name__ == "tallyroom.count.irv"
+    assert rule_set("block").options.marks == "seats"
+
+
+def test_unknown_method_and_option():
+    with pytest.raises(ValueError, match="unknown method 'stv2'; choose from plurality, block"):
+        rule_set("stv2")
+    with pytest.raises(
+        ValueError, match="method irv has no option 'quota'; its options are ties, bulk_exclusion"
+    ):
+        rule_set("irv", {"quota": "droop"})
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("true", True), ("Yes", True), ("1", True), ("off", False), ("no", False)]
+)
+def test_bool_options_from_text(text, value):
+    assert rule_set("irv", {"bulk_exclusion": text}).options.bulk_exclusion is value
+
+
+def test_options_from_text():
+    assert rule_set("irv", {"ties": "forward, order"}).options.ties == ("forward", "order")
+    assert rule_set("irv", {"ties": ["order"]}).options.ties == ("order",)
+    with pytest.raises(ValueError, match="bulk_exclusion takes true or false, not 'maybe'"):
+        rule_set("irv", {"bulk_exclusion": "maybe"})
+    with pytest.raises(ValueError, match="marks must be one of first, seats, all"):
+        rule_set("plurality", {"marks": "some"})
