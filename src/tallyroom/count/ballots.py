@@ -162,11 +162,28 @@ class Ballots:
         """Merge identical rankings (the order of distinct rankings is by first appearance)."""
         if len(self) == 0:
             return self
-        _, first, inverse = np.unique(self.rankings, axis=0, return_index=True, return_inverse=True)
-        inverse = inverse.reshape(-1)
+        first, inverse = _row_groups(self.rankings)
         weights = np.zeros(len(first), dtype=np.int64)
         np.add.at(weights, inverse, self.weights)
         order = np.argsort(first, kind="stable")
         return Ballots(
             self.candidates, self.rankings[first[order]], weights[order], self.denominator, self.title
         )
+
+
+def _row_groups(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(first, inverse)`` as ``np.unique(rows, axis=0, return_index=True, return_inverse=True)``
+    gives them, found faster: each row's bytes as 64-bit words, hashed to one key; a hash
+    collision (checked) falls back to np.unique."""
+    n, width = len(rows), rows.shape[1] * rows.itemsize
+    padded = np.zeros((n, -(-width // 8) * 8), dtype=np.uint8)
+    padded[:, :width] = np.ascontiguousarray(rows).view(np.uint8).reshape(n, width)
+    words = padded.view(np.uint64)
+    key = words[:, 0].copy() if words.shape[1] else np.zeros(n, dtype=np.uint64)
+    for j in range(1, words.shape[1]):
+        key *= np.uint64(0x9E3779B97F4A7C15)
+        key ^= words[:, j]
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    if words.shape[1] > 1 and not np.array_equal(words[first[inverse]], words):
+        _, first, inverse = np.unique(rows, axis=0, return_index=True, return_inverse=True)
+    return first, inverse.reshape(-1)
