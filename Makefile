@@ -16,11 +16,18 @@ install: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m ruff check src tests bench
+	scripts/ensure-chromium
 	$(PY) -m pytest
 
 lint: $(STAMP)
 	$(PY) -m ruff check src tests bench
 	$(PY) -m ruff format --check src tests bench
+
+# The demo: SQLite under var/ (or DATABASE_URL), loaded idempotently, served on 127.0.0.1:8000.
+demo: $(STAMP)
+	TALLYROOM_DEBUG=1 $(PY) -m tallyroom.web.manage migrate --noinput -v0
+	TALLYROOM_DEBUG=1 $(PY) -m tallyroom.web.manage load_demo
+	TALLYROOM_DEBUG=1 $(PY) -m tallyroom.web.manage runserver --noreload 127.0.0.1:8000
 
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[crosscheck]' || echo "some cross-check counters did not install; bench uses those that did"

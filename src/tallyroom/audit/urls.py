@@ -1,4 +1,8 @@
 """URLs of the audit app."""
 
+from django.urls import path
+
+from . import views
+
 app_name = "audit"
-urlpatterns = []
+urlpatterns = [path("", views.events, name="events")]

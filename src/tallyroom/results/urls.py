@@ -1,4 +1,19 @@
-"""URLs of the results app."""
+"""URLs of the results app: the public results, and the returning officer's dashboard under officer/."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "results"
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("officer/", views.dashboard, name="dashboard"),
+    path("officer/<slug:election_slug>/", views.election, name="election"),
+    path("officer/<slug:election_slug>/open/", views.open_voting, name="open"),
+    path("officer/<slug:election_slug>/close/", views.close_voting, name="close"),
+    path("officer/<slug:election_slug>/<slug:contest_slug>/count/", views.count, name="count"),
+    path("officer/<slug:election_slug>/<slug:contest_slug>/", views.review, name="review"),
+    path("officer/<slug:election_slug>/<slug:contest_slug>/publish/", views.publish_count, name="publish"),
+    path("<slug:election_slug>/<slug:contest_slug>/", views.contest, name="contest"),
+    path("<slug:election_slug>/<slug:contest_slug>/<str:name>", views.download, name="download"),
+]

@@ -1,0 +1,191 @@
+"""The returning officer's dashboard (open, close, count, review, publish), the scrutineers'
+read-only view of it, and the public results pages with their downloads."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from tallyroom.elections import actions
+from tallyroom.elections.models import Contest, Election
+from tallyroom.voting.turnout import turnout
+from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, has_role, role_required
+
+from . import downloads
+from .chart import stage_chart
+from .counting import CountError, count_contest, publish
+from .models import Count
+
+
+def _contest(election_slug: str, contest_slug: str) -> Contest:
+    return get_object_or_404(
+        Contest.objects.select_related("election"), election__slug=election_slug, slug=contest_slug
+    )
+
+
+ACTIONS = {"first": "First preferences", "surplus": "Surplus of", "exclusion": "Exclusion of"}
+
+
+def stage_label(stage: dict) -> str:
+    """A stage's heading in the stage table, e.g. 'Surplus of Ann Smith'."""
+    label = ACTIONS.get(stage["action"], stage["action"].capitalize())
+    return f"{label} {', '.join(stage['subject'])}" if label.endswith(" of") else label
+
+
+def sheet(count: Count) -> dict:
+    """What the result sheet shows: winners with their slates, the stage table and the chart."""
+    contest = count.contest
+    result = count.result
+    candidates = {c.name: c for c in contest.candidates.prefetch_related("slates")}
+    slates = {name: list(c.slates.all()) for name, c in candidates.items()}
+    colours = {name: s[0].colour for name, s in slates.items() if s}
+    shown = [n for n in result["candidates"] if n not in result["withdrawn"]]
+    stages = result["stages"]
+    rows = [
+        {
+            "name": name,
+            "slates": slates.get(name, []),
+            "elected": name in result["elected"],
+            "cells": [
+                {
+                    "value": s["totals"].get(name, ""),
+                    "elected": name in s["elected"],
+                    "excluded": name in s["excluded"],
+                }
+                for s in stages
+            ],
+        }
+        for name in shown
+    ]
+    return {
+        "count": count,
+        "contest": contest,
+        "result": result,
+        "winners": [{"name": n, "slates": slates.get(n, [])} for n in result["elected"]],
+        "rows": rows,
+        "stages": [{**s, "label": stage_label(s)} for s in stages],
+        "chart": stage_chart(result, colours, contest.name),
+        "constrained": bool(result["constraints"]),
+    }
+
+
+# --- the returning officer and scrutineers ---
+
+
+@role_required(RETURNING_OFFICER, SCRUTINEER)
+def dashboard(request):
+    return render(request, "results/dashboard.html", {"elections": Election.objects.all()})
+
+
+@role_required(RETURNING_OFFICER, SCRUTINEER)
+def election(request, election_slug):
+    election = get_object_or_404(Election, slug=election_slug)
+    contests = [
+        {"contest": c, "count": c.counts.first(), "published": c.counts.filter(published=True).first()}
+        for c in election.contests.all()
+    ]
+    return render(
+        request,
+        "results/election.html",
+        {
+            "election": election,
+            "turnout": turnout(election),
+            "contests": contests,
+            "is_officer": has_role(request.user, RETURNING_OFFICER),
+        },
+    )
+
+
+def _act(request, election_slug, action, done: str):
+    election = get_object_or_404(Election, slug=election_slug)
+    try:
+        outcome = action(election, request.user)
+    except actions.TransitionError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, done.format(codes=len(outcome or ())))
+    return redirect("results:election", election_slug)
+
+
+@require_POST
+@role_required(RETURNING_OFFICER)
+def open_voting(request, election_slug):
+    return _act(request, election_slug, actions.open_voting, "Voting is open: {codes} ballot codes sent.")
+
+
+@require_POST
+@role_required(RETURNING_OFFICER)
+def close_voting(request, election_slug):
+    return _act(request, election_slug, actions.close_voting, "Voting is closed.")
+
+
+@require_POST
+@role_required(RETURNING_OFFICER)
+def count(request, election_slug, contest_slug):
+    contest = _contest(election_slug, contest_slug)
+    try:
+        count_contest(contest, request.user)
+    except CountError as e:
+        messages.error(request, str(e))
+        return redirect("results:election", election_slug)
+    messages.success(request, f"{contest.name} counted: review the result before publishing it.")
+    return redirect("results:review", election_slug, contest_slug)
+
+
+@require_GET
+@role_required(RETURNING_OFFICER)
+def review(request, election_slug, contest_slug):
+    contest = _contest(election_slug, contest_slug)
+    latest = contest.counts.first()
+    if latest is None:
+        raise Http404("not counted yet")
+    return render(request, "results/review.html", sheet(latest))
+
+
+@require_POST
+@role_required(RETURNING_OFFICER)
+def publish_count(request, election_slug, contest_slug):
+    contest = _contest(election_slug, contest_slug)
+    reviewed = get_object_or_404(Count, pk=request.POST.get("count"), contest=contest)
+    try:
+        publish(reviewed, request.user)
+    except CountError as e:
+        messages.error(request, str(e))
+        return redirect("results:review", election_slug, contest_slug)
+    messages.success(request, f"{contest.name}: result published.")
+    return redirect("results:contest", election_slug, contest_slug)
+
+
+# --- the public ---
+
+
+def _published(election_slug, contest_slug) -> Count:
+    return get_object_or_404(
+        Count.objects.select_related("contest__election"),
+        contest__election__slug=election_slug,
+        contest__slug=contest_slug,
+        published=True,
+    )
+
+
+@require_GET
+def index(request):
+    published = Count.objects.filter(published=True).select_related("contest__election")
+    return render(request, "results/index.html", {"published": published})
+
+
+@require_GET
+def contest(request, election_slug, contest_slug):
+    return render(request, "results/contest.html", sheet(_published(election_slug, contest_slug)))
+
+
+@require_GET
+def download(request, election_slug, contest_slug, name):
+    published = _published(election_slug, contest_slug)
+    try:
+        body, content_type = downloads.render(published, name)
+    except KeyError:
+        raise Http404(f"no download {name}") from None
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{election_slug}-{contest_slug}-{name}"'
+    return response
