@@ -56,11 +56,13 @@ class Ballots:
             raise ValueError("denominator must be a positive integer")
         if len(self.weights) and int(self.weights.min()) < 0:
             raise ValueError("weights must not be negative")
-        marked = self.rankings != PAD
-        ranked = self.rankings[marked]
-        if len(ranked) and (int(ranked.min()) < 0 or int(ranked.max()) >= len(self.candidates)):
+        # PAD is -1, so a mark out of range is below PAD or at least the number of candidates.
+        if self.rankings.size and (
+            int(self.rankings.min()) < PAD or int(self.rankings.max()) >= len(self.candidates)
+        ):
             raise ValueError("a ranking names a candidate index out of range")
-        if (marked[:, 1:] & ~marked[:, :-1]).any():
+        marked = self.rankings != PAD
+        if (marked[:, 1:] > marked[:, :-1]).any():  # a mark after the padding
             raise ValueError("a ranking has a gap: every mark must come before the padding")
 
     @classmethod

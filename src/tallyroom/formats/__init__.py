@@ -3,7 +3,7 @@
 Every reader raises FormatError naming the file, the line and the problem.
 """
 
-from .blt import BltFile, parse_blt, read_blt, read_blt_file
+from .blt import BltFile, blt_text, parse_blt, read_blt, read_blt_file, write_blt
 from .errors import FormatError
 
-__all__ = ["BltFile", "FormatError", "parse_blt", "read_blt", "read_blt_file"]
+__all__ = ["BltFile", "FormatError", "blt_text", "parse_blt", "read_blt", "read_blt_file", "write_blt"]

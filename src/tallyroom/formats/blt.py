@@ -28,14 +28,17 @@ their party: ``Jo SMITH (Lab)``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 
-from tallyroom.count.ballots import Ballots
+from tallyroom.count.ballots import PAD, Ballots
+from tallyroom.count.numbers import decimal_str
 
 from .errors import FormatError
 from .fastblt import parse_ballot_lines
+from .files import write_atomic
 
 _QUOTED = r'"((?:[^"]|"")*)"'
 _WEIGHT = re.compile(r"\d+(\.\d+)?|\.\d+")
@@ -249,16 +252,22 @@ def split_name(text: str, source: str = "<blt>", lineno: int | None = None) -> t
     m = re.fullmatch(_QUOTED, text)
     if m:
         inner = _unescape(m[1])
-        return split_name(inner, source, lineno) if '"' in inner else (_clean(inner), "")
-    m = re.fullmatch(rf"{_QUOTED}\s*{_QUOTED}", text) or re.fullmatch(rf'([^"]+?)\s*{_QUOTED}', text)
-    if m:
-        return _clean(_unescape(m[1])), _clean(_unescape(m[2]))
+        return _name_party(inner.strip()) or (_clean(inner), "")
+    pair = _name_party(text)
+    if pair:
+        return pair
     if '"' in text:
         raise FormatError(source, lineno, f"unbalanced quotes in candidate name {text[:60]!r}")
     m = re.fullmatch(r"(.*?\S)\s*\(([^()]*)\)", text)
     if m:
         return _clean(m[1]), _clean(m[2])
     return _clean(text), ""
+
+
+def _name_party(text: str) -> tuple[str, str] | None:
+    """``"Name" "Party"`` or ``Name "Party"``, else None."""
+    m = re.fullmatch(rf"{_QUOTED}\s*{_QUOTED}", text) or re.fullmatch(rf'([^"]+?)\s*{_QUOTED}', text)
+    return (_clean(_unescape(m[1])), _clean(_unescape(m[2]))) if m else None
 
 
 def _unescape(text: str) -> str:
@@ -273,3 +282,55 @@ def _unquote_title(text: str) -> str:
     """The title, unquoted (some files quote it twice)."""
     m = re.fullmatch(_QUOTED, text.strip())
     return _unquote_title(_unescape(m[1])) if m else _clean(text)
+
+
+def blt_text(
+    ballots: Ballots, seats: int, withdrawn: Iterable[str] = (), parties: Mapping[str, str] | None = None
+) -> str:
+    """A clean BLT file: names quoted, each with its party as a second quoted token, the title
+    quoted, weights as exact decimals. ValueError if a weight has no exact decimal form."""
+    parties = parties or {}
+    lines = [f"{len(ballots.candidates)} {seats}"]
+    if withdrawn := [f"-{ballots.index(n) + 1}" for n in withdrawn]:
+        lines.append(" ".join(withdrawn))
+    number = [str(c + 1) for c in range(len(ballots.candidates))]
+    weights = _weights_text(ballots)
+    for weight, row in zip(weights, ballots.rankings.tolist(), strict=True):
+        lines.append(" ".join([weight, *(number[c] for c in row if c != PAD), "0"]))
+    lines.append("0")
+    for name in ballots.candidates:
+        party = parties.get(name)
+        lines.append(f"{_quote(name)} {_quote(party)}" if party else _quote(name))
+    lines.append(_quote(ballots.title))
+    return "\n".join(lines) + "\n"
+
+
+def write_blt(
+    path: str | Path,
+    ballots: Ballots,
+    seats: int,
+    withdrawn: Iterable[str] = (),
+    parties: Mapping[str, str] | None = None,
+) -> None:
+    """Write ``blt_text`` to ``path`` whole or not at all (a temporary file renamed into place)."""
+    write_atomic(path, blt_text(ballots, seats, withdrawn, parties))
+
+
+def _weights_text(ballots: Ballots) -> list[str]:
+    d = ballots.denominator
+    if d == 1:
+        return [str(w) for w in ballots.weights.tolist()]
+    twos = fives = 0
+    rest = d
+    while rest % 2 == 0:
+        rest, twos = rest // 2, twos + 1
+    while rest % 5 == 0:
+        rest, fives = rest // 5, fives + 1
+    if rest != 1:
+        raise ValueError(f"weights in 1/{d} have no exact decimal form for a BLT file")
+    places = max(twos, fives)
+    return [decimal_str(Fraction(w, d), places).rstrip("0").rstrip(".") for w in ballots.weights.tolist()]
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'

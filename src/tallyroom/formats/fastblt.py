@@ -68,12 +68,10 @@ def _parse_chunk(text: bytes, ncand: int) -> tuple[np.ndarray, np.ndarray] | Non
     prefs = values[is_pref] - 1
     if len(prefs) and (prefs.min() < 0 or prefs.max() >= ncand):
         return None
-    rows = np.repeat(np.arange(lines), lengths)
     seen = np.zeros((lines, ncand), dtype=bool)
-    seen[rows, prefs] = True
+    seen[np.repeat(np.arange(lines), lengths), prefs] = True
     if np.count_nonzero(seen) != len(prefs):  # a candidate twice on a line
         return None
-    cols = np.arange(len(prefs)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     rankings = np.full((lines, int(lengths.max())), PAD, dtype=index_dtype(ncand))
-    rankings[rows, cols] = prefs
+    rankings[np.arange(rankings.shape[1]) < lengths[:, None]] = prefs  # row by row, in order
     return rankings, weights
