@@ -15,6 +15,7 @@ from tallyroom import count as engine
 from tallyroom.audit.events import record
 from tallyroom.elections.ballot import RON_NAME, ballot_candidates
 from tallyroom.elections.models import Contest, Election
+from tallyroom.formats import blt_text
 from tallyroom.voting.tally import contest_ballots
 
 from .models import Count
@@ -29,14 +30,19 @@ def groups_of(contest: Contest) -> dict[str, list[str]]:
     return {c.name: c.group_list() for c in contest.candidates.all() if c.group_list()}
 
 
+def slates_of(contest: Contest) -> dict[str, str]:
+    """Candidate name -> the slate endorsing them (published as the candidate's party in the BLT)."""
+    candidates = contest.candidates.prefetch_related("slates")
+    slates = {c.name: ", ".join(s.name for s in c.slates.all()) for c in candidates}
+    return {name: names for name, names in slates.items() if names}
+
+
 def count_contest(contest: Contest, user) -> Count:
     """Count ``contest`` (voting must be closed and no count published) and store the count."""
     if contest.election.state != Election.State.CLOSED:
         raise CountError(f"{contest.name} can be counted only once voting has closed")
     if contest.counts.filter(published=True).exists():
         raise CountError(f"{contest.name} has a published result already")
-    from tallyroom.formats import BltFile, write_blt
-
     ballots = contest_ballots(contest)
     on_ballot = {c.name for c in ballot_candidates(contest)}
     withdrawn = [name for name in ballots.candidates if name not in on_ballot]
@@ -54,7 +60,7 @@ def count_contest(contest: Contest, user) -> Count:
         )
     except (ValueError, engine.TieUnresolved) as e:
         raise CountError(f"{contest.name} could not be counted: {e}") from e
-    blt = write_blt(BltFile(ballots, contest.seats, tuple(withdrawn)))
+    blt = blt_text(ballots, contest.seats, withdrawn, slates_of(contest))
     with transaction.atomic():
         stored = Count.objects.create(
             contest=contest,

@@ -1,0 +1,92 @@
+"""Opening and closing voting: each allowed only from the right state, all or nothing, recorded."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.auth.models import User
+from django.core import mail
+from django.utils import timezone
+
+from tallyroom.audit.models import Event
+from tallyroom.elections.actions import TransitionError, close_voting, open_voting
+from tallyroom.elections.models import Contest, Election
+from tallyroom.organisation.models import Region, Unit
+from tallyroom.roll.models import Member, RollEntry
+from tallyroom.voting.models import BallotCode
+
+pytestmark = pytest.mark.django_db
+State = Election.State
+
+
+@pytest.fixture
+def officer():
+    return User.objects.create_user("ro", password="pw-for-tests-only")
+
+
+@pytest.fixture
+def election():
+    """A draft election with one contest; three members, one of whom joined after the freeze date."""
+    unit = Unit.objects.create(code="ashby", name="Ashby", region=Region.objects.create(code="r", name="R"))
+    now = timezone.now()
+    election = Election.objects.create(
+        slug="e",
+        name="Board",
+        freeze_date=date(2026, 1, 1),
+        voting_opens=now,
+        voting_closes=now + timedelta(7),
+    )
+    Contest.objects.create(election=election, slug="chair", name="Chair", method="irv")
+    for i, joined in enumerate((date(2020, 1, 1), date(2021, 1, 1), date(2026, 2, 1))):
+        email = f"n{i}@example.org"
+        Member.objects.create(number=f"N{i}", name=f"N {i}", email=email, unit=unit, joined=joined)
+    return election
+
+
+def test_open_voting_freezes_rolls_issues_and_sends_codes(election, officer):
+    pairs = open_voting(election, officer)
+    assert election.state == State.VOTING
+    assert election.contests.get().roll_is_frozen
+    assert sorted(m.number for m, _ in pairs) == ["N0", "N1"]  # N2 joined after the freeze date
+    assert RollEntry.objects.filter(eligible=False).get().member.number == "N2"
+    assert BallotCode.objects.filter(election=election, sent_at__isnull=False).count() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["n0@example.org", "n1@example.org"]
+    assert all(code in message.body for (_, code), message in zip(pairs, mail.outbox, strict=True))
+    assert Event.objects.get(verb="election.open").data == {"codes": 2}
+
+
+def test_close_voting_closes_and_records(election, officer):
+    open_voting(election, officer)
+    close_voting(election, officer)
+    assert Election.objects.get().state == State.CLOSED
+    assert Event.objects.get(verb="election.close").actor == "ro"
+
+
+@pytest.mark.parametrize(
+    ("state", "action"),
+    [
+        (State.VOTING, open_voting),
+        (State.CLOSED, open_voting),
+        (State.DRAFT, close_voting),
+        (State.NOMINATIONS, close_voting),
+        (State.CLOSED, close_voting),
+    ],
+)
+def test_invalid_transitions_are_refused_and_change_nothing(election, officer, state, action):
+    Election.objects.filter(pk=election.pk).update(state=state)
+    events = Event.objects.count()
+    with pytest.raises(TransitionError, match="its state is"):
+        action(election, officer)
+    assert Election.objects.get().state == state
+    assert Event.objects.count() == events
+    assert not BallotCode.objects.exists()
+
+
+def test_open_voting_is_all_or_nothing_when_sending_fails(election, officer, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens
+    with pytest.raises(OSError):
+        open_voting(election, officer)
+    assert Election.objects.get().state == State.DRAFT
+    assert not election.contests.get().roll_is_frozen
+    assert not BallotCode.objects.exists() and not RollEntry.objects.exists()
+    assert not Event.objects.exists()

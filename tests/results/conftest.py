@@ -1,0 +1,120 @@
+"""A closed election with ballots cast through the voting path, small enough to count by hand.
+
+``section`` (Scottish STV, 2 seats, woman>=1): 4 x [Tom, Amy], 3 x [Dan], 2 x [Amy]. The quota is
+9 // 3 + 1 = 4: Tom is elected at stage 1 with 4; Dan (3) cannot take the last seat without
+breaking woman>=1, so he is excluded and Amy elected. Elected: Tom, Amy.
+
+``chair`` (IRV with RON): 4 x [Ann], 3 x [Bob], 2 x [Cat, Bob]. RON (no votes) and then Cat are
+excluded; Bob has 5 of 9, a majority. Elected: Bob.
+
+Ten members in two units; nine vote (everyone in Eastbridge, four of five in Westmoor).
+"""
+
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
+from django.utils import timezone
+
+from tallyroom.elections import actions
+from tallyroom.elections.models import Candidate, Contest, Election, Slate
+from tallyroom.organisation.models import Region, Unit
+from tallyroom.roll.models import Member
+from tallyroom.voting.casting import cast
+from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF
+
+SECTION_BALLOTS = [["Tom", "Amy"]] * 4 + [["Dan"]] * 3 + [["Amy"]] * 2
+CHAIR_BALLOTS = [["Ann"]] * 4 + [["Bob"]] * 3 + [["Cat", "Bob"]] * 2
+
+
+def user_with(username: str, *roles: str) -> User:
+    user = User.objects.create_user(username, password="pw-for-tests-only")
+    for role in roles:
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
+    return user
+
+
+@pytest.fixture
+def officer():
+    return user_with("ro", RETURNING_OFFICER)
+
+
+def make_election(officer) -> Election:
+    """The election described above, in draft, with its members."""
+    region = Region.objects.create(code="vale", name="Vale")
+    units = [Unit.objects.create(code=c, name=c.title(), region=region) for c in ("eastbridge", "westmoor")]
+    now = timezone.now()
+    election = Election.objects.create(
+        slug="vale-2026",
+        name="Vale board 2026",
+        freeze_date=date(2026, 1, 1),
+        voting_opens=now,
+        voting_closes=now + timedelta(days=7),
+    )
+    section = Contest.objects.create(
+        election=election,
+        slug="section",
+        name="CLP section",
+        method="scottish-stv",
+        seats=2,
+        constraints="woman>=1",
+        tie_seed="vale-seed-42",
+        position=1,
+    )
+    chair = Contest.objects.create(
+        election=election, slug="chair", name="Chair", method="irv", ron=True, position=2
+    )
+    forward = Slate.objects.create(election=election, name="Forward", colour="#aa0000")
+    for i, (name, groups) in enumerate((("Tom", ""), ("Dan", ""), ("Amy", "woman"))):
+        candidate = Candidate.objects.create(contest=section, name=name, groups=groups, position=i)
+        if name != "Dan":
+            forward.candidates.add(candidate)
+    for i, name in enumerate(("Ann", "Bob", "Cat")):
+        Candidate.objects.create(contest=chair, name=name, position=i)
+    for i in range(10):
+        Member.objects.create(
+            number=f"M{i:03d}",
+            name=f"Member {i}",
+            email=f"m{i}@example.org",
+            unit=units[i % 2],
+            joined=date(2020, 1, 1),
+        )
+    return election
+
+
+@pytest.fixture
+def open_election(officer):
+    """The election opened by the returning officer; returns it and the codes by membership number."""
+    election = make_election(officer)
+    pairs = actions.open_voting(election, officer)
+    return election, {m.number: code for m, code in pairs}
+
+
+@pytest.fixture
+def closed_election(open_election, officer):
+    """Nine members vote (all but M009, in Westmoor), then voting closes."""
+    election, codes = open_election
+    section, chair = election.contests.get(slug="section"), election.contests.get(slug="chair")
+    for i in range(9):
+        cast(codes[f"M{i:03d}"], {section: SECTION_BALLOTS[i], chair: CHAIR_BALLOTS[i]})
+    actions.close_voting(election, officer)
+    return election
+
+
+def client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def clients(officer):
+    """A client for each kind of visitor: anonymous, staff, scrutineer, returning officer."""
+    return {
+        "anonymous": Client(),
+        "staff": client_for(user_with("clerk", STAFF)),
+        "scrutineer": client_for(user_with("watcher", SCRUTINEER)),
+        "officer": client_for(officer),
+    }
