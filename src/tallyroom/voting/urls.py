@@ -9,4 +9,11 @@ urlpatterns = [
     path("", views.enter, name="enter"),
     path("ballot/", views.ballot, name="ballot"),
     path("cast/", views.cast_view, name="cast"),
+    path("<slug:election>/ballots/", views.public_lists, name="lists"),
+    path("<slug:election>/ballots/<slug:contest>/", views.public_list, name="list"),
+    path("<slug:election>/codes/", views.codes_page, name="codes"),
+    path("<slug:election>/codes/issue/", views.codes_issue, name="codes_issue"),
+    path("<slug:election>/codes/reissue/", views.codes_reissue, name="codes_reissue"),
+    path("<slug:election>/codes/post/<str:name>", views.codes_download, name="codes_download"),
+    path("<slug:election>/codes/post/<str:name>/delete/", views.codes_delete, name="codes_delete"),
 ]

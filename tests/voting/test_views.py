@@ -1,0 +1,173 @@
+"""The voter's pages through Django's test client, without JavaScript: code, ballot, review, receipt;
+the public lists of ballots; rate limits; staff pages."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tallyroom.elections.models import Election
+from tallyroom.voting.models import AttemptCounter, Ballot, BallotCode
+from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER
+
+from .conftest import staff_user
+
+pytestmark = pytest.mark.django_db
+
+
+def token(response):
+    return re.search(r'name="token" value="([^"]+)"', response.content.decode()).group(1)
+
+
+def field(contest, i):
+    return f"c{contest.pk}-{i}"
+
+
+def start(client, code):
+    response = client.post(reverse("voting:enter"), {"code": code})
+    assert response.status_code == 200, response.content
+    return response
+
+
+def test_code_ballot_review_change_cast_receipt(setup):
+    election, contests, members, codes = setup
+    client = Client(enforce_csrf_checks=False)
+    page = start(client, codes[2].lower().replace("-", " "))
+    html = page.content.decode()
+    assert "<legend>Executive</legend>" in html and "<legend>Auditors</legend>" in html
+    assert f'<label for="{field(contests["stv"], 0)}">Ada</label>' in html
+    stv, block, chair = contests["stv"], contests["block"], contests["chair"]
+    review = client.post(
+        reverse("voting:ballot"),
+        {
+            "token": token(page),
+            field(stv, 2): "1",
+            field(stv, 0): "2",
+            f"c{block.pk}": ["1"],
+            f"c{chair.pk}": "",
+        },
+    )
+    text = review.content.decode()
+    assert review.status_code == 200 and "Check your ballot" in text
+    assert re.search(r"<ol><li>Cy</li><li>Ada</li></ol>", text)
+    assert "<ul><li>Fay</li></ul>" in text and "No vote" in text
+    assert not Ballot.objects.exists()  # nothing stored before the cast
+    change = client.post(reverse("voting:ballot"), {"token": token(review), "change": "1"})
+    assert re.search(rf'id="{field(stv, 2)}"[^>]*value="1"', change.content.decode())
+    review = client.post(
+        reverse("voting:ballot"), {"token": token(change), field(stv, 3): "1", f"c{chair.pk}": "0"}
+    )
+    receipt = client.post(reverse("voting:cast"), {"token": token(review)})
+    assert receipt.status_code == 200 and "Your vote is cast" in receipt.content.decode()
+    trackers = re.findall(r'<code class="tracker">([A-Z0-9-]+)</code>', receipt.content.decode())
+    assert sorted(trackers) == sorted(Ballot.objects.values_list("tracker", flat=True))
+    assert sorted(map(tuple, Ballot.objects.values_list("preferences", flat=True))) == [(), ("Di",), ("Hal",)]
+    again = client.post(reverse("voting:cast"), {"token": token(review)})
+    assert again.status_code == 400 and "already been used" in again.content.decode()
+    assert Ballot.objects.count() == 3
+
+
+def test_errors_are_shown_at_the_fields(setup):
+    election, contests, members, codes = setup
+    client = Client()
+    page = start(client, codes[2])
+    stv = contests["stv"]
+    response = client.post(
+        reverse("voting:ballot"), {"token": token(page), field(stv, 0): "1", field(stv, 1): "3"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "There is a problem with your ballot" in html and "there is no 2" in html
+    assert f'href="#{field(stv, 0)}"' in html  # the summary links to the contest's first field
+    assert f'aria-describedby="c{stv.pk}-help c{stv.pk}-error"' in html
+    assert 'value="3"' in html
+    response = client.post(reverse("voting:ballot"), {"token": token(page), field(stv, 0): "x"})
+    assert f'aria-invalid="true" aria-describedby="{field(stv, 0)}-error"' in response.content.decode()
+
+
+def test_wrong_or_forged_input_is_refused(setup):
+    election, contests, members, codes = setup
+    client = Client()
+    response = client.post(reverse("voting:enter"), {"code": "AAAA-BBBB-CCCC-DDDD"})
+    assert response.status_code == 400 and "not a valid ballot code" in response.content.decode()
+    assert 'aria-invalid="true"' in response.content.decode()
+    forged = client.post(reverse("voting:cast"), {"token": "x:y:z"})
+    assert forged.status_code == 400 and "expired" in forged.content.decode()
+    unreviewed = client.post(reverse("voting:cast"), {"token": token(start(client, codes[2]))})
+    assert unreviewed.status_code == 400 and not Ballot.objects.exists()
+
+
+def test_code_guessing_is_rate_limited_per_client_and_overall(setup, settings):
+    election, contests, members, codes = setup
+    settings.TALLYROOM_CODE_FAILURES_PER_CLIENT = 3
+    settings.TALLYROOM_CODE_FAILURES_OVERALL = 5
+    one, two = Client(REMOTE_ADDR="192.0.2.1"), Client(REMOTE_ADDR="192.0.2.2")
+    for _ in range(3):
+        assert one.post(reverse("voting:enter"), {"code": "WRONG"}).status_code == 400
+    refused = one.post(reverse("voting:enter"), {"code": codes[2]})
+    assert refused.status_code == 429 and "Too many" in refused.content.decode()
+    assert start(two, codes[2])  # another client is still served
+    assert two.post(reverse("voting:enter"), {"code": "WRONG"}).status_code == 400
+    assert two.post(reverse("voting:enter"), {"code": "WRONG"}).status_code == 400
+    assert two.post(reverse("voting:enter"), {"code": codes[3]}).status_code == 429  # 5 failures overall
+    assert (
+        Client(REMOTE_ADDR="192.0.2.3").post(reverse("voting:enter"), {"code": codes[3]}).status_code == 429
+    )
+    assert AttemptCounter.objects.get(scope="everyone").failures == 5
+    assert not any("192.0.2" in scope for scope in AttemptCounter.objects.values_list("scope", flat=True))
+
+
+def test_public_list_only_after_close(setup):
+    election, contests, members, codes = setup
+    client = Client()
+    page = start(client, codes[2])
+    review = client.post(reverse("voting:ballot"), {"token": token(page), field(contests["stv"], 1): "1"})
+    receipt = client.post(reverse("voting:cast"), {"token": token(review)})
+    mine = re.findall(r'<code class="tracker">([A-Z0-9-]+)</code>', receipt.content.decode())[0]
+    url = reverse("voting:list", args=[election.slug, "stv"])
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("voting:lists", args=[election.slug])).status_code == 404
+    Election.objects.filter(pk=election.pk).update(state=Election.State.CLOSED)
+    assert "Executive" in client.get(reverse("voting:lists", args=[election.slug])).content.decode()
+    html = client.get(url).content.decode()
+    assert f"<code>{mine}</code></td><td>Bea</td>" in html and "1 ballots" in html
+    found = client.get(url, {"tracker": mine.lower()}).content.decode()
+    assert f'Found <code class="tracker">{mine}</code>: Bea.' in found
+    assert "No ballot has the tracker" in client.get(url, {"tracker": "NONE"}).content.decode()
+
+
+def test_public_list_is_sorted_by_tracker(setup):
+    election, contests, members, codes = setup
+    for i in range(5):
+        Ballot.objects.create(contest=contests["chair"], tracker=f"T{(7 * i) % 5}", preferences=["Hal"])
+    Election.objects.filter(pk=election.pk).update(state=Election.State.CLOSED)
+    html = Client().get(reverse("voting:list", args=[election.slug, "chair"])).content.decode()
+    assert re.findall(r"<code>(T\d)</code>", html) == ["T0", "T1", "T2", "T3", "T4"]
+
+
+def test_staff_codes_page_issues_and_offers_the_postal_file(settings, tmp_path):
+    from .conftest import make_election
+
+    settings.TALLYROOM_POSTAL_DIR = tmp_path
+    election, contests, members = make_election(voters=3)
+    url = reverse("voting:codes", args=[election.slug])
+    assert Client().get(url).status_code == 302  # sign in first
+    watcher = Client()
+    watcher.force_login(staff_user("watcher", SCRUTINEER))
+    assert watcher.get(url).status_code == 200
+    assert watcher.post(reverse("voting:codes_issue", args=[election.slug])).status_code == 403
+    ro = Client()
+    ro.force_login(staff_user("ro", RETURNING_OFFICER))
+    response = ro.post(reverse("voting:codes_issue", args=[election.slug]), follow=True)
+    assert "Issued 3 codes: 2 emailed, 1 in the mail-merge file for post." in response.content.decode()
+    name = next(tmp_path.glob("*.csv")).name
+    download = ro.get(reverse("voting:codes_download", args=[election.slug, name]))
+    assert download.status_code == 200 and b"membership_number" in b"".join(download.streaming_content)
+    assert BallotCode.objects.filter(election=election).count() == 3
+    reissued = ro.post(
+        reverse("voting:codes_reissue", args=[election.slug]), {"number": members[1].number}, follow=True
+    )
+    assert "the old code no longer works" in reissued.content.decode()
+    ro.post(reverse("voting:codes_delete", args=[election.slug, name]))
+    assert not (tmp_path / name).exists()
