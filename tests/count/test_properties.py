@@ -44,17 +44,15 @@ def tie_options(method):
     return {"ties": ("order",)}
 
 
-def max_seats(method):
-    return 1 if rule_set(method).algorithm == "irv" else 3
-
-
 @st.composite
-def contests(draw, min_candidates=1):
+def contests(draw, method, min_candidates=1):
+    """Candidate names, ``(ranking, weight)`` rows with card votes among them, and seats."""
     m = draw(st.integers(min_candidates, 6))
     ranking = st.permutations(range(m)).flatmap(lambda p: st.integers(0, m).map(lambda k: tuple(p[:k])))
     weight = st.sampled_from([1, 1, 2, 3, 5, Fraction(1, 2), Fraction(3, 4)])
     rows = draw(st.lists(st.tuples(ranking, weight), max_size=25))
-    return [f"C{i}" for i in range(m)], rows
+    seats = draw(st.integers(1, 1 if rule_set(method).algorithm == "irv" else 3))
+    return [f"C{i}" for i in range(m)], rows, seats
 
 
 def run(method, names, rows, seats, **kw):
@@ -86,10 +84,9 @@ def summary(result):
 
 @pytest.mark.parametrize("method", METHODS)
 @SETTINGS
-@given(contest=contests(), data=st.data())
-def test_votes_are_accounted_for_at_every_stage(method, contest, data):
-    names, rows = contest
-    seats = data.draw(st.integers(1, max_seats(method)))
+@given(data=st.data())
+def test_votes_are_accounted_for_at_every_stage(method, data):
+    names, rows, seats = data.draw(contests(method))
     r = run(method, names, rows, seats)
     marks = getattr(rule_set(method).options, "marks", "first")
     depth = {"first": 1, "seats": seats, "all": len(names)}[marks]
@@ -105,10 +102,9 @@ def test_votes_are_accounted_for_at_every_stage(method, contest, data):
 
 @pytest.mark.parametrize("method", METHODS)
 @SETTINGS
-@given(contest=contests(), data=st.data())
-def test_every_seat_is_filled_while_candidates_stand(method, contest, data):
-    names, rows = contest
-    seats = data.draw(st.integers(1, max_seats(method)))
+@given(data=st.data())
+def test_every_seat_is_filled_while_candidates_stand(method, data):
+    names, rows, seats = data.draw(contests(method))
     withdrawn = data.draw(st.lists(st.sampled_from(names), unique=True, max_size=len(names) - 1))
     r = run(method, names, rows, seats, withdrawn=withdrawn)
     assert len(r.elected) == len(set(r.elected)) == min(seats, len(names) - len(withdrawn))
@@ -125,10 +121,9 @@ def satisfiable(memberships, bounds, seats):
 
 @pytest.mark.parametrize("method", METHODS)
 @SETTINGS
-@given(contest=contests(min_candidates=2), data=st.data())
-def test_constraints_hold_whenever_they_can(method, contest, data):
-    names, rows = contest
-    seats = data.draw(st.integers(1, max_seats(method)))
+@given(data=st.data())
+def test_constraints_hold_whenever_they_can(method, data):
+    names, rows, seats = data.draw(contests(method, min_candidates=2))
     memberships = data.draw(
         st.lists(st.sets(st.sampled_from(GROUPS)), min_size=len(names), max_size=len(names))
     )
@@ -156,10 +151,9 @@ def test_constraints_hold_whenever_they_can(method, contest, data):
 
 @pytest.mark.parametrize("method", METHODS)
 @SETTINGS
-@given(contest=contests(), data=st.data())
-def test_ballot_order_and_candidate_numbering_do_not_matter(method, contest, data):
-    names, rows = contest
-    seats = data.draw(st.integers(1, max_seats(method)))
+@given(data=st.data())
+def test_ballot_order_and_candidate_numbering_do_not_matter(method, data):
+    names, rows, seats = data.draw(contests(method))
     # Renumber: candidate i keeps its name but takes index perm[i]; the papers come in another order.
     perm = data.draw(st.permutations(range(len(names))))
     renamed = [None] * len(names)
@@ -172,10 +166,9 @@ def test_ballot_order_and_candidate_numbering_do_not_matter(method, contest, dat
 
 @pytest.mark.parametrize("method", METHODS)
 @SETTINGS
-@given(contest=contests(min_candidates=2), data=st.data())
-def test_withdrawing_a_candidate_is_removing_them_from_the_ballots(method, contest, data):
-    names, rows = contest
-    seats = data.draw(st.integers(1, max_seats(method)))
+@given(data=st.data())
+def test_withdrawing_a_candidate_is_removing_them_from_the_ballots(method, data):
+    names, rows, seats = data.draw(contests(method, min_candidates=2))
     gone = data.draw(st.integers(0, len(names) - 1))
     kept = [n for i, n in enumerate(names) if i != gone]
     renumber = {c: c - (c > gone) for c in range(len(names)) if c != gone}
