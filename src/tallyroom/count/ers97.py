@@ -38,7 +38,7 @@ from fractions import Fraction
 
 from .ballots import Ballots
 from .context import Context
-from .numbers import to_fixed
+from .numbers import decimal_str, to_fixed
 from .quotas import Quota
 from .result import Result, Stage
 from .stv import Count
@@ -172,7 +172,7 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
             tally["loss"] += sum((b.amount for _, b in taken), Fraction(0)) - moved_value - gone
             if gone and not state.elected:
                 quota = _up((valid - tally["non_transferable"] - tally["loss"]) / (seats + 1))
-                scratch.note = f"quota reduced to {float(quota):.2f} (rule 5.4.8)"
+                scratch.note = f"quota reduced to {decimal_str(quota, PLACES)} (rule 5.4.8)"
             settle(scratch)
         record("exclusion", list(group), group, scratch=scratch)
 
