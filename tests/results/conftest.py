@@ -40,7 +40,7 @@ def officer():
     return user_with("ro", RETURNING_OFFICER)
 
 
-def make_election(officer) -> Election:
+def make_election() -> Election:
     """The election described above, in draft, with its members."""
     region = Region.objects.create(code="vale", name="Vale")
     units = [Unit.objects.create(code=c, name=c.title(), region=region) for c in ("eastbridge", "westmoor")]
@@ -84,9 +84,14 @@ def make_election(officer) -> Election:
 
 
 @pytest.fixture
-def open_election(officer):
+def draft_election():
+    return make_election()
+
+
+@pytest.fixture
+def open_election(draft_election, officer):
     """The election opened by the returning officer; returns it and the codes by membership number."""
-    election = make_election(officer)
+    election = draft_election
     pairs = actions.open_voting(election, officer)
     return election, {m.number: code for m, code in pairs}
 

@@ -1,0 +1,32 @@
+"""The audit page: scrutineers and the returning officer read every event and whether the chain
+verifies; no one else does, and no vote ever appears."""
+
+import pytest
+from django.urls import reverse
+
+from tallyroom.audit.models import Event
+from tallyroom.results.counting import count_contest
+
+pytestmark = pytest.mark.django_db
+AUDIT = reverse("audit:events")
+
+
+@pytest.mark.parametrize(("who", "status"), [("anonymous", 302), ("staff", 403), ("scrutineer", 200)])
+def test_who_reads_the_audit_trail(open_election, clients, who, status):
+    assert clients[who].get(AUDIT).status_code == status
+
+
+def test_the_trail_lists_events_and_verifies(closed_election, clients, officer):
+    count_contest(closed_election.contests.get(slug="section"), officer)
+    page = clients["scrutineer"].get(AUDIT).content.decode()
+    assert "The chain verifies" in page
+    for verb in ("roll.freeze", "voting.issue_codes", "election.open", "election.close", "contest.count"):
+        assert f"<td>{verb}</td>" in page
+    assert "Tom" in page  # the count's event names who was elected ...
+    assert "M000" not in page and "Member 0" not in page  # ... but no voter, let alone a vote
+
+
+def test_a_tampered_trail_is_reported(closed_election, clients):
+    Event.objects.filter(verb="election.close").update(actor="someone-else")
+    page = clients["officer"].get(AUDIT).content.decode()
+    assert "The chain does not verify" in page and "hash does not match" in page

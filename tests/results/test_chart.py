@@ -1,0 +1,50 @@
+"""The stage chart: one bar per candidate per stage, scaled to the largest figure, with the quota."""
+
+import re
+
+from tallyroom.results.chart import VALUE_ROOM, WIDTH, stage_chart
+
+RESULT = {
+    "title": "Section <A&B>",
+    "candidates": ["Ann", "Bob", "Cy"],
+    "withdrawn": ["Cy"],
+    "elected": ["Ann"],
+    "quota": "5.00",
+    "stages": [
+        {"totals": {"Ann": "6.00", "Bob": "3.00"}},
+        {"totals": {"Ann": "5.00", "Bob": "4.00"}},
+    ],
+}
+
+
+def bars(svg: str) -> list[tuple[str, float]]:
+    return [
+        (title, float(width))
+        for width, title in re.findall(r'<rect [^>]*width="([\d.]+)"[^>]*><title>([^<]*)</title>', svg)
+    ]
+
+
+def test_a_bar_per_candidate_per_stage_scaled_to_the_largest_figure():
+    svg = stage_chart(RESULT, {"Ann": "#aa0000"})
+    full = WIDTH - VALUE_ROOM
+    assert bars(svg) == [
+        ("Ann, stage 1: 6.00", full),
+        ("Ann, stage 2: 5.00", round(full * 5 / 6, 1)),
+        ("Bob, stage 1: 3.00", full / 2),
+        ("Bob, stage 2: 4.00", round(full * 4 / 6, 1)),
+    ]
+    assert svg.count('fill="#aa0000"') == 2 and svg.count('fill="#6b6b6b"') == 2
+    quota_x = float(re.search(r'<line x1="([\d.]+)"', svg).group(1))
+    assert quota_x == round(full * 5 / 6, 1)
+
+
+def test_the_chart_is_labelled_for_screen_readers_and_escapes_names():
+    svg = stage_chart(RESULT)
+    assert 'role="img"' in svg and 'aria-labelledby="chart-title chart-desc"' in svg
+    assert '<title id="chart-title">Section &lt;A&amp;B&gt;: votes by stage</title>' in svg
+    assert "quota, 5.00" in svg and "Ann — elected" in svg and "Cy" not in svg
+
+
+def test_without_a_quota_there_is_no_quota_line():
+    svg = stage_chart({**RESULT, "quota": None})
+    assert "<line" not in svg and "quota" not in svg.split("</desc>")[1]

@@ -1,0 +1,111 @@
+"""The dashboard, review and publish pages: who may see and do what, with CSRF on every POST."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tallyroom.elections.models import Election
+from tallyroom.results.counting import count_contest, publish
+from tallyroom.results.models import Count
+from tallyroom.voting.casting import cast
+
+pytestmark = pytest.mark.django_db
+
+ELECTION = reverse("results:election", args=["vale-2026"])
+
+
+def test_dashboard_shows_turnout_overall_and_by_unit(open_election, clients):
+    election, codes = open_election
+    cast(codes["M000"], {})  # Eastbridge
+    cast(codes["M001"], {})  # Westmoor
+    cast(codes["M002"], {})  # Eastbridge
+    page = clients["officer"].get(ELECTION).content.decode()
+    assert "3 of 10 voters have voted" in page and "30.0%" in page
+    assert '<th scope="row">Eastbridge</th><td>2</td><td>5</td><td>40.0%</td>' in page
+    assert '<th scope="row">Westmoor</th><td>1</td><td>5</td><td>20.0%</td>' in page
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("anonymous", 302), ("staff", 403), ("scrutineer", 200), ("officer", 200)]
+)
+def test_who_sees_the_dashboard(open_election, clients, who, status):
+    assert clients[who].get(ELECTION).status_code == status
+    assert clients[who].get(reverse("results:dashboard")).status_code == status
+
+
+def test_scrutineers_see_turnout_but_no_actions(open_election, clients):
+    page = clients["scrutineer"].get(ELECTION).content.decode()
+    assert "Turnout" in page and "Close voting" not in page
+    assert "Close voting" in clients["officer"].get(ELECTION).content.decode()
+
+
+@pytest.mark.parametrize("who", ["anonymous", "staff", "scrutineer"])
+def test_only_the_returning_officer_closes_counts_and_publishes(closed_election, clients, officer, who):
+    stored = count_contest(closed_election.contests.get(slug="section"), officer)
+    Election.objects.filter(pk=closed_election.pk).update(state=Election.State.VOTING)
+    posts = [
+        reverse("results:close", args=["vale-2026"]),
+        reverse("results:count", args=["vale-2026", "section"]),
+        reverse("results:publish", args=["vale-2026", "section"]),
+    ]
+    for url in posts:
+        assert clients[who].post(url, {"count": stored.pk}).status_code in (302, 403)
+    assert Election.objects.get().state == Election.State.VOTING
+    assert Count.objects.count() == 1 and not Count.objects.filter(published=True).exists()
+    review = clients[who].get(reverse("results:review", args=["vale-2026", "section"]))
+    assert review.status_code in (302, 403)
+
+
+def test_every_post_needs_the_csrf_token(open_election, officer):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(officer)
+    response = client.post(reverse("results:close", args=["vale-2026"]))
+    assert response.status_code == 403
+    assert Election.objects.get().state == Election.State.VOTING
+    page = client.get(ELECTION).content.decode()
+    assert 'name="csrfmiddlewaretoken"' in page
+
+
+def test_the_officer_closes_counts_reviews_and_publishes(open_election, clients):
+    election, codes = open_election
+    cast(codes["M000"], {election.contests.get(slug="chair"): ["Cat", "Ann"]})
+    officer = clients["officer"]
+    page = officer.post(reverse("results:close", args=["vale-2026"]), follow=True).content.decode()
+    assert "Voting is closed." in page and "Count" in page
+    response = officer.post(reverse("results:count", args=["vale-2026", "chair"]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("results:review", args=["vale-2026", "chair"])
+    page = response.content.decode()
+    assert "Publish this result" in page and "Stage table" in page
+    stored = Count.objects.get()
+    page = officer.post(
+        reverse("results:publish", args=["vale-2026", "chair"]), {"count": stored.pk}, follow=True
+    ).content.decode()
+    assert "result published" in page
+    assert Count.objects.get().published
+
+
+def test_counting_before_close_is_refused_with_a_message(open_election, clients):
+    page = clients["officer"].post(reverse("results:count", args=["vale-2026", "chair"]), follow=True)
+    assert "only once voting has closed" in page.content.decode()
+    assert not Count.objects.exists()
+
+
+def test_open_voting_from_the_dashboard(draft_election, clients):
+    page = clients["officer"].post(reverse("results:open", args=["vale-2026"]), follow=True).content.decode()
+    assert "Voting is open: 10 ballot codes sent." in page
+    again = clients["officer"].post(reverse("results:open", args=["vale-2026"]), follow=True).content.decode()
+    assert "cannot open voting" in again
+
+
+def test_review_shows_the_newest_count_and_a_stale_one_is_not_published(closed_election, officer, clients):
+    section = closed_election.contests.get(slug="section")
+    older = count_contest(section, officer)
+    newer = count_contest(section, officer)
+    page = clients["officer"].get(reverse("results:review", args=["vale-2026", "section"])).content.decode()
+    assert f'name="count" value="{newer.pk}"' in page
+    response = clients["officer"].post(
+        reverse("results:publish", args=["vale-2026", "section"]), {"count": older.pk}, follow=True
+    )
+    assert "counted again" in response.content.decode()
+    assert not Count.objects.filter(published=True).exists()
+    publish(newer, officer)
