@@ -184,3 +184,30 @@ def test_agrees_with_a_plain_recount_every_round(m, data):
         # Excluded candidates show 0; the continuing ones what a recount from the papers gives.
         assert stage.totals == {names[c]: tally.get(c, 0) for c in range(m)}
         assert stage.non_transferable == valid - sum(tally.values())
+
+
+@pytest.mark.crosscheck
+@settings(max_examples=100, deadline=None)
+@given(
+    m=st.integers(2, 6),
+    data=st.data(),
+)
+def test_agrees_with_pref_voting_when_no_tie_arises(m, data):
+    pytest.importorskip("pref_voting")
+    from pref_voting.profiles_with_ties import ProfileWithTies
+    from pref_voting.voting_methods import instant_runoff_for_truncated_linear_orders
+
+    rankings = st.permutations(range(m)).flatmap(lambda p: st.integers(1, m).map(lambda k: tuple(p[:k])))
+    rows = data.draw(
+        st.lists(st.tuples(rankings, st.integers(1, 40)), min_size=1, max_size=12, unique_by=lambda r: r[0])
+    )
+    names = [f"C{i}" for i in range(m)]
+    r = count(Ballots.from_rankings(names, rows), "irv", tie_seed="crosscheck")
+    if r.ties:
+        return
+    profile = ProfileWithTies(
+        [{c: i + 1 for i, c in enumerate(k)} for k, _ in rows],
+        rcounts=[w for _, w in rows],
+        candidates=range(m),
+    )
+    assert [names[c] for c in instant_runoff_for_truncated_linear_orders(profile)] == r.elected
