@@ -36,6 +36,11 @@ class Election(models.Model):
     def voting_is_open(self) -> bool:
         return self.state == self.State.VOTING
 
+    @property
+    def accepts_changes(self) -> bool:
+        """Contests, candidates, nominations and slates change only before voting opens."""
+        return self.state in (self.State.DRAFT, self.State.NOMINATIONS)
+
 
 class Contest(models.Model):
     """One section of an election: its seats, counting method and rules, and who may vote."""

@@ -17,12 +17,14 @@ Eligible members get weight 1 and no college (one member, one vote).
 from __future__ import annotations
 
 from collections import Counter
+from decimal import Decimal
 
 from django.db import transaction
 
 from tallyroom.audit.events import record
 from tallyroom.organisation.models import Unit
 
+from . import bulk
 from .models import Member, RollEntry
 
 NOT_IN_AREA = "not in area"
@@ -31,6 +33,7 @@ NOT_PAID_UP = "not paid up"
 CATEGORY = "category not allowed"
 SEPARATOR = "; "
 BATCH = 5000
+ONE = Decimal(1)
 
 
 class RollFrozen(RuntimeError):
@@ -98,7 +101,7 @@ def build_roll(contest, *, user=None) -> dict[str, int]:
             .iterator(chunk_size=BATCH)
         }
         counts: Counter[str] = Counter()
-        new: list[RollEntry] = []
+        new: list[tuple] = []
         changed: dict[str, list[int]] = {}
         members = Member.objects.values_list("pk", "status", "category", "unit_id", "joined", "paid_up_to")
         for pk, status, category, unit_id, joined, paid in members.iterator(chunk_size=BATCH):
@@ -107,13 +110,10 @@ def build_roll(contest, *, user=None) -> dict[str, int]:
             counts.update(reasons_of(reason))
             old = existing.get(pk)
             if old is None:
-                new.append(RollEntry(contest=contest, member_id=pk, eligible=not reason, reason=reason))
-                if len(new) >= BATCH:
-                    RollEntry.objects.bulk_create(new)
-                    new.clear()
+                new.append((contest.pk, pk, not reason, reason, ONE, ""))
             elif old[2] != reason or old[1] != (not reason):
                 changed.setdefault(reason, []).append(old[0])
-        RollEntry.objects.bulk_create(new)
+        bulk.insert(RollEntry, ("contest_id", "member_id", "eligible", "reason", "weight", "college"), new)
         for reason, ids in changed.items():
             for start in range(0, len(ids), BATCH):
                 RollEntry.objects.filter(pk__in=ids[start : start + BATCH]).update(

@@ -19,6 +19,7 @@ from tallyroom.formats.errors import FormatError
 from tallyroom.organisation.csvfile import Table
 from tallyroom.organisation.models import Affiliate, Unit
 
+from . import bulk
 from .models import Member
 
 REQUIRED = ("number", "name", "unit", "joined", "status", "category")
@@ -149,12 +150,10 @@ def _write(rows: dict[str, tuple], report: ImportReport) -> None:
     for number, row in rows.items():
         old = existing.get(number)
         if old is None:
-            new.append(Member(number=number, **dict(zip(FIELDS, row, strict=True))))
+            new.append((number, *row))
         elif old[1] != row:
-            changed.append(Member(pk=old[0], number=number, **dict(zip(FIELDS, row, strict=True))))
-    for start in range(0, len(new), BATCH):
-        Member.objects.bulk_create(new[start : start + BATCH])
-    for start in range(0, len(changed), BATCH):
-        Member.objects.bulk_update(changed[start : start + BATCH], FIELDS)
+            changed.append((*row, old[0]))
+    bulk.insert(Member, ("number", *FIELDS), new)
+    bulk.update(Member, FIELDS, changed)
     report.created, report.updated = len(new), len(changed)
     report.unchanged = len(rows) - len(new) - len(changed)

@@ -1,0 +1,187 @@
+"""Staff pages for elections, contests, candidates, nominations and slates. Staff and the returning
+officer edit (until voting opens); scrutineers read. Every change records an event."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from tallyroom.count import ConstraintError, Constraints
+from tallyroom.organisation.changes import record_deleted, record_saved
+from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF, has_role, role_required
+
+from .ballot import ballot_candidates, is_ron
+from .forms import CandidateForm, ContestForm, ElectionForm, NominationForm, SlateForm
+from .models import Candidate, Contest, Election, Nomination, Slate
+from .nominations import with_nomination_counts
+
+EDITORS = (STAFF, RETURNING_OFFICER)
+READERS = (STAFF, RETURNING_OFFICER, SCRUTINEER)
+
+
+def _save(request, form, *, title, back, success, election=None):
+    """Show ``form``; on a valid POST save it with its event and go to ``success(saved object)``."""
+    if election is not None and not election.accepts_changes:
+        state = election.get_state_display().lower()
+        messages.error(request, f"{election} is {state}: it can no longer change.")
+        return redirect(back)
+    if request.method == "POST" and form.is_valid():
+        created = form.instance.pk is None
+        with transaction.atomic():
+            obj = form.save()
+            record_saved(request.user, obj, created=created, fields=form.changed_data)
+        messages.success(request, f"Saved {obj}.")
+        return redirect(success(obj))
+    return render(request, "elections/form.html", {"form": form, "title": title, "back": back})
+
+
+def election_url(election) -> str:
+    return reverse("elections:election", args=[election.slug])
+
+
+def contest_url(contest) -> str:
+    return reverse("elections:contest", args=[contest.election.slug, contest.pk])
+
+
+@role_required(*READERS)
+def index(request):
+    return render(
+        request,
+        "elections/index.html",
+        {"elections": Election.objects.all(), "can_edit": has_role(request.user, *EDITORS)},
+    )
+
+
+@role_required(*EDITORS)
+def election_edit(request, slug=None):
+    election = get_object_or_404(Election, slug=slug) if slug else None
+    form = ElectionForm(request.POST or None, instance=election)
+    back = election_url(election) if election else reverse("elections:index")
+    title = f"Edit {election}" if election else "New election"
+    return _save(request, form, title=title, back=back, success=election_url)
+
+
+@role_required(*READERS)
+def election_detail(request, slug):
+    election = get_object_or_404(Election, slug=slug)
+    return render(
+        request,
+        "elections/election.html",
+        {
+            "election": election,
+            "contests": election.contests.all(),
+            "slates": election.slates.prefetch_related("candidates__contest"),
+            "can_edit": has_role(request.user, *EDITORS) and election.accepts_changes,
+        },
+    )
+
+
+@role_required(*EDITORS)
+def contest_edit(request, slug, pk=None):
+    election = get_object_or_404(Election, slug=slug)
+    contest = get_object_or_404(Contest, pk=pk, election=election) if pk else None
+    form = ContestForm(request.POST or None, instance=contest, election=election)
+    title = f"Edit {contest.name}" if contest else f"New contest in {election}"
+    back = contest_url(contest) if contest else election_url(election)
+    return _save(request, form, title=title, back=back, success=contest_url, election=election)
+
+
+def constraint_problem(contest, standing) -> str:
+    """Why the candidates standing cannot meet the contest's constraints ("" if they can)."""
+    lines = contest.constraint_lines()
+    if not lines:
+        return ""
+    names = [c.name for c in standing if not is_ron(c)]
+    groups = {c.name: c.group_list() for c in standing if not is_ron(c) and c.group_list()}
+    try:
+        constraints = Constraints(names, lines, groups)
+    except ConstraintError as e:
+        return str(e)
+    if not constraints.feasible([], range(len(names)), contest.seats):
+        return f"the candidates standing cannot meet the constraints {constraints}"
+    return ""
+
+
+@role_required(*READERS)
+def contest_detail(request, slug, pk):
+    contest = get_object_or_404(Contest.objects.select_related("election"), pk=pk, election__slug=slug)
+    candidates = (
+        with_nomination_counts(contest)
+        .order_by("position", "name")
+        .prefetch_related("nominations__unit", "nominations__affiliate", "slates")
+    )
+    standing = ballot_candidates(contest)
+    return render(
+        request,
+        "elections/contest.html",
+        {
+            "contest": contest,
+            "candidates": candidates,
+            "standing": standing,
+            "constraint_problem": constraint_problem(contest, standing),
+            "can_edit": has_role(request.user, *EDITORS) and contest.election.accepts_changes,
+        },
+    )
+
+
+@role_required(*EDITORS)
+def candidate_edit(request, slug, pk, candidate=None):
+    contest = get_object_or_404(Contest.objects.select_related("election"), pk=pk, election__slug=slug)
+    instance = get_object_or_404(Candidate, pk=candidate, contest=contest) if candidate else None
+    form = CandidateForm(request.POST or None, instance=instance, contest=contest)
+    title = f"Edit {instance}" if instance else f"New candidate for {contest.name}"
+    back = contest_url(contest)
+    return _save(request, form, title=title, back=back, success=lambda _: back, election=contest.election)
+
+
+@require_POST
+@role_required(*EDITORS)
+def nomination_add(request, slug, pk, candidate):
+    candidate = get_object_or_404(Candidate, pk=candidate, contest__pk=pk, contest__election__slug=slug)
+    election = candidate.contest.election
+    form = NominationForm(request.POST, candidate=candidate)
+    if not election.accepts_changes:
+        messages.error(request, f"{election} can no longer change.")
+    elif form.is_valid():
+        with transaction.atomic():
+            nomination = form.save()
+            record_saved(request.user, nomination, created=True, fields=form.changed_data)
+        messages.success(request, f"Recorded the nomination of {nomination}.")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, f"Nomination of {candidate} not recorded: {error}")
+    return redirect(contest_url(candidate.contest))
+
+
+@require_POST
+@role_required(*EDITORS)
+def nomination_delete(request, slug, pk, nomination):
+    nomination = get_object_or_404(
+        Nomination.objects.select_related("candidate__contest__election"),
+        pk=nomination,
+        candidate__contest__pk=pk,
+        candidate__contest__election__slug=slug,
+    )
+    contest = nomination.candidate.contest
+    if not contest.election.accepts_changes:
+        messages.error(request, f"{contest.election} can no longer change.")
+    else:
+        with transaction.atomic():
+            record_deleted(request.user, nomination)
+            nomination.delete()
+        messages.success(request, f"Removed the nomination of {nomination}.")
+    return redirect(contest_url(contest))
+
+
+@role_required(*EDITORS)
+def slate_edit(request, slug, slate=None):
+    election = get_object_or_404(Election, slug=slug)
+    instance = get_object_or_404(Slate, pk=slate, election=election) if slate else None
+    form = SlateForm(request.POST or None, instance=instance, election=election)
+    title = f"Edit slate {instance}" if instance else f"New slate in {election}"
+    back = election_url(election)
+    return _save(request, form, title=title, back=back, success=lambda _: back, election=election)

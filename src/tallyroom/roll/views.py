@@ -1,0 +1,215 @@
+"""Roll pages: import members, review a contest's roll (counts by reason and unit, a searchable
+list, CSV export), rebuild it before it is frozen, and record decisions on a frozen roll."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from tallyroom.audit.events import record
+from tallyroom.elections.models import Contest
+from tallyroom.formats.errors import FormatError
+from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF, has_role, role_required
+
+from .decisions import DecisionRefused, decide
+from .eligibility import RollFrozen, build_roll, reasons_of
+from .forms import DecisionForm, RollSearchForm, UploadForm
+from .importer import OPTIONAL, REQUIRED, MemberImportError, import_members
+from .models import Member, RollEntry
+
+EDITORS = (STAFF, RETURNING_OFFICER)
+READERS = (STAFF, RETURNING_OFFICER, SCRUTINEER)
+ERRORS_SHOWN = 1000
+PAGE = 100
+
+
+@role_required(*READERS)
+def index(request):
+    contests = Contest.objects.select_related("election").annotate(
+        eligible=Count("roll", filter=Q(roll__eligible=True)), entries=Count("roll")
+    )
+    return render(
+        request,
+        "roll/index.html",
+        {
+            "contests": contests,
+            "members": Member.objects.count(),
+            "can_import": has_role(request.user, *EDITORS),
+        },
+    )
+
+
+@role_required(*EDITORS)
+def upload(request):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    errors, total = [], 0
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = import_members(form.cleaned_data["file"], user=request.user)
+        except MemberImportError as e:
+            total, errors = len(e.errors), e.errors[:ERRORS_SHOWN]
+        except FormatError as e:
+            total, errors = 1, [e]
+        else:
+            messages.success(request, str(report))
+            return redirect("roll:index")
+    return render(
+        request,
+        "roll/upload.html",
+        {
+            "form": form,
+            "errors": errors,
+            "total": total,
+            "hidden": total - len(errors),
+            "required": REQUIRED,
+            "optional": OPTIONAL,
+        },
+    )
+
+
+def reason_counts(contest) -> list[tuple[str, int]]:
+    """Excluded entries per reason (an entry excluded for two reasons counts under both)."""
+    counts: Counter[str] = Counter()
+    for row in (
+        RollEntry.objects.filter(contest=contest, eligible=False).values("reason").annotate(n=Count("id"))
+    ):
+        for reason in reasons_of(row["reason"]) or ["(no reason given)"]:
+            counts[reason] += row["n"]
+    return counts.most_common()
+
+
+def unit_counts(contest) -> list[dict]:
+    rows: dict[str, dict] = {}
+    grouped = (
+        RollEntry.objects.filter(contest=contest)
+        .values("member__unit__code", "member__unit__name", "eligible")
+        .annotate(n=Count("id"))
+    )
+    for row in grouped:
+        code = row["member__unit__code"] or ""
+        unit = rows.setdefault(
+            code, {"name": row["member__unit__name"] or "(no unit)", "eligible": 0, "excluded": 0}
+        )
+        unit["eligible" if row["eligible"] else "excluded"] += row["n"]
+    return sorted(rows.values(), key=lambda u: u["name"])
+
+
+@role_required(*READERS)
+def contest_roll(request, pk):
+    contest = get_object_or_404(Contest.objects.select_related("election"), pk=pk)
+    search = RollSearchForm(request.GET or None)
+    entries = (
+        RollEntry.objects.filter(contest=contest).select_related("member__unit").order_by("member__number")
+    )
+    if search.is_valid():
+        q, standing, reason = (search.cleaned_data[k] for k in ("q", "standing", "reason"))
+        if q:
+            entries = entries.filter(Q(member__number=q) | Q(member__name__icontains=q))
+        if standing:
+            entries = entries.filter(eligible=standing == "eligible")
+        if reason:
+            entries = entries.filter(reason__icontains=reason)
+    page = Paginator(entries, PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    totals = RollEntry.objects.filter(contest=contest).aggregate(
+        eligible=Count("id", filter=Q(eligible=True)), excluded=Count("id", filter=Q(eligible=False))
+    )
+    return render(
+        request,
+        "roll/contest.html",
+        {
+            "contest": contest,
+            "totals": totals,
+            "reasons": reason_counts(contest),
+            "units": unit_counts(contest),
+            "search": search,
+            "page": page,
+            "query": query.urlencode(),
+            "can_build": has_role(request.user, *EDITORS) and not contest.roll_is_frozen,
+            "can_decide": has_role(request.user, RETURNING_OFFICER) and contest.roll_is_frozen,
+        },
+    )
+
+
+@require_POST
+@role_required(*EDITORS)
+def build(request, pk):
+    contest = get_object_or_404(Contest, pk=pk)
+    try:
+        counts = build_roll(contest, user=request.user)
+    except RollFrozen as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(
+            request, f"Roll built: {counts['eligible']} eligible, {counts['excluded']} excluded."
+        )
+    return redirect("roll:contest", pk=pk)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@role_required(*READERS)
+def export(request, pk):
+    contest = get_object_or_404(Contest.objects.select_related("election"), pk=pk)
+    with transaction.atomic():
+        record(request.user, "roll.export", f"contest:{contest.pk}")
+    writer = csv.writer(_Echo())
+    rows = (
+        RollEntry.objects.filter(contest=contest)
+        .order_by("member__number")
+        .values_list(
+            "member__number",
+            "member__name",
+            "member__unit__code",
+            "member__category",
+            "eligible",
+            "reason",
+            "weight",
+            "college",
+        )
+    )
+    header = ["number", "name", "unit", "category", "eligible", "reason", "weight", "college"]
+
+    def lines():
+        yield writer.writerow(header)
+        for number, name, unit, category, eligible, reason, weight, college in rows.iterator(chunk_size=5000):
+            yield writer.writerow(
+                [number, name, unit or "", category, "yes" if eligible else "no", reason, weight, college]
+            )
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    filename = f"roll-{contest.election.slug}-{contest.slug}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@role_required(RETURNING_OFFICER)
+def decision(request, entry):
+    entry = get_object_or_404(RollEntry.objects.select_related("member__unit", "contest__election"), pk=entry)
+    form = DecisionForm(request.POST or None, initial={"eligible": "no" if entry.eligible else "yes"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            decide(entry, user=request.user, **form.cleaned_data)
+        except DecisionRefused as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, f"Decision recorded for {entry.member}.")
+            return redirect(reverse("roll:contest", args=[entry.contest_id]) + f"?q={entry.member.number}")
+    return render(
+        request,
+        "roll/decision.html",
+        {"entry": entry, "form": form, "decisions": entry.decisions.select_related("decided_by")},
+    )
