@@ -1,0 +1,335 @@
+"""``make bench``: the counting benchmark, tallyroom against the counters on PyPI.
+
+    .venv/bin/python bench/run.py [counting] [--ballots N] [--sizes 10000,100000] [--budget S] ...
+    .venv/bin/python bench/run.py import-members [ARGS]   # bench/import_members.py, if present
+    .venv/bin/python bench/run.py cast-ballots [ARGS]     # bench/cast_ballots.py, if present
+
+The counting benchmark makes one poll from a seed (``tallyroom.formats.synthetic``), then:
+
+1. tallyroom's engine: ``count()`` on the in-memory Ballots (best of a few calls, in a child);
+2. the command line: ``tallyroom count FILE.blt`` on the full poll written as a BLT file (one line
+   per ballot paper), wall time and the child's peak RSS;
+3. each counter on PyPI (``rivals``), in a child stopped at the time budget, on the same ballots
+   at each size (prefixes of the poll), its winners compared with tallyroom's;
+
+and prints the tables and whether each target is met. Every figure comes from a run made here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import child
+import polls
+import rivals
+
+from tallyroom.formats.blt import write_blt
+from tallyroom.formats.synthetic import profile
+
+TARGETS = {"engine": 0.3, "cli": 2.0, "peak_mb": 500.0, "speedup": 10.0}
+MAIN_METHODS = {"scottish-stv": "stv", "irv": "irv"}
+SMALL_METHODS = ("meek", "ers97")  # not performance-critical: one figure each
+OTHER_BENCHES = {"import-members": "import_members.py", "cast-ballots": "cast_ballots.py"}
+
+
+@dataclass
+class Row:
+    """One measured count: who counted, how, how many ballots, and what came out."""
+
+    counter: str
+    method: str  # as the counter names it
+    against: str  # the tallyroom method it is compared with
+    ballots: int
+    seconds: float | None  # None: not finished within the budget, or not run
+    winners: list[str] | None
+    note: str = ""
+    build: float | None = None
+    peak_mb: float | None = None
+    objects: int | None = None
+    wall: float | None = None
+
+
+def seats_for(method: str, seats: int) -> int:
+    return 1 if method == "irv" else seats
+
+
+def engine_row(method: str, seats: int, path: Path, n: int, budget: float, repeats: int) -> Row:
+    got = child.run(child.python("engine.py", method, seats_for(method, seats), path, repeats), budget)
+    if not got.finished:
+        return Row("tallyroom", method, method, n, None, None, f"> {budget:.0f} s budget", wall=got.seconds)
+    if got.returncode:
+        return Row("tallyroom", method, method, n, None, None, f"failed: {_last_line(got.stderr)}")
+    out = json.loads(got.stdout)
+    note = f"best of {repeats}, median {out['median']:.3f} s, {out['stages']} stages"
+    return Row("tallyroom", method, method, n, out["best"], out["winners"], note, peak_mb=got.peak_mb)
+
+
+def cli_row(method: str, seats: int, blt: Path, n: int, budget: float, repeats: int) -> Row:
+    """``tallyroom count`` on the BLT file: best wall time of ``repeats`` runs, the largest peak RSS."""
+    command = shutil.which("tallyroom", path=str(Path(sys.executable).parent)) or "tallyroom"
+    argv = [command, "count", str(blt), "--method", method]
+    best, peak = None, 0.0
+    for _ in range(repeats):
+        got = child.run(argv, budget)
+        if not got.finished:
+            return Row("tallyroom CLI", method, method, n, None, None, f"> {budget:.0f} s budget")
+        if got.returncode:
+            return Row("tallyroom CLI", method, method, n, None, None, f"failed: {_last_line(got.stderr)}")
+        best = got.seconds if best is None else min(best, got.seconds)
+        peak = max(peak, got.peak_mb)
+    return Row(
+        "tallyroom CLI", method, method, n, best, None, f"best of {repeats} (wall)", peak_mb=peak, wall=best
+    )
+
+
+def rival_row(library: str, method: str, seats: int, path: Path, n: int, budget: float) -> Row:
+    label, short = rivals.METHODS[library][MAIN_METHODS[method]], MAIN_METHODS[method]
+    got = child.run(child.python("rivals.py", library, short, path, seats_for(method, seats)), budget)
+    if not got.finished:
+        built = re.search(r"^built ([0-9.]+)$", got.stderr, re.M)
+        doing = f"counting; ballots built in {float(built[1]):.0f} s" if built else "building ballots"
+        note = f"> {budget:.0f} s budget (stopped while {doing})"
+        return Row(library, label, method, n, None, None, note, wall=got.seconds)
+    if got.returncode:
+        return Row(
+            library, label, method, n, None, None, f"failed: {_last_line(got.stderr)}", wall=got.seconds
+        )
+    out = json.loads(got.stdout)
+    return Row(
+        library,
+        label,
+        method,
+        n,
+        out["count"],
+        out["winners"],
+        build=out["build"],
+        peak_mb=got.peak_mb,
+        objects=out["objects"],
+        wall=got.seconds,
+    )
+
+
+def _last_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1][:100] if lines else "no message"
+
+
+def installed(library: str) -> bool:
+    return importlib.util.find_spec(library) is not None
+
+
+def has_method(name: str) -> bool:
+    return importlib.util.find_spec(f"tallyroom.count.{name}") is not None or name in MAIN_METHODS
+
+
+def counting(args: argparse.Namespace) -> int:
+    sizes = sorted({n for n in args.sizes if n < args.ballots} | {args.ballots})
+    libraries = [lib for lib in args.libraries if installed(lib)]
+    missing = [lib for lib in args.libraries if lib not in libraries]
+    print(f"# Counting benchmark: {args.ballots:,} ballots, {args.candidates} candidates, {args.seats} seats")
+    print(f"python {sys.version.split()[0]}, budget {args.budget:.0f} s per child run, sizes {sizes}")
+    start = time.perf_counter()
+    poll = profile(args.ballots, args.candidates, args.seed)
+    made = time.perf_counter() - start
+    print(
+        f"ballots made in {made:.1f} s (seed {args.seed}); {polls.distinct(poll):,} distinct rankings of "
+        f"{args.ballots:,}; {int((poll.lengths() == args.candidates).sum()):,} rank every candidate"
+    )
+    if missing:
+        print(f"not installed (skipped): {', '.join(missing)}")
+    work = Path(tempfile.mkdtemp(prefix="tallyroom-bench-"))
+    try:
+        paths = {}
+        for n in sizes:
+            paths[n] = work / f"ballots-{n}.npz"
+            polls.save(polls.prefix(poll, n).compressed(), paths[n])
+        ours: dict[tuple[str, int], Row] = {}
+        rows: list[Row] = []
+        for method in [*MAIN_METHODS, *(m for m in SMALL_METHODS if has_method(m))]:
+            for n in sizes if method in MAIN_METHODS else [args.ballots]:
+                row = engine_row(method, args.seats, paths[n], n, args.budget, args.repeats)
+                ours[method, n] = row
+                rows.append(row)
+        cli = cli_rows(args, poll, work)
+        rows.extend(cli)
+        theirs = []
+        for library in libraries:
+            for method in MAIN_METHODS:
+                theirs.extend(escalate(library, method, args, paths, ours))
+        print_tables(rows, theirs, ours)
+        print_targets(args, ours, cli, theirs)
+    finally:
+        shutil.rmtree(work)
+    return 0
+
+
+def cli_rows(args: argparse.Namespace, poll, work: Path) -> list[Row]:
+    blt = work / "ballots.blt"
+    start = time.perf_counter()
+    write_blt(blt, poll, args.seats)
+    print(f"BLT file written in {time.perf_counter() - start:.1f} s: {blt.stat().st_size / 1e6:.0f} MB")
+    rows = []
+    for method in MAIN_METHODS:
+        if method == "irv":
+            single = work / "ballots-1-seat.blt"
+            write_blt(single, poll, 1)
+            rows.append(cli_row(method, args.seats, single, args.ballots, args.budget, args.repeats))
+        else:
+            rows.append(cli_row(method, args.seats, blt, args.ballots, args.budget, args.repeats))
+    return rows
+
+
+def escalate(library: str, method: str, args: argparse.Namespace, paths: dict, ours: dict) -> list[Row]:
+    """Run ``library`` at each size up, while the last run predicts the next one fits the budget."""
+    rows: list[Row] = []
+    label = rivals.METHODS[library][MAIN_METHODS[method]]
+    for n in paths:
+        if rows:
+            last = rows[-1]
+            if last.seconds is None:
+                note = f"not run: stopped or failed at {last.ballots:,}"
+            elif (predicted := predict(last, n)) > 1.5 * args.budget:
+                note = f"not run: {last.ballots:,} took {last.wall:.0f} s in all, so about {predicted:.0f} s"
+            else:
+                note = ""
+            if note:
+                rows.append(Row(library, label, method, n, None, None, note))
+                break
+        row = rival_row(library, method, args.seats, paths[n], n, args.budget)
+        mine = ours[method, n].winners
+        if row.winners is not None and mine is not None:
+            row.note = (
+                "yes" if sorted(row.winners) == sorted(mine) else f"NO: {', '.join(sorted(row.winners))}"
+            )
+        rows.append(row)
+        print(f"  {library} {method} {n:,}: {_seconds(row.seconds)} s {row.note}", flush=True)
+    return rows
+
+
+def predict(last: Row, n: int) -> float:
+    """The wall time to expect at ``n`` ballots: start-up as before, building and counting in
+    proportion to the ballots."""
+    scaled = last.build + last.seconds
+    return last.wall - scaled + scaled * n / last.ballots
+
+
+def _seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def _mb(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}"
+
+
+def print_tables(rows: list[Row], theirs: list[Row], ours: dict) -> None:
+    print("\n## tallyroom")
+    print("| counter | method | ballots | seconds | peak MB | winners | note |")
+    print("|---|---|---:|---:|---:|---|---|")
+    for r in rows:
+        winners = ", ".join(r.winners) if r.winners else "-"
+        print(
+            f"| {r.counter} | {r.method} | {r.ballots:,} | {_seconds(r.seconds)} | {_mb(r.peak_mb)} "
+            f"| {winners} | {r.note} |"
+        )
+    print("\n## counters on PyPI, same ballots (seconds: the count call; build: making their ballots)")
+    print("| library | method | ballots | objects | build s | seconds | peak MB | same winners? | slower |")
+    print("|---|---|---:|---:|---:|---:|---:|---|---:|")
+    for r in theirs:
+        mine = ours.get((r.against, r.ballots))
+        ratio = f"{r.seconds / mine.seconds:,.0f}×" if r.seconds and mine and mine.seconds else "-"
+        objects = "-" if r.objects is None else f"{r.objects:,}"
+        print(
+            f"| {r.counter} | {r.method} | {r.ballots:,} | {objects} | {_seconds(r.build)} "
+            f"| {_seconds(r.seconds)} | {_mb(r.peak_mb)} | {r.note} | {ratio} |"
+        )
+
+
+def verdict(ok: bool | None) -> str:
+    return "not measured" if ok is None else "MET" if ok else "NOT MET"
+
+
+def print_targets(args: argparse.Namespace, ours: dict, cli: list[Row], theirs: list[Row]) -> None:
+    n = args.ballots
+    print(f"\n## targets at {n:,} ballots")
+    for method in MAIN_METHODS:
+        engine = ours[method, n].seconds
+        ok = None if engine is None else engine <= TARGETS["engine"]
+        print(f"- {method} engine count <= {TARGETS['engine']} s: {_seconds(engine)} s: {verdict(ok)}")
+        row = next((r for r in cli if r.against == method), None)
+        wall = row.seconds if row else None
+        ok = None if wall is None else wall <= TARGETS["cli"]
+        print(
+            f"- {method} `tallyroom count FILE.blt` <= {TARGETS['cli']} s: {_seconds(wall)} s: {verdict(ok)}"
+        )
+        peak = row.peak_mb if row else None
+        ok = None if peak is None else peak < TARGETS["peak_mb"]
+        print(f"- {method} CLI peak memory < {TARGETS['peak_mb']:.0f} MB: {_mb(peak)} MB: {verdict(ok)}")
+        full = [r for r in theirs if r.against == method and r.ballots == n]
+        timed = [r.seconds for r in full if r.seconds is not None]
+        # A library stopped at the budget, or not run at this size, was slower than the budget.
+        floor = min(timed) if timed else (args.budget if full else None)
+        if engine is None or floor is None:
+            print(f"- {method} >= {TARGETS['speedup']:.0f}× faster than the fastest on PyPI: {verdict(None)}")
+            continue
+        fastest = min((r for r in full if r.seconds is not None), key=lambda r: r.seconds, default=None)
+        who = (
+            f"{fastest.counter} {fastest.seconds:.3f} s"
+            if fastest
+            else f"none finished in {args.budget:.0f} s"
+        )
+        ratio = floor / engine
+        bound = "" if timed else "at least "
+        print(
+            f"- {method} >= {TARGETS['speedup']:.0f}× faster than the fastest on PyPI ({who}): "
+            f"{bound}{ratio:,.0f}×: {verdict(ratio >= TARGETS['speedup'])}"
+        )
+
+
+def other_bench(name: str, rest: list[str]) -> int:
+    script = child.HERE / OTHER_BENCHES[name]
+    if not script.exists():
+        print(f"{name}: bench/{script.name} does not exist yet")
+        return 1
+    return subprocess.call([sys.executable, str(script), *rest])
+
+
+def parse(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("bench", nargs="?", default="counting", choices=["counting", *OTHER_BENCHES])
+    parser.add_argument("--ballots", type=int, default=1_000_000)
+    parser.add_argument("--candidates", type=int, default=30)
+    parser.add_argument("--seats", type=int, default=6)
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=[10_000, 100_000])
+    parser.add_argument("--budget", type=float, default=120.0, help="seconds each child may take")
+    parser.add_argument("--repeats", type=int, default=3, help="tallyroom runs per figure (best taken)")
+    parser.add_argument(
+        "--libraries",
+        type=lambda s: s.split(","),
+        default=list(rivals.ADAPTERS),
+        help=f"comma-separated, from {','.join(rivals.ADAPTERS)}",
+    )
+    return parser.parse_known_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args, rest = parse(sys.argv[1:] if argv is None else argv)
+    if args.bench != "counting":
+        return other_bench(args.bench, rest)
+    if rest:
+        raise SystemExit(f"unknown arguments: {' '.join(rest)}")
+    return counting(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
