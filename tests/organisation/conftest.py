@@ -1,0 +1,1 @@
+from roll.conftest import places, staff  # noqa: F401
