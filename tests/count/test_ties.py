@@ -105,6 +105,8 @@ def test_bad_rules_and_orders_are_refused():
         TieBreaker(NAMES, ("order",), order=["Ann", "Eve"])
     with pytest.raises(ValueError, match="a repeat"):
         TieBreaker(NAMES, ("order",), order=["Ann", "Ann"])
+    with pytest.raises(ValueError, match="Eve"):
+        TieBreaker(NAMES, ("lot",), order=["Eve"])
     with pytest.raises(ValueError, match="purpose"):
         TieBreaker(NAMES).choose([A, B], "win")
     # An order may leave out a withdrawn candidate, but not one in a tie.

@@ -48,14 +48,13 @@ class TieBreaker:
         unknown = [r for r in rules if r not in RULES]
         if unknown:
             raise ValueError(f"unknown tie rule {unknown[0]!r}; choose from {', '.join(RULES)}")
-        if "order" in rules:
-            if not order:
-                raise ValueError("the 'order' tie rule needs an order of the candidates")
-            unknown = sorted(set(order) - set(candidates))
-            if unknown or len(set(order)) != len(order):
-                raise ValueError(
-                    f"the tie order must name candidates once each; {', '.join(unknown) or 'a repeat'} is not"
-                )
+        if "order" in rules and not order:
+            raise ValueError("the 'order' tie rule needs an order of the candidates")
+        unknown = sorted(set(order or ()) - set(candidates))
+        if unknown or len(set(order or ())) != len(order or ()):
+            raise ValueError(
+                f"the tie order must name candidates once each; {', '.join(unknown) or 'a repeat'} is not"
+            )
         self.candidates = list(candidates)
         self.rules = tuple(rules)
         self.seed = seed
