@@ -103,7 +103,9 @@ def _parse_fast(data: bytes, source: str) -> BltFile | None:
             start = end
     except (UnicodeDecodeError, FormatError):
         return None
-    stop = data.find(b"\n0\n", start - 1)
+    stop, end = data.find(b"\n0\n", start - 1), 3
+    if stop < 0:
+        stop, end = data.find(b"\n0\r\n", start - 1), 4
     if start == 0 or stop < start:
         return None
     parsed = parse_ballot_lines(data[start : stop + 1], ncand)
@@ -111,7 +113,7 @@ def _parse_fast(data: bytes, source: str) -> BltFile | None:
         return None
     rankings, weights = parsed
     lineno = 2 + bool(withdrawn) + len(weights)
-    names, parties, title = _candidates(_decode(data[stop + 3 :]).split("\n"), lineno + 1, ncand, source)
+    names, parties, title = _candidates(_decode(data[stop + end :]).split("\n"), lineno + 1, ncand, source)
     return BltFile(
         ballots=Ballots(tuple(names), rankings, weights, 1, title).compressed(),
         seats=seats,

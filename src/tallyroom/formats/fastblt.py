@@ -1,7 +1,8 @@
 """The fast path for a BLT file's ballot lines: NumPy parses plain ``weight pref ... 0`` lines.
 
 It takes only the common case: whole positive weights, preferences that are candidate numbers,
-no candidate twice on a line, numbers separated by single spaces, tabs or commas. Anything else
+no candidate twice on a line, numbers separated by spaces, tabs or commas, lines ended by
+LF or CRLF. Anything else
 (ids, decimal weights, ``-`` or ``=``, a bad number) makes it answer None, and the careful
 line-by-line parser in blt.py reads the file instead, so every error keeps its line number.
 """
@@ -14,7 +15,7 @@ from tallyroom.count.ballots import PAD, index_dtype
 
 CHUNK = 1 << 22  # bytes parsed at a time, which bounds the temporary arrays
 _PLAIN = b"0123456789 \n"
-_TO_SPACE = bytes.maketrans(b",\t\r", b"   ")
+_TO_SPACE = bytes.maketrans(b",\t", b"  ")
 _MAX_WEIGHT = 2**53  # larger weights go the careful way, which checks them exactly
 
 
@@ -24,7 +25,7 @@ def parse_ballot_lines(section: bytes, ncand: int) -> tuple[np.ndarray, np.ndarr
     if not section.endswith(b"\n"):
         return None
     if section.translate(None, _PLAIN):
-        section = section.translate(_TO_SPACE)
+        section = section.replace(b"\r\n", b"\n").translate(_TO_SPACE)
         if section.translate(None, _PLAIN):
             return None
     pieces = []

@@ -1,0 +1,222 @@
+"""BLT reading: the standard features, what a ballot that stops early means, errors that name
+file, line and problem, and the fast path agreeing with the careful one on fuzzed input."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tallyroom.count.ballots import Ballots
+from tallyroom.formats import FormatError, blt_text, parse_blt, read_blt, read_blt_file, write_blt
+from tallyroom.formats.blt import _decode, _parse_fast, _parse_lines, split_name
+
+from .test_blt_real import same
+
+NAMES = '"Ann"\n"Bob"\n"Cat"\n"Title"\n'
+
+
+def parse(text: str, source: str = "ward.blt"):
+    return parse_blt(text.encode("utf-8"), source)
+
+
+def test_withdrawn_ids_card_weights_and_quoted_title():
+    ballots = "(a1) 1 1 2 3 0\n2.5 (b) 3 1 0\n(c) 1 1 2 3 0\n0 0\n0\n"
+    blt = parse(f'3 2\n-2\n{ballots}"Ann"\n"Bob"\n"Cat"\n"A ""big"" vote"\n')
+    assert blt.seats == 2
+    assert blt.withdrawn == ("Bob",)
+    assert blt.ballots.title == 'A "big" vote'
+    assert list(blt.ballots) == [((0, 1, 2), 2), ((2, 0), Fraction(5, 2)), ((), 0)]
+    assert blt.ballots.denominator == 2
+
+
+def test_commas_tabs_crlf_bom_and_blank_lines():
+    text = "\ufeff3,1\r\n\r\n2,\t1,3,0\r\n1 2 0\r\n0\r\n\r\nAnn\r\nBob\r\nCat\r\n"
+    blt = parse(text)
+    assert list(blt.ballots) == [((0, 2), 2), ((1,), 1)]
+    assert blt.ballots.candidates == ("Ann", "Bob", "Cat")
+    assert blt.ballots.title == ""
+
+
+@pytest.mark.parametrize(
+    "line, ranking",
+    [
+        ("1 1 - 3 0", (0,)),  # a skipped preference ends the ranking
+        ("1 1 2=3 0", (0,)),  # an equal ranking ends it
+        ("1 2 1 2 3 0", (1, 0)),  # a candidate ranked again ends it
+        ("1 - 1 0", ()),
+    ],
+)
+def test_a_ballot_counts_up_to_its_first_unusable_preference(line, ranking):
+    blt = parse(f"3 1\n{line}\n1 1 2 3 0\n0\n{NAMES}")
+    assert list(blt.ballots)[0] == (ranking, 1)
+    assert blt.truncated == 1
+    assert _parse_fast(f"3 1\n{line}\n0\n{NAMES}".encode(), "x") is None
+
+
+def test_truncated_rankings_merge_with_equal_ones():
+    blt = parse(f"3 1\n1 1 2 0\n1 1 2 2 3 0\n0\n{NAMES}")
+    assert list(blt.ballots) == [((0, 1), 2)]
+
+
+@pytest.mark.parametrize(
+    "text, line, problem",
+    [
+        ("", 1, "the header must be 'candidates seats', not ''"),
+        ("3\n", 1, "the header must be 'candidates seats', not '3'"),
+        ("0 1\n0\n", 1, "the header needs at least one candidate and one seat"),
+        ("3 1\n-4\n0\n" + NAMES, 2, "withdrawn candidate 4 is not a candidate (there are 3)"),
+        ("3 1\n-1 -1\n0\n" + NAMES, 2, "candidate 1 is withdrawn twice"),
+        ("3 1\n1 1 2 0\n1 2 31 0\n0\n" + NAMES, 3, "preference 31 is not a candidate (there are 3)"),
+        ("3 1\n1 1 x 0\n0\n" + NAMES, 2, "preference 'x' is not a candidate number"),
+        ("3 1\n1 1 2\n0\n" + NAMES, 2, "the ballot line does not end with 0"),
+        ("3 1\n1 1 0 2 0\n0\n" + NAMES, 2, "0 ends a ballot but more preferences follow it"),
+        ("3 1\nabc 1 0\n0\n" + NAMES, 2, "a ballot line starts with its weight, not 'abc'"),
+        ("3 1\n-1.5 1 0\n0\n" + NAMES, 2, "withdrawn candidates are negative numbers, not '-1.5'"),
+        ("3 1\n1 1 0\n1 2 0\n", 3, "the ballots are not ended by a line holding 0"),
+        ("3 1\n1 1 0\n0\nAnn\nBob\n", 5, "expected 3 candidate names, found 2"),
+        ("3 1\n1 1 0\n0\nAnn\nBob\nAnn\n", 6, "candidate name 'Ann' is used twice"),
+        ('3 1\n1 1 0\n0\nAnn\n"Bob\nCat\n', 5, "unbalanced quotes in candidate name '\"Bob'"),
+        ("3 1\n1 1 0\n0\n" + NAMES + "more\n", 8, "unexpected text after the title: 'more'"),
+    ],
+)
+def test_errors_name_file_line_and_problem(text, line, problem):
+    with pytest.raises(FormatError) as e:
+        parse(text)
+    assert str(e.value) == f"ward.blt:{line}: {problem}"
+    assert (e.value.source, e.value.line, e.value.problem) == ("ward.blt", line, problem)
+
+
+def test_a_weight_too_large_for_the_engine_is_a_format_error():
+    with pytest.raises(FormatError, match=r"^ward.blt: .*64 bits"):
+        parse(f"3 1\n{2**70} 1 0\n0\n{NAMES}")
+
+
+def test_read_blt_reports_the_path(tmp_path):
+    path = tmp_path / "bad.blt"
+    path.write_text("3 1\n1 4 0\n0\n" + NAMES)
+    with pytest.raises(FormatError, match=r"bad.blt:2: preference 4 is not a candidate \(there are 3\)$"):
+        read_blt(path)
+
+
+def test_windows_1252_names():
+    data = "2 1\n1 1 0\n0\nZoë\nBob\n".encode("cp1252")
+    assert parse_blt(data, "x").ballots.candidates == ("Zoë", "Bob")
+
+
+@pytest.mark.parametrize(
+    "line, name, party",
+    [
+        (
+            '"Wendy HAMILTON ""Scottish National Party (SNP)"""',
+            "Wendy HAMILTON",
+            "Scottish National Party (SNP)",
+        ),
+        ('"Graeme CRAIB" "Scottish Family Party"', "Graeme CRAIB", "Scottish Family Party"),
+        ('"""John MCGHEE"" ""Scottish Labour Party"""', "John MCGHEE", "Scottish Labour Party"),
+        ("Billy FITZPATRICK   (Lab)", "Billy FITZPATRICK", "Lab"),
+        ("Euan BLOCKLEY (C)", "Euan BLOCKLEY", "C"),
+        ('"Jane Doe (Lab)"', "Jane Doe (Lab)", ""),
+        ('"William ""Bill"" Smith"', 'William "Bill" Smith', ""),
+        ("Plain Name", "Plain Name", ""),
+    ],
+)
+def test_name_styles(line, name, party):
+    assert split_name(line) == (name, party)
+
+
+def test_names_shared_without_party_keep_their_party():
+    blt = parse('3 1\n1 1 0\n0\n"Jo SMITH" "Lab"\n"Jo SMITH" "Con"\n"Al" "Lab"\n')
+    assert blt.ballots.candidates == ("Jo SMITH (Lab)", "Jo SMITH (Con)", "Al")
+    assert blt.parties == {"Jo SMITH (Lab)": "Lab", "Jo SMITH (Con)": "Con", "Al": "Lab"}
+    again = parse(blt_text(blt.ballots, blt.seats, parties=blt.parties))
+    assert same(again, blt)
+
+
+def test_write_blt_round_trips_withdrawn_and_fractions(tmp_path):
+    ballots = Ballots.from_rankings(
+        ["Ann", "Bob", 'Cy "C" Lee'], [((0, 2), "2.25"), ((1,), 1), ((), "0.5")], title="Chair"
+    )
+    path = tmp_path / "out.blt"
+    write_blt(path, ballots, 1, withdrawn=["Bob"], parties={"Ann": "Lab"})
+    text = path.read_text()
+    assert text.splitlines()[:5] == ["3 1", "-2", "2.25 1 3 0", "1 2 0", "0.5 0"]
+    blt = read_blt_file(path)
+    assert blt.withdrawn == ("Bob",)
+    assert blt.parties == {"Ann": "Lab"}
+    assert blt.ballots.candidates == ballots.candidates
+    assert list(blt.ballots) == list(ballots)
+
+
+def test_write_blt_leaves_the_old_file_when_it_cannot_write(tmp_path):
+    path = tmp_path / "out.blt"
+    path.write_text("old")
+    thirds = Ballots.from_rankings(["Ann"], [((0,), Fraction(1, 3))])
+    with pytest.raises(ValueError, match="no exact decimal form"):
+        write_blt(path, thirds, 1)
+    assert path.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.blt"]
+
+
+# --- the fast path against the careful one on fuzzed files -----------------------------------
+
+
+@st.composite
+def blt_files(draw):
+    """BLT text: half plain (the fast path's case), half with anything the careful parser takes."""
+    n = draw(st.integers(1, 12))
+    plain = draw(st.booleans())
+    sep = draw(st.sampled_from([" ", ",", "\t", "  ", ", "]))
+    eol = draw(st.sampled_from(["\n", "\r\n"]))
+    lines = [f"{n}{sep}{draw(st.integers(1, n))}"]
+    withdrawn = draw(st.lists(st.integers(1, n), unique=True, max_size=2))
+    if withdrawn:
+        lines.append(sep.join(f"-{c}" for c in withdrawn))
+    for _ in range(draw(st.integers(0, 30))):
+        if plain:
+            weight = str(draw(st.integers(1, 40)))
+            marks = [str(p) for p in draw(st.permutations(range(1, n + 1)))[: draw(st.integers(0, n))]]
+        else:
+            weight = draw(st.sampled_from(["0", "3", "1.5", "(id) 2", "12.05"]))
+            marks = [str(p) for p in draw(st.lists(st.integers(1, n), max_size=n + 2))]
+            if marks and draw(st.booleans()):
+                at = draw(st.integers(0, len(marks) - 1))
+                marks[at] = draw(st.sampled_from(["-", f"{marks[0]}={marks[-1]}"]))
+        lines.append(sep.join([weight, *marks, "0"]))
+    lines.append("0")
+    lines += [f'"C{i}" "P{i % 3}"' for i in range(n)]
+    lines.append('"Fuzz"')
+    return eol.join(lines) + eol
+
+
+@settings(max_examples=300, deadline=None)
+@given(blt_files())
+def test_fast_and_careful_parsers_agree(data):
+    """Where the fast path answers, it says what the careful parser says; either way parse_blt
+    does; and the file written back reads the same."""
+    raw = data.encode()
+    try:
+        careful = _parse_lines(_decode(raw).split("\n"), "f")
+    except FormatError:
+        assert _parse_fast(raw, "f") is None
+        return
+    fast = _parse_fast(raw, "f")
+    if fast is not None:
+        assert same(fast, careful)
+    assert same(parse_blt(raw, "f"), careful)
+    again = parse_blt(
+        blt_text(careful.ballots, careful.seats, careful.withdrawn, careful.parties).encode(), "g"
+    )
+    assert same(again, replace(careful, truncated=0))
+
+
+def test_the_fast_path_takes_plain_files_and_fuzz_reaches_it():
+    plain = b"3 2\n1 1 2 3 0\n4 3 0\n1 1 2 3 0\n2 0\n0\nA\nB\nC\nT\n"
+    fast = _parse_fast(plain, "f")
+    assert fast is not None
+    assert list(fast.ballots) == [((0, 1, 2), 2), ((2,), 4), ((), 2)]
+    assert np.array_equal(fast.ballots.weights, [2, 4, 2])
