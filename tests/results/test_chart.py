@@ -11,8 +11,8 @@ RESULT = {
     "elected": ["Ann"],
     "quota": "5.00",
     "stages": [
-        {"totals": {"Ann": "6.00", "Bob": "3.00"}},
-        {"totals": {"Ann": "5.00", "Bob": "4.00"}},
+        {"stage": 1, "totals": {"Ann": "6.00", "Bob": "3.00"}, "excluded": []},
+        {"stage": 2, "totals": {"Ann": "5.00", "Bob": "4.00"}, "excluded": []},
     ],
 }
 
@@ -48,3 +48,9 @@ def test_the_chart_is_labelled_for_screen_readers_and_escapes_names():
 def test_without_a_quota_there_is_no_quota_line():
     svg = stage_chart({**RESULT, "quota": None})
     assert "<line" not in svg and "quota" not in svg.split("</desc>")[1]
+
+
+def test_an_excluded_candidate_is_labelled_with_the_stage():
+    stages = [*RESULT["stages"], {"stage": 3, "totals": {"Ann": "5.00", "Bob": "0.00"}, "excluded": ["Bob"]}]
+    svg = stage_chart({**RESULT, "stages": stages})
+    assert "excluded at stage 3" in svg and ">5.00</text>" in svg and ">0.00</text>" not in svg

@@ -14,18 +14,28 @@ from fractions import Fraction
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH = 640
+WIDTH = 480
 BAR = 9  # height of one stage's bar
 GAP = 2  # between bars of one candidate
-LABEL = 20  # height of the name line above a candidate's bars
+LABEL = 22  # height of the name line above a candidate's bars
 BLOCK_GAP = 12
-VALUE_ROOM = 70  # right margin for the last figure
-TOP = 44
+VALUE_ROOM = 80  # right margin for the last figure
+TOP = 48
 NO_SLATE = "#6b6b6b"
 
 
 def _x(value: Fraction, scale: Fraction) -> str:
     return f"{float(value * scale):.1f}"
+
+
+def _end_label(name: str, stages, totals, scale: Fraction, y: int) -> str:
+    """The figure at the end of a candidate's last bar, or the stage they were excluded at."""
+    excluded = next((s["stage"] for s in stages if name in s["excluded"]), None)
+    if excluded is not None:
+        return f'<text x="0" y="{y}" class="value">excluded at stage {excluded}</text>'
+    end = float(totals[-1].get(name, Fraction(0)) * scale) if totals else 0.0
+    last = stages[-1]["totals"].get(name, "0") if stages else "0"
+    return f'<text x="{end + 4:.1f}" y="{y}" class="value">{escape(last)}</text>'
 
 
 def stage_chart(result: Mapping, colours: Mapping[str, str] | None = None, title: str = "") -> SafeString:
@@ -72,12 +82,7 @@ def stage_chart(result: Mapping, colours: Mapping[str, str] | None = None, title
                 f'fill-opacity="{opacity:.2f}"><title>{escape(name)}, stage {k + 1}: '
                 f"{escape(stages[k]['totals'].get(name, '0'))}</title></rect>"
             )
-        last = stages[-1]["totals"].get(name, "0") if stages else "0"
-        end = float(totals[-1].get(name, Fraction(0)) * scale) if totals else 0.0
-        out.append(
-            f'<text x="{end + 4:.1f}" y="{y + LABEL + len(stages) * (BAR + GAP) - 2}" class="value">'
-            f"{escape(last)}</text>"
-        )
+        out.append(_end_label(name, stages, totals, scale, y + LABEL + len(stages) * (BAR + GAP) - 2))
     if quota:
         qx = _x(quota, scale)
         out.append(
