@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from tallyroom.count.ballots import Ballots
 from tallyroom.formats import FormatError, blt_text, parse_blt, read_blt, read_blt_file, write_blt
-from tallyroom.formats.blt import _decode, _parse_fast, _parse_lines, split_name
+from tallyroom.formats.ballotfile import decode_text
+from tallyroom.formats.blt import _parse_fast, _parse_lines, split_name
 
 from .test_blt_real import same
 
@@ -200,7 +201,7 @@ def test_fast_and_careful_parsers_agree(data):
     does; and the file written back reads the same."""
     raw = data.encode()
     try:
-        careful = _parse_lines(_decode(raw).split("\n"), "f")
+        careful = _parse_lines(decode_text(raw).split("\n"), "f")
     except FormatError:
         assert _parse_fast(raw, "f") is None
         return

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from tallyroom.formats import blt_text, parse_blt, read_blt_file
-from tallyroom.formats.blt import _decode, _parse_fast, _parse_lines
+from tallyroom.formats.ballotfile import decode_text
+from tallyroom.formats.blt import _parse_fast, _parse_lines
 
 from .conftest import SCOTLAND
 
@@ -20,7 +21,7 @@ with open(SCOTLAND / "manifest.csv", encoding="utf-8") as _f:
 
 
 def same(a, b) -> bool:
-    """Two BltFiles say the same: names, title, rankings (values, dtype, order), weights, seats."""
+    """Two BallotFiles say the same: names, title, rankings (values, dtype, order), weights, seats."""
     return (
         a.ballots.candidates == b.ballots.candidates
         and a.ballots.title == b.ballots.title
@@ -41,7 +42,7 @@ def test_the_data_is_all_there():
 def test_every_ward_reads_as_its_manifest_says(row):
     data = (SCOTLAND / row["ballots"]).read_bytes()
     fast = _parse_fast(data, row["ballots"])
-    slow = _parse_lines(_decode(data).split("\n"), row["ballots"])
+    slow = _parse_lines(decode_text(data).split("\n"), row["ballots"])
     assert fast is not None, "a plain published file should take the fast path"
     assert same(fast, slow)
     assert fast.seats == int(row["seats"])

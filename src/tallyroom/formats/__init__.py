@@ -3,7 +3,20 @@
 Every reader raises FormatError naming the file, the line and the problem.
 """
 
-from .blt import BltFile, blt_text, parse_blt, read_blt, read_blt_file, write_blt
+from .ballotfile import BallotFile, read_ballots
+from .blt import blt_text, parse_blt, read_blt, read_blt_file, write_blt
+from .csvballots import parse_csv_ballots, read_csv_ballots
 from .errors import FormatError
 
-__all__ = ["BltFile", "FormatError", "blt_text", "parse_blt", "read_blt", "read_blt_file", "write_blt"]
+__all__ = [
+    "BallotFile",
+    "FormatError",
+    "blt_text",
+    "parse_blt",
+    "parse_csv_ballots",
+    "read_ballots",
+    "read_blt",
+    "read_blt_file",
+    "read_csv_ballots",
+    "write_blt",
+]

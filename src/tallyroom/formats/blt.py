@@ -11,7 +11,7 @@ decimal (``2.5``, a card vote). Identical rankings are merged, in order of first
 
 A ballot counts up to its first unusable preference, as the Scottish order (rule 18) and the ERS
 rules treat a paper with a break in its sequence: a skipped preference ``-``, an equal ranking
-(``2=3``) or a candidate already ranked ends the ranking there. ``BltFile.truncated`` counts the
+(``2=3``) or a candidate already ranked ends the ranking there. ``BallotFile.truncated`` counts the
 lines cut so.
 
 Names, three published styles (docs/formats.md):
@@ -29,32 +29,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
 from tallyroom.count.ballots import PAD, Ballots
 from tallyroom.count.numbers import decimal_str
 
+from .ballotfile import WEIGHT, BallotFile, clean_name, decode_text
 from .errors import FormatError
 from .fastblt import parse_ballot_lines
 from .files import write_atomic
 
 _QUOTED = r'"((?:[^"]|"")*)"'
-_WEIGHT = re.compile(r"\d+(\.\d+)?|\.\d+")
 _ID = re.compile(r"\([^()]*\)")
 _SEPARATORS = str.maketrans({",": " ", "\t": " "})
-
-
-@dataclass(frozen=True)
-class BltFile:
-    """Everything a BLT file says."""
-
-    ballots: Ballots
-    seats: int
-    withdrawn: tuple[str, ...] = ()
-    parties: dict[str, str] = field(default_factory=dict)
-    truncated: int = 0
 
 
 def read_blt(path: str | Path) -> Ballots:
@@ -62,23 +50,14 @@ def read_blt(path: str | Path) -> Ballots:
     return read_blt_file(path).ballots
 
 
-def read_blt_file(path: str | Path) -> BltFile:
+def read_blt_file(path: str | Path) -> BallotFile:
     """Read a BLT file; FormatError names the file, line and problem."""
     return parse_blt(Path(path).read_bytes(), str(path))
 
 
-def parse_blt(data: bytes, source: str = "<blt>") -> BltFile:
+def parse_blt(data: bytes, source: str = "<blt>") -> BallotFile:
     """Parse the bytes of a BLT file; ``source`` names it in errors."""
-    return _parse_fast(data, source) or _parse_lines(_decode(data).split("\n"), source)
-
-
-def _decode(data: bytes) -> str:
-    """UTF-8 (a BOM is dropped); a file that is not is taken as Windows-1252, as older councils'
-    exports are."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    return _parse_fast(data, source) or _parse_lines(decode_text(data).split("\n"), source)
 
 
 def _numbered(lines: list[str], first: int = 1) -> Iterator[tuple[int, str]]:
@@ -89,7 +68,7 @@ def _numbered(lines: list[str], first: int = 1) -> Iterator[tuple[int, str]]:
             yield i, text
 
 
-def _parse_fast(data: bytes, source: str) -> BltFile | None:
+def _parse_fast(data: bytes, source: str) -> BallotFile | None:
     """The common case, with the ballot lines parsed by NumPy (fastblt); None if the file is in
     any way unusual, so that the careful parser reads it and reports any error."""
     start = data.find(b"\n") + 1
@@ -113,8 +92,9 @@ def _parse_fast(data: bytes, source: str) -> BltFile | None:
         return None
     rankings, weights = parsed
     lineno = 2 + bool(withdrawn) + len(weights)
-    names, parties, title = _candidates(_decode(data[stop + end :]).split("\n"), lineno + 1, ncand, source)
-    return BltFile(
+    tail = decode_text(data[stop + end :]).split("\n")
+    names, parties, title = _candidates(tail, lineno + 1, ncand, source)
+    return BallotFile(
         ballots=Ballots(tuple(names), rankings, weights, 1, title).compressed(),
         seats=seats,
         withdrawn=tuple(names[c] for c in withdrawn),
@@ -122,7 +102,7 @@ def _parse_fast(data: bytes, source: str) -> BltFile | None:
     )
 
 
-def _parse_lines(lines: list[str], source: str) -> BltFile:
+def _parse_lines(lines: list[str], source: str) -> BallotFile:
     rows = _numbered(lines)
     lineno, text = next(rows, (1, ""))
     ncand, seats = _header(text, source, lineno)
@@ -146,7 +126,7 @@ def _parse_lines(lines: list[str], source: str) -> BltFile:
         merged = Ballots.from_rankings(names, ballots, title)
     except ValueError as e:
         raise FormatError(source, None, str(e)) from None
-    return BltFile(
+    return BallotFile(
         ballots=merged,
         seats=seats,
         withdrawn=tuple(names[c] for c in withdrawn),
@@ -186,7 +166,7 @@ def _ballot(tokens: list[str], ncand: int, source: str, lineno: int) -> tuple[tu
         tokens = tokens[1:]
     if len(tokens) > 1 and _ID.fullmatch(tokens[1]):
         tokens = [tokens[0], *tokens[2:]]
-    if not tokens or not _WEIGHT.fullmatch(tokens[0]):
+    if not tokens or not WEIGHT.fullmatch(tokens[0]):
         shown = tokens[0] if tokens else ""
         raise FormatError(source, lineno, f"a ballot line starts with its weight, not {shown!r}")
     if tokens[-1] != "0":
@@ -254,7 +234,7 @@ def split_name(text: str, source: str = "<blt>", lineno: int | None = None) -> t
     m = re.fullmatch(_QUOTED, text)
     if m:
         inner = _unescape(m[1])
-        return _name_party(inner.strip()) or (_clean(inner), "")
+        return _name_party(inner.strip()) or (clean_name(inner), "")
     pair = _name_party(text)
     if pair:
         return pair
@@ -262,28 +242,24 @@ def split_name(text: str, source: str = "<blt>", lineno: int | None = None) -> t
         raise FormatError(source, lineno, f"unbalanced quotes in candidate name {text[:60]!r}")
     m = re.fullmatch(r"(.*?\S)\s*\(([^()]*)\)", text)
     if m:
-        return _clean(m[1]), _clean(m[2])
-    return _clean(text), ""
+        return clean_name(m[1]), clean_name(m[2])
+    return clean_name(text), ""
 
 
 def _name_party(text: str) -> tuple[str, str] | None:
     """``"Name" "Party"`` or ``Name "Party"``, else None."""
     m = re.fullmatch(rf"{_QUOTED}\s*{_QUOTED}", text) or re.fullmatch(rf'([^"]+?)\s*{_QUOTED}', text)
-    return (_clean(_unescape(m[1])), _clean(_unescape(m[2]))) if m else None
+    return (clean_name(_unescape(m[1])), clean_name(_unescape(m[2]))) if m else None
 
 
 def _unescape(text: str) -> str:
     return text.replace('""', '"')
 
 
-def _clean(text: str) -> str:
-    return " ".join(text.split())
-
-
 def _unquote_title(text: str) -> str:
     """The title, unquoted (some files quote it twice)."""
     m = re.fullmatch(_QUOTED, text.strip())
-    return _unquote_title(_unescape(m[1])) if m else _clean(text)
+    return _unquote_title(_unescape(m[1])) if m else clean_name(text)
 
 
 def blt_text(

@@ -1,0 +1,53 @@
+"""What a ballot file says, whichever format it is in, and reading one by its kind."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tallyroom.count.ballots import Ballots
+
+WEIGHT = re.compile(r"\d+(\.\d+)?|\.\d+")  # a ballot's weight: whole or decimal, never negative
+_BLT_HEADER = re.compile(rb"\s*\d+[\s,]+\d+\s*")
+
+
+@dataclass(frozen=True)
+class BallotFile:
+    """The ballots and what the file says about the contest (``seats`` is None where the format
+    has no place for it); ``truncated`` counts ballots cut at an unusable preference."""
+
+    ballots: Ballots
+    seats: int | None = None
+    withdrawn: tuple[str, ...] = ()
+    parties: dict[str, str] = field(default_factory=dict)
+    truncated: int = 0
+
+
+def read_ballots(path: str | Path) -> BallotFile:
+    """Read a BLT or CSV ballot file, told apart by extension (``.blt``, ``.csv``) or, failing
+    that, by its first line (a BLT header is two numbers)."""
+    from .blt import parse_blt
+    from .csvballots import parse_csv_ballots
+
+    path = Path(path)
+    data = path.read_bytes()
+    kind = path.suffix.lower()
+    if kind not in (".blt", ".csv"):
+        first = next((line for line in data.lstrip(b"\xef\xbb\xbf").splitlines() if line.strip()), b"")
+        kind = ".blt" if _BLT_HEADER.fullmatch(first) else ".csv"
+    return parse_blt(data, str(path)) if kind == ".blt" else parse_csv_ballots(data, str(path))
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (a BOM is dropped); a file that is not is taken as Windows-1252, as spreadsheets and
+    older councils' exports write."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def clean_name(text: str) -> str:
+    """A name with runs of spaces collapsed and the ends trimmed."""
+    return " ".join(text.split())

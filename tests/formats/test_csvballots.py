@@ -1,0 +1,75 @@
+"""CSV ballots: headers, weights, the candidates row, early ends, errors with file:line."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from tallyroom.formats import FormatError, parse_csv_ballots, read_ballots
+
+
+def parse(text: str):
+    return parse_csv_ballots(text.encode(), "votes.csv")
+
+
+def test_rows_without_header_weigh_one_and_names_sort():
+    f = parse("Cat,Ann\nAnn\n\nCat,Ann\n,,\n")
+    assert f.ballots.candidates == ("Ann", "Cat")
+    assert list(f.ballots) == [((1, 0), 2), ((0,), 1)]
+    assert f.seats is None and f.ballots.title == "votes"
+
+
+def test_weight_header_candidates_row_and_decimal_weights():
+    f = parse("candidates,Zed,Ann,Bob\nweight,1st,2nd\n2.5,Ann,Zed\n1,Bob,\n3\n")
+    assert f.ballots.candidates == ("Zed", "Ann", "Bob")
+    assert list(f.ballots) == [((1, 0), Fraction(5, 2)), ((2,), 1), ((), 3)]
+
+
+def test_ranking_header_and_quoted_names_with_commas():
+    f = parse('ranking,,\n"Smith, Jo",  Al   Lee \n')
+    assert f.ballots.candidates == ("Al Lee", "Smith, Jo")
+    assert list(f.ballots) == [((1, 0), 1)]
+
+
+def test_a_gap_or_a_repeat_ends_the_ranking():
+    f = parse("count,a,b,c\n1,Ann,,Bob\n1,Bob,Ann,Bob,Cat\n")
+    assert list(f.ballots) == [((0,), 1), ((1, 0), 1)]
+    assert f.truncated == 2
+    assert f.ballots.candidates == ("Ann", "Bob", "Cat")
+
+
+@pytest.mark.parametrize(
+    "text, line, problem",
+    [
+        ("weight,a\n1,Ann\nx,Bob\n", 3, "weight 'x' is not a number"),
+        ("weight,a\n-1,Ann\n", 2, "weight '-1' is not a number"),
+        ("candidates,Ann,Bob\nAnn\nBob,Cy\n", 3, "'Cy' is not a candidate (see the candidates row)"),
+        ("candidates,Ann,Ann\n", 1, "candidate 'Ann' is listed twice"),
+        ("candidates,Ann,,Bob\n", 1, "the candidates row has an empty name"),
+        ('Ann\n"Bob\n', 2, "not CSV: unexpected end of data"),
+    ],
+)
+def test_errors_name_file_line_and_problem(text, line, problem):
+    with pytest.raises(FormatError) as e:
+        parse(text)
+    assert str(e.value) == f"votes.csv:{line}: {problem}"
+
+
+def test_an_empty_file_is_an_error():
+    with pytest.raises(FormatError, match=r"^votes.csv: no ballots and no candidates$"):
+        parse("\n\n")
+
+
+def test_read_ballots_tells_blt_from_csv(tmp_path):
+    blt = tmp_path / "ward.txt"
+    blt.write_text("2 1\n3 1 2 0\n0\nAnn\nBob\nWard\n")
+    votes = tmp_path / "votes.txt"
+    votes.write_text("Bob,Ann\n")
+    assert read_ballots(blt).seats == 1
+    assert list(read_ballots(blt).ballots) == [((0, 1), 3)]
+    assert read_ballots(votes).seats is None
+    assert read_ballots(votes).ballots.candidates == ("Ann", "Bob")
+    named = tmp_path / "x.csv"
+    named.write_text("2 1\n")
+    assert read_ballots(named).ballots.candidates == ("2 1",), "a .csv file is CSV whatever it holds"
