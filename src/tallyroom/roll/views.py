@@ -122,7 +122,7 @@ def contest_roll(request, pk):
     query = request.GET.copy()
     query.pop("page", None)
     totals = RollEntry.objects.filter(contest=contest).aggregate(
-        eligible=Count("id", filter=Q(eligible=True)), excluded=Count("id", filter=Q(eligible=False))
+        n_eligible=Count("id", filter=Q(eligible=True)), n_excluded=Count("id", filter=Q(eligible=False))
     )
     return render(
         request,

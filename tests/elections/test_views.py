@@ -1,0 +1,129 @@
+"""Staff pages for contests, candidates, nominations and slates: checks, events, access, locking."""
+
+import pytest
+from django.urls import reverse
+
+from tallyroom.audit.models import Event
+from tallyroom.elections.ballot import RON_NAME
+from tallyroom.elections.models import Candidate, Contest, Nomination, Slate
+
+pytestmark = pytest.mark.django_db
+
+CONTEST = {
+    "slug": "section",
+    "name": "Section",
+    "position": 1,
+    "seats": 3,
+    "method": "scottish-stv",
+    "nomination_threshold": 0,
+}
+
+
+def post_contest(client, election, **changes):
+    return client.post(reverse("elections:contest_new", args=[election.slug]), {**CONTEST, **changes})
+
+
+def test_contest_created_with_event(client, staff, election, places):
+    client.force_login(staff)
+    response = post_contest(
+        client,
+        election,
+        constraints="woman>=1\n\n",
+        options='{"ties": ["backwards", "lot"]}',
+        ron="on",
+        regions=[places["london"].pk],
+        categories=["member"],
+    )
+    contest = Contest.objects.get(slug="section")
+    assert response.url == reverse("elections:contest", args=[election.slug, contest.pk])
+    assert (contest.seats, contest.constraints, contest.ron, contest.categories) == (
+        3,
+        "woman>=1",
+        True,
+        ["member"],
+    )
+    assert contest.options == {"ties": ["backwards", "lot"]}
+    assert list(contest.regions.all()) == [places["london"]]
+    assert Event.objects.get(verb="contest.create").subject == f"contest:{contest.pk}"
+
+
+@pytest.mark.parametrize(
+    "changes, field, problem",
+    [
+        ({"method": "borda"}, "method", "Select a valid choice"),
+        ({"options": '{"colour": "red"}'}, "options", "has no option 'colour'"),
+        ({"options": "[1, 2]"}, "options", "JSON object"),
+        ({"options": "{"}, "options", "Not JSON"),
+        (
+            {"constraints": "woman>=1\nwoman at least 2"},
+            "constraints",
+            "Line 2: constraint 'woman at least 2'",
+        ),
+    ],
+)
+def test_contest_errors_are_shown(client, staff, election, changes, field, problem):
+    client.force_login(staff)
+    response = post_contest(client, election, **changes)
+    assert response.status_code == 200
+    assert any(problem in e for e in response.context["form"].errors[field])
+    assert not Contest.objects.filter(slug="section").exists()
+
+
+def test_candidates_nominations_and_slates(client, staff, contest, places):
+    client.force_login(staff)
+    slug = contest.election.slug
+    url = reverse("elections:candidate_new", args=[slug, contest.pk])
+    reserved = client.post(url, {"name": RON_NAME, "position": 0})
+    assert "reserved" in str(reserved.context["form"].errors["name"])
+    client.post(url, {"name": "Ann", "groups": "woman", "position": 1})
+    ann = Candidate.objects.get(name="Ann")
+    nominate = reverse("elections:nomination_add", args=[slug, contest.pk, ann.pk])
+    client.post(nominate, {"unit": places["hackney"].pk, "received": "2026-01-10T10:00"})
+    client.post(nominate, {"unit": places["hackney"].pk, "received": "2026-01-10T10:00"})  # again: refused
+    client.post(
+        nominate,
+        {"unit": places["camden"].pk, "affiliate": places["unison"].pk, "received": "2026-01-10T10:00"},
+    )
+    assert [n.unit for n in Nomination.objects.all()] == [places["hackney"]]
+    page = client.get(reverse("elections:contest", args=[slug, contest.pk]))
+    assert [(c.name, c.nominated) for c in page.context["candidates"]] == [("Ann", 1)]
+    client.post(
+        reverse("elections:slate_new", args=[slug]),
+        {"name": "Left", "colour": "#aa0000", "candidates": [ann.pk]},
+    )
+    assert list(Slate.objects.get().candidates.all()) == [ann]
+    nomination = Nomination.objects.get()
+    client.post(reverse("elections:nomination_delete", args=[slug, contest.pk, nomination.pk]))
+    assert not Nomination.objects.exists()
+    verbs = list(Event.objects.values_list("verb", flat=True))
+    assert verbs == ["candidate.create", "nomination.create", "slate.create", "nomination.delete"]
+
+
+def test_constraint_warning_when_candidates_cannot_meet_it(client, staff, contest):
+    contest.constraints = "woman>=1"
+    contest.save()
+    Candidate.objects.create(contest=contest, name="Bob", groups="man")
+    client.force_login(staff)
+    page = client.get(reverse("elections:contest", args=[contest.election.slug, contest.pk]))
+    assert "no candidate is in" in page.context["constraint_problem"]
+
+
+def test_locked_once_voting_opens(client, staff, contest):
+    contest.election.state = "voting"
+    contest.election.save()
+    client.force_login(staff)
+    url = reverse("elections:contest_edit", args=[contest.election.slug, contest.pk])
+    client.post(url, {**CONTEST, "slug": "chair", "seats": 5, "method": "fptp"})
+    contest.refresh_from_db()
+    assert contest.seats == 1 and not Event.objects.exists()
+
+
+def test_access(client, contest, scrutineer):
+    slug = contest.election.slug
+    read = reverse("elections:contest", args=[slug, contest.pk])
+    edit = reverse("elections:contest_edit", args=[slug, contest.pk])
+    assert client.get(read).status_code == 302  # anonymous: to sign in
+    client.force_login(scrutineer)
+    assert client.get(read).status_code == 200
+    assert client.get(edit).status_code == 403
+    assert client.post(reverse("elections:election_new"), {}).status_code == 403
