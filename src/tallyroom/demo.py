@@ -40,6 +40,7 @@ SLUG = "thames-board-2025"
 SEED = 2025
 MEMBERS_PER_CLP = 48
 TURNOUT = 0.65
+CROSSOVER = 0.25
 SPARE_CODES = 5
 
 LOGINS = {  # user name -> (password, role)
@@ -252,7 +253,10 @@ def _preferences(rng: random.Random, section: Section, leaning: str | None) -> l
 
     own = [s for s in section.candidates if leaning and s.slate == leaning]
     rest = [s for s in section.candidates if s not in own]
-    ranking = by_pull(own) + by_pull(rest)[: rng.randint(0 if own else 1, len(rest))]
+    others = by_pull(rest)
+    ranking = by_pull(own) + others[: rng.randint(0 if own else 1, len(rest))]
+    if own and others and rng.random() < CROSSOVER:  # a slate voter who puts another candidate first
+        ranking = [others[0], *(name for name in ranking if name != others[0])]
     if section.ron and rng.random() < 0.1:
         ranking.append(RON_NAME)
     return ranking

@@ -58,13 +58,17 @@ def stage_chart(result: Mapping, colours: Mapping[str, str] | None = None, title
         + (f"; the dashed line is the quota, {result['quota']}" if quota else "")
         + ". The stage table gives the same figures."
     )
+    legend = (
+        f"Bars: stage 1 (top, lightest) to stage {len(stages)} (bottom, darkest)"
+        if len(stages) > 1
+        else "One bar per candidate: decided at the first stage"
+    )
     out = [
         f'<svg class="stage-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
         f'role="img" aria-labelledby="chart-title chart-desc" preserveAspectRatio="xMinYMin meet">',
         f'<title id="chart-title">{escape(heading)}: votes by stage</title>',
         f'<desc id="chart-desc">{escape(desc)}</desc>',
-        f'<text x="0" y="14" class="legend">Bars: stage 1 (top, lightest) to stage {len(stages)} '
-        f"(bottom, darkest)</text>",
+        f'<text x="0" y="14" class="legend">{legend}</text>',
     ]
     for i, name in enumerate(names):
         y = TOP + i * block

@@ -46,6 +46,7 @@ def count_contest(contest: Contest, user) -> Count:
     ballots = contest_ballots(contest)
     on_ballot = {c.name for c in ballot_candidates(contest)}
     withdrawn = [name for name in ballots.candidates if name not in on_ballot]
+    groups = groups_of(contest)
     try:
         result = engine.count(
             ballots,
@@ -53,7 +54,7 @@ def count_contest(contest: Contest, user) -> Count:
             contest.seats,
             options=contest.options,
             constraints=contest.constraint_lines(),
-            groups=groups_of(contest),
+            groups=groups,
             tie_seed=contest.tie_seed or None,
             withdrawn=withdrawn,
             ron=RON_NAME if contest.ron else None,
@@ -68,6 +69,7 @@ def count_contest(contest: Contest, user) -> Count:
             ballots_blt=blt,
             ballots_sha256=hashlib.sha256(blt.encode("utf-8")).hexdigest(),
             tie_seed=contest.tie_seed,
+            groups=groups if result.constraints else {},
             counted_by=user,
         )
         record(

@@ -2,8 +2,19 @@
 
 import csv
 import io
+import shlex
+
+from tallyroom.count import rule_set
+from tallyroom.formats.results import result_csv, result_json, result_table
 
 from .models import Count
+
+TEXT = "text/plain; charset=utf-8"
+
+
+def filename_prefix(count: Count) -> str:
+    """Downloads are saved as ``<election>-<contest>-<name>``."""
+    return f"{count.contest.election.slug}-{count.contest.slug}-"
 
 
 def groups_csv(groups: dict[str, list[str]]) -> str:
@@ -18,18 +29,42 @@ def groups_csv(groups: dict[str, list[str]]) -> str:
 
 def render(count: Count, name: str) -> tuple[str, str]:
     """``(body, content type)`` of the download called ``name``; KeyError if there is none."""
-    from tallyroom.formats import result_csv, result_json
-
-    from .counting import groups_of
-
     if name == "ballots.blt":
-        return count.ballots_blt, "text/plain; charset=utf-8"
+        return count.ballots_blt, TEXT
     if name == "result.json":
         return result_json(count.result), "application/json"
     if name == "result.csv":
         return result_csv(count.result), "text/csv; charset=utf-8"
+    if name == "result.txt":
+        return result_table(count.result), TEXT
     if name == "tie-seed.txt":
-        return f"{count.tie_seed}\n", "text/plain; charset=utf-8"
-    if name == "groups.csv" and count.result["constraints"]:
-        return groups_csv(groups_of(count.contest)), "text/csv; charset=utf-8"
+        return f"{count.tie_seed}\n", TEXT
+    if name == "groups.csv" and count.groups:
+        return groups_csv(count.groups), "text/csv; charset=utf-8"
     raise KeyError(name)
+
+
+def _option_text(value) -> str:
+    return ",".join(map(str, value)) if isinstance(value, list | tuple) else str(value).lower()
+
+
+def recount_command(count: Count) -> str:
+    """The ``tallyroom count`` command line that recounts ``count`` from its downloads: the method,
+    seats, every option that differs from the method's preset, the constraints with the groups
+    file, RON and the tie seed."""
+    result, prefix = count.result, filename_prefix(count)
+    preset = {k: _option_text(v) for k, v in rule_set(result["method"]).options_dict().items()}
+    args = ["tallyroom", "count", f"{prefix}ballots.blt", "--method", result["method"]]
+    args += ["--seats", str(result["seats"])]
+    for key, value in result["options"].items():
+        if _option_text(value) != preset.get(key):
+            args += ["--option", f"{key}={_option_text(value)}"]
+    for constraint in result["constraints"]:
+        args += ["--constraint", constraint]
+    if count.groups:
+        args += ["--groups", f"{prefix}groups.csv"]
+    if result["ron"]:
+        args += ["--ron", result["ron"]]
+    if result["tie_seed"]:
+        args += ["--tie-seed", result["tie_seed"]]
+    return shlex.join([*args, "--json"])

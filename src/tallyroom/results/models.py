@@ -18,6 +18,7 @@ class Count(models.Model):
     ballots_blt = models.TextField(help_text="the anonymised ballots counted, as BLT")
     ballots_sha256 = models.CharField(max_length=64, help_text="SHA-256 of the BLT text (UTF-8)")
     tie_seed = models.CharField(max_length=200, blank=True)
+    groups = models.JSONField(default=dict, blank=True, help_text="candidate -> groups the constraints count")
     counted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     counted_at = models.DateTimeField(default=timezone.now)
     published = models.BooleanField(default=False)

@@ -170,13 +170,19 @@ def _published(election_slug, contest_slug) -> Count:
 
 @require_GET
 def index(request):
-    published = Count.objects.filter(published=True).select_related("contest__election")
+    published = (
+        Count.objects.filter(published=True)
+        .select_related("contest__election")
+        .order_by("-contest__election__voting_opens", "contest__election", "contest__position", "contest__pk")
+    )
     return render(request, "results/index.html", {"published": published})
 
 
 @require_GET
 def contest(request, election_slug, contest_slug):
-    return render(request, "results/contest.html", sheet(_published(election_slug, contest_slug)))
+    published = _published(election_slug, contest_slug)
+    context = {**sheet(published), "recount_command": downloads.recount_command(published)}
+    return render(request, "results/contest.html", context)
 
 
 @require_GET
@@ -187,5 +193,5 @@ def download(request, election_slug, contest_slug, name):
     except KeyError:
         raise Http404(f"no download {name}") from None
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{election_slug}-{contest_slug}-{name}"'
+    response["Content-Disposition"] = f'attachment; filename="{downloads.filename_prefix(published)}{name}"'
     return response

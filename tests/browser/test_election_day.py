@@ -1,0 +1,87 @@
+"""Election day in a real browser: a voter votes with a code on the ballot page; the returning
+officer signs in, closes voting, counts, reviews and publishes; the public page shows the winners
+and the stage table. Screenshots of each step, on a phone and a desktop, go to test-artifacts/."""
+
+import pytest
+
+from tallyroom import demo
+from tallyroom.results.models import Count
+from tallyroom.voting.codes import code_hash
+from tallyroom.voting.models import BallotCode
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHAIR = "Regional chair"
+
+
+def vote(page, base, code, shoot, viewport):
+    page.goto(f"{base}/vote/")
+    page.get_by_label("Your ballot code").fill(code)
+    page.get_by_role("button", name="Continue to the ballot").click()
+    chair = page.locator("fieldset", has_text=CHAIR)
+    chair.get_by_label("Imran Qureshi").fill("1")
+    chair.get_by_label("Ruth Ellison").fill("2")
+    shoot(page, f"{viewport}-1-ballot")
+    page.get_by_role("button", name="Review my ballot").click()
+    assert page.locator("section", has_text=CHAIR).locator("ol li").all_inner_texts() == [
+        "Imran Qureshi",
+        "Ruth Ellison",
+    ]
+    shoot(page, f"{viewport}-2-review-ballot")
+    page.get_by_role("button", name="Cast my vote").click()
+    shoot(page, f"{viewport}-3-receipt")
+
+
+def officer_counts_and_publishes(page, base, shoot, viewport):
+    password = demo.LOGINS["ro"][0]
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Username").fill("ro")
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{base}/results/officer/{demo.SLUG}/")
+    shoot(page, f"{viewport}-4-dashboard")
+    page.get_by_role("button", name="Close voting").click()
+    page.get_by_text("Voting is closed.").wait_for()
+    page.get_by_role("button", name=f"Count {CHAIR}").click()
+    page.get_by_role("button", name="Publish this result").wait_for()
+    shoot(page, f"{viewport}-5-review-count")
+    page.get_by_role("button", name="Publish this result").click()
+    page.get_by_text("result published").wait_for()
+
+
+def test_vote_close_count_publish(browser, live_server, shoot, viewports, settings, tmp_path):
+    settings.VAR_DIR = tmp_path  # the demo's codes and mail-merge files stay out of var/
+    election, codes = demo.load()
+    base = live_server.url
+
+    voter = browser.new_context(viewport=viewports["phone"])  # voters mostly use phones
+    vote(voter.new_page(), base, codes[0], shoot, "phone")
+    voter.close()
+    officer = browser.new_context(viewport=viewports["desktop"])
+    officer_counts_and_publishes(officer.new_page(), base, shoot, "desktop")
+    officer.close()
+
+    seen = {}
+    for viewport, size in viewports.items():
+        reader = browser.new_context(viewport=size)  # anonymous
+        page = reader.new_page()
+        page.goto(f"{base}/results/")
+        page.get_by_role("link", name=CHAIR).click()
+        table = page.locator("table.stages")
+        seen[viewport] = {
+            "winners": page.locator("ul.winners").inner_text(),
+            "rows": table.locator("tbody th").all_inner_texts(),
+            "stages": len(table.locator("thead th").all()) - 1,
+            "scroll_width": page.evaluate("document.documentElement.scrollWidth"),
+        }
+        shoot(page, f"{viewport}-6-public-result")
+        reader.close()
+
+    assert BallotCode.objects.get(code_hash=code_hash(codes[0])).has_voted
+    published = Count.objects.get(contest__election=election, contest__slug="chair", published=True)
+    for viewport, page in seen.items():
+        assert published.elected and all(name in page["winners"] for name in published.elected)
+        for name in ("Samuel Achebe", "Ruth Ellison", "Imran Qureshi"):
+            assert any(row.startswith(name) for row in page["rows"])
+        assert page["stages"] == len(published.result["stages"])
+        assert page["scroll_width"] <= viewports[viewport]["width"], "the page must not scroll sideways"

@@ -1,0 +1,55 @@
+"""The demo loads through the ordinary functions, loads again without change, leaves codes a
+newcomer can vote with, and every contest counts once voting closes."""
+
+import pytest
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from tallyroom import demo
+from tallyroom.elections.actions import close_voting
+from tallyroom.elections.models import Election
+from tallyroom.results.counting import count_contest
+from tallyroom.voting.casting import cast
+from tallyroom.voting.models import Ballot, BallotCode
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def var(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    return tmp_path
+
+
+def test_demo_loads_twice_and_leaves_codes_to_vote_with(var, capsys):
+    call_command("load_demo")
+    first = capsys.readouterr().out
+    ballots = Ballot.objects.count()
+    election, codes = demo.load()
+    assert Election.objects.count() == 1 and election.state == Election.State.VOTING
+    assert Ballot.objects.count() == ballots > 0
+    assert len(codes) == demo.SPARE_CODES and all(code in first for code in codes)
+    assert (var / "demo" / "codes.txt").read_text().split() == codes
+    for name, (password, _) in demo.LOGINS.items():
+        assert authenticate(username=name, password=password) is not None
+        assert f"{name:<11} password {password}" in first
+    contests = {c.slug: c for c in election.contests.all()}
+    assert contests["clp-north"].constraint_lines() == ["woman>=1"]
+    assert {c.method for c in contests.values()} == {"scottish-stv", "wigm", "irv"}
+    cast(codes[0], {})
+    _, again = demo.load()
+    assert codes[0] not in again and len(again) == demo.SPARE_CODES
+    assert BallotCode.objects.filter(voted_at__isnull=True).count() >= demo.SPARE_CODES
+
+
+def test_every_demo_contest_counts_once_voting_closes(var):
+    election, _ = demo.load()
+    officer = User.objects.get(username="ro")
+    close_voting(election, officer)
+    for contest in election.contests.all():
+        count = count_contest(contest, officer)
+        assert len(count.elected) == contest.seats
+    north = election.contests.get(slug="clp-north").counts.get()
+    women = {c.name for c in election.contests.get(slug="clp-north").candidates.filter(groups="woman")}
+    assert women & set(north.elected)
