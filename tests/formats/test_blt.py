@@ -15,6 +15,7 @@ from tallyroom.count.ballots import Ballots
 from tallyroom.formats import FormatError, blt_text, parse_blt, read_blt, read_blt_file, write_blt
 from tallyroom.formats.ballotfile import decode_text
 from tallyroom.formats.blt import _parse_fast, _parse_lines, split_name
+from tallyroom.formats.fastblt import MAX_CANDIDATES
 
 from .test_blt_real import same
 
@@ -221,3 +222,11 @@ def test_the_fast_path_takes_plain_files_and_fuzz_reaches_it():
     assert fast is not None
     assert list(fast.ballots) == [((0, 1, 2), 2), ((2,), 4), ((), 2)]
     assert np.array_equal(fast.ballots.weights, [2, 4, 2])
+
+
+def test_more_candidates_than_the_fast_path_takes_still_read():
+    n = MAX_CANDIDATES + 2
+    text = f"{n} 1\n2 {n} 1 0\n1 {n - 1} 0\n0\n" + "".join(f"C{i}\n" for i in range(n))
+    assert _parse_fast(text.encode(), "x") is None
+    blt = parse(text)
+    assert list(blt.ballots) == [((n - 1, 0), 2), ((n - 2,), 1)]

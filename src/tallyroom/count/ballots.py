@@ -167,7 +167,9 @@ class Ballots:
         first, inverse = _row_groups(self.rankings)
         weights = np.zeros(len(first), dtype=np.int64)
         np.add.at(weights, inverse, self.weights)
-        order = np.argsort(first, kind="stable")
+        order = np.full(len(self), -1, dtype=np.intp)  # groups by first appearance, without a sort
+        order[first] = np.arange(len(first))
+        order = order[order >= 0]
         return Ballots(
             self.candidates, self.rankings[first[order]], weights[order], self.denominator, self.title
         )

@@ -1,10 +1,10 @@
 """The fast path for a BLT file's ballot lines: NumPy parses plain ``weight pref ... 0`` lines.
 
-It takes only the common case: whole positive weights, preferences that are candidate numbers,
-no candidate twice on a line, numbers separated by spaces, tabs or commas, lines ended by
-LF or CRLF. Anything else
-(ids, decimal weights, ``-`` or ``=``, a bad number) makes it answer None, and the careful
-line-by-line parser in blt.py reads the file instead, so every error keeps its line number.
+It takes only the common case: at most 58 candidates, whole positive weights, preferences that
+are candidate numbers, no candidate twice on a line, numbers separated by spaces, tabs or
+commas, lines ended by LF or CRLF. Anything else (ids, decimal weights, ``-`` or ``=``, a bad
+number) makes it answer None, and the careful line-by-line parser in blt.py reads the file
+instead, so every error keeps its line number.
 """
 
 from __future__ import annotations
@@ -16,13 +16,14 @@ from tallyroom.count.ballots import PAD, index_dtype
 CHUNK = 1 << 22  # bytes parsed at a time, which bounds the temporary arrays
 _PLAIN = b"0123456789 \n"
 _TO_SPACE = bytes.maketrans(b",\t", b"  ")
+MAX_CANDIDATES = 58  # the duplicate test sums 1 << number per line in 64 bits
 _MAX_WEIGHT = 2**53  # larger weights go the careful way, which checks them exactly
 
 
 def parse_ballot_lines(section: bytes, ncand: int) -> tuple[np.ndarray, np.ndarray] | None:
     """``(rankings, weights)``, one row per line of ``section`` (which ends with a newline), or
     None if any line is not plain."""
-    if not section.endswith(b"\n"):
+    if not section.endswith(b"\n") or ncand > MAX_CANDIDATES:
         return None
     if section.translate(None, _PLAIN):
         section = section.replace(b"\r\n", b"\n").translate(_TO_SPACE)
@@ -60,19 +61,19 @@ def _parse_chunk(text: bytes, ncand: int) -> tuple[np.ndarray, np.ndarray] | Non
     starts[0] = 0
     starts[1:] = ends[:-1] + 1
     lengths = ends - starts - 1
+    if lengths.min() < 0 or lengths.max() > ncand:
+        return None
     weights = values[starts]
-    if lengths.min() < 0 or weights.max() >= _MAX_WEIGHT or lengths.max() > ncand:
+    values[starts] = 0  # now each line is 0, its preferences, 0
+    if weights.max() >= _MAX_WEIGHT or values.max() > ncand:
         return None
-    is_pref = np.ones(len(values), dtype=bool)
-    is_pref[starts] = False
-    is_pref[ends] = False
-    prefs = values[is_pref] - 1
-    if len(prefs) and (prefs.min() < 0 or prefs.max() >= ncand):
+    # A candidate twice on a line: the sum of the lines' bits 1 << number exceeds their union.
+    bits = np.left_shift(np.uint64(1), values.view(np.uint64))
+    if not np.array_equal(np.add.reduceat(bits, starts) - np.uint64(1), np.bitwise_or.reduceat(bits, starts)):
         return None
-    seen = np.zeros((lines, ncand), dtype=bool)
-    seen[np.repeat(np.arange(lines), lengths), prefs] = True
-    if np.count_nonzero(seen) != len(prefs):  # a candidate twice on a line
-        return None
-    rankings = np.full((lines, int(lengths.max())), PAD, dtype=index_dtype(ncand))
-    rankings[np.arange(rankings.shape[1]) < lengths[:, None]] = prefs  # row by row, in order
-    return rankings, weights
+    # Each line into one row of a zeroed grid; less 1, candidate numbers become indexes and the
+    # zeros around and after them PAD.
+    width = int(lengths.max())
+    grid = np.zeros((lines, width + 2), dtype=index_dtype(ncand))
+    grid[np.arange(width + 2) < lengths[:, None] + 2] = values
+    return grid[:, 1 : width + 1] - 1, weights

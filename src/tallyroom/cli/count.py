@@ -1,0 +1,169 @@
+"""``tallyroom count FILE... --method M``: count BLT or CSV ballot files and print the results.
+
+Every file is read and counted before anything is printed, so a bad file stops the command with
+its one-line reason and no half-printed output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+from tallyroom.count import Result, count, read_groups
+from tallyroom.formats import BallotFile, read_ballots
+from tallyroom.formats.results import result_csv, result_dict, result_json, result_table
+
+from . import CommandError
+
+FORMATS = ("table", "json", "jsonl", "csv")
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "count",
+        help="count ballot files (BLT or CSV) by a published rule set",
+        description="Count each ballot file (BLT or CSV, told apart by extension or content) and "
+        "print the result. See `tallyroom methods` for the rule sets.",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", type=Path)
+    p.add_argument(
+        "--method", "-m", required=True, help="rule set, e.g. scottish-stv (see `tallyroom methods`)"
+    )
+    p.add_argument("--seats", type=int, help="seats to fill (default: the BLT header)")
+    p.add_argument("--format", "-f", choices=FORMATS, default="table", help="output (default: table)")
+    p.add_argument("--groups", type=Path, metavar="CSV", help="candidate,group CSV for --constraint")
+    p.add_argument(
+        "--constraint",
+        action="append",
+        default=[],
+        metavar="GROUP<=N",
+        help="bound on the elected from a group: group>=N, group<=N or group=N (repeatable)",
+    )
+    p.add_argument("--tie-seed", help="the published seed for ties settled by lot")
+    p.add_argument(
+        "--tie-order",
+        action="append",
+        metavar="NAMES",
+        help="candidates most favoured first for the 'order' tie rule: comma-separated, or one name per use",
+    )
+    p.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="change an option of the rule set (repeatable; see `tallyroom methods`)",
+    )
+    p.add_argument(
+        "--withdraw",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a withdrawn candidate, skipped on every ballot (repeatable)",
+    )
+    p.add_argument("--ron", metavar="NAME", help="the candidate standing for re-open nominations")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    options = _options(args.option)
+    groups = read_groups(args.groups) if args.groups else None
+    if args.constraint and groups is None:
+        raise CommandError("--constraint needs --groups, the CSV saying who is in which group")
+    results = [(path, _count_file(path, args, options, groups)) for path in args.files]
+    sys.stdout.write(_render(results, args.format))
+    return 0
+
+
+def _count_file(path: Path, args: argparse.Namespace, options: dict[str, str], groups) -> Result:
+    read = read_ballots(path)
+    if read.truncated:
+        print(
+            f"tallyroom: {path}: {read.truncated} ballot(s) counted only up to a skipped, equal or repeated "
+            "preference",
+            file=sys.stderr,
+        )
+    seats = args.seats or read.seats
+    if seats is None:
+        raise CommandError(f"{path}: give --seats: this file does not say how many seats there are")
+    try:
+        return count(
+            read.ballots,
+            args.method,
+            seats,
+            options=options,
+            constraints=args.constraint,
+            groups=groups,
+            tie_seed=args.tie_seed,
+            tie_order=_tie_order(args.tie_order, read),
+            withdrawn=_unique([*read.withdrawn, *args.withdraw]),
+            ron=args.ron,
+        )
+    except KeyError as e:  # a name that is not a candidate
+        raise CommandError(f"{path}: {e.args[0]}") from None
+    except ValueError as e:
+        raise CommandError(f"{path}: {e}") from None
+
+
+def _options(pairs: list[str]) -> dict[str, str]:
+    options = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise CommandError(f"--option takes key=value, not {pair!r}")
+        options[key.strip()] = value.strip()
+    return options
+
+
+def _tie_order(values: list[str] | None, read: BallotFile) -> list[str] | None:
+    """Names given one per ``--tie-order``, or comma-separated (a name with a comma in it is
+    taken whole)."""
+    if not values:
+        return None
+    names = []
+    for value in values:
+        names += (
+            [value]
+            if value in read.ballots.candidates
+            else [v.strip() for v in value.split(",") if v.strip()]
+        )
+    return names
+
+
+def _unique(names: list[str]) -> list[str]:
+    return list(dict.fromkeys(names))
+
+
+def _render(results: list[tuple[Path, Result]], fmt: str) -> str:
+    if fmt == "jsonl":
+        return "".join(
+            json.dumps({"source": str(path), **result_dict(r)}, ensure_ascii=False) + "\n"
+            for path, r in results
+        )
+    if fmt == "json":
+        if len(results) == 1:
+            return result_json(results[0][1])
+        return json.dumps([result_dict(r) for _, r in results], indent=2, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        if len(results) == 1:
+            return result_csv(results[0][1])
+        return _stacked_csv(results)
+    sheets = [result_table(r) for _, r in results]
+    if len(results) == 1:
+        return sheets[0]
+    return "\n".join(f"==> {path} <==\n{sheet}" for (path, _), sheet in zip(results, sheets, strict=True))
+
+
+def _stacked_csv(results: list[tuple[Path, Result]]) -> str:
+    """The files' stage tables in one CSV, led by a ``source`` column; the header is the one with
+    most stages (the stage columns come last, so shorter tables just end sooner)."""
+    tables = [list(csv.reader(io.StringIO(result_csv(r)))) for _, r in results]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["source", *max((t[0] for t in tables), key=len)])
+    for (path, _), table in zip(results, tables, strict=True):
+        writer.writerows([str(path), *row] for row in table[1:])
+    return out.getvalue()

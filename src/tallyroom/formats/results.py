@@ -1,0 +1,205 @@
+"""A count's result written out: the published JSON, a CSV stage table and a printed sheet.
+
+Each writer takes a Result or its published dict (``Result.to_dict()``, as stored and
+downloaded), so a sheet can be printed again from a published JSON file. The schema is in
+docs/result-format.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping
+from decimal import Decimal, localcontext
+from typing import Any
+
+from tallyroom.count.result import Result
+
+
+def result_dict(result: Result | Mapping[str, Any]) -> dict[str, Any]:
+    return result.to_dict() if isinstance(result, Result) else dict(result)
+
+
+def result_json(result: Result | Mapping[str, Any]) -> str:
+    """The published JSON, ``Result.to_dict()`` exactly, indented, one file."""
+    return json.dumps(result_dict(result), indent=2, ensure_ascii=False) + "\n"
+
+
+def result_csv(result: Result | Mapping[str, Any]) -> str:
+    """One row per candidate as council sheets give it: ``status`` (Elected, Excluded or empty)
+    and the ``stage`` it was decided at, ``first_prefs``, then ``transfersNN`` and
+    ``total_votesNN`` for each later stage; then rows for non-transferable papers, loss (where
+    any) and the total."""
+    table = _StageTable(result_dict(result))
+    header = ["candidate", "status", "stage", "first_prefs"]
+    for s in table.stages[1:]:
+        header += [f"transfers{s['stage']:02d}", f"total_votes{s['stage']:02d}"]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for label, status, cells in table.rows():
+        flat = [cells[0][1]] + [
+            v for change, total in cells[1:] for v in ("" if change is None else str(change), total)
+        ]
+        writer.writerow([label, *status, *flat])
+    return out.getvalue()
+
+
+def result_table(result: Result | Mapping[str, Any]) -> str:
+    """A printed result sheet: candidates by stages, each stage's transfer (+/-) and total, who
+    was elected or excluded when, and every tie and how it was settled."""
+    d = result_dict(result)
+    table = _StageTable(d)
+    lines = [d.get("title") or "Result", ""]
+    facts = [("Method", _method(d)), ("Seats", str(d["seats"])), ("Valid poll", d["valid_poll"])]
+    if d.get("quota") is not None:
+        facts.append(("Quota", d["quota"]))
+    if _nonzero(d.get("empty")):
+        facts.append(("Empty ballots", d["empty"]))
+    for key, label in (("withdrawn", "Withdrawn"), ("constraints", "Constraints")):
+        if d.get(key):
+            facts.append((label, ", ".join(d[key])))
+    if d.get("ron"):
+        facts.append(("Re-open nominations", d["ron"]))
+    if d.get("tie_seed") is not None:
+        facts.append(("Tie seed", d["tie_seed"]))
+    width = max(len(k) for k, _ in facts)
+    lines += [f"{k + ':':<{width + 1}} {v}" for k, v in facts]
+    lines += ["", *_grid(table), ""]
+    for s in table.stages:
+        lines.append(f"Stage {s['stage']}: {_describe(s)}")
+        for t in s.get("ties", ()):
+            how = f"{t['settled_by']}" + (f" ({t['detail']})" if t.get("detail") else "")
+            lines.append(
+                f"  Tie to {t['purpose']} between {', '.join(t['candidates'])}: {t['chosen']}, by {how}."
+            )
+    lines += ["", "Elected, in order:"]
+    lines += [f"  {i}. {name}" for i, name in enumerate(d["elected"], 1)]
+    if d.get("seats_reopened"):
+        lines.append(
+            f"  {d['seats_reopened']} seat(s) won by re-open nominations: to be filled by a new election."
+        )
+    return "\n".join(lines) + "\n"
+
+
+class _StageTable:
+    """Totals and transfers per candidate per stage, as decimal strings."""
+
+    def __init__(self, d: Mapping[str, Any]):
+        self.d = d
+        self.stages = list(d["stages"])
+        self.decided: dict[str, tuple[str, int]] = {}
+        for s in self.stages:
+            for name in s.get("elected", ()):
+                self.decided.setdefault(name, ("Elected", s["stage"]))
+            for name in s.get("excluded", ()):
+                self.decided.setdefault(name, ("Excluded", s["stage"]))
+
+    def rows(self) -> list[tuple[str, tuple[str, str], list[tuple[Decimal | None, str]]]]:
+        """``(label, (status, stage), [(transfer, total) per stage])``; stage 1 has no transfer
+        (None), nor has a stage where either total is missing."""
+        out = []
+        for name in self.d["candidates"]:
+            status, stage = self.decided.get(name, ("", ""))
+            out.append(
+                (name, (status, str(stage)), self._series([s["totals"].get(name) for s in self.stages]))
+            )
+        out.append(("Non-transferable", ("", ""), self._series([s["non_transferable"] for s in self.stages])))
+        if any(_nonzero(s.get("loss")) for s in self.stages):
+            out.append(("Loss", ("", ""), self._series([s["loss"] for s in self.stages])))
+        totals = [self._sum(s) for s in self.stages]
+        out.append(("Total", ("", ""), self._series(totals)))
+        return out
+
+    @staticmethod
+    def _series(values: list[str | None]) -> list[tuple[Decimal | None, str]]:
+        cells: list[tuple[Decimal | None, str]] = [(None, values[0] or "")]
+        for before, after in zip(values, values[1:], strict=False):
+            change = None if before is None or after is None else _difference(after, before)
+            cells.append((change, after or ""))
+        return cells
+
+    def _sum(self, stage: Mapping[str, Any]) -> str:
+        parts = [*stage["totals"].values(), stage["non_transferable"], stage.get("loss") or "0"]
+        with localcontext() as ctx:
+            ctx.prec = 100
+            total = sum((Decimal(v) for v in parts), Decimal(0))
+        return str(total.quantize(Decimal(stage["non_transferable"])))
+
+
+def _difference(after: str, before: str) -> Decimal:
+    with localcontext() as ctx:
+        ctx.prec = 100
+        return Decimal(after) - Decimal(before)
+
+
+def _signed(change: Decimal | None) -> str:
+    """A transfer as the printed sheet shows it: signed, blank where nothing moved."""
+    return "" if change is None or change == 0 else f"{change:+}"
+
+
+def _nonzero(value: str | None) -> bool:
+    return value is not None and Decimal(value) != 0
+
+
+def _grid(table: _StageTable) -> list[str]:
+    """The candidates-by-stages grid, columns right-aligned."""
+    header1 = ["", "Stage 1"]
+    header2 = ["Candidate", "Votes"]
+    for s in table.stages[1:]:
+        header1 += [f"Stage {s['stage']}", ""]
+        header2 += ["+/-", "Total"]
+    header1.append("")
+    header2.append("Result")
+    body = []
+    for label, (status, stage), cells in table.rows():
+        flat = [cells[0][1]] + [v for change, total in cells[1:] for v in (_signed(change), total)]
+        body.append([label, *flat, f"{status} at stage {stage}" if status else ""])
+    rows = [header1, header2, *body]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header1))]
+    rule = "-" * (sum(widths) + 2 * (len(widths) - 1))
+    out = []
+    for r in rows:
+        cells = [r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:-1], widths[1:-1], strict=True)]
+        cells.append(r[-1].ljust(widths[-1]))
+        out.append("  ".join(cells).rstrip())
+    return [*out[:2], rule, *out[2:-1], rule, out[-1]]
+
+
+def _method(d: Mapping[str, Any]) -> str:
+    options = d.get("options") or {}
+    shown = ", ".join(f"{k}={_option(v)}" for k, v in options.items())
+    return f"{d['method']} ({shown})" if shown else d["method"]
+
+
+def _option(value: Any) -> str:
+    return ",".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+
+
+def _describe(stage: Mapping[str, Any]) -> str:
+    subject = ", ".join(stage.get("subject") or ())
+    action = stage["action"]
+    if action == "first":
+        text = "first preferences"
+    elif action == "count":
+        text = "the count"
+    elif action == "surplus":
+        text = f"surplus of {subject}"
+        if stage.get("transfer_value") is not None:
+            text += f" transferred at {stage['transfer_value']}"
+    elif action == "exclusion":
+        text = f"exclusion of {subject}"
+        if stage.get("transfer_value") is not None:
+            text += f" (papers at {stage['transfer_value']})"
+    else:
+        text = f"{action} {subject}".strip()
+    parts = [text]
+    if stage.get("elected"):
+        parts.append(f"elected {', '.join(stage['elected'])}")
+    excluded = [n for n in stage.get("excluded", ()) if n not in (stage.get("subject") or ())]
+    if excluded:
+        parts.append(f"excluded {', '.join(excluded)}")
+    if stage.get("note"):
+        parts.append(stage["note"])
+    return "; ".join(parts) + "."
