@@ -18,7 +18,7 @@ from tallyroom.elections.models import Contest, Election
 from tallyroom.roll.models import RollEntry
 
 from .codes import ALPHABET, code_hash
-from .marking import BallotError, marking
+from .marking import BallotError, current_marking
 from .models import Ballot, BallotCode
 
 TRACKER_LENGTH = 12  # 60 bits: unique within a contest with overwhelming probability (and enforced)
@@ -69,7 +69,7 @@ def eligible_entries(found: BallotCode) -> list[RollEntry]:
         RollEntry.objects.filter(
             member_id=found.member_id, contest__election_id=found.election_id, eligible=True
         )
-        .select_related("contest")
+        .select_related("contest__election")
         .order_by("contest__position", "contest__pk")
     )
 
@@ -93,7 +93,7 @@ def cast(code: str, choices: Mapping[Contest | int, Sequence[str]]) -> Receipt:
             Ballot(
                 contest=e.contest,
                 tracker=new_tracker(),
-                preferences=marking(e.contest).check(chosen.get(e.contest_id, ())),
+                preferences=current_marking(e.contest).check(chosen.get(e.contest_id, ())),
                 weight=e.weight,
                 college=e.college,
             )

@@ -8,13 +8,20 @@ preference first; for marks, in ballot order. An empty list is an abstention.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
 from tallyroom.count import rule_set
 from tallyroom.elections.ballot import ballot_candidates
+from tallyroom.elections.models import Candidate, Contest, Nomination
 
 RANK, ONE, UP_TO, ANY = "rank", "one", "up_to", "any"
+FRESH_SECONDS = 5.0
+_recent: dict[int, tuple[float, Marking]] = {}
 
 
 class BallotError(ValueError):
@@ -74,3 +81,22 @@ def marking(contest) -> Marking:
     if marks == "seats":
         return Marking(UP_TO, min(contest.seats, len(names)), names)
     return Marking(ANY, len(names), names)
+
+
+def current_marking(contest) -> Marking:
+    """``marking(contest)``, reused for up to ``FRESH_SECONDS`` within this process (casting asks
+    for it on every ballot). Edits to contests, candidates and nominations clear it in this process;
+    in other processes a withdrawal shows within the interval, and a withdrawn candidate's marks
+    are skipped at the count in any case."""
+    now = time.monotonic()
+    hit = _recent.get(contest.pk)
+    if hit is None or now - hit[0] > FRESH_SECONDS:
+        hit = _recent[contest.pk] = (now, marking(contest))
+    return hit[1]
+
+
+@receiver([post_save, post_delete], sender=Contest, dispatch_uid="voting.marking.contest")
+@receiver([post_save, post_delete], sender=Candidate, dispatch_uid="voting.marking.candidate")
+@receiver([post_save, post_delete], sender=Nomination, dispatch_uid="voting.marking.nomination")
+def forget_markings(**kwargs):
+    _recent.clear()

@@ -25,7 +25,7 @@ from . import ratelimit
 from .casting import CodeError, cast, eligible_entries, voter
 from .codes import issue_codes, normalise, postal_dir, reissue_code, send_codes
 from .forms import empty_form, read_form
-from .marking import BallotError, marking
+from .marking import BallotError, current_marking
 from .models import Ballot
 from .turnout import turnout
 
@@ -71,7 +71,7 @@ def enter(request):
 
 def contest_forms(found, chosen: dict[str, list[str]]):
     return [
-        empty_form(e.contest, marking(e.contest), chosen.get(str(e.contest_id), ()))
+        empty_form(e.contest, current_marking(e.contest), chosen.get(str(e.contest_id), ()))
         for e in eligible_entries(found)
     ]
 
@@ -101,7 +101,7 @@ def ballot(request):
         return show_ballot(request, found, step["code"], step["choices"] or {})
     forms, chosen = [], {}
     for entry in eligible_entries(found):
-        form, names = read_form(entry.contest, marking(entry.contest), request.POST)
+        form, names = read_form(entry.contest, current_marking(entry.contest), request.POST)
         forms.append(form)
         chosen[str(entry.contest_id)] = names
     if any(f.has_errors for f in forms):
@@ -154,7 +154,7 @@ def public_list(request, election: str, contest: str):
     context = {
         "election": found,
         "contest": contest_obj,
-        "ranked": marking(contest_obj).ranked,
+        "ranked": current_marking(contest_obj).ranked,
         "page": page,
         "sought": sought,
         "match": match,

@@ -1,0 +1,335 @@
+"""Casting ballots against PostgreSQL from concurrent clients, then an exact reconciliation.
+
+Four phases, each with its own fresh ballot codes (one election of two contests: Scottish STV with
+8 candidates and RON, and plurality with 3):
+
+- ``direct max``: a pool of processes calls ``tallyroom.voting.casting.cast()`` back to back.
+- ``http max``: gunicorn (gthread workers, 127.0.0.1 only) serves the app; client threads POST the
+  last step of the voter's journey (``/vote/cast/`` with the signed review token and CSRF token,
+  the response being the receipt page) back to back.
+- ``http paced``: the same at a fixed offered rate (``--rate``, default 300/s), open loop: each
+  latency runs from the request's scheduled time, so queueing shows in it.
+- ``http journey``: the whole journey at a lower rate: code, ballot form, review, cast
+  (3 POSTs a ballot).
+
+Latency is per ballot (per cast, or per whole journey). After every phase the codes used, the
+ballots stored per contest and the clients' successes must agree exactly.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tallyroom_bench .venv/bin/python bench/cast_ballots.py
+
+The database named is created if missing and migrated; nothing leaves 127.0.0.1, every phase is
+bounded in ballots and in seconds (``--ballots``, ``--seconds``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import multiprocessing
+import os
+import random
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from datetime import date, timedelta
+from urllib.parse import urlencode, urlparse
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tallyroom_bench")
+os.environ.setdefault("TALLYROOM_SECRET_KEY", "bench-only-not-secret")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tallyroom.web.settings")
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    parts = urlparse(url)
+    if parts.hostname not in ("127.0.0.1", "localhost", "::1"):
+        sys.exit(f"the bench runs against a local PostgreSQL only, not {parts.hostname}")
+    name = parts.path.lstrip("/")
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_django() -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def make_voters(slug: str, n: int):
+    """A fresh open election of two contests with ``n`` voters on both rolls; their codes."""
+    from django.utils import timezone
+
+    from tallyroom.elections.models import Candidate, Contest, Election
+    from tallyroom.roll.models import Member, RollEntry
+    from tallyroom.voting.codes import issue_codes
+
+    now = timezone.now()
+    election = Election.objects.create(
+        slug=slug,
+        name=slug,
+        freeze_date=date(2026, 1, 1),
+        voting_opens=now,
+        voting_closes=now + timedelta(days=1),
+        state=Election.State.VOTING,
+    )
+    stv = Contest.objects.create(
+        election=election, slug="exec", name="Executive", method="scottish-stv", seats=3, ron=True
+    )
+    chair = Contest.objects.create(
+        election=election, slug="chair", name="Chair", method="plurality", position=1
+    )
+    Candidate.objects.bulk_create(
+        [Candidate(contest=stv, name=f"Candidate {i}", position=i) for i in range(8)]
+        + [Candidate(contest=chair, name=f"Chair {i}", position=i) for i in range(3)]
+    )
+    members = Member.objects.bulk_create(
+        [Member(number=f"{slug}-{i:06d}", name=f"Voter {i}", joined=date(2020, 1, 1)) for i in range(n)],
+        batch_size=2000,
+    )
+    RollEntry.objects.bulk_create(
+        [RollEntry(contest=c, member=m, eligible=True) for m in members for c in (stv, chair)],
+        batch_size=4000,
+    )
+    return election, {"exec": stv, "chair": chair}, [code for _, code in issue_codes(election)]
+
+
+def choices_for(contests, rng: random.Random) -> dict[int, list[str]]:
+    from tallyroom.voting.marking import current_marking as marking
+
+    stv, chair = contests["exec"], contests["chair"]
+    names = list(marking(stv).candidates)
+    rng.shuffle(names)
+    return {stv.pk: names[: rng.randint(1, len(names))], chair.pk: [rng.choice(marking(chair).candidates)]}
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] if ordered else float("nan")
+
+
+def report(name: str, latencies: list[float], wall: float, offered: str = "") -> None:
+    ms = [x * 1000 for x in latencies]
+    print(
+        f"{name:<13} {len(ms):>6} ballots in {wall:6.2f} s = {len(ms) / wall:7.1f} ballots/s{offered}; "
+        f"latency ms p50 {percentile(ms, 50):6.1f}  p95 {percentile(ms, 95):6.1f}  "
+        f"p99 {percentile(ms, 99):6.1f}  max {max(ms, default=float('nan')):6.1f}"
+    )
+
+
+def reconcile(election, contests, expected: int) -> None:
+    from tallyroom.voting.models import Ballot, BallotCode
+
+    used = BallotCode.objects.filter(election=election, voted_at__isnull=False).count()
+    stored = {slug: Ballot.objects.filter(contest=c).count() for slug, c in contests.items()}
+    ok = used == expected and all(v == expected for v in stored.values())
+    verdict = "EXACT" if ok else "MISMATCH"
+    print(f"{'':13} reconciliation: successes {expected}, codes used {used}, ballots {stored}: {verdict}")
+    if not ok:
+        sys.exit("reconciliation failed")
+
+
+# --- direct: cast() from a pool of processes -------------------------------------------------------
+
+
+def cast_chunk(args) -> list[float]:
+    codes, contest_ids, seed = args
+    from django.db import connections
+
+    from tallyroom.elections.models import Contest
+    from tallyroom.voting.casting import cast
+
+    contests = {c.slug: c for c in Contest.objects.filter(pk__in=contest_ids)}
+    rng = random.Random(seed)
+    latencies = []
+    for code in codes:
+        choice = choices_for(contests, rng)
+        started = time.perf_counter()
+        cast(code, choice)
+        latencies.append(time.perf_counter() - started)
+    connections.close_all()
+    return latencies
+
+
+def direct(codes, contests, workers: int) -> tuple[list[float], float]:
+    from django.db import connections
+
+    connections.close_all()  # the forked workers open their own
+    chunks = [(codes[i::workers], [c.pk for c in contests.values()], i) for i in range(workers)]
+    started = time.perf_counter()
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        latencies = [x for part in pool.map(cast_chunk, chunks) for x in part]
+    return latencies, time.perf_counter() - started
+
+
+# --- http: gunicorn on 127.0.0.1 --------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port: int, workers: int, threads: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-k", "gthread", "-w", str(workers), "--threads", str(threads),
+         "-b", f"127.0.0.1:{port}", "--keep-alive", "30", "--log-level", "warning",
+         "tallyroom.web.wsgi:application"],
+        env={**os.environ, "TALLYROOM_CONN_MAX_AGE": "600"},
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/vote/")
+            if conn.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    sys.exit("the server did not start")
+
+
+class Client:
+    """One keep-alive connection with a CSRF cookie and form token."""
+
+    def __init__(self, port: int):
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.conn.request("GET", "/vote/")
+        response = self.conn.getresponse()
+        page = response.read().decode()
+        self.cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie")).group(1)
+        self.csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+    def post(self, path: str, fields) -> tuple[int, str]:
+        body = urlencode([("csrfmiddlewaretoken", self.csrf), *fields], doseq=True)
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={self.cookie}"}
+        self.conn.request("POST", path, body, headers)
+        response = self.conn.getresponse()
+        return response.status, response.read().decode()
+
+
+def cast_tokens(codes, contests, seed: int) -> list[str]:
+    from tallyroom.voting.views import sign
+
+    rng = random.Random(seed)
+    return [sign(code, {str(k): v for k, v in choices_for(contests, rng).items()}) for code in codes]
+
+
+def http_run(port: int, tokens: list[str], clients: int, rate: float | None, seconds: float):
+    """POST /vote/cast/ for each token; open loop at ``rate`` if given. Returns latencies, wall time."""
+    latencies, lock = [], threading.Lock()
+    start = time.perf_counter() + 0.5
+    deadline = start + seconds
+
+    def worker(i: int) -> None:
+        client = Client(port)
+        for k in range(i, len(tokens), clients):
+            due = start + k / rate if rate else time.perf_counter()
+            wait = due - time.perf_counter()
+            if wait > 0:
+                time.sleep(wait)
+            if time.perf_counter() > deadline:
+                return
+            status, page = client.post("/vote/cast/", [("token", tokens[k])])
+            if status != 200 or "Your vote is cast" not in page:
+                raise RuntimeError(f"cast failed with HTTP {status}")
+            with lock:
+                latencies.append(time.perf_counter() - due)
+
+    with ThreadPoolExecutor(clients) as pool:
+        for f in [pool.submit(worker, i) for i in range(clients)]:
+            f.result()
+    return latencies, time.perf_counter() - start
+
+
+def journey_run(port: int, codes, contests, clients: int, rate: float, seconds: float):
+    """The whole journey per ballot: code, ballot form, review, cast."""
+    from tallyroom.voting.marking import current_marking as marking
+
+    stv, chair = contests["exec"], contests["chair"]
+    latencies, lock = [], threading.Lock()
+    start = time.perf_counter() + 0.5
+    deadline = start + seconds
+    token = re.compile(r'name="token" value="([^"]+)"')
+
+    def worker(i: int) -> None:
+        client, rng = Client(port), random.Random(i)
+        n = len(marking(stv).candidates)
+        for k in range(i, len(codes), clients):
+            due = start + k / rate
+            if due - time.perf_counter() > 0:
+                time.sleep(due - time.perf_counter())
+            if time.perf_counter() > deadline:
+                return
+            _, page = client.post("/vote/", [("code", codes[k])])
+            ranks = rng.sample(range(n), rng.randint(1, n))
+            fields = [(f"c{stv.pk}-{c}", str(r + 1)) for r, c in enumerate(ranks)] + [(f"c{chair.pk}", "0")]
+            _, page = client.post("/vote/ballot/", [("token", token.search(page).group(1)), *fields])
+            status, page = client.post("/vote/cast/", [("token", token.search(page).group(1))])
+            if status != 200 or "Your vote is cast" not in page:
+                raise RuntimeError(f"journey failed with HTTP {status}")
+            with lock:
+                latencies.append(time.perf_counter() - due)
+
+    with ThreadPoolExecutor(clients) as pool:
+        for f in [pool.submit(worker, i) for i in range(clients)]:
+            f.result()
+    return latencies, time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--ballots", type=int, default=4000, help="ballots per phase (default 4000)")
+    parser.add_argument("--seconds", type=float, default=40, help="time bound per phase (default 40)")
+    parser.add_argument("--rate", type=float, default=300, help="offered rate of the paced phase")
+    parser.add_argument("--journey-rate", type=float, default=60, help="offered rate of the journey phase")
+    parser.add_argument("--processes", type=int, default=4, help="direct phase: processes")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--clients", type=int, default=12, help="client threads")
+    args = parser.parse_args()
+
+    ensure_database(os.environ["DATABASE_URL"])
+    setup_django()
+    run = f"bench{int(time.time()) % 10**8}"
+    host = urlparse(os.environ["DATABASE_URL"]).hostname
+    print(f"cast_ballots: PostgreSQL at {host}, {os.cpu_count()} CPUs, {args.ballots} ballots per phase; "
+          "2 contests a ballot (STV 8+RON ranked, plurality)")  # fmt: skip
+
+    election, contests, codes = make_voters(f"{run}-d", args.ballots)
+    latencies, wall = direct(codes, contests, args.processes)
+    report("direct max", latencies, wall)
+    reconcile(election, contests, len(latencies))
+
+    port = free_port()
+    server = start_server(port, args.workers, args.threads)
+    try:
+        for phase, rate in (("http max", None), ("http paced", args.rate)):
+            election, contests, codes = make_voters(f"{run}-{phase[5]}", args.ballots)
+            tokens = cast_tokens(codes, contests, seed=len(phase))
+            latencies, wall = http_run(port, tokens, args.clients, rate, args.seconds)
+            report(phase, latencies, wall, f" (offered {rate:.0f}/s)" if rate else "")
+            reconcile(election, contests, len(latencies))
+        n = min(args.ballots, int(args.journey_rate * args.seconds / 2))
+        election, contests, codes = make_voters(f"{run}-j", n)
+        latencies, wall = journey_run(port, codes, contests, args.clients, args.journey_rate, args.seconds)
+        report("http journey", latencies, wall, f" (offered {args.journey_rate:.0f}/s, 3 POSTs each)")
+        reconcile(election, contests, len(latencies))
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+if __name__ == "__main__":
+    main()
