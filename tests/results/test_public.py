@@ -3,8 +3,10 @@ downloads, from which anyone recounts the same result."""
 
 import csv
 import hashlib
+import html
 import io
 import json
+import shlex
 from fractions import Fraction
 
 import pytest
@@ -103,3 +105,24 @@ def test_a_recount_from_the_downloads_gives_the_published_json(published, client
         ron=stated["ron"],
     )
     assert result_json(recount) == published_json
+
+
+@pytest.mark.parametrize("slug", ["section", "chair"])
+def test_the_command_shown_on_the_page_recounts_the_published_json(
+    published, clients, tmp_path, monkeypatch, capsys, slug
+):
+    from tallyroom.cli import main
+
+    anonymous = clients["anonymous"]
+    for name in DOWNLOADS:
+        response = download(anonymous, slug, name)
+        if response.status_code == 200:
+            filename = response["Content-Disposition"].split('filename="')[1].rstrip('"')
+            (tmp_path / filename).write_bytes(response.content)
+    page = anonymous.get(page_of(slug)).content.decode()
+    command = html.unescape(page.split('<pre class="recount">')[1].split("</pre>")[0])
+    args = shlex.split(command)
+    assert args[:2] == ["tallyroom", "count"]
+    monkeypatch.chdir(tmp_path)
+    assert main(args[1:]) == 0
+    assert capsys.readouterr().out == (tmp_path / f"vale-2026-{slug}-result.json").read_text()

@@ -67,4 +67,4 @@ def recount_command(count: Count) -> str:
         args += ["--ron", result["ron"]]
     if result["tie_seed"]:
         args += ["--tie-seed", result["tie_seed"]]
-    return shlex.join([*args, "--json"])
+    return shlex.join([*args, "--format", "json"])
