@@ -187,7 +187,14 @@ def _row_groups(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     for j in range(1, words.shape[1]):
         key *= np.uint64(0x9E3779B97F4A7C15)
         key ^= words[:, j]
-    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    order = np.argsort(key)  # unstable (fast); the first of each group is its least index
+    ordered = key[order]
+    new = np.empty(n, dtype=bool)
+    new[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    first = np.minimum.reduceat(order, np.flatnonzero(new))
+    inverse = np.empty(n, dtype=np.intp)
+    inverse[order] = np.cumsum(new) - 1
     if words.shape[1] > 1 and not np.array_equal(words[first[inverse]], words):
         _, first, inverse = np.unique(rows, axis=0, return_index=True, return_inverse=True)
     return first, inverse.reshape(-1)
