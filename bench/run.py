@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -77,7 +78,8 @@ def engine_row(method: str, seats: int, path: Path, n: int, budget: float, repea
 def cli_row(method: str, seats: int, blt: Path, n: int, budget: float, repeats: int) -> Row:
     """``tallyroom count`` on the BLT file: best wall time of ``repeats`` runs, the largest peak RSS."""
     command = shutil.which("tallyroom", path=str(Path(sys.executable).parent)) or "tallyroom"
-    argv = [command, "count", str(blt), "--method", method]
+    argv = [command, "count", str(blt), "--method", method, "--seats", str(seats_for(method, seats))]
+    argv += ["--format", "json", "--tie-seed", "bench"]
     best, peak = None, 0.0
     for _ in range(repeats):
         got = child.run(argv, budget)
@@ -87,9 +89,9 @@ def cli_row(method: str, seats: int, blt: Path, n: int, budget: float, repeats: 
             return Row("tallyroom CLI", method, method, n, None, None, f"failed: {_last_line(got.stderr)}")
         best = got.seconds if best is None else min(best, got.seconds)
         peak = max(peak, got.peak_mb)
-    return Row(
-        "tallyroom CLI", method, method, n, best, None, f"best of {repeats} (wall)", peak_mb=peak, wall=best
-    )
+    elected = json.loads(got.stdout)["elected"]
+    note = f"wall, best of {repeats}, --format json"
+    return Row("tallyroom CLI", method, method, n, best, elected, note, peak_mb=peak, wall=best)
 
 
 def rival_row(library: str, method: str, seats: int, path: Path, n: int, budget: float) -> Row:
@@ -124,6 +126,11 @@ def _last_line(text: str) -> str:
     return lines[-1][:100] if lines else "no message"
 
 
+def load() -> str:
+    """The load average: other work on the machine slows every figure."""
+    return "load average {:.1f} {:.1f} {:.1f} (1, 5, 15 min)".format(*os.getloadavg())
+
+
 def installed(library: str) -> bool:
     return importlib.util.find_spec(library) is not None
 
@@ -138,6 +145,7 @@ def counting(args: argparse.Namespace) -> int:
     missing = [lib for lib in args.libraries if lib not in libraries]
     print(f"# Counting benchmark: {args.ballots:,} ballots, {args.candidates} candidates, {args.seats} seats")
     print(f"python {sys.version.split()[0]}, budget {args.budget:.0f} s per child run, sizes {sizes}")
+    print(f"{os.cpu_count()} cores, {load()}")
     start = time.perf_counter()
     poll = profile(args.ballots, args.candidates, args.seed)
     made = time.perf_counter() - start
@@ -161,6 +169,10 @@ def counting(args: argparse.Namespace) -> int:
                 ours[method, n] = row
                 rows.append(row)
         cli = cli_rows(args, poll, work)
+        for row in cli:
+            if row.winners is not None:
+                same = row.winners == ours[row.method, args.ballots].winners
+                row.note += f"; same winners as the engine: {'yes' if same else 'NO'}"
         rows.extend(cli)
         theirs = []
         for library in libraries:
@@ -168,6 +180,7 @@ def counting(args: argparse.Namespace) -> int:
                 theirs.extend(escalate(library, method, args, paths, ours))
         print_tables(rows, theirs, ours)
         print_targets(args, ours, cli, theirs)
+        print(f"\nbench took {time.perf_counter() - start:.0f} s; {load()}")
     finally:
         shutil.rmtree(work)
     return 0
@@ -177,16 +190,9 @@ def cli_rows(args: argparse.Namespace, poll, work: Path) -> list[Row]:
     blt = work / "ballots.blt"
     start = time.perf_counter()
     write_blt(blt, poll, args.seats)
-    print(f"BLT file written in {time.perf_counter() - start:.1f} s: {blt.stat().st_size / 1e6:.0f} MB")
-    rows = []
-    for method in MAIN_METHODS:
-        if method == "irv":
-            single = work / "ballots-1-seat.blt"
-            write_blt(single, poll, 1)
-            rows.append(cli_row(method, args.seats, single, args.ballots, args.budget, args.repeats))
-        else:
-            rows.append(cli_row(method, args.seats, blt, args.ballots, args.budget, args.repeats))
-    return rows
+    size = blt.stat().st_size / 1e6
+    print(f"BLT file written in {time.perf_counter() - start:.1f} s: {size:.0f} MB, one line per ballot")
+    return [cli_row(m, args.seats, blt, args.ballots, args.budget, args.repeats) for m in MAIN_METHODS]
 
 
 def escalate(library: str, method: str, args: argparse.Namespace, paths: dict, ours: dict) -> list[Row]:

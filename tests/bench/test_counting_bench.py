@@ -86,6 +86,8 @@ def test_the_whole_run_on_a_tiny_poll(capsys):
     methods = {(r[1].strip(), r[2].strip()) for r in rows}
     assert {("scottish-stv", "200"), ("scottish-stv", "600"), ("irv", "200"), ("irv", "600")} <= methods
     assert all(r[3].strip() != "-" for r in rows), out
+    cli = [line for line in out.splitlines() if line.startswith("| tallyroom CLI |")]
+    assert len(cli) == 2 and all("same winners as the engine: yes" in line for line in cli), out
     theirs = [line for line in out.splitlines() if any(line.startswith(f"| {lib} |") for lib in fast)]
     assert len(theirs) == 4 * len(fast)
     assert all("| yes |" in line for line in theirs), out
