@@ -226,59 +226,25 @@ def cast_tokens(codes, contests, seed: int) -> list[str]:
     return [sign(code, {str(k): v for k, v in choices_for(contests, rng).items()}) for code in codes]
 
 
-def http_run(port: int, tokens: list[str], clients: int, rate: float | None, seconds: float):
-    """POST /vote/cast/ for each token; open loop at ``rate`` if given. Returns latencies, wall time."""
+def drive(port: int, n: int, clients: int, rate: float | None, seconds: float, vote):
+    """Run ``vote(client, k, rng)`` for k < n from ``clients`` threads, each with its own keep-alive
+    connection; open loop at ``rate`` (latency from the scheduled time) or back to back if None.
+    Stops at ``seconds``. Returns the latencies and the wall time."""
     latencies, lock = [], threading.Lock()
     start = time.perf_counter() + 0.5
     deadline = start + seconds
-
-    def worker(i: int) -> None:
-        client = Client(port)
-        for k in range(i, len(tokens), clients):
-            due = start + k / rate if rate else time.perf_counter()
-            wait = due - time.perf_counter()
-            if wait > 0:
-                time.sleep(wait)
-            if time.perf_counter() > deadline:
-                return
-            status, page = client.post("/vote/cast/", [("token", tokens[k])])
-            if status != 200 or "Your vote is cast" not in page:
-                raise RuntimeError(f"cast failed with HTTP {status}")
-            with lock:
-                latencies.append(time.perf_counter() - due)
-
-    with ThreadPoolExecutor(clients) as pool:
-        for f in [pool.submit(worker, i) for i in range(clients)]:
-            f.result()
-    return latencies, time.perf_counter() - start
-
-
-def journey_run(port: int, codes, contests, clients: int, rate: float, seconds: float):
-    """The whole journey per ballot: code, ballot form, review, cast."""
-    from tallyroom.voting.marking import current_marking as marking
-
-    stv, chair = contests["exec"], contests["chair"]
-    latencies, lock = [], threading.Lock()
-    start = time.perf_counter() + 0.5
-    deadline = start + seconds
-    token = re.compile(r'name="token" value="([^"]+)"')
 
     def worker(i: int) -> None:
         client, rng = Client(port), random.Random(i)
-        n = len(marking(stv).candidates)
-        for k in range(i, len(codes), clients):
-            due = start + k / rate
-            if due - time.perf_counter() > 0:
+        for k in range(i, n, clients):
+            due = start + k / rate if rate else time.perf_counter()
+            if due > time.perf_counter():
                 time.sleep(due - time.perf_counter())
             if time.perf_counter() > deadline:
                 return
-            _, page = client.post("/vote/", [("code", codes[k])])
-            ranks = rng.sample(range(n), rng.randint(1, n))
-            fields = [(f"c{stv.pk}-{c}", str(r + 1)) for r, c in enumerate(ranks)] + [(f"c{chair.pk}", "0")]
-            _, page = client.post("/vote/ballot/", [("token", token.search(page).group(1)), *fields])
-            status, page = client.post("/vote/cast/", [("token", token.search(page).group(1))])
+            status, page = vote(client, k, rng)
             if status != 200 or "Your vote is cast" not in page:
-                raise RuntimeError(f"journey failed with HTTP {status}")
+                raise RuntimeError(f"casting failed with HTTP {status}")
             with lock:
                 latencies.append(time.perf_counter() - due)
 
@@ -286,6 +252,29 @@ def journey_run(port: int, codes, contests, clients: int, rate: float, seconds: 
         for f in [pool.submit(worker, i) for i in range(clients)]:
             f.result()
     return latencies, time.perf_counter() - start
+
+
+def cast_only(tokens: list[str]):
+    """The last step alone: POST /vote/cast/ with a review token made beforehand."""
+    return lambda client, k, rng: client.post("/vote/cast/", [("token", tokens[k])])
+
+
+def journey(codes: list[str], contests):
+    """The whole journey: the code, the ballot form filled in, the review confirmed."""
+    from tallyroom.voting.marking import current_marking as marking
+
+    stv, chair = contests["exec"], contests["chair"]
+    n = len(marking(stv).candidates)
+    token = re.compile(r'name="token" value="([^"]+)"')
+
+    def vote(client, k, rng):
+        _, page = client.post("/vote/", [("code", codes[k])])
+        ranks = rng.sample(range(n), rng.randint(1, n))
+        fields = [(f"c{stv.pk}-{c}", str(r + 1)) for r, c in enumerate(ranks)] + [(f"c{chair.pk}", "0")]
+        _, page = client.post("/vote/ballot/", [("token", token.search(page).group(1)), *fields])
+        return client.post("/vote/cast/", [("token", token.search(page).group(1))])
+
+    return vote
 
 
 def main() -> None:
@@ -318,12 +307,13 @@ def main() -> None:
         for phase, rate in (("http max", None), ("http paced", args.rate)):
             election, contests, codes = make_voters(f"{run}-{phase[5]}", args.ballots)
             tokens = cast_tokens(codes, contests, seed=len(phase))
-            latencies, wall = http_run(port, tokens, args.clients, rate, args.seconds)
+            latencies, wall = drive(port, len(tokens), args.clients, rate, args.seconds, cast_only(tokens))
             report(phase, latencies, wall, f" (offered {rate:.0f}/s)" if rate else "")
             reconcile(election, contests, len(latencies))
         n = min(args.ballots, int(args.journey_rate * args.seconds / 2))
         election, contests, codes = make_voters(f"{run}-j", n)
-        latencies, wall = journey_run(port, codes, contests, args.clients, args.journey_rate, args.seconds)
+        vote = journey(codes, contests)
+        latencies, wall = drive(port, len(codes), args.clients, args.journey_rate, args.seconds, vote)
         report("http journey", latencies, wall, f" (offered {args.journey_rate:.0f}/s, 3 POSTs each)")
         reconcile(election, contests, len(latencies))
     finally:
