@@ -230,3 +230,17 @@ def test_more_candidates_than_the_fast_path_takes_still_read():
     assert _parse_fast(text.encode(), "x") is None
     blt = parse(text)
     assert list(blt.ballots) == [((n - 1, 0), 2), ((n - 2,), 1)]
+
+
+@pytest.mark.parametrize(
+    "text, line, problem",
+    [
+        ("3 ²\n0\n", 1, "the header must be 'candidates seats', not '3 ²'"),
+        (f"3 1\n1 1 ٣ 0\n0\n{NAMES}", 2, "preference '٣' is not a candidate number"),
+        (f"3 1\n٣ 1 0\n0\n{NAMES}", 2, "a ballot line starts with its weight, not '٣'"),
+    ],
+)
+def test_only_ascii_digits_are_numbers(text, line, problem):
+    with pytest.raises(FormatError) as e:
+        parse(text)
+    assert str(e.value) == f"ward.blt:{line}: {problem}"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tallyroom.count.ballots import Ballots
 
-WEIGHT = re.compile(r"\d+(\.\d+)?|\.\d+")  # a ballot's weight: whole or decimal, never negative
+WEIGHT = re.compile(r"[0-9]+(\.[0-9]+)?|\.[0-9]+")  # a ballot's weight: whole or decimal, never negative
 _BLT_HEADER = re.compile(rb"\s*\d+[\s,]+\d+\s*")
 
 

@@ -42,6 +42,7 @@ from .files import write_atomic
 
 _QUOTED = r'"((?:[^"]|"")*)"'
 _ID = re.compile(r"\([^()]*\)")
+_NUMBER = re.compile(r"[0-9]+")
 _SEPARATORS = str.maketrans({",": " ", "\t": " "})
 
 
@@ -137,7 +138,7 @@ def _parse_lines(lines: list[str], source: str) -> BallotFile:
 
 def _header(text: str, source: str, lineno: int) -> tuple[int, int]:
     tokens = text.translate(_SEPARATORS).split()
-    if len(tokens) != 2 or not all(t.isdigit() for t in tokens):
+    if len(tokens) != 2 or not all(_NUMBER.fullmatch(t) for t in tokens):
         raise FormatError(source, lineno, f"the header must be 'candidates seats', not {text[:40]!r}")
     ncand, seats = int(tokens[0]), int(tokens[1])
     if ncand < 1 or seats < 1:
@@ -148,7 +149,7 @@ def _header(text: str, source: str, lineno: int) -> tuple[int, int]:
 def _withdrawn(tokens: list[str], ncand: int, source: str, lineno: int) -> list[int]:
     out = []
     for t in tokens:
-        if not re.fullmatch(r"-\d+", t):
+        if not _NUMBER.fullmatch(t[1:]) or t[0] != "-":
             raise FormatError(source, lineno, f"withdrawn candidates are negative numbers, not {t!r}")
         c = -int(t)
         if not 1 <= c <= ncand:
@@ -179,7 +180,7 @@ def _ballot(tokens: list[str], ncand: int, source: str, lineno: int) -> tuple[tu
             continue
         parts = t.split("=")
         for p in parts:
-            if not p.isdigit():
+            if not _NUMBER.fullmatch(p):
                 raise FormatError(source, lineno, f"preference {p!r} is not a candidate number")
             c = int(p)
             if c == 0:
