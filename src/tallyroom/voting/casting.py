@@ -43,9 +43,10 @@ def new_tracker() -> str:
 
 def voter(code: str) -> BallotCode:
     """The unused code's record, or CodeError (the same message for unknown and mistyped codes)."""
-    found = BallotCode.objects.select_related("election", "member").filter(code_hash=code_hash(code)).first()
-    if found is None:
-        raise CodeError("That is not a valid ballot code. Check it and try again.")
+    try:
+        found = BallotCode.objects.select_related("election").get(code_hash=code_hash(code))
+    except BallotCode.DoesNotExist:
+        raise CodeError("That is not a valid ballot code. Check it and try again.") from None
     if found.has_voted:
         raise CodeError("This ballot code has already been used to vote.")
     if election_state(found.election_id) != Election.State.VOTING:
@@ -65,13 +66,10 @@ def election_state(election_id: int) -> str:
 
 def eligible_entries(found: BallotCode) -> list[RollEntry]:
     """The voter's roll entries they may vote on, in ballot order of the contests."""
-    return list(
-        RollEntry.objects.filter(
-            member_id=found.member_id, contest__election_id=found.election_id, eligible=True
-        )
-        .select_related("contest__election")
-        .order_by("contest__position", "contest__pk")
-    )
+    entries = RollEntry.objects.filter(
+        member_id=found.member_id, contest__election_id=found.election_id, eligible=True
+    ).select_related("contest__election")
+    return sorted(entries, key=lambda e: (e.contest.position, e.contest_id))
 
 
 def cast(code: str, choices: Mapping[Contest | int, Sequence[str]]) -> Receipt:
