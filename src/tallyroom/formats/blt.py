@@ -88,7 +88,7 @@ def _parse_fast(data: bytes, source: str) -> BallotFile | None:
         stop, end = data.find(b"\n0\r\n", start - 1), 4
     if start == 0 or stop < start:
         return None
-    parsed = parse_ballot_lines(data[start : stop + 1], ncand)
+    parsed = parse_ballot_lines(data, start, stop + 1, ncand)
     if parsed is None:
         return None
     rankings, weights = parsed

@@ -13,27 +13,24 @@ import numpy as np
 
 from tallyroom.count.ballots import PAD, index_dtype
 
-CHUNK = 1 << 22  # bytes parsed at a time, which bounds the temporary arrays
+CHUNK = 1 << 20  # bytes parsed at a time, which bounds the temporary arrays
 _PLAIN = b"0123456789 \n"
 _TO_SPACE = bytes.maketrans(b",\t", b"  ")
 MAX_CANDIDATES = 58  # the duplicate test sums 1 << number per line in 64 bits
 _MAX_WEIGHT = 2**53  # larger weights go the careful way, which checks them exactly
 
 
-def parse_ballot_lines(section: bytes, ncand: int) -> tuple[np.ndarray, np.ndarray] | None:
-    """``(rankings, weights)``, one row per line of ``section`` (which ends with a newline), or
-    None if any line is not plain."""
-    if not section.endswith(b"\n") or ncand > MAX_CANDIDATES:
+def parse_ballot_lines(
+    data: bytes, start: int, stop: int, ncand: int
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """``(rankings, weights)``, one row per line of ``data[start:stop]`` (which ends with a
+    newline), or None if any line is not plain. Read a chunk at a time, not copied whole."""
+    if data[stop - 1 : stop] != b"\n" or ncand > MAX_CANDIDATES:
         return None
-    if section.translate(None, _PLAIN):
-        section = section.replace(b"\r\n", b"\n").translate(_TO_SPACE)
-        if section.translate(None, _PLAIN):
-            return None
     pieces = []
-    start = 0
-    while start < len(section):
-        end = section.find(b"\n", min(start + CHUNK, len(section) - 1)) + 1
-        piece = _parse_chunk(section[start:end], ncand)
+    while start < stop:
+        end = data.find(b"\n", min(start + CHUNK, stop - 1), stop) + 1
+        piece = _parse_chunk(data[start:end], ncand)
         if piece is None:
             return None
         pieces.append(piece)
@@ -50,6 +47,10 @@ def parse_ballot_lines(section: bytes, ncand: int) -> tuple[np.ndarray, np.ndarr
 
 
 def _parse_chunk(text: bytes, ncand: int) -> tuple[np.ndarray, np.ndarray] | None:
+    if text.translate(None, _PLAIN):
+        text = text.replace(b"\r\n", b"\n").translate(_TO_SPACE)
+        if text.translate(None, _PLAIN):
+            return None
     lines = text.count(b"\n")
     if text.count(b" 0\n") != lines:
         return None
