@@ -7,6 +7,7 @@ from .ballotfile import BallotFile, read_ballots
 from .blt import blt_text, parse_blt, read_blt, read_blt_file, write_blt
 from .csvballots import parse_csv_ballots, read_csv_ballots
 from .errors import FormatError
+from .results import result_csv, result_json, result_table
 
 __all__ = [
     "BallotFile",
@@ -18,5 +19,8 @@ __all__ = [
     "read_blt",
     "read_blt_file",
     "read_csv_ballots",
+    "result_csv",
+    "result_json",
+    "result_table",
     "write_blt",
 ]
