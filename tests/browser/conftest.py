@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.db import connections
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -18,7 +19,9 @@ VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, 
 
 
 @pytest.fixture
-def browser(monkeypatch):
+def browser(live_server, monkeypatch):
+    """Chromium for pages of ``live_server``; closed before the server stops, so no request
+    thread (or its database connection) outlives the test."""
     # Playwright's sync API keeps an event loop running in this thread, which Django takes for an
     # async context; the test's own ORM calls are still plain sequential code (Playwright's advice).
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -30,6 +33,9 @@ def browser(monkeypatch):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser
         browser.close()
+        # The test's ORM calls, made while Playwright's loop runs, have a connection of their own:
+        # close it, or PostgreSQL refuses to drop the test database.
+        connections.close_all()
 
 
 @pytest.fixture

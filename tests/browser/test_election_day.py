@@ -32,12 +32,27 @@ def vote(page, base, code, shoot, viewport):
     shoot(page, f"{viewport}-3-receipt")
 
 
-def officer_counts_and_publishes(page, base, shoot, viewport):
-    password = demo.LOGINS["ro"][0]
+def sign_in(page, base, username):
     page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill("ro")
-    page.get_by_label("Password").fill(password)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(demo.LOGINS[username][0])
     page.get_by_role("button", name="Sign in").click()
+
+
+def scrutineer_reads(page, base, shoot, viewport) -> dict:
+    sign_in(page, base, "scrutineer")
+    page.goto(f"{base}/results/officer/{demo.SLUG}/")
+    seen = {"turnout": page.locator(".turnout-overall").inner_text()}
+    seen["buttons"] = page.get_by_role("button", name="Close voting").count()
+    shoot(page, f"{viewport}-7-scrutineer-dashboard")
+    page.get_by_role("link", name="Audit trail").first.click()
+    seen["audit"] = page.locator("main").inner_text()
+    shoot(page, f"{viewport}-8-audit-trail")
+    return seen
+
+
+def officer_counts_and_publishes(page, base, shoot, viewport):
+    sign_in(page, base, "ro")
     page.goto(f"{base}/results/officer/{demo.SLUG}/")
     shoot(page, f"{viewport}-4-dashboard")
     page.get_by_role("button", name="Close voting").click()
@@ -60,6 +75,9 @@ def test_vote_close_count_publish(browser, live_server, shoot, viewports, settin
     officer = browser.new_context(viewport=viewports["desktop"])
     officer_counts_and_publishes(officer.new_page(), base, shoot, "desktop")
     officer.close()
+    scrutineer = browser.new_context(viewport=viewports["phone"])
+    scrutiny = scrutineer_reads(scrutineer.new_page(), base, shoot, "phone")
+    scrutineer.close()
 
     seen = {}
     for viewport, size in viewports.items():
@@ -78,6 +96,10 @@ def test_vote_close_count_publish(browser, live_server, shoot, viewports, settin
         reader.close()
 
     assert BallotCode.objects.get(code_hash=code_hash(codes[0])).has_voted
+    voted = BallotCode.objects.filter(election=election, voted_at__isnull=False).count()
+    assert f"{voted} of {BallotCode.objects.filter(election=election).count()} voters" in scrutiny["turnout"]
+    assert scrutiny["buttons"] == 0
+    assert "The chain verifies" in scrutiny["audit"] and "contest.publish" in scrutiny["audit"]
     published = Count.objects.get(contest__election=election, contest__slug="chair", published=True)
     for viewport, page in seen.items():
         assert published.elected and all(name in page["winners"] for name in published.elected)

@@ -66,12 +66,11 @@ def test_the_public_page_shows_winners_slates_stages_and_chart(published, client
 
 def test_downloads_carry_the_stored_count(published, clients):
     anonymous, stored = clients["anonymous"], published["section"]
-    stored.refresh_from_db()
     blt = download(anonymous, "section", "ballots.blt")
     assert blt.content.decode() == stored.ballots_blt
     assert hashlib.sha256(blt.content).hexdigest() == stored.ballots_sha256
     assert blt["Content-Disposition"] == 'attachment; filename="vale-2026-section-ballots.blt"'
-    assert json.loads(download(anonymous, "section", "result.json").content) == stored.result
+    assert download(anonymous, "section", "result.json").content.decode() == stored.result_json
     assert download(anonymous, "section", "tie-seed.txt").content == b"vale-seed-42\n"
     assert download(anonymous, "section", "groups.csv").content.decode() == "candidate,group\nAmy,woman\n"
     rows = csv.DictReader(io.StringIO(download(anonymous, "section", "result.csv").content.decode()))

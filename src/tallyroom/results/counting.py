@@ -16,6 +16,7 @@ from tallyroom.audit.events import record
 from tallyroom.elections.ballot import RON_NAME, ballot_candidates
 from tallyroom.elections.models import Contest, Election
 from tallyroom.formats import blt_text
+from tallyroom.formats.results import result_json
 from tallyroom.voting.tally import contest_ballots
 
 from .models import Count
@@ -65,7 +66,7 @@ def count_contest(contest: Contest, user) -> Count:
     with transaction.atomic():
         stored = Count.objects.create(
             contest=contest,
-            result=result.to_dict(),
+            result_json=result_json(result),
             ballots_blt=blt,
             ballots_sha256=hashlib.sha256(blt.encode("utf-8")).hexdigest(),
             tie_seed=contest.tie_seed,

@@ -5,7 +5,7 @@ import io
 import shlex
 
 from tallyroom.count import rule_set
-from tallyroom.formats.results import result_csv, result_json, result_table
+from tallyroom.formats.results import result_csv, result_table
 
 from .models import Count
 
@@ -32,7 +32,7 @@ def render(count: Count, name: str) -> tuple[str, str]:
     if name == "ballots.blt":
         return count.ballots_blt, TEXT
     if name == "result.json":
-        return result_json(count.result), "application/json"
+        return count.result_json, "application/json"
     if name == "result.csv":
         return result_csv(count.result), "text/csv; charset=utf-8"
     if name == "result.txt":

@@ -1,20 +1,24 @@
 """Counts of contests and their publication."""
 
+import json
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 
 class Count(models.Model):
     """One count of a contest by the engine: the result as published JSON, the anonymised ballots
-    it counted (BLT text) with their SHA-256, and the tie seed, so anyone can recount it.
+    it counted (BLT text) with their SHA-256, and the tie seed, so anyone can recount it. Both
+    are kept as text, so the downloads are byte for byte what was counted and published.
 
     A contest may be counted more than once before publication (after a correction); the newest
     count is the one reviewed, and at most one count of a contest is ever published.
     """
 
     contest = models.ForeignKey("elections.Contest", on_delete=models.PROTECT, related_name="counts")
-    result = models.JSONField(help_text="the engine's result, in the published JSON schema")
+    result_json = models.TextField(help_text="the engine's result as published: JSON, byte for byte")
     ballots_blt = models.TextField(help_text="the anonymised ballots counted, as BLT")
     ballots_sha256 = models.CharField(max_length=64, help_text="SHA-256 of the BLT text (UTF-8)")
     tie_seed = models.CharField(max_length=200, blank=True)
@@ -35,6 +39,11 @@ class Count(models.Model):
     def __str__(self):
         return f"count of {self.contest} at {self.counted_at:%Y-%m-%d %H:%M}"
 
+    @cached_property
+    def result(self) -> dict:
+        """The published result as a dict (docs/result-format.md)."""
+        return json.loads(self.result_json)
+
     @property
     def elected(self) -> list[str]:
-        return list(self.result.get("elected", []))
+        return list(self.result["elected"])
