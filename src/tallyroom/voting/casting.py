@@ -18,7 +18,7 @@ from tallyroom.elections.models import Contest, Election
 from tallyroom.roll.models import RollEntry
 
 from .codes import ALPHABET, code_hash
-from .marking import BallotError, current_marking
+from .marking import BallotError, contest_marking
 from .models import Ballot, BallotCode
 
 TRACKER_LENGTH = 12  # 60 bits: unique within a contest with overwhelming probability (and enforced)
@@ -82,20 +82,25 @@ def cast(code: str, choices: Mapping[Contest | int, Sequence[str]]) -> Receipt:
     chosen = {getattr(k, "pk", k): v for k, v in choices.items()}
     with transaction.atomic():
         found = voter(code)
-        entries = eligible_entries(found)
-        allowed = {e.contest_id for e in entries}
-        refused = set(chosen) - allowed
+        entries = RollEntry.objects.filter(
+            member_id=found.member_id, contest__election_id=found.election_id, eligible=True
+        ).values_list("contest_id", "weight", "college")
+        layouts = sorted(
+            ((contest_marking(c), w, college) for c, w, college in entries),
+            key=lambda layout: (layout[0][0].position, layout[0][0].pk),
+        )
+        refused = set(chosen) - {contest.pk for (contest, _), _, _ in layouts}
         if refused:
             raise BallotError("you are not on the roll of one or more of the contests voted in")
         ballots = [
             Ballot(
-                contest=e.contest,
+                contest=contest,
                 tracker=new_tracker(),
-                preferences=current_marking(e.contest).check(chosen.get(e.contest_id, ())),
-                weight=e.weight,
-                college=e.college,
+                preferences=mark.check(chosen.get(contest.pk, ())),
+                weight=weight,
+                college=college,
             )
-            for e in entries
+            for (contest, mark), weight, college in layouts
         ]
         claimed = BallotCode.objects.filter(pk=found.pk, voted_at__isnull=True).update(
             voted_at=timezone.now()

@@ -21,7 +21,7 @@ from tallyroom.elections.models import Candidate, Contest, Nomination
 
 RANK, ONE, UP_TO, ANY = "rank", "one", "up_to", "any"
 FRESH_SECONDS = 5.0
-_recent: dict[int, tuple[float, Marking]] = {}
+_recent: dict[int, tuple[float, Contest, Marking]] = {}
 
 
 class BallotError(ValueError):
@@ -84,15 +84,20 @@ def marking(contest) -> Marking:
 
 
 def current_marking(contest) -> Marking:
-    """``marking(contest)``, reused for up to ``FRESH_SECONDS`` within this process (casting asks
-    for it on every ballot). Edits to contests, candidates and nominations clear it in this process;
-    in other processes a withdrawal shows within the interval, and a withdrawn candidate's marks
-    are skipped at the count in any case."""
+    return contest_marking(contest.pk)[1]
+
+
+def contest_marking(contest_id: int) -> tuple[Contest, Marking]:
+    """The contest (with its election) and its marking, reused for up to ``FRESH_SECONDS`` within
+    this process (casting asks on every ballot). Edits to contests, candidates and nominations
+    clear it in this process; in other processes a withdrawal shows within the interval, and a
+    withdrawn candidate's marks are skipped at the count in any case."""
     now = time.monotonic()
-    hit = _recent.get(contest.pk)
+    hit = _recent.get(contest_id)
     if hit is None or now - hit[0] > FRESH_SECONDS:
-        hit = _recent[contest.pk] = (now, marking(contest))
-    return hit[1]
+        contest = Contest.objects.select_related("election").get(pk=contest_id)
+        hit = _recent[contest_id] = (now, contest, marking(contest))
+    return hit[1], hit[2]
 
 
 @receiver([post_save, post_delete], sender=Contest, dispatch_uid="voting.marking.contest")
