@@ -1,4 +1,9 @@
-"""Run one measured child process: wall time, peak memory (max RSS), stopped at a time budget."""
+"""Run one measured child process: wall time, peak memory (max RSS), stopped at a time budget.
+
+The peak memory is measured by GNU time (``/usr/bin/time``, Debian package ``time``) as the
+launcher: a child forked straight from the bench would report the bench's own memory at the fork
+as its maximum RSS (Linux carries it over through exec), and the bench holds the whole poll.
+"""
 
 from __future__ import annotations
 
@@ -14,47 +19,54 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+GNU_TIME = Path("/usr/bin/time")
 
 
 @dataclass
 class Run:
-    """What one child did: ``finished`` is False when it was stopped at the budget."""
+    """What one child did: ``finished`` is False when it was stopped at the budget; ``peak_mb``
+    is None when it was not measured (stopped, or no GNU time)."""
 
     finished: bool
     returncode: int
     seconds: float
-    peak_mb: float
+    peak_mb: float | None
     stdout: str
     stderr: str
 
 
 def run(argv: list[str], budget: float) -> Run:
-    """Run ``argv`` for at most ``budget`` seconds; ``wait4`` gives this child's own peak RSS."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    """Run ``argv`` for at most ``budget`` seconds (wall time from start to exit)."""
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.NamedTemporaryFile("r") as peak,
+    ):
+        launcher = [str(GNU_TIME), "--format", "%M", "--output", peak.name] if GNU_TIME.exists() else []
         start = time.perf_counter()
-        child = subprocess.Popen(
-            argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True
+        process = subprocess.Popen(
+            [*launcher, *argv], stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True
         )
         stopped = threading.Event()
 
         def stop() -> None:
             stopped.set()
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(child.pid, signal.SIGKILL)
+                os.killpg(process.pid, signal.SIGKILL)
 
         timer = threading.Timer(budget, stop)
         timer.start()
-        _, status, usage = os.wait4(child.pid, 0)
+        returncode = process.wait()
         seconds = time.perf_counter() - start
         timer.cancel()
-        child.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
+        kilobytes = peak.read().split()
         return Run(
-            not (stopped.is_set() and child.returncode == -signal.SIGKILL),
-            child.returncode,
+            not (stopped.is_set() and returncode == -signal.SIGKILL),
+            returncode,
             seconds,
-            usage.ru_maxrss / 1024,  # ru_maxrss is in kilobytes on Linux
+            int(kilobytes[-1]) / 1024 if kilobytes and kilobytes[-1].isdigit() else None,
             out.read().decode(errors="replace"),
             err.read().decode(errors="replace"),
         )

@@ -10,7 +10,8 @@ Each count runs in a child process, so the parent can stop it at its time budget
     python bench/rivals.py LIBRARY METHOD BALLOTS.npz SEATS
 
 reads the ballots saved by ``polls.save`` and prints one JSON line: the winners, the seconds spent
-building the library's ballots and counting them, and how many ballot objects it was given.
+building the library's ballots and counting them (wall, and CPU for the count), and how many
+ballot objects it was given.
 """
 
 from __future__ import annotations
@@ -156,9 +157,12 @@ def main(library: str, method: str, path: str, seats: int) -> None:
     run, objects = ADAPTERS[library](names, rankings, weights, seats, method)
     built = time.perf_counter()
     print(f"built {built - start:.3f}", file=sys.stderr, flush=True)  # read if stopped at the budget
+    cpu = time.process_time()
     winners = run()
     done = time.perf_counter()
-    print(json.dumps({"winners": winners, "build": built - start, "count": done - built, "objects": objects}))
+    cpu = time.process_time() - cpu
+    times = {"build": built - start, "count": done - built, "cpu": cpu}
+    print(json.dumps({"winners": winners, **times, "objects": objects}))
 
 
 if __name__ == "__main__":

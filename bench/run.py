@@ -58,6 +58,7 @@ class Row:
     peak_mb: float | None = None
     objects: int | None = None
     wall: float | None = None
+    cpu: float | None = None
 
 
 def seats_for(method: str, seats: int) -> int:
@@ -72,7 +73,9 @@ def engine_row(method: str, seats: int, path: Path, n: int, budget: float, repea
         return Row("tallyroom", method, method, n, None, None, f"failed: {_last_line(got.stderr)}")
     out = json.loads(got.stdout)
     note = f"best of {repeats}, median {out['median']:.3f} s, {out['stages']} stages"
-    return Row("tallyroom", method, method, n, out["best"], out["winners"], note, peak_mb=got.peak_mb)
+    return Row(
+        "tallyroom", method, method, n, out["best"], out["winners"], note, peak_mb=got.peak_mb, cpu=out["cpu"]
+    )
 
 
 def cli_row(method: str, seats: int, blt: Path, n: int, budget: float, repeats: int) -> Row:
@@ -88,7 +91,7 @@ def cli_row(method: str, seats: int, blt: Path, n: int, budget: float, repeats: 
         if got.returncode:
             return Row("tallyroom CLI", method, method, n, None, None, f"failed: {_last_line(got.stderr)}")
         best = got.seconds if best is None else min(best, got.seconds)
-        peak = max(peak, got.peak_mb)
+        peak = None if got.peak_mb is None or peak is None else max(peak, got.peak_mb)
     elected = json.loads(got.stdout)["elected"]
     note = f"wall, best of {repeats}, --format json"
     return Row("tallyroom CLI", method, method, n, best, elected, note, peak_mb=peak, wall=best)
@@ -118,6 +121,7 @@ def rival_row(library: str, method: str, seats: int, path: Path, n: int, budget:
         peak_mb=got.peak_mb,
         objects=out["objects"],
         wall=got.seconds,
+        cpu=out["cpu"],
     )
 
 
@@ -165,7 +169,8 @@ def counting(args: argparse.Namespace) -> int:
         rows: list[Row] = []
         for method in [*MAIN_METHODS, *(m for m in SMALL_METHODS if has_method(m))]:
             for n in sizes if method in MAIN_METHODS else [args.ballots]:
-                row = engine_row(method, args.seats, paths[n], n, args.budget, args.repeats)
+                repeats = args.repeats if method in MAIN_METHODS else 1
+                row = engine_row(method, args.seats, paths[n], n, args.budget, repeats)
                 ours[method, n] = row
                 rows.append(row)
         cli = cli_rows(args, poll, work)
@@ -238,25 +243,27 @@ def _mb(value: float | None) -> str:
 
 
 def print_tables(rows: list[Row], theirs: list[Row], ours: dict) -> None:
-    print("\n## tallyroom")
-    print("| counter | method | ballots | seconds | peak MB | winners | note |")
-    print("|---|---|---:|---:|---:|---|---|")
+    print("\n## tallyroom (seconds: wall; cpu: CPU seconds of the same call; CLI: the whole program)")
+    print("| counter | method | ballots | seconds | cpu s | peak MB | winners | note |")
+    print("|---|---|---:|---:|---:|---:|---|---|")
     for r in rows:
         winners = ", ".join(r.winners) if r.winners else "-"
         print(
-            f"| {r.counter} | {r.method} | {r.ballots:,} | {_seconds(r.seconds)} | {_mb(r.peak_mb)} "
-            f"| {winners} | {r.note} |"
+            f"| {r.counter} | {r.method} | {r.ballots:,} | {_seconds(r.seconds)} | {_seconds(r.cpu)} "
+            f"| {_mb(r.peak_mb)} | {winners} | {r.note} |"
         )
-    print("\n## counters on PyPI, same ballots (seconds: the count call; build: making their ballots)")
-    print("| library | method | ballots | objects | build s | seconds | peak MB | same winners? | slower |")
-    print("|---|---|---:|---:|---:|---:|---:|---|---:|")
+    print("\n## counters on PyPI, on the same ballots")
+    print("(seconds: the count call; build: making their ballots; agree: same winners as tallyroom;")
+    print("×: their seconds over tallyroom's engine seconds at the same size)")
+    print("| library | method | ballots | objects | build s | seconds | cpu s | peak MB | agree? | × |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---|---:|")
     for r in theirs:
         mine = ours.get((r.against, r.ballots))
         ratio = f"{r.seconds / mine.seconds:,.0f}×" if r.seconds and mine and mine.seconds else "-"
         objects = "-" if r.objects is None else f"{r.objects:,}"
         print(
             f"| {r.counter} | {r.method} | {r.ballots:,} | {objects} | {_seconds(r.build)} "
-            f"| {_seconds(r.seconds)} | {_mb(r.peak_mb)} | {r.note} | {ratio} |"
+            f"| {_seconds(r.seconds)} | {_seconds(r.cpu)} | {_mb(r.peak_mb)} | {r.note} | {ratio} |"
         )
 
 

@@ -69,6 +69,14 @@ def test_a_child_is_stopped_at_its_budget():
     assert not got.finished and got.seconds < 10
 
 
+@pytest.mark.skipif(not child.GNU_TIME.exists(), reason="GNU time (Debian package time) is not installed")
+def test_a_child_s_peak_memory_leaves_out_the_parent_s():
+    held = np.ones(400 * 2**20 // 8)  # the parent holds 400 MB, as the bench holds the poll
+    got = child.run([sys.executable, "-c", "pass"], budget=60)
+    assert held.sum() > 0 and got.peak_mb < 100
+
+
+@pytest.mark.skipif(not child.GNU_TIME.exists(), reason="GNU time (Debian package time) is not installed")
 def test_a_child_reports_its_own_peak_memory_and_output():
     code = "b = bytearray(300 * 2**20); b[::4096] = b'x' * len(b[::4096]); print('done')"
     got = child.run([sys.executable, "-c", code], budget=60)
