@@ -108,27 +108,31 @@ def _parse_lines(lines: list[str], source: str) -> BallotFile:
     lineno, text = next(rows, (1, ""))
     ncand, seats = _header(text, source, lineno)
     withdrawn: list[int] = []
-    ballots: list[tuple[tuple[int, ...], str]] = []
+    merged: dict[tuple[int, ...], int | Fraction] = {}  # identical rankings merged, as from_rankings does
+    weights: dict[str, int | Fraction] = {}  # each weight as written, parsed once
     truncated = 0
     for lineno, text in rows:
         tokens = text.translate(_SEPARATORS).split()
         if tokens == ["0"]:
             break
-        if not ballots and not withdrawn and tokens[0].startswith("-") and tokens[0] != "-":
+        if not merged and not withdrawn and tokens[0].startswith("-") and tokens[0] != "-":
             withdrawn = _withdrawn(tokens, ncand, source, lineno)
             continue
         ranking, weight, cut = _ballot(tokens, ncand, source, lineno)
-        ballots.append((ranking, weight))
+        if weight not in weights:
+            exact = Fraction(weight)
+            weights[weight] = exact.numerator if exact.denominator == 1 else exact
+        merged[ranking] = merged.get(ranking, 0) + weights[weight]
         truncated += cut
     else:
         raise FormatError(source, lineno, "the ballots are not ended by a line holding 0")
     names, parties, title = _candidates(lines[lineno:], lineno + 1, ncand, source)
     try:
-        merged = Ballots.from_rankings(names, ballots, title)
+        ballots = Ballots.from_weighted(names, list(merged.items()), title)
     except ValueError as e:
         raise FormatError(source, None, str(e)) from None
     return BallotFile(
-        ballots=merged,
+        ballots=ballots,
         seats=seats,
         withdrawn=tuple(names[c] for c in withdrawn),
         parties=parties,
@@ -172,6 +176,11 @@ def _ballot(tokens: list[str], ncand: int, source: str, lineno: int) -> tuple[tu
         raise FormatError(source, lineno, f"a ballot line starts with its weight, not {shown!r}")
     if tokens[-1] != "0":
         raise FormatError(source, lineno, "the ballot line does not end with 0")
+    marks = "".join(tokens[1:-1])
+    if marks.isdigit() and marks.isascii():  # the usual line: candidate numbers only
+        numbers = [int(t) for t in tokens[1:-1]]
+        if min(numbers) > 0 and max(numbers) <= ncand and len(set(numbers)) == len(numbers):
+            return tuple(c - 1 for c in numbers), tokens[0], False
     ranking: list[int] = []
     cut = False
     for t in tokens[1:-1]:
