@@ -84,7 +84,8 @@ def result_table(result: Result | Mapping[str, Any]) -> str:
 
 
 class _StageTable:
-    """Totals and transfers per candidate per stage, as decimal strings."""
+    """Per candidate (and non-transferable, loss, total) per stage: the total as published and
+    the change from the stage before."""
 
     def __init__(self, d: Mapping[str, Any]):
         self.d = d
