@@ -36,6 +36,7 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import date, timedelta
+from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tallyroom_bench")
@@ -117,13 +118,52 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] if ordered else float("nan")
 
 
-def report(name: str, latencies: list[float], wall: float, offered: str = "") -> None:
+def report(name: str, latencies: list[float], wall: float, cpu: dict[str, float], offered: str = "") -> None:
+    """Throughput and latency; then the CPU each party spent per ballot, which does not depend on
+    what else the machine runs, and the rate those costs allow on the machine's cores if idle."""
     ms = [x * 1000 for x in latencies]
     print(
         f"{name:<13} {len(ms):>6} ballots in {wall:6.2f} s = {len(ms) / wall:7.1f} ballots/s{offered}; "
         f"latency ms p50 {percentile(ms, 50):6.1f}  p95 {percentile(ms, 95):6.1f}  "
         f"p99 {percentile(ms, 99):6.1f}  max {max(ms, default=float('nan')):6.1f}"
     )
+    per = {k: v * 1000 / max(1, len(ms)) for k, v in cpu.items()}
+    total = sum(per.values())
+    parts = ", ".join(f"{k} {v:.2f}" for k, v in per.items())
+    idle = os.cpu_count() * 1000 / total
+    print(f"{'':13} CPU ms per ballot: {parts}; total {total:.2f} -> at most {idle:.0f}/s on idle cores")
+
+
+def cpu_seconds(pids) -> dict[int, float]:
+    """User + system CPU seconds of each live process in ``pids``."""
+    out = {}
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        out[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return out
+
+
+def backend_pids(own: bool = False) -> list[int]:
+    """The PostgreSQL backends serving the bench database (only this connection's if ``own``)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if own:
+            cursor.execute("SELECT pg_backend_pid()")
+        else:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def spent(before: dict[int, float], after: dict[int, float]) -> float:
+    return sum(v - before.get(pid, 0.0) for pid, v in after.items())
 
 
 def reconcile(election, contests, expected: int) -> None:
@@ -141,7 +181,7 @@ def reconcile(election, contests, expected: int) -> None:
 # --- direct: cast() from a pool of processes -------------------------------------------------------
 
 
-def cast_chunk(args) -> list[float]:
+def cast_chunk(args) -> tuple[list[float], float, float]:
     codes, contest_ids, seed = args
     from django.db import connections
 
@@ -150,25 +190,30 @@ def cast_chunk(args) -> list[float]:
 
     contests = {c.slug: c for c in Contest.objects.filter(pk__in=contest_ids)}
     rng = random.Random(seed)
+    choices = [choices_for(contests, rng) for _ in codes]
+    backend = backend_pids(own=True)
+    own, db = time.process_time(), cpu_seconds(backend)
     latencies = []
-    for code in codes:
-        choice = choices_for(contests, rng)
+    for code, choice in zip(codes, choices, strict=True):
         started = time.perf_counter()
         cast(code, choice)
         latencies.append(time.perf_counter() - started)
+    own, db = time.process_time() - own, spent(db, cpu_seconds(backend))
     connections.close_all()
-    return latencies
+    return latencies, own, db
 
 
-def direct(codes, contests, workers: int) -> tuple[list[float], float]:
+def direct(codes, contests, workers: int) -> tuple[list[float], float, dict[str, float]]:
     from django.db import connections
 
     connections.close_all()  # the forked workers open their own
     chunks = [(codes[i::workers], [c.pk for c in contests.values()], i) for i in range(workers)]
     started = time.perf_counter()
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        latencies = [x for part in pool.map(cast_chunk, chunks) for x in part]
-    return latencies, time.perf_counter() - started
+        parts = list(pool.map(cast_chunk, chunks))
+    wall = time.perf_counter() - started
+    cpu = {"cast()": sum(p[1] for p in parts), "postgres": sum(p[2] for p in parts)}
+    return [x for p in parts for x in p[0]], wall, cpu
 
 
 # --- http: gunicorn on 127.0.0.1 --------------------------------------------------------------------
@@ -277,6 +322,21 @@ def journey(codes: list[str], contests):
     return vote
 
 
+def measured(server: subprocess.Popen, run, *args):
+    """``run(*args)`` with the CPU spent meanwhile by the server's processes, the database's
+    backends and this client process."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    workers = [server.pid, *map(int, children)]
+    before = cpu_seconds(workers), cpu_seconds(backend_pids()), time.process_time()
+    latencies, wall = run(*args)
+    cpu = {
+        "server": spent(before[0], cpu_seconds(workers)),
+        "postgres": spent(before[1], cpu_seconds(backend_pids())),
+        "client": time.process_time() - before[2],
+    }
+    return latencies, wall, cpu
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--ballots", type=int, default=4000, help="ballots per phase (default 4000)")
@@ -297,8 +357,8 @@ def main() -> None:
           "2 contests a ballot (STV 8+RON ranked, plurality)")  # fmt: skip
 
     election, contests, codes = make_voters(f"{run}-d", args.ballots)
-    latencies, wall = direct(codes, contests, args.processes)
-    report("direct max", latencies, wall)
+    latencies, wall, cpu = direct(codes, contests, args.processes)
+    report("direct max", latencies, wall, cpu)
     reconcile(election, contests, len(latencies))
 
     port = free_port()
@@ -307,14 +367,16 @@ def main() -> None:
         for phase, rate in (("http max", None), ("http paced", args.rate)):
             election, contests, codes = make_voters(f"{run}-{phase[5]}", args.ballots)
             tokens = cast_tokens(codes, contests, seed=len(phase))
-            latencies, wall = drive(port, len(tokens), args.clients, rate, args.seconds, cast_only(tokens))
-            report(phase, latencies, wall, f" (offered {rate:.0f}/s)" if rate else "")
+            job = (port, len(tokens), args.clients, rate, args.seconds, cast_only(tokens))
+            latencies, wall, cpu = measured(server, drive, *job)
+            report(phase, latencies, wall, cpu, f" (offered {rate:.0f}/s)" if rate else "")
             reconcile(election, contests, len(latencies))
         n = min(args.ballots, int(args.journey_rate * args.seconds / 2))
         election, contests, codes = make_voters(f"{run}-j", n)
         vote = journey(codes, contests)
-        latencies, wall = drive(port, len(codes), args.clients, args.journey_rate, args.seconds, vote)
-        report("http journey", latencies, wall, f" (offered {args.journey_rate:.0f}/s, 3 POSTs each)")
+        job = (port, len(codes), args.clients, args.journey_rate, args.seconds, vote)
+        latencies, wall, cpu = measured(server, drive, *job)
+        report("http journey", latencies, wall, cpu, f" (offered {args.journey_rate:.0f}/s, 3 POSTs each)")
         reconcile(election, contests, len(latencies))
     finally:
         server.terminate()

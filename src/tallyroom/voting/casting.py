@@ -7,7 +7,6 @@ eligible in is written (an empty one where they abstain). Any refusal or failure
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -17,7 +16,7 @@ from django.utils import timezone
 from tallyroom.elections.models import Contest, Election
 from tallyroom.roll.models import RollEntry
 
-from .codes import ALPHABET, code_hash
+from .codes import code_hash, random_symbols
 from .marking import BallotError, contest_marking
 from .models import Ballot, BallotCode
 
@@ -37,31 +36,31 @@ class Receipt:
 
 
 def new_tracker() -> str:
-    symbols = "".join(secrets.choice(ALPHABET) for _ in range(TRACKER_LENGTH))
-    return "-".join(symbols[i : i + 4] for i in range(0, TRACKER_LENGTH, 4))
+    return random_symbols(TRACKER_LENGTH)
+
+
+LOOKUP = (
+    f"SELECT c.id, c.election_id, c.member_id, c.voted_at, e.state AS election_state "
+    f"FROM {BallotCode._meta.db_table} c JOIN {Election._meta.db_table} e ON e.id = c.election_id "
+    f"WHERE c.code_hash = %s"
+)
 
 
 def voter(code: str) -> BallotCode:
-    """The unused code's record, or CodeError (the same message for unknown and mistyped codes)."""
-    try:
-        found = BallotCode.objects.select_related("election").get(code_hash=code_hash(code))
-    except BallotCode.DoesNotExist:
-        raise CodeError("That is not a valid ballot code. Check it and try again.") from None
+    """The unused code's record, or CodeError (the same message for unknown and mistyped codes).
+
+    On PostgreSQL the election's row is read under a share lock in the same query: closing voting
+    (which takes the row for update) waits for casts in progress, and later casts see it closed.
+    """
+    lock = " FOR SHARE OF e" if connection.vendor == "postgresql" else ""
+    found = next(iter(BallotCode.objects.raw(LOOKUP + lock, [code_hash(code)])), None)
+    if found is None:
+        raise CodeError("That is not a valid ballot code. Check it and try again.")
     if found.has_voted:
         raise CodeError("This ballot code has already been used to vote.")
-    if election_state(found.election_id) != Election.State.VOTING:
+    if found.election_state != Election.State.VOTING:
         raise CodeError(f"Voting in {found.election.name} is not open.")
     return found
-
-
-def election_state(election_id: int) -> str:
-    """The election's state, read under a share lock on PostgreSQL: closing voting (which takes the
-    row for update) waits for casts in progress, and casts that start later see it closed."""
-    if connection.vendor != "postgresql":
-        return Election.objects.values_list("state", flat=True).get(pk=election_id)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT state FROM {Election._meta.db_table} WHERE id = %s FOR SHARE", [election_id])
-        return cursor.fetchone()[0]
 
 
 def eligible_entries(found: BallotCode) -> list[RollEntry]:
@@ -108,4 +107,5 @@ def cast(code: str, choices: Mapping[Contest | int, Sequence[str]]) -> Receipt:
         if not claimed:
             raise CodeError("This ballot code has already been used to vote.")
         Ballot.objects.bulk_create(ballots)
-    return Receipt(found.election, tuple((b.contest, b.tracker) for b in ballots))
+    election = ballots[0].contest.election if ballots else found.election
+    return Receipt(election, tuple((b.contest, b.tracker) for b in ballots))

@@ -34,9 +34,15 @@ LENGTH = 16
 GROUP = 4
 
 
+def random_symbols(n: int) -> str:
+    """``n`` symbols of ``ALPHABET`` (5 bits each) from one draw of ``secrets``, grouped in fours."""
+    bits = secrets.randbits(5 * n)
+    symbols = "".join(ALPHABET[(bits >> (5 * i)) & 31] for i in range(n))
+    return "-".join(symbols[i : i + GROUP] for i in range(0, n, GROUP))
+
+
 def new_code() -> str:
-    symbols = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
-    return "-".join(symbols[i : i + GROUP] for i in range(0, LENGTH, GROUP))
+    return random_symbols(LENGTH)
 
 
 def normalise(code: str) -> str:
