@@ -8,10 +8,11 @@ from django.test import Client
 from django.urls import reverse
 
 from tallyroom.elections.models import Election
+from tallyroom.voting.casting import cast
 from tallyroom.voting.models import AttemptCounter, Ballot, BallotCode
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER
 
-from .conftest import staff_user
+from .conftest import make_election, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -80,10 +81,27 @@ def test_errors_are_shown_at_the_fields(setup):
     assert response.status_code == 400
     assert "There is a problem with your ballot" in html and "there is no 2" in html
     assert f'href="#{field(stv, 0)}"' in html  # the summary links to the contest's first field
+    assert "<legend>Auditors</legend>" in html  # voter 2 is on every roll
     assert f'aria-describedby="c{stv.pk}-help c{stv.pk}-error"' in html
     assert 'value="3"' in html
     response = client.post(reverse("voting:ballot"), {"token": token(page), field(stv, 0): "x"})
     assert f'aria-invalid="true" aria-describedby="{field(stv, 0)}-error"' in response.content.decode()
+
+
+def test_ballot_shows_only_the_voters_contests(setup):
+    election, contests, members, codes = setup
+    html = start(Client(), codes[0]).content.decode()
+    assert re.findall(r"<legend>([^<]+)</legend>", html) == ["Chair"]
+    html = start(Client(), codes[1]).content.decode()
+    assert re.findall(r"<legend>([^<]+)</legend>", html) == ["Executive", "Chair"]
+
+
+def test_used_code_is_refused_and_not_counted_as_a_guess(setup):
+    election, contests, members, codes = setup
+    cast(codes[2], {})
+    response = Client().post(reverse("voting:enter"), {"code": codes[2]})
+    assert response.status_code == 400 and "already been used" in response.content.decode()
+    assert not AttemptCounter.objects.exists()
 
 
 def test_wrong_or_forged_input_is_refused(setup):
@@ -135,6 +153,8 @@ def test_public_list_only_after_close(setup):
     found = client.get(url, {"tracker": mine.lower()}).content.decode()
     assert f'Found <code class="tracker">{mine}</code>: Bea.' in found
     assert "No ballot has the tracker" in client.get(url, {"tracker": "NONE"}).content.decode()
+    csv_text = client.get(reverse("voting:list_csv", args=[election.slug, "stv"])).content.decode()
+    assert csv_text == f"tracker,preferences,weight,college\n{mine},Bea,1,\n"
 
 
 def test_public_list_is_sorted_by_tracker(setup):
@@ -147,8 +167,6 @@ def test_public_list_is_sorted_by_tracker(setup):
 
 
 def test_staff_codes_page_issues_and_offers_the_postal_file(settings, tmp_path):
-    from .conftest import make_election
-
     settings.TALLYROOM_POSTAL_DIR = tmp_path
     election, contests, members = make_election(voters=3)
     url = reverse("voting:codes", args=[election.slug])

@@ -27,6 +27,10 @@ class CodeError(Exception):
     """The code cannot cast a vote; the message says why (unknown, used, or voting not open)."""
 
 
+class UnknownCode(CodeError):
+    """No code like it was issued: a mistake, or a guess (what the rate limits count)."""
+
+
 @dataclass(frozen=True)
 class Receipt:
     """What the voter keeps: each contest voted in and the tracker of the ballot stored for it."""
@@ -55,7 +59,7 @@ def voter(code: str) -> BallotCode:
     lock = " FOR SHARE OF e" if connection.vendor == "postgresql" else ""
     found = next(iter(BallotCode.objects.raw(LOOKUP + lock, [code_hash(code)])), None)
     if found is None:
-        raise CodeError("That is not a valid ballot code. Check it and try again.")
+        raise UnknownCode("That is not a valid ballot code. Check it and try again.")
     if found.has_voted:
         raise CodeError("This ballot code has already been used to vote.")
     if found.election_state != Election.State.VOTING:

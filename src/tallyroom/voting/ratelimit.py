@@ -4,8 +4,9 @@ Failed attempts are counted in fixed windows of ``TALLYROOM_CODE_WINDOW`` second
 per client (its address, hashed; from ``REMOTE_ADDR`` or the header named by
 ``TALLYROOM_CLIENT_IP_HEADER`` behind a proxy) and for everyone together. A client with
 ``TALLYROOM_CODE_FAILURES_PER_CLIENT`` failures (default 10) in the window, or everyone once there
-are ``TALLYROOM_CODE_FAILURES_OVERALL`` (default 1000), is refused until the window ends. Correct
-codes are never counted, so voters who type their code right are never slowed.
+are ``TALLYROOM_CODE_FAILURES_OVERALL`` (default 1000), is refused until the window ends. Only
+unknown codes are counted (not used ones, nor codes of an election not open), so voters who type
+their code right are never slowed.
 """
 
 from __future__ import annotations

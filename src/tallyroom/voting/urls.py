@@ -11,6 +11,7 @@ urlpatterns = [
     path("cast/", views.cast_view, name="cast"),
     path("<slug:election>/ballots/", views.public_lists, name="lists"),
     path("<slug:election>/ballots/<slug:contest>/", views.public_list, name="list"),
+    path("<slug:election>/ballots/<slug:contest>.csv", views.public_list_csv, name="list_csv"),
     path("<slug:election>/codes/", views.codes_page, name="codes"),
     path("<slug:election>/codes/issue/", views.codes_issue, name="codes_issue"),
     path("<slug:election>/codes/reissue/", views.codes_reissue, name="codes_reissue"),

@@ -7,12 +7,14 @@ together. Receipts are shown in the response to the cast, never at a URL that co
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 from django.contrib import messages
 from django.core import signing
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -22,7 +24,7 @@ from tallyroom.roll.models import Member
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF, role_required
 
 from . import ratelimit
-from .casting import CodeError, cast, eligible_entries, voter
+from .casting import CodeError, UnknownCode, cast, eligible_entries, voter
 from .codes import issue_codes, normalise, postal_dir, reissue_code, send_codes
 from .forms import empty_form, read_form
 from .marking import BallotError, current_marking
@@ -62,7 +64,8 @@ def enter(request):
         try:
             found = voter(code)
         except CodeError as e:
-            ratelimit.failed(request)
+            if isinstance(e, UnknownCode):
+                ratelimit.failed(request)
             error = str(e)
         else:
             return show_ballot(request, found, code, {})
@@ -161,6 +164,21 @@ def public_list(request, election: str, contest: str):
         "weighted": ballots.exclude(weight=1).exists() or ballots.exclude(college="").exists(),
     }
     return render(request, "voting/list.html", context)
+
+
+def public_list_csv(request, election: str, contest: str):
+    """The same list as CSV (tracker, preferences separated by '>', weight, college), for recounting."""
+    found = closed_election(election)
+    contest_obj = get_object_or_404(Contest, election=found, slug=contest)
+    rows = Ballot.objects.filter(contest=contest_obj).order_by("tracker")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["tracker", "preferences", "weight", "college"])
+    for tracker, prefs, weight, college in rows.values_list("tracker", "preferences", "weight", "college"):
+        writer.writerow([tracker, " > ".join(prefs), weight.normalize(), college])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{found.slug}-{contest_obj.slug}-ballots.csv"'
+    return response
 
 
 @role_required(STAFF, RETURNING_OFFICER, SCRUTINEER)
