@@ -149,7 +149,7 @@ def test_public_list_only_after_close(setup):
     Election.objects.filter(pk=election.pk).update(state=Election.State.CLOSED)
     assert "Executive" in client.get(reverse("voting:lists", args=[election.slug])).content.decode()
     html = client.get(url).content.decode()
-    assert f"<code>{mine}</code></td><td>Bea</td>" in html and "1 ballots" in html
+    assert f"<code>{mine}</code></td><td>Bea</td>" in html and "1 ballot in" in html
     found = client.get(url, {"tracker": mine.lower()}).content.decode()
     assert f'Found <code class="tracker">{mine}</code>: Bea.' in found
     assert "No ballot has the tracker" in client.get(url, {"tracker": "NONE"}).content.decode()
