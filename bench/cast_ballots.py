@@ -225,9 +225,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, workers: int, threads: int) -> subprocess.Popen:
+def start_server(port: int, kind: str, workers: int, threads: int) -> subprocess.Popen:
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-k", "gthread", "-w", str(workers), "--threads", str(threads),
+        [sys.executable, "-m", "gunicorn", "-k", kind, "-w", str(workers), "--threads", str(threads),
          "-b", f"127.0.0.1:{port}", "--keep-alive", "30", "--log-level", "warning",
          "tallyroom.web.wsgi:application"],
         env={**os.environ, "TALLYROOM_CONN_MAX_AGE": "600"},
@@ -344,9 +344,10 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=300, help="offered rate of the paced phase")
     parser.add_argument("--journey-rate", type=float, default=60, help="offered rate of the journey phase")
     parser.add_argument("--processes", type=int, default=4, help="direct phase: processes")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
-    parser.add_argument("--clients", type=int, default=12, help="client threads")
+    parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class (gthread or sync)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
+    parser.add_argument("--clients", type=int, default=8, help="client threads")
     args = parser.parse_args()
 
     ensure_database(os.environ["DATABASE_URL"])
@@ -362,7 +363,7 @@ def main() -> None:
     reconcile(election, contests, len(latencies))
 
     port = free_port()
-    server = start_server(port, args.workers, args.threads)
+    server = start_server(port, args.worker_class, args.workers, args.threads)
     try:
         for phase, rate in (("http max", None), ("http paced", args.rate)):
             election, contests, codes = make_voters(f"{run}-{phase[5]}", args.ballots)
