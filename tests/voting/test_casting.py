@@ -72,6 +72,14 @@ def test_contest_off_the_voters_roll_is_refused(setup):
     assert not Ballot.objects.exists() and not BallotCode.objects.filter(voted_at__isnull=False).exists()
 
 
+def test_code_of_a_voter_on_no_roll_is_refused(setup):
+    election, contests, members, codes = setup
+    members[3].roll_entries.update(eligible=False)
+    with pytest.raises(CodeError, match="not on the roll of any contest"):
+        cast(codes[3], {})
+    assert BallotCode.objects.get(member=members[3]).voted_at is None
+
+
 @pytest.mark.parametrize(
     ("contest", "names", "message"),
     [

@@ -92,6 +92,8 @@ def cast(code: str, choices: Mapping[Contest | int, Sequence[str]]) -> Receipt:
             ((contest_marking(c), w, college) for c, w, college in entries),
             key=lambda layout: (layout[0][0].position, layout[0][0].pk),
         )
+        if not layouts:
+            raise CodeError("This ballot code's holder is not on the roll of any contest in this election.")
         refused = set(chosen) - {contest.pk for (contest, _), _, _ in layouts}
         if refused:
             raise BallotError("you are not on the roll of one or more of the contests voted in")
@@ -111,5 +113,4 @@ def cast(code: str, choices: Mapping[Contest | int, Sequence[str]]) -> Receipt:
         if not claimed:
             raise CodeError("This ballot code has already been used to vote.")
         Ballot.objects.bulk_create(ballots)
-    election = ballots[0].contest.election if ballots else found.election
-    return Receipt(election, tuple((b.contest, b.tracker) for b in ballots))
+    return Receipt(ballots[0].contest.election, tuple((b.contest, b.tracker) for b in ballots))
