@@ -59,6 +59,7 @@ def test_close_voting_closes_and_records(election, officer):
     close_voting(election, officer)
     assert Election.objects.get().state == State.CLOSED
     assert Event.objects.get(verb="election.close").actor == "ro"
+    assert Event.objects.get(verb="voting.seal").data == {"ballots": 0}
 
 
 @pytest.mark.parametrize(

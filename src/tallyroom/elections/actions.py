@@ -11,6 +11,7 @@ from tallyroom.audit.events import record
 from tallyroom.roll.eligibility import freeze_rolls
 from tallyroom.roll.models import Member
 from tallyroom.voting.codes import issue_codes, send_codes
+from tallyroom.voting.seal import seal_ballots
 
 from .models import Election
 
@@ -41,16 +42,20 @@ def open_voting(election: Election, user) -> list[tuple[Member, str]]:
         locked.state = State.VOTING
         locked.save(update_fields=["state"])
         record(user, "election.open", f"election:{locked.pk}", codes=len(pairs))
+        # Sent inside the transaction: if sending fails the opening is undone (no code is left
+        # that nobody received); codes already mailed before the failure then simply never work.
         send_codes(pairs, locked)
     election.refresh_from_db()
     return pairs
 
 
 def close_voting(election: Election, user) -> None:
-    """Close voting: no ballot is accepted afterwards. Allowed only while voting is open."""
+    """Close voting: no ballot is accepted afterwards, and the ballots are sealed (see
+    tallyroom.voting.seal). Allowed only while voting is open."""
     with transaction.atomic():
         locked = _locked(election, "close voting in", (State.VOTING,))
         locked.state = State.CLOSED
         locked.save(update_fields=["state"])
         record(user, "election.close", f"election:{locked.pk}")
+        seal_ballots(locked, user=user)
     election.refresh_from_db()
