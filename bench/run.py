@@ -316,6 +316,14 @@ def other_bench(name: str, rest: list[str]) -> int:
     return subprocess.call([sys.executable, str(script), *rest])
 
 
+def _names(text: str) -> list[str]:
+    return [x for x in text.split(",") if x]
+
+
+def _numbers(text: str) -> list[int]:
+    return [int(x) for x in _names(text)]
+
+
 def parse(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("bench", nargs="?", default="counting", choices=["counting", *OTHER_BENCHES])
@@ -323,12 +331,12 @@ def parse(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     parser.add_argument("--candidates", type=int, default=30)
     parser.add_argument("--seats", type=int, default=6)
     parser.add_argument("--seed", type=int, default=2024)
-    parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=[10_000, 100_000])
+    parser.add_argument("--sizes", type=_numbers, default=[10_000, 100_000], help="e.g. 10000,100000")
     parser.add_argument("--budget", type=float, default=120.0, help="seconds each child may take")
     parser.add_argument("--repeats", type=int, default=3, help="tallyroom runs per figure (best taken)")
     parser.add_argument(
         "--libraries",
-        type=lambda s: s.split(","),
+        type=_names,
         default=list(rivals.ADAPTERS),
         help=f"comma-separated, from {','.join(rivals.ADAPTERS)}",
     )
