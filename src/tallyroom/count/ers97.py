@@ -199,9 +199,7 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
             state.fill_last(stage, votes)
             continue
         exclude(group)
-    result = state.result(valid, ballots.total - valid, None)
-    result.quota = quota
-    return result
+    return state.result(ballots, quota)
 
 
 def _bulk(state: Count, votes: Sequence[Fraction], deferred: Fraction) -> list[int]:

@@ -153,6 +153,4 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
         keep[lowest] = 0
         votes, excess, quota = tally()
         stage("exclusion", [lowest], [lowest])
-    result = state.result(ballots.valid_poll, ballots.total - ballots.valid_poll, None)
-    result.quota = Fraction(quota, unit)
-    return result
+    return state.result(ballots, Fraction(quota, unit))

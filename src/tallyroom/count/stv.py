@@ -174,18 +174,8 @@ class Count:
         best = max(surpluses)
         return self.choose([c for c, s in zip(candidates, surpluses, strict=True) if s == best], "surplus")
 
-    def result(self, valid_poll: Fraction, empty: Fraction, quota: Quota | None) -> Result:
-        return Result(
-            method="",
-            seats=self.seats,
-            candidates=self.context.names(self.names),
-            valid_poll=valid_poll,
-            places=self.places,
-            elected=[self.names[c] for c in self.elected],
-            stages=self.stages,
-            quota=None if quota is None else quota.value,
-            empty=empty,
-        )
+    def result(self, ballots: Ballots, quota: Fraction | None) -> Result:
+        return self.context.result(ballots, self.seats, self.elected, self.stages, self.places, quota)
 
 
 def _join(note: str, text: str) -> str:

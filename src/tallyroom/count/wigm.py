@@ -194,7 +194,7 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
             non_transferable += credit(papers.deal(rows, value), value)
         totals[c] = Fraction(0)
         stage = tally.record("exclusion", [c], totals, non_transferable, loss, excluded=[c])
-    return tally.result(valid, empty, quota)
+    return tally.result(ballots, quota.value)
 
 
 def _round(value: Fraction, rounding: str) -> int:
