@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 import child
@@ -157,6 +158,7 @@ def counting(args: argparse.Namespace) -> int:
         f"ballots made in {made:.1f} s (seed {args.seed}); {polls.distinct(poll):,} distinct rankings of "
         f"{args.ballots:,}; {int((poll.lengths() == args.candidates).sum()):,} rank every candidate"
     )
+    print("versions:", ", ".join(f"{name} {version(name)}" for name in ["numpy", *libraries]))
     if missing:
         print(f"not installed (skipped): {', '.join(missing)}")
     work = Path(tempfile.mkdtemp(prefix="tallyroom-bench-"))
