@@ -326,9 +326,12 @@ def _numbers(text: str) -> list[int]:
     return [int(x) for x in _names(text)]
 
 
-def parse(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("bench", nargs="?", default="counting", choices=["counting", *OTHER_BENCHES])
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        epilog=f"The other benches: run.py {{{','.join(OTHER_BENCHES)}}} [their own arguments]",
+    )
+    parser.add_argument("bench", nargs="?", default="counting", choices=["counting"])
     parser.add_argument("--ballots", type=int, default=1_000_000)
     parser.add_argument("--candidates", type=int, default=30)
     parser.add_argument("--seats", type=int, default=6)
@@ -342,16 +345,14 @@ def parse(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
         default=list(rivals.ADAPTERS),
         help=f"comma-separated, from {','.join(rivals.ADAPTERS)}",
     )
-    return parser.parse_known_args(argv)
+    return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
-    args, rest = parse(sys.argv[1:] if argv is None else argv)
-    if args.bench != "counting":
-        return other_bench(args.bench, rest)
-    if rest:
-        raise SystemExit(f"unknown arguments: {' '.join(rest)}")
-    return counting(args)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in OTHER_BENCHES:
+        return other_bench(argv[0], argv[1:])  # its arguments are its own
+    return counting(parse(argv))
 
 
 if __name__ == "__main__":
