@@ -1,1 +1,1 @@
-from roll.conftest import contest, election, officer, places, scrutineer, staff  # noqa: F401
+from roll.conftest import contest, election, places  # noqa: F401

@@ -1,1 +1,1 @@
-from roll.conftest import places, staff  # noqa: F401
+from roll.conftest import places  # noqa: F401

@@ -13,7 +13,6 @@ Ten members in two units; nine vote (everyone in Eastbridge, four of five in Wes
 from datetime import date, timedelta
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.utils import timezone
 
@@ -22,22 +21,9 @@ from tallyroom.elections.models import Candidate, Contest, Election, Slate
 from tallyroom.organisation.models import Region, Unit
 from tallyroom.roll.models import Member
 from tallyroom.voting.casting import cast
-from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF
 
 SECTION_BALLOTS = [["Tom", "Amy"]] * 4 + [["Dan"]] * 3 + [["Amy"]] * 2
 CHAIR_BALLOTS = [["Ann"]] * 4 + [["Bob"]] * 3 + [["Cat", "Bob"]] * 2
-
-
-def user_with(username: str, *roles: str) -> User:
-    user = User.objects.create_user(username, password="pw-for-tests-only")
-    for role in roles:
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-    return user
-
-
-@pytest.fixture
-def officer():
-    return user_with("ro", RETURNING_OFFICER)
 
 
 def make_election() -> Election:
@@ -115,11 +101,11 @@ def client_for(user) -> Client:
 
 
 @pytest.fixture
-def clients(officer):
+def clients(officer, staff, scrutineer):
     """A client for each kind of visitor: anonymous, staff, scrutineer, returning officer."""
     return {
         "anonymous": Client(),
-        "staff": client_for(user_with("clerk", STAFF)),
-        "scrutineer": client_for(user_with("watcher", SCRUTINEER)),
+        "staff": client_for(staff),
+        "scrutineer": client_for(scrutineer),
         "officer": client_for(officer),
     }

@@ -3,13 +3,11 @@
 from datetime import date, datetime, timedelta
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from tallyroom.elections.models import Contest, Election
 from tallyroom.organisation.models import Affiliate, Region, Unit
 from tallyroom.roll.models import Member
-from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF
 
 
 @pytest.fixture
@@ -52,25 +50,3 @@ def member(number, unit, **fields):
         "category": Member.Category.MEMBER,
     }
     return Member.objects.create(number=number, unit=unit, **{**values, **fields})
-
-
-def user_with(username, *roles):
-    user = User.objects.create_user(username, password="pw-for-tests-only")
-    for role in roles:
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-    return user
-
-
-@pytest.fixture
-def officer():
-    return user_with("ro", RETURNING_OFFICER)
-
-
-@pytest.fixture
-def staff():
-    return user_with("clerk", STAFF)
-
-
-@pytest.fixture
-def scrutineer():
-    return user_with("watcher", SCRUTINEER)

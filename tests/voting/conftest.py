@@ -4,7 +4,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from tallyroom.elections.models import Candidate, Contest, Election
@@ -73,9 +72,3 @@ def setup():
     pairs = issue_codes(election)
     codes = {m.number: code for m, code in pairs}
     return election, contests, members, [codes[m.number] for m in members]
-
-
-def staff_user(username, role):
-    user = User.objects.create_user(username, password="pw-for-tests-only")
-    user.groups.add(Group.objects.get_or_create(name=role)[0])
-    return user

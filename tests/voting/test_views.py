@@ -10,9 +10,8 @@ from django.urls import reverse
 from tallyroom.elections.models import Election
 from tallyroom.voting.casting import cast
 from tallyroom.voting.models import AttemptCounter, Ballot, BallotCode
-from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER
 
-from .conftest import make_election, staff_user
+from .conftest import make_election
 
 pytestmark = pytest.mark.django_db
 
@@ -166,17 +165,17 @@ def test_public_list_is_sorted_by_tracker(setup):
     assert re.findall(r"<code>(T\d)</code>", html) == ["T0", "T1", "T2", "T3", "T4"]
 
 
-def test_staff_codes_page_issues_and_offers_the_postal_file(settings, tmp_path):
+def test_staff_codes_page_issues_and_offers_the_postal_file(settings, tmp_path, officer, scrutineer):
     settings.TALLYROOM_POSTAL_DIR = tmp_path
     election, contests, members = make_election(voters=3)
     url = reverse("voting:codes", args=[election.slug])
     assert Client().get(url).status_code == 302  # sign in first
     watcher = Client()
-    watcher.force_login(staff_user("watcher", SCRUTINEER))
+    watcher.force_login(scrutineer)
     assert watcher.get(url).status_code == 200
     assert watcher.post(reverse("voting:codes_issue", args=[election.slug])).status_code == 403
     ro = Client()
-    ro.force_login(staff_user("ro", RETURNING_OFFICER))
+    ro.force_login(officer)
     response = ro.post(reverse("voting:codes_issue", args=[election.slug]), follow=True)
     assert "Issued 3 codes: 2 emailed, 1 in the mail-merge file for post." in response.content.decode()
     name = next(tmp_path.glob("*.csv")).name
