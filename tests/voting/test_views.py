@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tallyroom.elections.models import Election
+from tallyroom.elections.models import Election, Slate
 from tallyroom.voting.casting import cast
 from tallyroom.voting.models import AttemptCounter, Ballot, BallotCode
 
@@ -66,6 +66,18 @@ def test_code_ballot_review_change_cast_receipt(setup):
     again = client.post(reverse("voting:cast"), {"token": token(review)})
     assert again.status_code == 400 and "already been used" in again.content.decode()
     assert Ballot.objects.count() == 3
+
+
+def test_slates_are_shown_on_the_ballot_only_when_they_ask(setup):
+    election, contests, members, codes = setup
+    shown = Slate.objects.create(election=election, name="Forward Together", show_on_ballot=True)
+    hidden = Slate.objects.create(election=election, name="Quiet Slate", show_on_ballot=False)
+    shown.candidates.add(contests["stv"].candidates.get(name="Ada"))
+    hidden.candidates.add(contests["stv"].candidates.get(name="Bea"))
+    html = start(Client(), codes[2]).content.decode()
+    ada = field(contests["stv"], 0)
+    assert f'<label for="{ada}">Ada <span class="slate">Forward Together</span></label>' in html
+    assert "Quiet Slate" not in html
 
 
 def test_errors_are_shown_at_the_fields(setup):

@@ -23,6 +23,7 @@ class Row:
     field_id: str
     value: str = ""
     error: str = ""
+    slate: str = ""
 
     @property
     def checked(self) -> bool:
@@ -69,7 +70,8 @@ def empty_form(contest, marking: Marking, chosen: Sequence[str] = ()) -> Contest
     rows = []
     for i, name in enumerate(marking.candidates):
         value = (str(rank[name]) if marking.ranked else "on") if name in rank else ""
-        rows.append(Row(i, name, f"c{contest.pk}-{i}", value))
+        slate = marking.slates[i] if marking.slates else ""
+        rows.append(Row(i, name, f"c{contest.pk}-{i}", value, slate=slate))
     return ContestForm(contest, marking, rows)
 
 

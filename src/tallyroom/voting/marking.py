@@ -12,12 +12,12 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from tallyroom.count import rule_set
 from tallyroom.elections.ballot import ballot_candidates
-from tallyroom.elections.models import Candidate, Contest, Nomination
+from tallyroom.elections.models import Candidate, Contest, Nomination, Slate
 
 RANK, ONE, UP_TO, ANY = "rank", "one", "up_to", "any"
 FRESH_SECONDS = 5.0
@@ -30,11 +30,13 @@ class BallotError(ValueError):
 
 @dataclass(frozen=True)
 class Marking:
-    """A contest's ballot: its candidates in order, how it is marked and the most marks allowed."""
+    """A contest's ballot: its candidates in order, how it is marked and the most marks allowed,
+    and beside each candidate the slates that endorse them and asked to be shown on the ballot."""
 
     kind: str
     limit: int
     candidates: tuple[str, ...]
+    slates: tuple[str, ...] = ()
 
     @property
     def ranked(self) -> bool:
@@ -71,16 +73,19 @@ class Marking:
 
 
 def marking(contest) -> Marking:
-    names = tuple(c.name for c in ballot_candidates(contest))
+    candidates = ballot_candidates(contest)
+    names = tuple(c.name for c in candidates)
+    shown = {c.pk: ", ".join(s.name for s in c.slates.all() if s.show_on_ballot) for c in candidates if c.pk}
+    slates = tuple(shown.get(c.pk, "") for c in candidates)
     rules = rule_set(contest.method, contest.options)
     if rules.algorithm != "plurality":
-        return Marking(RANK, len(names), names)
+        return Marking(RANK, len(names), names, slates)
     marks = rules.options.marks
     if marks == "first":
-        return Marking(ONE, 1, names)
+        return Marking(ONE, 1, names, slates)
     if marks == "seats":
-        return Marking(UP_TO, min(contest.seats, len(names)), names)
-    return Marking(ANY, len(names), names)
+        return Marking(UP_TO, min(contest.seats, len(names)), names, slates)
+    return Marking(ANY, len(names), names, slates)
 
 
 def current_marking(contest) -> Marking:
@@ -103,5 +108,7 @@ def contest_marking(contest_id: int) -> tuple[Contest, Marking]:
 @receiver([post_save, post_delete], sender=Contest, dispatch_uid="voting.marking.contest")
 @receiver([post_save, post_delete], sender=Candidate, dispatch_uid="voting.marking.candidate")
 @receiver([post_save, post_delete], sender=Nomination, dispatch_uid="voting.marking.nomination")
+@receiver([post_save, post_delete], sender=Slate, dispatch_uid="voting.marking.slate")
+@receiver(m2m_changed, sender=Slate.candidates.through, dispatch_uid="voting.marking.slate_candidates")
 def forget_markings(**kwargs):
     _recent.clear()
