@@ -1,9 +1,9 @@
 """The ``tallyroom`` command: one subcommand per module in this package.
 
 A subcommand module defines ``register(subparsers)``, which adds its parser and sets
-``run=function(args) -> int`` on it; add the module's name to ``COMMANDS`` (the web app adds its
-own). Bad input ends the command with ``tallyroom: <file>:<line>: <problem>`` on stderr and exit
-status 1, never a traceback.
+``run=function(args) -> int`` on it; add the module's name to ``COMMANDS``. Bad input ends the
+command with ``tallyroom: <file>:<line>: <problem>`` on stderr and exit status 1, never a
+traceback.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from tallyroom.count import ConstraintError, TieUnresolved
 from tallyroom.formats import FormatError
 
-COMMANDS = ["count", "methods"]
+COMMANDS = ["count", "methods", "manage"]
 
 
 class CommandError(Exception):
