@@ -44,3 +44,8 @@ def test_options_from_text():
         rule_set("irv", {"bulk_exclusion": "maybe"})
     with pytest.raises(ValueError, match="marks must be one of first, seats, all"):
         rule_set("plurality", {"marks": "some"})
+
+
+def test_an_unknown_tie_rule_is_refused_before_the_count():
+    with pytest.raises(ValueError, match="unknown tie rule 'backwards'; choose from backward, forward"):
+        rule_set("scottish-stv", {"ties": ["backwards", "lot"]})

@@ -29,7 +29,7 @@ def test_contest_created_with_event(client, staff, election, places):
         client,
         election,
         constraints="woman>=1\n\n",
-        options='{"ties": ["backwards", "lot"]}',
+        options='{"ties": ["backward", "lot"]}',
         ron="on",
         regions=[places["london"].pk],
         categories=["member"],
@@ -42,7 +42,7 @@ def test_contest_created_with_event(client, staff, election, places):
         True,
         ["member"],
     )
-    assert contest.options == {"ties": ["backwards", "lot"]}
+    assert contest.options == {"ties": ["backward", "lot"]}
     assert list(contest.regions.all()) == [places["london"]]
     assert Event.objects.get(verb="contest.create").subject == f"contest:{contest.pk}"
 

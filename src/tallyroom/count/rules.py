@@ -17,6 +17,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .ties import check_rules as check_tie_rules
+
 PRESETS_FILE = Path(__file__).with_name("rules.toml")
 
 
@@ -87,4 +89,5 @@ def rule_set(name: str, overrides: Mapping[str, Any] | None = None) -> RuleSet:
     values = {k: _coerce(fields[k], v) for k, v in values.items()}
     values = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
     options = module.Options(**values)
+    check_tie_rules(options.ties)
     return RuleSet(name, algorithm, description, source, options)

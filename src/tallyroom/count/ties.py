@@ -29,6 +29,13 @@ class TieUnresolved(ValueError):
     """The stated tie rules could not settle a tie."""
 
 
+def check_rules(rules: Sequence[str]) -> None:
+    """Raise ValueError naming the first of ``rules`` that is not a tie rule."""
+    unknown = [r for r in rules if r not in RULES]
+    if unknown:
+        raise ValueError(f"unknown tie rule {unknown[0]!r}; choose from {', '.join(RULES)}")
+
+
 def lot_index(seed: str, draw: int, names: Sequence[str]) -> int:
     """The published draw: which of ``sorted(names)`` draw number ``draw`` takes."""
     text = f"{seed}\n{draw}\n" + "\n".join(names)
@@ -45,9 +52,7 @@ class TieBreaker:
         seed: str | None = None,
         order: Sequence[str] | None = None,
     ):
-        unknown = [r for r in rules if r not in RULES]
-        if unknown:
-            raise ValueError(f"unknown tie rule {unknown[0]!r}; choose from {', '.join(RULES)}")
+        check_rules(rules)
         if "order" in rules and not order:
             raise ValueError("the 'order' tie rule needs an order of the candidates")
         unknown = sorted(set(order or ()) - set(candidates))
