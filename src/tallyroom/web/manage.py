@@ -5,10 +5,15 @@ import sys
 
 
 def main(argv=None):
+    """Run a management command; settings missing from the environment end it with one line."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tallyroom.web.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["tallyroom-manage", *(sys.argv[1:] if argv is None else argv)])
+    try:
+        execute_from_command_line(["tallyroom-manage", *(sys.argv[1:] if argv is None else argv)])
+    except ImproperlyConfigured as e:
+        sys.exit(f"tallyroom: {e}")
 
 
 if __name__ == "__main__":

@@ -87,6 +87,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "home"  # not the admin's "Logged out" page
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
