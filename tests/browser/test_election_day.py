@@ -23,6 +23,7 @@ def vote(page, base, code, shoot, viewport):
     chair.get_by_label("Ruth Ellison").fill("2")
     shoot(page, f"{viewport}-1-ballot")
     page.get_by_role("button", name="Review my ballot").click()
+    page.get_by_role("button", name="Cast my vote").wait_for()  # the review page, not the ballot
     assert page.locator("section", has_text=CHAIR).locator("ol li").all_inner_texts() == [
         "Imran Qureshi",
         "Ruth Ellison",
@@ -30,6 +31,8 @@ def vote(page, base, code, shoot, viewport):
     shoot(page, f"{viewport}-2-review-ballot")
     page.get_by_role("button", name="Cast my vote").click()
     shoot(page, f"{viewport}-3-receipt")
+    trackers = page.locator(".receipt table")
+    assert trackers.evaluate("t => t.scrollWidth <= t.clientWidth"), "every tracker shows whole"
 
 
 def sign_in(page, base, username):
