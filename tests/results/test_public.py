@@ -125,3 +125,8 @@ def test_the_command_shown_on_the_page_recounts_the_published_json(
     monkeypatch.chdir(tmp_path)
     assert main(args[1:]) == 0
     assert capsys.readouterr().out == (tmp_path / f"vale-2026-{slug}-result.json").read_text()
+    # the page names the files as they are saved
+    assert (
+        f"sha256sum vale-2026-{slug}-ballots.blt" in page
+        and f"exactly <code>vale-2026-{slug}-result.json" in page
+    )

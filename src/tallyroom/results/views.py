@@ -181,7 +181,11 @@ def index(request):
 @require_GET
 def contest(request, election_slug, contest_slug):
     published = _published(election_slug, contest_slug)
-    context = {**sheet(published), "recount_command": downloads.recount_command(published)}
+    context = {
+        **sheet(published),
+        "recount_command": downloads.recount_command(published),
+        "prefix": downloads.filename_prefix(published),
+    }
     return render(request, "results/contest.html", context)
 
 
