@@ -6,6 +6,10 @@
 - ``TALLYROOM_ALLOWED_HOSTS``: comma-separated host names.
 - ``TALLYROOM_EMAIL_BACKEND``: a Django mail backend (default: files under ``var/mail``).
 - ``TALLYROOM_HTTPS=1``: secure cookies, HSTS and the HTTPS redirect behind a TLS proxy.
+- ``TALLYROOM_CODE_KEY``, ``TALLYROOM_CLIENT_IP_HEADER``, ``TALLYROOM_POSTAL_DIR``,
+  ``TALLYROOM_CODE_WINDOW``, ``TALLYROOM_CODE_FAILURES_PER_CLIENT``,
+  ``TALLYROOM_CODE_FAILURES_OVERALL``: ballot codes and their rate limits (docs/voting.md); when
+  unset, the defaults given there.
 
 The web tier keeps no state of its own (sessions and rate limits live in the database), so any
 number of processes can serve behind one PostgreSQL.
@@ -100,6 +104,16 @@ STATIC_ROOT = VAR_DIR / "static"
 EMAIL_BACKEND = os.environ.get("TALLYROOM_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("TALLYROOM_FROM_EMAIL", "returning-officer@tallyroom.invalid")
+
+_VOTING = {
+    "TALLYROOM_CODE_KEY": str,
+    "TALLYROOM_CLIENT_IP_HEADER": str,
+    "TALLYROOM_POSTAL_DIR": str,
+    "TALLYROOM_CODE_WINDOW": int,
+    "TALLYROOM_CODE_FAILURES_PER_CLIENT": int,
+    "TALLYROOM_CODE_FAILURES_OVERALL": int,
+}
+globals().update({name: kind(os.environ[name]) for name, kind in _VOTING.items() if os.environ.get(name)})
 
 # Secure headers; the HTTPS-only ones when served over TLS.
 SECURE_CONTENT_TYPE_NOSNIFF = True
