@@ -37,7 +37,9 @@ def limits() -> dict[str, int]:
 def client_scope(request) -> str:
     header = getattr(settings, "TALLYROOM_CLIENT_IP_HEADER", "")
     address = (request.META.get(header) if header else None) or request.META.get("REMOTE_ADDR", "")
-    address = address.split(",")[0].strip()
+    # A forwarding header lists the client's own claims first; the last entry is the one the
+    # trusted proxy appended, and the only one a client cannot choose.
+    address = address.split(",")[-1].strip()
     return "client:" + salted_hmac("tallyroom.voting.client", address, algorithm="sha256").hexdigest()[:40]
 
 
