@@ -3,8 +3,10 @@ file, line and problem, and the fast path agreeing with the careful one on fuzze
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from fractions import Fraction
+from unittest.mock import patch
 
 import numpy as np
 import pytest
@@ -12,10 +14,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tallyroom.count.ballots import Ballots
-from tallyroom.formats import FormatError, blt_text, parse_blt, read_blt, read_blt_file, write_blt
+from tallyroom.formats import (
+    FormatError,
+    blt,
+    blt_text,
+    fastblt,
+    parse_blt,
+    read_blt,
+    read_blt_file,
+    write_blt,
+)
 from tallyroom.formats.ballotfile import decode_text
 from tallyroom.formats.blt import _parse_fast, _parse_lines, split_name
-from tallyroom.formats.fastblt import MAX_CANDIDATES
 
 from .test_blt_real import same
 
@@ -57,7 +67,7 @@ def test_a_ballot_counts_up_to_its_first_unusable_preference(line, ranking):
     blt = parse(f"3 1\n{line}\n1 1 2 3 0\n0\n{NAMES}")
     assert list(blt.ballots)[0] == (ranking, 1)
     assert blt.truncated == 1
-    assert _parse_fast(f"3 1\n{line}\n0\n{NAMES}".encode(), "x") is None
+    assert same(_parse_fast(f"3 1\n{line}\n1 1 2 3 0\n0\n{NAMES}".encode(), "x"), blt)
 
 
 def test_truncated_rankings_merge_with_equal_ones():
@@ -166,57 +176,92 @@ def test_write_blt_leaves_the_old_file_when_it_cannot_write(tmp_path):
 
 # --- the fast path against the careful one on fuzzed files -----------------------------------
 
+_UNUSUAL = [
+    ("0", "marks"),  # a 0 weight
+    ("2.5", "marks"),
+    (".5", "marks"),
+    ("12.05", "marks"),
+    ("(id) 3", "marks"),
+    ("2 ()", "marks"),
+    ("(a1) 1.5", "marks"),
+    ("7", "skip"),  # a - in the ranking
+    ("1", "equal"),  # 2=3
+    ("1", "again"),  # a candidate twice
+    (str(2**53), "marks"),  # a weight the fast path leaves to the careful one
+    ("", "blank"),
+]
+_BAD = ["1.", "1.2.3", "(a b) 1", "(x)(y) 1", "x", "-", "1 (a) (b)", "(x) 1 (y)"]  # (x) 1 (y) is fine
+
 
 @st.composite
 def blt_files(draw):
-    """BLT text: half plain (the fast path's case), half with anything the careful parser takes."""
+    """``(text, ballot lines, decimal places)``: a BLT file mixing plain lines with every unusual
+    kind the careful parser takes, and now and then one it rejects."""
     n = draw(st.integers(1, 12))
-    plain = draw(st.booleans())
     sep = draw(st.sampled_from([" ", ",", "\t", "  ", ", "]))
     eol = draw(st.sampled_from(["\n", "\r\n"]))
     lines = [f"{n}{sep}{draw(st.integers(1, n))}"]
     withdrawn = draw(st.lists(st.integers(1, n), unique=True, max_size=2))
     if withdrawn:
         lines.append(sep.join(f"-{c}" for c in withdrawn))
-    for _ in range(draw(st.integers(0, 30))):
-        if plain:
-            weight = str(draw(st.integers(1, 40)))
-            marks = [str(p) for p in draw(st.permutations(range(1, n + 1)))[: draw(st.integers(0, n))]]
-        else:
-            weight = draw(st.sampled_from(["0", "3", "1.5", "(id) 2", "12.05"]))
-            marks = [str(p) for p in draw(st.lists(st.integers(1, n), max_size=n + 2))]
-            if marks and draw(st.booleans()):
-                at = draw(st.integers(0, len(marks) - 1))
-                marks[at] = draw(st.sampled_from(["-", f"{marks[0]}={marks[-1]}"]))
+    count = draw(st.integers(0, 30))
+    places = 0
+    for _ in range(count):
+        marks = [str(p) for p in draw(st.permutations(range(1, n + 1)))[: draw(st.integers(0, n))]]
+        kind = draw(st.integers(0, 9))
+        if kind < 6:
+            lines.append(sep.join([str(draw(st.integers(1, 40))), *marks, "0"]))
+            continue
+        weight, change = draw(st.sampled_from(_UNUSUAL))
+        if kind == 9:  # rarely, anything at all
+            weight = draw(st.sampled_from(_BAD))
+            marks = [str(p) for p in draw(st.lists(st.integers(0, n + 1), max_size=n + 2))]
+        if change == "blank":
+            lines.append(draw(st.sampled_from(["", " ", "\t"])))
+            continue
+        if marks and change != "marks":
+            at = draw(st.integers(0, len(marks) - 1))
+            marks[at] = {"skip": "-", "equal": f"{marks[0]}={marks[-1]}", "again": marks[0]}[change]
+        places = max(places, len(weight.partition(".")[2]))
         lines.append(sep.join([weight, *marks, "0"]))
     lines.append("0")
     lines += [f'"C{i}" "P{i % 3}"' for i in range(n)]
     lines.append('"Fuzz"')
-    return eol.join(lines) + eol
+    return eol.join(lines) + eol, count, places
 
 
-@settings(max_examples=300, deadline=None)
-@given(blt_files())
-def test_fast_and_careful_parsers_agree(data):
-    """Where the fast path answers, it says what the careful parser says; either way parse_blt
-    does; and the file written back reads the same."""
+@settings(max_examples=400, deadline=None)
+@given(blt_files(), st.sampled_from([1, 7, 40, fastblt.CHUNK]))
+def test_fast_and_careful_parsers_agree(file, chunk):
+    """The fast path (with chunks of ``chunk`` bytes) says what the careful parser says, or raises
+    the same error, or gives up (only where the careful parser must read the file whole); either
+    way parse_blt agrees; and the file written back reads the same."""
+    data, count, places = file
     raw = data.encode()
-    try:
-        careful = _parse_lines(decode_text(raw).split("\n"), "f")
-    except FormatError:
-        assert _parse_fast(raw, "f") is None
-        return
-    fast = _parse_fast(raw, "f")
-    if fast is not None:
-        assert same(fast, careful)
-    assert same(parse_blt(raw, "f"), careful)
+    with patch.object(fastblt, "CHUNK", chunk):
+        try:
+            careful = _parse_lines(decode_text(raw).split("\n"), "f")
+        except FormatError as e:
+            try:
+                assert _parse_fast(raw, "f") is None
+            except FormatError as fast:
+                assert (fast.source, fast.line, fast.problem) == (e.source, e.line, e.problem)
+            with pytest.raises(FormatError, match=re.escape(str(e))):
+                parse_blt(raw, "f")
+            return
+        fast = _parse_fast(raw, "f")
+        if count and careful.ballots.total * 10**places < 2**62:  # else the sums might not fit
+            assert fast is not None
+        if fast is not None:
+            assert same(fast, careful)
+        assert same(parse_blt(raw, "f"), careful)
     again = parse_blt(
         blt_text(careful.ballots, careful.seats, careful.withdrawn, careful.parties).encode(), "g"
     )
     assert same(again, replace(careful, truncated=0))
 
 
-def test_the_fast_path_takes_plain_files_and_fuzz_reaches_it():
+def test_the_fast_path_takes_plain_files():
     plain = b"3 2\n1 1 2 3 0\n4 3 0\n1 1 2 3 0\n2 0\n0\nA\nB\nC\nT\n"
     fast = _parse_fast(plain, "f")
     assert fast is not None
@@ -224,12 +269,68 @@ def test_the_fast_path_takes_plain_files_and_fuzz_reaches_it():
     assert np.array_equal(fast.ballots.weights, [2, 4, 2])
 
 
-def test_more_candidates_than_the_fast_path_takes_still_read():
-    n = MAX_CANDIDATES + 2
-    text = f"{n} 1\n2 {n} 1 0\n1 {n - 1} 0\n0\n" + "".join(f"C{i}\n" for i in range(n))
-    assert _parse_fast(text.encode(), "x") is None
-    blt = parse(text)
-    assert list(blt.ballots) == [((n - 1, 0), 2), ((n - 2,), 1)]
+def test_the_fast_path_takes_ids_and_decimal_weights_exactly():
+    text = "3 1\n(a) 2.5 1 2 0\n0.5 (b) 1 2 0\n(c) 1.25 3 0\n.75,(d),3,0\n0 2 0\n0\n" + NAMES
+    fast = _parse_fast(text.encode(), "f")
+    assert fast is not None
+    assert list(fast.ballots) == [((0, 1), 3), ((2,), 2), ((1,), 0)]
+    assert fast.ballots.denominator == 1, "2.5 + 0.5 and 1.25 + .75 are whole"
+    fast = _parse_fast(text.replace(".75", ".7").encode(), "f")
+    assert list(fast.ballots)[1] == ((2,), Fraction(39, 20))
+    assert fast.ballots.denominator == 20
+    assert fast.ballots.weights.tolist() == [60, 39, 0]
+
+
+def test_the_fast_path_hands_over_only_the_unusual_lines(monkeypatch):
+    """A 2,000-line file with a few unusual lines: the careful parser sees just those, with their
+    line numbers, and an error in a late chunk names its line."""
+    lines = ["3 1"] + ["1 1 2 3 0", "2 3 1 0"] * 1000 + ["0", "Ann", "Bob", "Cat"]
+    lines[700], lines[1500] = "1 1 - 2 0", "(x) 1 3 3 0"
+    seen = []
+    ballot = blt._ballot
+    monkeypatch.setattr(
+        blt,
+        "_ballot",
+        lambda tokens, n, source, lineno: seen.append(lineno) or ballot(tokens, n, source, lineno),
+    )
+    monkeypatch.setattr(fastblt, "CHUNK", 1000)
+    fast = _parse_fast("\n".join(lines).encode(), "f")
+    assert seen == [701, 1501]
+    assert fast.truncated == 2
+    assert list(fast.ballots) == [((0, 1, 2), 1000), ((2, 0), 1996), ((0,), 1), ((2,), 1)]
+    lines[1800] = "1 2 4 0"
+    with pytest.raises(FormatError, match=r"^f:1801: preference 4 is not a candidate \(there are 3\)$"):
+        _parse_fast("\n".join(lines).encode(), "f")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3 1\n1 1 0\n\n-2\n1 2 0\n0\n" + NAMES,  # a withdrawn line after a blank one
+        "3 1\n1 1 0\n(é) 1 2 0\n0\n" + NAMES,  # not ASCII: the file is decoded whole
+        "3 1\n1 1 0\n 0\n1 2 0\n0\n" + NAMES,  # the careful parser ends the ballots at ' 0'
+    ],
+)
+def test_the_fast_path_gives_up_where_only_the_whole_file_says(text):
+    raw = text.encode()
+    assert _parse_fast(raw, "f") is None
+    try:
+        careful = _parse_lines(decode_text(raw).split("\n"), "f")
+    except FormatError as e:
+        with pytest.raises(FormatError, match=re.escape(str(e))):
+            parse_blt(raw, "f")
+    else:
+        assert same(parse_blt(raw, "f"), careful)
+
+
+def test_many_candidates_take_the_fast_path():
+    n = 130
+    text = f"{n} 1\n2 {n} 1 65 0\n1 {n - 1} 64 {n - 1} 0\n0\n" + "".join(f"C{i}\n" for i in range(n))
+    fast = _parse_fast(text.encode(), "x")
+    assert list(fast.ballots) == [((n - 1, 0, 64), 2), ((n - 2, 63), 1)]
+    assert fast.ballots.rankings.dtype == np.int16
+    assert fast.truncated == 1
+    assert same(fast, parse(text))
 
 
 @pytest.mark.parametrize(

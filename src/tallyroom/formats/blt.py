@@ -29,15 +29,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from fractions import Fraction
+from math import gcd
 from pathlib import Path
+
+import numpy as np
 
 from tallyroom.count.ballots import PAD, Ballots
 from tallyroom.count.numbers import decimal_str
 
 from .ballotfile import WEIGHT, BallotFile, clean_name, decode_text
 from .errors import FormatError
-from .fastblt import parse_ballot_lines
+from .fastblt import GiveUp, parse_ballot_lines
 from .files import write_atomic
 
 _QUOTED = r'"((?:[^"]|"")*)"'
@@ -70,8 +74,9 @@ def _numbered(lines: list[str], first: int = 1) -> Iterator[tuple[int, str]]:
 
 
 def _parse_fast(data: bytes, source: str) -> BallotFile | None:
-    """The common case, with the ballot lines parsed by NumPy (fastblt); None if the file is in
-    any way unusual, so that the careful parser reads it and reports any error."""
+    """The ballot lines parsed by NumPy (fastblt), the unusual ones handed to the careful
+    parser one by one; None if the file must be read whole by the careful parser, which then
+    reports any error. An error on one ballot line is raised here, as the careful parser would."""
     start = data.find(b"\n") + 1
     try:
         ncand, seats = _header(data[:start].decode("ascii"), source, 1)
@@ -88,18 +93,34 @@ def _parse_fast(data: bytes, source: str) -> BallotFile | None:
         stop, end = data.find(b"\n0\r\n", start - 1), 4
     if start == 0 or stop < start:
         return None
-    parsed = parse_ballot_lines(data, start, stop + 1, ncand)
+
+    def careful(line: bytes, lineno: int) -> tuple[tuple[int, ...], str, bool] | None:
+        try:
+            tokens = line.decode("ascii").translate(_SEPARATORS).split()
+        except UnicodeDecodeError:
+            raise GiveUp from None  # the careful parser decodes the file whole
+        if not tokens:
+            return None
+        if tokens == ["0"] or (tokens[0].startswith("-") and tokens[0] != "-"):
+            raise GiveUp  # the end of the ballots, or a withdrawn line after a blank one
+        return _ballot(tokens, ncand, source, lineno)
+
+    parsed = parse_ballot_lines(data, start, stop + 1, ncand, 2 + bool(withdrawn), careful)
     if parsed is None:
         return None
-    rankings, weights = parsed
-    lineno = 2 + bool(withdrawn) + len(weights)
+    rankings, weights, denominator, truncated, lineno = parsed  # lineno: the line holding 0
     tail = decode_text(data[stop + end :]).split("\n")
     names, parties, title = _candidates(tail, lineno + 1, ncand, source)
+    ballots = Ballots(tuple(names), rankings, weights, denominator, title).compressed()
+    if denominator > 1:  # in lowest terms, as the careful parser's sums of Fractions are
+        common = gcd(denominator, int(np.gcd.reduce(ballots.weights)))
+        ballots = replace(ballots, weights=ballots.weights // common, denominator=denominator // common)
     return BallotFile(
-        ballots=Ballots(tuple(names), rankings, weights, 1, title).compressed(),
+        ballots=ballots,
         seats=seats,
         withdrawn=tuple(names[c] for c in withdrawn),
         parties=parties,
+        truncated=truncated,
     )
 
 

@@ -1,13 +1,18 @@
-"""The fast path for a BLT file's ballot lines: NumPy parses plain ``weight pref ... 0`` lines.
+"""The fast path for a BLT file's ballot lines: NumPy parses them a megabyte at a time.
 
-It takes only the common case: at most 58 candidates, whole positive weights, preferences that
-are candidate numbers, no candidate twice on a line, numbers separated by spaces, tabs or
-commas, lines ended by LF or CRLF. Anything else (ids, decimal weights, ``-`` or ``=``, a bad
-number) makes it answer None, and the careful line-by-line parser in blt.py reads the file
-instead, so every error keeps its line number.
+A line it takes is ``weight pref ... 0``: a whole or decimal weight (``2.5``, below 2**53 with the
+point taken out), perhaps a ballot id ``(…)`` before or after it, preferences that are candidate
+numbers, none twice, numbers separated by spaces, tabs or commas, lines ended by LF or CRLF. Any
+other line (``-``, ``=``, a candidate twice, a blank line, a bad number) is handed with its line
+number to ``careful``, a function for one line (blt.py's careful parser), so only the unusual
+lines are read slowly and an error names its line. ``careful`` raises GiveUp where only a reading
+of the whole file can say what a line means (a second ``0`` line, a late withdrawn line, a byte
+that is not ASCII): then the fast path answers None.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 
@@ -16,65 +21,215 @@ from tallyroom.count.ballots import PAD, index_dtype
 CHUNK = 1 << 20  # bytes parsed at a time, which bounds the temporary arrays
 _PLAIN = b"0123456789 \n"
 _TO_SPACE = bytes.maketrans(b",\t", b"  ")
-MAX_CANDIDATES = 58  # the duplicate test sums 1 << number per line in 64 bits
-_MAX_WEIGHT = 2**53  # larger weights go the careful way, which checks them exactly
+_MAX_WEIGHT = 2**53  # larger weights go the careful way, which reads them exactly
+_MAX_PLACES = 18  # decimal places a weight may have here (10**18 < 2**63)
+_NL, _SP, _DOT, _OPEN, _CLOSE, _ZERO = b"\n .()0"
+_KNOWN = np.zeros(256, dtype=bool)  # the bytes left once ids are blanked: digits, space, newline, point
+_KNOWN[list(_PLAIN + b".")] = True
+_DIGIT = np.zeros(256, dtype=bool)
+_DIGIT[list(b"0123456789")] = True
+
+Careful = Callable[[bytes, int], "tuple[tuple[int, ...], str, bool] | None"]
+"""``careful(line, lineno)``: ``(ranking, weight as written, cut)``, or None for a blank line."""
+
+
+class GiveUp(Exception):
+    """Raised by ``careful`` where the file must be read whole by the careful parser."""
 
 
 def parse_ballot_lines(
-    data: bytes, start: int, stop: int, ncand: int
-) -> tuple[np.ndarray, np.ndarray] | None:
-    """``(rankings, weights)``, one row per line of ``data[start:stop]`` (which ends with a
-    newline), or None if any line is not plain. Read a chunk at a time, not copied whole."""
-    if data[stop - 1 : stop] != b"\n" or ncand > MAX_CANDIDATES:
+    data: bytes, start: int, stop: int, ncand: int, first_line: int, careful: Careful
+) -> tuple[np.ndarray, np.ndarray, int, int, int] | None:
+    """``(rankings, weights, denominator, truncated, next_line)`` of the lines of
+    ``data[start:stop]`` (which ends with a newline; its first line is line ``first_line``, and
+    ``next_line`` the one after it), one row per ballot line in order, ``weights / denominator``
+    exact; None if the fast path gives up."""
+    if data[stop - 1 : stop] != b"\n":
         return None
-    pieces = []
-    while start < stop:
-        end = data.find(b"\n", min(start + CHUNK, stop - 1), stop) + 1
-        piece = _parse_chunk(data[start:end], ncand)
-        if piece is None:
-            return None
-        pieces.append(piece)
-        start = end
+    pieces, truncated = [], 0
+    try:
+        while start < stop:
+            end = data.find(b"\n", min(start + CHUNK, stop - 1), stop) + 1
+            *piece, lines, cut = _chunk(data[start:end], ncand, first_line, careful)
+            pieces.append(piece)
+            truncated += cut
+            first_line += lines
+            start = end
+    except GiveUp:
+        return None
     if not pieces:
         return None
-    width = max(r.shape[1] for r, _ in pieces)
-    rankings = np.full((sum(len(w) for _, w in pieces), width), PAD, dtype=index_dtype(ncand))
+    width = max(r.shape[1] for r, _, _ in pieces)
+    rankings = np.full((sum(len(r) for r, _, _ in pieces), width), PAD, dtype=index_dtype(ncand))
     row = 0
-    for r, _ in pieces:
+    for r, _, _ in pieces:
         rankings[row : row + len(r), : r.shape[1]] = r
         row += len(r)
-    return rankings, np.concatenate([w for _, w in pieces])
+    places = max(int(p.max(initial=0)) for _, _, p in pieces)
+    if places > _MAX_PLACES:
+        return None
+    # Each weight over the common denominator 10**places, one piece at a time (no big temporaries).
+    weights = [n * 10 ** (places - p.astype(np.int64)) if places else n for _, n, p in pieces]
+    bound = sum(float(np.dot(n, 10.0 ** (places - p))) for _, n, p in pieces)
+    if bound >= 2**62:
+        return None  # the sums might not fit 64 bits: the careful parser says whether they do
+    return rankings, np.concatenate(weights), 10**places, truncated, first_line
 
 
-def _parse_chunk(text: bytes, ncand: int) -> tuple[np.ndarray, np.ndarray] | None:
+def _chunk(text: bytes, ncand: int, first_line: int, careful: Careful):
+    """``(rankings, numerators, decimal places, lines, truncated)`` of the whole lines ``text``."""
+    rows, rankings, nums, places, odd = _parse_plain(text, ncand)
+    if not len(odd):
+        return rankings, nums, places, len(rows), 0
+    lines = text.split(b"\n")
+    read = {}
+    for i in odd.tolist():
+        read[i] = careful(lines[i], first_line + i)
+    width = max([rankings.shape[1]] + [len(r[0]) for r in read.values() if r])
+    total = len(rows) + len(odd)
+    all_rankings = np.full((total, width), PAD, dtype=rankings.dtype)
+    all_rankings[rows, : rankings.shape[1]] = rankings
+    all_nums = np.zeros(total, dtype=np.int64)
+    all_nums[rows] = nums
+    all_places = np.zeros(total, dtype=np.int8)
+    all_places[rows] = places
+    keep = np.ones(total, dtype=bool)
+    truncated = 0
+    for i, line in read.items():
+        if line is None:  # blank
+            keep[i] = False
+            continue
+        ranking, weight, cut = line
+        whole, _, fraction = weight.partition(".")
+        if int(whole + fraction) >= 2**63:
+            raise GiveUp
+        all_rankings[i, : len(ranking)] = ranking
+        all_nums[i] = int(whole + fraction)
+        all_places[i] = len(fraction)
+        truncated += cut
+    return all_rankings[keep], all_nums[keep], all_places[keep], total, truncated
+
+
+def _parse_plain(text: bytes, ncand: int):
+    """``(rows, rankings, numerators, decimal places, odd)``: the lines parsed here (their
+    indexes in ``text``) and the indexes of the lines left for the careful parser."""
     if text.translate(None, _PLAIN):
         text = text.replace(b"\r\n", b"\n").translate(_TO_SPACE)
-        if text.translate(None, _PLAIN):
-            return None
+    buf = np.frombuffer(text, dtype=np.uint8)
     lines = text.count(b"\n")
-    if text.count(b" 0\n") != lines:
-        return None
+    odd = np.zeros(lines, dtype=bool)
+    places = np.zeros(lines, dtype=np.int8)
+    if text.translate(None, _PLAIN):
+        ends = np.flatnonzero(buf == _NL)
+        buf = _ids_and_points(buf, ends, odd, places)
+        buf = buf[np.repeat(~odd, np.diff(ends, prepend=-1)) & (buf != _DOT)]
+        text = buf.tobytes()
+    rows = np.flatnonzero(~odd)
+    places = places[rows]
     values = np.fromstring(text, dtype=np.int64, sep=" ")
-    ends = np.flatnonzero(values == 0)
-    if len(ends) != lines:  # a 0 weight or a 0 inside a line
-        return None
-    starts = np.empty(lines, dtype=np.intp)
-    starts[0] = 0
-    starts[1:] = ends[:-1] + 1
-    lengths = ends - starts - 1
-    if lengths.min() < 0 or lengths.max() > ncand:
-        return None
-    weights = values[starts]
-    values[starts] = 0  # now each line is 0, its preferences, 0
-    if weights.max() >= _MAX_WEIGHT or values.max() > ncand:
-        return None
-    # A candidate twice on a line: the sum of the lines' bits 1 << number exceeds their union.
-    bits = np.left_shift(np.uint64(1), values.view(np.uint64))
-    if not np.array_equal(np.add.reduceat(bits, starts) - np.uint64(1), np.bitwise_or.reduceat(bits, starts)):
-        return None
+    zeros = np.flatnonzero(values == 0)
+    plain = len(zeros) == len(rows) and text.count(b" 0\n") == len(rows)
+    if plain:  # each line's one 0 ends it
+        ntok = np.diff(zeros, prepend=-1)
+        good = np.ones(len(rows), dtype=bool)
+    else:  # a 0 weight, a 0 inside a line, a line not ended by 0: count the numbers on each line
+        nl = np.flatnonzero(buf == _NL)
+        ntok = np.diff(_token_starts(buf)[nl], prepend=0)
+        if not ntok.sum():
+            values = values[:0]  # np.fromstring reads text without numbers as one 0
+        if ntok.sum() != len(values):
+            raise GiveUp  # cannot happen with only digits, spaces and newlines left
+        good = (buf.take(nl - 1, mode="clip") == _ZERO) & (buf.take(nl - 2, mode="clip") == _SP)
+    good &= (ntok >= 2) & (ntok <= ncand + 2)
+    values, ntok, rows, places = _keep(good, values, ntok, rows, places)
+    first = np.cumsum(ntok) - ntok
+    weights = values[first].copy()
+    values[first] = 0  # now each line is 0, its preferences, 0
+    if len(first):
+        good = (weights < _MAX_WEIGHT) & (np.maximum.reduceat(values, first) <= ncand)
+        if not plain:  # no 0 but the two ends
+            good &= np.add.reduceat(values == 0, first, dtype=np.int32) == 2
+        # A candidate twice on a line: fewer distinct numbers (bits set) than numbers.
+        bits = np.left_shift(np.uint64(1), (values & 63 if ncand >= 64 else values).view(np.uint64))
+        distinct = np.zeros(len(first), dtype=np.int64)
+        for block in range(ncand // 64 + 1):
+            in_block = np.where(values >> 6 == block, bits, np.uint64(0)) if ncand >= 64 else bits
+            distinct += np.bitwise_count(np.bitwise_or.reduceat(in_block, first))
+        good &= distinct == ntok - 1
+        values, ntok, rows, places = _keep(good, values, ntok, rows, places)
+        weights = weights[good]
     # Each line into one row of a zeroed grid; less 1, candidate numbers become indexes and the
     # zeros around and after them PAD.
-    width = int(lengths.max())
-    grid = np.zeros((lines, width + 2), dtype=index_dtype(ncand))
-    grid[np.arange(width + 2) < lengths[:, None] + 2] = values
-    return grid[:, 1 : width + 1] - 1, weights
+    width = int(ntok.max(initial=2))
+    grid = np.zeros((len(ntok), width), dtype=index_dtype(ncand))
+    grid[np.arange(width) < ntok[:, None]] = values
+    odd = np.ones(lines, dtype=bool)
+    odd[rows] = False
+    return rows, grid[:, 1 : width - 1] - 1, weights, places, np.flatnonzero(odd)
+
+
+def _keep(good: np.ndarray, values: np.ndarray, ntok: np.ndarray, rows: np.ndarray, places: np.ndarray):
+    """The lines that are ``good``: their numbers, counts of numbers, indexes and places."""
+    if good.all():
+        return values, ntok, rows, places
+    return values[np.repeat(good, ntok)], ntok[good], rows[good], places[good]
+
+
+def _ids_and_points(buf: np.ndarray, ends: np.ndarray, odd: np.ndarray, places: np.ndarray) -> np.ndarray:
+    """``buf`` with each ballot id blanked, having marked ``odd`` the lines that are more than
+    ids, decimal weights and plain numbers, and set the ``places`` of decimal weights."""
+    buf = buf.copy()
+    line_starts = np.concatenate(([0], ends[:-1] + 1))
+    opens, closes = np.flatnonzero(buf == _OPEN), np.flatnonzero(buf == _CLOSE)
+    if len(opens) or len(closes):
+        o_line, c_line = np.searchsorted(ends, opens), np.searchsorted(ends, closes)
+        n_open = np.bincount(o_line, minlength=len(ends))
+        n_close = np.bincount(c_line, minlength=len(ends))
+        one = (n_open == 1) & (n_close == 1)
+        odd |= (n_open + n_close > 0) & ~one
+        o, c, line = opens[one[o_line]], closes[one[c_line]], o_line[one[o_line]]
+        # An id is one token, the first or second on its line, of printable ASCII.
+        breaks = np.concatenate(([0], np.cumsum((buf <= _SP) | (buf >= 127), dtype=np.int32)))
+        ok = (o < c) & (breaks[c] == breaks[o + 1]) & (buf[c + 1] <= _SP)
+        ok &= (o == line_starts[line]) | (buf[o - 1] == _SP)
+        ok &= _tokens_before(buf, o, line_starts[line]) <= 1
+        odd[line[~ok]] = True
+        inside = np.zeros(len(buf) + 1, dtype=np.int8)
+        inside[o[ok]] = 1
+        inside[c[ok] + 1] = -1
+        buf[np.cumsum(inside[:-1], dtype=np.int8).astype(bool)] = _SP
+    points = np.flatnonzero(buf == _DOT)
+    if len(points):
+        line = np.searchsorted(ends, points)
+        one = np.bincount(line, minlength=len(ends)) == 1
+        odd[line[~one[line]]] = True
+        d, line = points[one[line]], line[one[line]]
+        # A point in the first token (the weight), followed by 1 to 18 digits.
+        digits = np.zeros(len(d), dtype=np.int64)
+        run = np.ones(len(d), dtype=bool)
+        for k in range(1, _MAX_PLACES + 2):
+            run &= _DIGIT[buf.take(d + k, mode="clip")]
+            digits += run
+        ok = (_tokens_before(buf, d, line_starts[line]) == 0) & (digits >= 1) & (digits <= _MAX_PLACES)
+        odd[line[~ok]] = True
+        places[line[ok]] = digits[ok]
+    odd[np.searchsorted(ends, np.flatnonzero(~_KNOWN[buf]))] = True
+    return buf
+
+
+def _token_starts(buf: np.ndarray) -> np.ndarray:
+    """``starts[i]``: how many whitespace-separated tokens start in ``buf[:i]``."""
+    word = buf > _SP
+    starts = np.zeros(len(buf) + 1, dtype=np.int32)
+    if len(buf):
+        starts[1] = word[0]
+        np.cumsum(word[1:] & ~word[:-1], dtype=np.int32, out=starts[2:])
+        starts[2:] += word[0]
+    return starts
+
+
+def _tokens_before(buf: np.ndarray, at: np.ndarray, line_starts: np.ndarray) -> np.ndarray:
+    """How many tokens start on each line before the byte ``at``, the token holding it not
+    counted."""
+    starts = _token_starts(buf)
+    return starts[at] - starts[line_starts] - ((at > line_starts) & (buf[at - 1] > _SP))
