@@ -30,8 +30,9 @@ def vote(page, base, code, shoot, viewport):
     ]
     shoot(page, f"{viewport}-2-review-ballot")
     page.get_by_role("button", name="Cast my vote").click()
-    shoot(page, f"{viewport}-3-receipt")
     trackers = page.locator(".receipt table")
+    trackers.wait_for()  # the receipt, not the review page
+    shoot(page, f"{viewport}-3-receipt")
     assert trackers.evaluate("t => t.scrollWidth <= t.clientWidth"), "every tracker shows whole"
 
 
@@ -40,6 +41,7 @@ def sign_in(page, base, username):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(demo.LOGINS[username][0])
     page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign out").wait_for()  # signed in before going anywhere else
 
 
 def scrutineer_reads(page, base, shoot, viewport) -> dict:

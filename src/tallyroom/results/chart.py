@@ -14,12 +14,12 @@ from fractions import Fraction
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH = 480
+WIDTH = 360  # about a phone's width, so the text keeps its size there
 BAR = 9  # height of one stage's bar
 GAP = 2  # between bars of one candidate
 LABEL = 22  # height of the name line above a candidate's bars
 BLOCK_GAP = 12
-VALUE_ROOM = 80  # right margin for the last figure
+VALUE_ROOM = 64  # right margin for the last figure
 TOP = 48
 NO_SLATE = "#6b6b6b"
 
@@ -59,9 +59,9 @@ def stage_chart(result: Mapping, colours: Mapping[str, str] | None = None, title
         + ". The stage table gives the same figures."
     )
     legend = (
-        f"Bars: stage 1 (top, lightest) to stage {len(stages)} (bottom, darkest)"
+        f"Bars: stage 1 on top (light) to stage {len(stages)} (dark)"
         if len(stages) > 1
-        else "One bar per candidate: decided at the first stage"
+        else "One bar each: decided at the first stage"
     )
     out = [
         f'<svg class="stage-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
