@@ -24,8 +24,10 @@ _TO_SPACE = bytes.maketrans(b",\t", b"  ")
 _MAX_WEIGHT = 2**53  # larger weights go the careful way, which reads them exactly
 _MAX_PLACES = 18  # decimal places a weight may have here (10**18 < 2**63)
 _NL, _SP, _DOT, _OPEN, _CLOSE, _ZERO = b"\n .()0"
-_KNOWN = np.zeros(256, dtype=bool)  # the bytes left once ids are blanked: digits, space, newline, point
-_KNOWN[list(_PLAIN + b".")] = True
+_NUMBERS = np.zeros(256, dtype=bool)  # digits, space, newline
+_NUMBERS[list(_PLAIN)] = True
+_KNOWN = _NUMBERS.copy()  # the bytes a line may hold once its id is blanked
+_KNOWN[_DOT] = True
 _DIGIT = np.zeros(256, dtype=bool)
 _DIGIT[list(b"0123456789")] = True
 
@@ -44,36 +46,44 @@ def parse_ballot_lines(
     ``data[start:stop]`` (which ends with a newline; its first line is line ``first_line``, and
     ``next_line`` the one after it), one row per ballot line in order, ``weights / denominator``
     exact; None if the fast path gives up."""
-    if data[stop - 1 : stop] != b"\n":
+    lines = data.count(b"\n", start, stop)
+    if data[stop - 1 : stop] != b"\n" or not lines:
         return None
-    pieces, truncated = [], 0
+    dtype = index_dtype(ncand)
+    rankings = np.full((lines, 0), PAD, dtype=dtype)  # widened as wider rankings come
+    nums = np.empty(lines, dtype=np.int64)
+    places = np.empty(lines, dtype=np.int8)
+    row = truncated = 0
     try:
         while start < stop:
             end = data.find(b"\n", min(start + CHUNK, stop - 1), stop) + 1
-            *piece, lines, cut = _chunk(data[start:end], ncand, first_line, careful)
-            pieces.append(piece)
+            r, n, p, chunk_lines, cut = _chunk(data[start:end], ncand, first_line, careful)
+            if r.shape[1] > rankings.shape[1]:
+                wider = np.full((lines, r.shape[1]), PAD, dtype=dtype)
+                wider[:row, : rankings.shape[1]] = rankings[:row]
+                rankings = wider
+            rankings[row : row + len(r), : r.shape[1]] = r
+            nums[row : row + len(r)] = n
+            places[row : row + len(r)] = p
+            row += len(r)
             truncated += cut
-            first_line += lines
+            first_line += chunk_lines
             start = end
     except GiveUp:
         return None
-    if not pieces:
+    nums, places = nums[:row], places[:row]
+    most = int(places.max(initial=0))
+    if most > _MAX_PLACES:
         return None
-    width = max(r.shape[1] for r, _, _ in pieces)
-    rankings = np.full((sum(len(r) for r, _, _ in pieces), width), PAD, dtype=index_dtype(ncand))
-    row = 0
-    for r, _, _ in pieces:
-        rankings[row : row + len(r), : r.shape[1]] = r
-        row += len(r)
-    places = max(int(p.max(initial=0)) for _, _, p in pieces)
-    if places > _MAX_PLACES:
-        return None
-    # Each weight over the common denominator 10**places, one piece at a time (no big temporaries).
-    weights = [n * 10 ** (places - p.astype(np.int64)) if places else n for _, n, p in pieces]
-    bound = sum(float(np.dot(n, 10.0 ** (places - p))) for _, n, p in pieces)
-    if bound >= 2**62:
+    # Each weight over the common denominator 10**most, a block at a time (no big temporaries).
+    bound = 0.0
+    for at in range(0, row if most else 0, 1 << 16):
+        scale = 10 ** (most - places[at : at + (1 << 16)].astype(np.int64))
+        bound += float(np.dot(nums[at : at + (1 << 16)], scale.astype(np.float64)))
+        nums[at : at + (1 << 16)] *= scale
+    if (bound if most else float(nums.sum(dtype=np.float64))) >= 2**62:
         return None  # the sums might not fit 64 bits: the careful parser says whether they do
-    return rankings, np.concatenate(weights), 10**places, truncated, first_line
+    return rankings[:row], nums, 10**most, truncated, first_line
 
 
 def _chunk(text: bytes, ncand: int, first_line: int, careful: Careful):
@@ -121,8 +131,18 @@ def _parse_plain(text: bytes, ncand: int):
     places = np.zeros(lines, dtype=np.int8)
     if text.translate(None, _PLAIN):
         ends = np.flatnonzero(buf == _NL)
-        buf = _ids_and_points(buf, ends, odd, places)
-        buf = buf[np.repeat(~odd, np.diff(ends, prepend=-1)) & (buf != _DOT)]
+        lengths = np.diff(ends, prepend=-1)
+        some = np.unique(np.searchsorted(ends, np.flatnonzero(~_NUMBERS[buf])))
+        if len(some) == len(ends):
+            drop = _ids_and_points(buf, ends, odd, places)
+        else:  # only the lines with something more than numbers are looked into
+            at = _ranges(ends[some] - lengths[some] + 1, lengths[some])
+            part_odd, part_places = odd[some], places[some]
+            drop = at[_ids_and_points(buf[at], np.cumsum(lengths[some]) - 1, part_odd, part_places)]
+            odd[some], places[some] = part_odd, part_places
+        keep = np.repeat(~odd, lengths)
+        keep[drop] = False
+        buf = buf[keep]
         text = buf.tobytes()
     rows = np.flatnonzero(~odd)
     places = places[rows]
@@ -134,7 +154,7 @@ def _parse_plain(text: bytes, ncand: int):
         good = np.ones(len(rows), dtype=bool)
     else:  # a 0 weight, a 0 inside a line, a line not ended by 0: count the numbers on each line
         nl = np.flatnonzero(buf == _NL)
-        ntok = np.diff(_token_starts(buf)[nl], prepend=0)
+        ntok = np.diff(np.searchsorted(_token_starts(buf), nl), prepend=0)
         if not ntok.sum():
             values = values[:0]  # np.fromstring reads text without numbers as one 0
         if ntok.sum() != len(values):
@@ -145,8 +165,9 @@ def _parse_plain(text: bytes, ncand: int):
     first = np.cumsum(ntok) - ntok
     weights = values[first].copy()
     values[first] = 0  # now each line is 0, its preferences, 0
+    good = np.ones(len(first), dtype=bool)
     if len(first):
-        good = (weights < _MAX_WEIGHT) & (np.maximum.reduceat(values, first) <= ncand)
+        good &= (weights < _MAX_WEIGHT) & (np.maximum.reduceat(values, first) <= ncand)
         if not plain:  # no 0 but the two ends
             good &= np.add.reduceat(values == 0, first, dtype=np.int32) == 2
         # A candidate twice on a line: fewer distinct numbers (bits set) than numbers.
@@ -156,13 +177,13 @@ def _parse_plain(text: bytes, ncand: int):
             in_block = np.where(values >> 6 == block, bits, np.uint64(0)) if ncand >= 64 else bits
             distinct += np.bitwise_count(np.bitwise_or.reduceat(in_block, first))
         good &= distinct == ntok - 1
-        values, ntok, rows, places = _keep(good, values, ntok, rows, places)
-        weights = weights[good]
     # Each line into one row of a zeroed grid; less 1, candidate numbers become indexes and the
-    # zeros around and after them PAD.
+    # zeros around and after them PAD. Lines found bad here are dropped from the grid.
+    grid = np.zeros((len(ntok), int(ntok.max(initial=2))), dtype=index_dtype(ncand))
+    grid[np.arange(grid.shape[1]) < ntok[:, None]] = values
+    if not good.all():
+        grid, ntok, weights, rows, places = grid[good], ntok[good], weights[good], rows[good], places[good]
     width = int(ntok.max(initial=2))
-    grid = np.zeros((len(ntok), width), dtype=index_dtype(ncand))
-    grid[np.arange(width) < ntok[:, None]] = values
     odd = np.ones(lines, dtype=bool)
     odd[rows] = False
     return rows, grid[:, 1 : width - 1] - 1, weights, places, np.flatnonzero(odd)
@@ -176,10 +197,20 @@ def _keep(good: np.ndarray, values: np.ndarray, ntok: np.ndarray, rows: np.ndarr
 
 
 def _ids_and_points(buf: np.ndarray, ends: np.ndarray, odd: np.ndarray, places: np.ndarray) -> np.ndarray:
-    """``buf`` with each ballot id blanked, having marked ``odd`` the lines that are more than
-    ids, decimal weights and plain numbers, and set the ``places`` of decimal weights."""
-    buf = buf.copy()
+    """The indexes of the bytes to drop from ``buf`` (ballot ids, the points of decimal weights),
+    having marked ``odd`` the lines that are more than ids, decimal weights and plain numbers
+    and set the ``places`` of decimal weights."""
+    buf = buf.copy()  # ids are blanked in it, so that a point inside one is not looked at
     line_starts = np.concatenate(([0], ends[:-1] + 1))
+    odd[np.searchsorted(ends, np.flatnonzero(buf >= 127))] = True  # not ASCII
+    token_starts = _token_starts(buf)
+
+    def tokens_to(at: np.ndarray, line: np.ndarray) -> np.ndarray:
+        """How many tokens start on ``line`` at or before the byte ``at``."""
+        return np.searchsorted(token_starts, at, "right") - np.searchsorted(token_starts, line_starts[line])
+
+    id_at = np.full(len(ends), len(buf))  # where each line's id starts
+    ids = points = np.zeros(0, dtype=np.intp)
     opens, closes = np.flatnonzero(buf == _OPEN), np.flatnonzero(buf == _CLOSE)
     if len(opens) or len(closes):
         o_line, c_line = np.searchsorted(ends, opens), np.searchsorted(ends, closes)
@@ -188,48 +219,43 @@ def _ids_and_points(buf: np.ndarray, ends: np.ndarray, odd: np.ndarray, places: 
         one = (n_open == 1) & (n_close == 1)
         odd |= (n_open + n_close > 0) & ~one
         o, c, line = opens[one[o_line]], closes[one[c_line]], o_line[one[o_line]]
-        # An id is one token, the first or second on its line, of printable ASCII.
-        breaks = np.concatenate(([0], np.cumsum((buf <= _SP) | (buf >= 127), dtype=np.int32)))
-        ok = (o < c) & (breaks[c] == breaks[o + 1]) & (buf[c + 1] <= _SP)
-        ok &= (o == line_starts[line]) | (buf[o - 1] == _SP)
-        ok &= _tokens_before(buf, o, line_starts[line]) <= 1
+        # An id is one whole token, the first or second on its line.
+        next_start = token_starts[np.searchsorted(token_starts, o, "right")]
+        ok = (o < c) & (next_start > c) & (buf[c + 1] <= _SP)
+        ok &= ((o == line_starts[line]) | (buf[o - 1] <= _SP)) & (tokens_to(o, line) <= 2)
         odd[line[~ok]] = True
-        inside = np.zeros(len(buf) + 1, dtype=np.int8)
-        inside[o[ok]] = 1
-        inside[c[ok] + 1] = -1
-        buf[np.cumsum(inside[:-1], dtype=np.int8).astype(bool)] = _SP
+        o, c, line = o[ok], c[ok], line[ok]
+        id_at[line] = o
+        ids = _ranges(o, c - o + 1)
+        buf[ids] = _SP
     points = np.flatnonzero(buf == _DOT)
     if len(points):
         line = np.searchsorted(ends, points)
         one = np.bincount(line, minlength=len(ends)) == 1
         odd[line[~one[line]]] = True
         d, line = points[one[line]], line[one[line]]
-        # A point in the first token (the weight), followed by 1 to 18 digits.
+        # A point in the weight (the first token, the id aside), followed by 1 to 18 digits.
         digits = np.zeros(len(d), dtype=np.int64)
         run = np.ones(len(d), dtype=bool)
         for k in range(1, _MAX_PLACES + 2):
             run &= _DIGIT[buf.take(d + k, mode="clip")]
             digits += run
-        ok = (_tokens_before(buf, d, line_starts[line]) == 0) & (digits >= 1) & (digits <= _MAX_PLACES)
+        ok = tokens_to(d, line) - (id_at[line] < d) == 1
+        ok &= (digits >= 1) & (digits <= _MAX_PLACES)
         odd[line[~ok]] = True
         places[line[ok]] = digits[ok]
     odd[np.searchsorted(ends, np.flatnonzero(~_KNOWN[buf]))] = True
-    return buf
+    return np.concatenate((ids, points))
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The indexes ``starts[0]``, ``starts[0] + 1``... ``starts[0] + lengths[0] - 1``, then
+    those of the next range, and so on."""
+    return np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
 
 
 def _token_starts(buf: np.ndarray) -> np.ndarray:
-    """``starts[i]``: how many whitespace-separated tokens start in ``buf[:i]``."""
+    """Where each whitespace-separated token of ``buf`` starts, then ``len(buf)``."""
     word = buf > _SP
-    starts = np.zeros(len(buf) + 1, dtype=np.int32)
-    if len(buf):
-        starts[1] = word[0]
-        np.cumsum(word[1:] & ~word[:-1], dtype=np.int32, out=starts[2:])
-        starts[2:] += word[0]
-    return starts
-
-
-def _tokens_before(buf: np.ndarray, at: np.ndarray, line_starts: np.ndarray) -> np.ndarray:
-    """How many tokens start on each line before the byte ``at``, the token holding it not
-    counted."""
-    starts = _token_starts(buf)
-    return starts[at] - starts[line_starts] - ((at > line_starts) & (buf[at - 1] > _SP))
+    starts = np.flatnonzero(word[1:] & ~word[:-1]) + 1
+    return np.concatenate(([0] if len(buf) and word[0] else [], starts, [len(buf)])).astype(np.intp)
