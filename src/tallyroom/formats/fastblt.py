@@ -23,11 +23,7 @@ _PLAIN = b"0123456789 \n"
 _TO_SPACE = bytes.maketrans(b",\t", b"  ")
 _MAX_WEIGHT = 2**53  # larger weights go the careful way, which reads them exactly
 _MAX_PLACES = 18  # decimal places a weight may have here (10**18 < 2**63)
-_NL, _SP, _DOT, _OPEN, _CLOSE, _ZERO = b"\n .()0"
-_NUMBERS = np.zeros(256, dtype=bool)  # digits, space, newline
-_NUMBERS[list(_PLAIN)] = True
-_KNOWN = _NUMBERS.copy()  # the bytes a line may hold once its id is blanked
-_KNOWN[_DOT] = True
+_NL, _SP, _DOT, _OPEN, _CLOSE, _ZERO, _NINE = b"\n .()09"
 _DIGIT = np.zeros(256, dtype=bool)
 _DIGIT[list(b"0123456789")] = True
 
@@ -124,7 +120,10 @@ def _parse_plain(text: bytes, ncand: int):
     """``(rows, rankings, numerators, decimal places, odd)``: the lines parsed here (their
     indexes in ``text``) and the indexes of the lines left for the careful parser."""
     if text.translate(None, _PLAIN):
-        text = text.replace(b"\r\n", b"\n").translate(_TO_SPACE)
+        if b"\r" in text:
+            text = text.replace(b"\r\n", b"\n")
+        if b"," in text or b"\t" in text:
+            text = text.translate(_TO_SPACE)
     buf = np.frombuffer(text, dtype=np.uint8)
     lines = text.count(b"\n")
     odd = np.zeros(lines, dtype=bool)
@@ -132,7 +131,7 @@ def _parse_plain(text: bytes, ncand: int):
     if text.translate(None, _PLAIN):
         ends = np.flatnonzero(buf == _NL)
         lengths = np.diff(ends, prepend=-1)
-        some = np.unique(np.searchsorted(ends, np.flatnonzero(~_NUMBERS[buf])))
+        some = np.unique(np.searchsorted(ends, np.flatnonzero(_other(buf))))
         if len(some) == len(ends):
             drop = _ids_and_points(buf, ends, odd, places)
         else:  # only the lines with something more than numbers are looked into
@@ -244,8 +243,13 @@ def _ids_and_points(buf: np.ndarray, ends: np.ndarray, odd: np.ndarray, places: 
         ok &= (digits >= 1) & (digits <= _MAX_PLACES)
         odd[line[~ok]] = True
         places[line[ok]] = digits[ok]
-    odd[np.searchsorted(ends, np.flatnonzero(~_KNOWN[buf]))] = True
+    odd[np.searchsorted(ends, np.flatnonzero(_other(buf) & (buf != _DOT)))] = True
     return np.concatenate((ids, points))
+
+
+def _other(buf: np.ndarray) -> np.ndarray:
+    """Which bytes are not digits, spaces or newlines (compared, faster than a table look-up)."""
+    return (buf > _NINE) | ((buf < _ZERO) & (buf != _SP) & (buf != _NL))
 
 
 def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
