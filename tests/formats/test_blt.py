@@ -309,6 +309,8 @@ def test_the_fast_path_hands_over_only_the_unusual_lines(monkeypatch):
         "3 1\n1 1 0\n\n-2\n1 2 0\n0\n" + NAMES,  # a withdrawn line after a blank one
         "3 1\n1 1 0\n(é) 1 2 0\n0\n" + NAMES,  # not ASCII: the file is decoded whole
         "3 1\n1 1 0\n 0\n1 2 0\n0\n" + NAMES,  # the careful parser ends the ballots at ' 0'
+        "3 1\n1 1 0\n0.0000000000000000001 1 2 0\n0\n" + NAMES,  # 19 places: not in 64 bits
+        f"3 1\n{2**60} 1 0\n{2**60} 2 0\n{2**60} 3 0\n{2**60} 1 0\n0\n" + NAMES,  # sums near 2**63
     ],
 )
 def test_the_fast_path_gives_up_where_only_the_whole_file_says(text):

@@ -102,7 +102,7 @@ def _parse_fast(data: bytes, source: str) -> BallotFile | None:
         if not tokens:
             return None
         if tokens == ["0"] or (tokens[0].startswith("-") and tokens[0] != "-"):
-            raise GiveUp  # the end of the ballots, or a withdrawn line after a blank one
+            raise GiveUp  # the end of the ballots, or what may be the withdrawn line
         return _ballot(tokens, ncand, source, lineno)
 
     parsed = parse_ballot_lines(data, start, stop + 1, ncand, 2 + bool(withdrawn), careful)

@@ -32,7 +32,8 @@ Careful = Callable[[bytes, int], "tuple[tuple[int, ...], str, bool] | None"]
 
 
 class GiveUp(Exception):
-    """Raised by ``careful`` where the file must be read whole by the careful parser."""
+    """Raised (by ``careful``, or on a weight too long for 64 bits) where the file must be read
+    whole by the careful parser."""
 
 
 def parse_ballot_lines(
@@ -69,15 +70,15 @@ def parse_ballot_lines(
         return None
     nums, places = nums[:row], places[:row]
     most = int(places.max(initial=0))
-    if most > _MAX_PLACES:
-        return None
-    # Each weight over the common denominator 10**most, a block at a time (no big temporaries).
-    bound = 0.0
-    for at in range(0, row if most else 0, 1 << 16):
-        scale = 10 ** (most - places[at : at + (1 << 16)].astype(np.int64))
-        bound += float(np.dot(nums[at : at + (1 << 16)], scale.astype(np.float64)))
-        nums[at : at + (1 << 16)] *= scale
-    if (bound if most else float(nums.sum(dtype=np.float64))) >= 2**62:
+    if most:  # each weight over the common denominator 10**most, a block at a time
+        bound = 0.0
+        for at in range(0, row, 1 << 16):
+            scale = 10 ** (most - places[at : at + (1 << 16)].astype(np.int64))
+            bound += float(np.dot(nums[at : at + (1 << 16)], scale.astype(np.float64)))
+            nums[at : at + (1 << 16)] *= scale
+    else:
+        bound = float(nums.sum(dtype=np.float64))
+    if bound >= 2**62:
         return None  # the sums might not fit 64 bits: the careful parser says whether they do
     return rankings[:row], nums, 10**most, truncated, first_line
 
@@ -107,10 +108,11 @@ def _chunk(text: bytes, ncand: int, first_line: int, careful: Careful):
             continue
         ranking, weight, cut = line
         whole, _, fraction = weight.partition(".")
-        if int(whole + fraction) >= 2**63:
+        number = int(whole + fraction)
+        if number >= 2**63 or len(fraction) > _MAX_PLACES:
             raise GiveUp
         all_rankings[i, : len(ranking)] = ranking
-        all_nums[i] = int(whole + fraction)
+        all_nums[i] = number
         all_places[i] = len(fraction)
         truncated += cut
     return all_rankings[keep], all_nums[keep], all_places[keep], total, truncated
