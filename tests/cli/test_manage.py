@@ -5,9 +5,10 @@ import pytest
 from tallyroom.cli import main
 from tallyroom.organisation.models import Region
 
-pytestmark = pytest.mark.django_db
 
-
+# A management command run from the command line closes the database connections when it ends
+# (Django's run_from_argv), so the test cannot sit inside a transaction that is rolled back.
+@pytest.mark.django_db(transaction=True)
 def test_manage_runs_a_management_command(tmp_path, capsys):
     structure = tmp_path / "structure.csv"
     structure.write_text("type,code,name\nregion,thames,Thames Region\n", encoding="utf-8")
