@@ -6,7 +6,7 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from tallyroom.audit.models import Event
@@ -84,6 +84,12 @@ def test_management_command(settings, tmp_path):
     call_command("issue_codes", election.slug, stdout=out)
     assert "issued 3 codes: 2 emailed, 1 for post" in out.getvalue()
     assert len(list(tmp_path.glob("*.csv"))) == 1
+
+
+@pytest.mark.parametrize("command", ["issue_codes", "seal_ballots"])
+def test_management_commands_name_an_unknown_election(command):
+    with pytest.raises(CommandError, match="no election with the slug 'nowhere'"):
+        call_command(command, "nowhere")
 
 
 def test_reissue_replaces_the_code(setup):

@@ -1,8 +1,8 @@
 """``issue_codes SLUG``: issue ballot codes to the election's voters who have none, and send them."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from tallyroom.elections.models import Election
+from tallyroom.elections.arguments import election_argument
 from tallyroom.voting.codes import issue_codes, send_codes
 
 
@@ -10,12 +10,10 @@ class Command(BaseCommand):
     help = "Issue a ballot code to every eligible voter without one; email it or write a mail-merge CSV."
 
     def add_arguments(self, parser):
-        parser.add_argument("election", help="the election's slug")
+        parser.add_argument("election", type=election_argument, help="the election's slug")
 
     def handle(self, *args, **options):
-        election = Election.objects.filter(slug=options["election"]).first()
-        if election is None:
-            raise CommandError(f"no election with the slug {options['election']!r}")
+        election = options["election"]
         pairs = issue_codes(election)
         sent = send_codes(pairs, election)
         self.stdout.write(f"issued {len(pairs)} codes: {sent.emailed} emailed, {sent.posted} for post")

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tallyroom.elections.models import Election
+from tallyroom.elections.arguments import election_argument
 from tallyroom.voting.seal import seal_ballots
 
 
@@ -10,12 +10,10 @@ class Command(BaseCommand):
     help = "Seal a closed election's ballots: one transaction id for all, table rewritten in tracker order."
 
     def add_arguments(self, parser):
-        parser.add_argument("election", help="the election's slug")
+        parser.add_argument("election", type=election_argument, help="the election's slug")
 
     def handle(self, *args, **options):
-        election = Election.objects.filter(slug=options["election"]).first()
-        if election is None:
-            raise CommandError(f"no election with the slug {options['election']!r}")
+        election = options["election"]
         try:
             n = seal_ballots(election)
         except ValueError as e:
