@@ -67,11 +67,16 @@ def voter(code: str) -> BallotCode:
     return found
 
 
+def voter_entries(found: BallotCode):
+    """The roll entries of the code's holder on which they may vote, in this election."""
+    return RollEntry.objects.filter(
+        member_id=found.member_id, contest__election_id=found.election_id, eligible=True
+    )
+
+
 def eligible_entries(found: BallotCode) -> list[RollEntry]:
     """The voter's roll entries they may vote on, in ballot order of the contests."""
-    entries = RollEntry.objects.filter(
-        member_id=found.member_id, contest__election_id=found.election_id, eligible=True
-    ).select_related("contest__election")
+    entries = voter_entries(found).select_related("contest__election")
     return sorted(entries, key=lambda e: (e.contest.position, e.contest_id))
 
 
@@ -85,9 +90,7 @@ def cast(code: str, choices: Mapping[Contest | int, Sequence[str]]) -> Receipt:
     chosen = {getattr(k, "pk", k): v for k, v in choices.items()}
     with transaction.atomic():
         found = voter(code)
-        entries = RollEntry.objects.filter(
-            member_id=found.member_id, contest__election_id=found.election_id, eligible=True
-        ).values_list("contest_id", "weight", "college")
+        entries = voter_entries(found).values_list("contest_id", "weight", "college")
         layouts = sorted(
             ((contest_marking(c), w, college) for c, w, college in entries),
             key=lambda layout: (layout[0][0].position, layout[0][0].pk),
