@@ -33,10 +33,6 @@ class Election(models.Model):
         return self.name
 
     @property
-    def voting_is_open(self) -> bool:
-        return self.state == self.State.VOTING
-
-    @property
     def accepts_changes(self) -> bool:
         """Contests, candidates, nominations and slates change only before voting opens."""
         return self.state in (self.State.DRAFT, self.State.NOMINATIONS)
