@@ -28,6 +28,13 @@ def index_dtype(ncandidates: int) -> np.dtype:
     return np.dtype(np.int32)
 
 
+def weighted_bincount(index: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
+    """Exact integer sums of ``weights`` by ``index`` (np.bincount would go through floats)."""
+    out = np.zeros(n, dtype=np.int64)
+    np.add.at(out, index.astype(np.intp), weights)
+    return out
+
+
 def exact_sum(weights: np.ndarray) -> int:
     """The sum of non-negative int64 ``weights`` as a Python int, in int64 when it cannot overflow."""
     if len(weights) == 0:

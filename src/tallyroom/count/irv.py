@@ -29,9 +29,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from .ballots import PAD, Ballots, exact_sum
+from .ballots import PAD, Ballots, exact_sum, weighted_bincount
 from .context import Context
-from .plurality import weighted_bincount
 from .result import Result, Stage
 
 

@@ -35,10 +35,9 @@ from fractions import Fraction
 
 import numpy as np
 
-from .ballots import PAD, Ballots, exact_sum
+from .ballots import PAD, Ballots, exact_sum, weighted_bincount
 from .context import Context
 from .numbers import to_fixed
-from .plurality import weighted_bincount
 from .quotas import Quota
 from .result import Result
 from .stv import Count

@@ -13,7 +13,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from .ballots import PAD, Ballots
+from .ballots import PAD, Ballots, weighted_bincount
 from .context import Context
 from .result import Result, Stage
 
@@ -37,13 +37,6 @@ def tally(ballots: Ballots, depth: int | None) -> np.ndarray:
     weights = np.broadcast_to(ballots.weights[:, None], marks.shape)
     used = marks != PAD
     return weighted_bincount(marks[used], weights[used], len(ballots.candidates))
-
-
-def weighted_bincount(index: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
-    """Exact integer sums of ``weights`` by ``index`` (np.bincount would go through floats)."""
-    out = np.zeros(n, dtype=np.int64)
-    np.add.at(out, index.astype(np.intp), weights)
-    return out
 
 
 def count(ballots: Ballots, seats: int, options: Options, context: Context) -> Result:
