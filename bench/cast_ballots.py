@@ -105,7 +105,7 @@ def make_voters(slug: str, n: int):
 
 
 def choices_for(contests, rng: random.Random) -> dict[int, list[str]]:
-    from tallyroom.voting.marking import current_marking as marking
+    from tallyroom.ballotbox.marking import current_marking as marking
 
     stv, chair = contests["exec"], contests["chair"]
     names = list(marking(stv).candidates)
@@ -169,7 +169,7 @@ def spent(before: dict[int, float], after: dict[int, float]) -> float:
 def reconcile(election, contests, expected: int) -> None:
     from tallyroom.voting.models import Ballot, BallotCode
 
-    used = BallotCode.objects.filter(election=election, voted_at__isnull=False).count()
+    used = BallotCode.objects.filter(election=election, used_at__isnull=False).count()
     stored = {slug: Ballot.objects.filter(contest=c).count() for slug, c in contests.items()}
     ok = used == expected and all(v == expected for v in stored.values())
     verdict = "EXACT" if ok else "MISMATCH"
@@ -306,7 +306,7 @@ def cast_only(tokens: list[str]):
 
 def journey(codes: list[str], contests):
     """The whole journey: the code, the ballot form filled in, the review confirmed."""
-    from tallyroom.voting.marking import current_marking as marking
+    from tallyroom.ballotbox.marking import current_marking as marking
 
     stv, chair = contests["exec"], contests["chair"]
     n = len(marking(stv).candidates)

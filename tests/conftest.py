@@ -1,8 +1,17 @@
-"""Fixtures shared by the web apps' tests: users holding each role."""
+"""Fixtures shared by the web apps' tests: users holding each role, a trustees' key, and an
+election in voting (``setup``) with three contests and voters on their rolls."""
+
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.utils import timezone
 
+from tallyroom.elections.models import Candidate, Contest, Election
+from tallyroom.organisation.models import Region, Unit
+from tallyroom.roll.models import Member, RollEntry
+from tallyroom.voting.codes import issue_codes
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF
 
 
@@ -32,3 +41,95 @@ def staff(user_with):
 @pytest.fixture
 def scrutineer(user_with):
     return user_with("watcher", SCRUTINEER)
+
+
+@pytest.fixture
+def trustees_key(db):
+    """Install a new trustees' key (2 of 3 by default) on an election; returns the share texts."""
+    from tallyroom.ballotbox import box, keys
+
+    def install(election, trustees=("Tina", "Umar", "Vic"), threshold=2) -> list[str]:
+        key, shares = keys.ceremony(trustees, threshold)
+        box.install_key(election, key, None)
+        return [s.text for s in shares]
+
+    return install
+
+
+def make_voting_election(slug="board-2026", voters=6):
+    """An open election: ``stv`` (3 seats, 4 candidates + RON), ``block`` (2 of 3), ``chair``
+    (plurality). Voter 0 is on the roll of ``chair`` only as a delegate (weight 2.5, college
+    'affiliates'); voter 1 is excluded from ``block``; everyone else is on every roll."""
+    region = Region.objects.get_or_create(code="london", name="London")[0]
+    units = [
+        Unit.objects.get_or_create(code=code, defaults={"name": code.title(), "region": region})[0]
+        for code in ("hackney", "camden")
+    ]
+    opens = timezone.now() - timedelta(days=1)
+    election = Election.objects.create(
+        slug=slug,
+        name=f"Election {slug}",
+        freeze_date=date(2026, 1, 1),
+        voting_opens=opens,
+        voting_closes=opens + timedelta(days=14),
+        state=Election.State.VOTING,
+    )
+    stv = Contest.objects.create(
+        election=election, slug="stv", name="Executive", method="scottish-stv", seats=3, ron=True, position=1
+    )
+    block = Contest.objects.create(
+        election=election, slug="block", name="Auditors", method="block", seats=2, position=2
+    )
+    chair = Contest.objects.create(
+        election=election, slug="chair", name="Chair", method="plurality", position=3
+    )
+    for contest, names in ((stv, "Ada Bea Cy Di"), (block, "Eve Fay Gus"), (chair, "Hal Ivy")):
+        for i, name in enumerate(names.split()):
+            Candidate.objects.create(contest=contest, name=name, position=i)
+    members = []
+    for i in range(voters):
+        m = Member.objects.create(
+            number=f"{slug}-{i:04d}",
+            name=f"Voter {i}",
+            email=f"voter{i}@example.org" if i % 3 else "",
+            address=f"{i} High Street\nLondon",
+            unit=units[i % 2],
+            joined=date(2020, 1, 1),
+        )
+        members.append(m)
+        if i == 0:
+            RollEntry.objects.create(
+                contest=chair, member=m, eligible=True, weight=Decimal("2.5"), college="affiliates"
+            )
+            continue
+        for contest in (stv, block, chair):
+            eligible = not (i == 1 and contest == block)
+            RollEntry.objects.create(
+                contest=contest, member=m, eligible=eligible, reason="" if eligible else "lapsed"
+            )
+    return election, {"stv": stv, "block": block, "chair": chair}, members
+
+
+@pytest.fixture
+def voting_election(trustees_key):
+    """``make_voting_election`` as a fixture, for tests that build their own; the election has a
+    trustees' key (its shares as ``election.shares``)."""
+
+    def make(**kwargs):
+        election, contests, members = make_voting_election(**kwargs)
+        Election.objects.filter(pk=election.pk).update(state=Election.State.DRAFT)
+        election.shares = trustees_key(election)
+        Election.objects.filter(pk=election.pk).update(state=Election.State.VOTING)
+        for contest in contests.values():
+            contest.election = election
+        return election, contests, members
+
+    return make
+
+
+@pytest.fixture
+def setup(voting_election):
+    election, contests, members = voting_election()
+    pairs = issue_codes(election)
+    codes = {m.number: code for m, code in pairs}
+    return election, contests, members, [codes[m.number] for m in members]

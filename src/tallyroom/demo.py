@@ -25,7 +25,8 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
 
-from tallyroom.elections import actions
+from tallyroom import lifecycle
+from tallyroom.ballotbox import box, keys
 from tallyroom.elections.ballot import RON_NAME
 from tallyroom.elections.models import Candidate, Contest, Election, Slate
 from tallyroom.organisation.models import Region, Unit
@@ -161,6 +162,25 @@ def codes_file() -> Path:
     return demo_dir() / "codes.txt"
 
 
+TRUSTEES = ("Tessa Trustee", "Umar Trustee", "Vera Trustee")
+TRUSTEES_NEEDED = 2
+
+
+def share_files() -> list[Path]:
+    return [demo_dir() / f"trustee-{i}-share.txt" for i in range(1, len(TRUSTEES) + 1)]
+
+
+def _trustees(election: Election, ro: User) -> None:
+    """The key ceremony, done here for the demo only (in a real election it is done off the
+    server): the public half installed, each trustee's share written under var/demo/."""
+    key, shares = keys.ceremony(TRUSTEES, TRUSTEES_NEEDED)
+    box.install_key(election, key, ro)
+    demo_dir().mkdir(parents=True, exist_ok=True)
+    for path, share in zip(share_files(), shares, strict=True):
+        path.touch(mode=0o600)
+        path.write_text(f"{share.text}\n")
+
+
 def _users() -> User:
     """The demo logins (passwords reset on every load); returns the returning officer."""
     for username, (password, role) in LOGINS.items():
@@ -282,12 +302,12 @@ def _spare_codes(election: Election, ro: User, fresh: list[str]) -> list[str]:
     unused, topped up by reissuing codes of voters who have not voted."""
     known = fresh or (codes_file().read_text().split() if codes_file().exists() else [])
     codes = [
-        c for c in known if BallotCode.objects.filter(code_hash=code_hash(c), voted_at__isnull=True).exists()
+        c for c in known if BallotCode.objects.filter(code_hash=code_hash(c), used_at__isnull=True).exists()
     ]
     codes = codes[:SPARE_CODES]
     if len(codes) < SPARE_CODES and election.state == Election.State.VOTING:
         hashes = [code_hash(c) for c in codes]
-        waiting = BallotCode.objects.filter(election=election, voted_at__isnull=True).exclude(
+        waiting = BallotCode.objects.filter(election=election, used_at__isnull=True).exclude(
             code_hash__in=hashes
         )
         for entry in waiting.select_related("member").order_by("member__number")[: SPARE_CODES - len(codes)]:
@@ -306,7 +326,8 @@ def load() -> tuple[Election, list[str]]:
     if election is None:
         with transaction.atomic():
             election = _create(ro, rng)
-        pairs = actions.open_voting(election, ro)
+        _trustees(election, ro)
+        pairs = lifecycle.open_voting(election, ro)
         unused = _vote(election, pairs, rng)
         fresh = unused[:SPARE_CODES]
     return election, _spare_codes(election, ro, fresh)

@@ -1,11 +1,12 @@
 """Election day in a real browser: a voter votes with a code on the ballot page; the returning
-officer signs in, closes voting, counts, reviews and publishes; the public page shows the winners
-and the stage table. Screenshots of each step, on a phone and a desktop, go to test-artifacts/."""
+officer signs in and closes voting, two trustees' shares open the box, the officer counts, reviews
+and publishes; the public page shows the winners and the stage table. Screenshots of each step, on a
+phone and a desktop, go to test-artifacts/."""
 
 import pytest
 
 from tallyroom import demo
-from tallyroom.results.models import Count
+from tallyroom.results.models import ContestCount
 from tallyroom.voting.codes import code_hash
 from tallyroom.voting.models import BallotCode
 
@@ -62,6 +63,12 @@ def officer_counts_and_publishes(page, base, shoot, viewport):
     shoot(page, f"{viewport}-4-dashboard")
     page.get_by_role("button", name="Close voting").click()
     page.get_by_text("Voting is closed.").wait_for()
+    first, second, _ = demo.share_files()
+    page.get_by_label("Share 1").fill(first.read_text())
+    page.get_by_label("Share 2").fill(second.read_text())
+    shoot(page, f"{viewport}-4b-trustees-open-the-box")
+    page.get_by_role("button", name="Open the ballot box").click()
+    page.get_by_text("The box is open").wait_for()
     page.get_by_role("button", name=f"Count {CHAIR}").click()
     page.get_by_role("button", name="Publish this result").wait_for()
     shoot(page, f"{viewport}-5-review-count")
@@ -100,12 +107,12 @@ def test_vote_close_count_publish(browser, live_server, shoot, viewports, settin
         shoot(page, f"{viewport}-6-public-result")
         reader.close()
 
-    assert BallotCode.objects.get(code_hash=code_hash(codes[0])).has_voted
-    voted = BallotCode.objects.filter(election=election, voted_at__isnull=False).count()
+    assert BallotCode.objects.get(code_hash=code_hash(codes[0])).is_used
+    voted = BallotCode.objects.filter(election=election, used_at__isnull=False).count()
     assert f"{voted} of {BallotCode.objects.filter(election=election).count()} voters" in scrutiny["turnout"]
     assert scrutiny["buttons"] == 0
     assert "The chain verifies" in scrutiny["audit"] and "contest.publish" in scrutiny["audit"]
-    published = Count.objects.get(contest__election=election, contest__slug="chair", published=True)
+    published = ContestCount.objects.get(contest__election=election, contest__slug="chair", published=True)
     for viewport, page in seen.items():
         assert published.elected and all(name in page["winners"] for name in published.elected)
         for name in ("Samuel Achebe", "Ruth Ellison", "Imran Qureshi"):

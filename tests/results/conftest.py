@@ -16,7 +16,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tallyroom.elections import actions
+from tallyroom import lifecycle
 from tallyroom.elections.models import Candidate, Contest, Election, Slate
 from tallyroom.organisation.models import Region, Unit
 from tallyroom.roll.models import Member
@@ -75,22 +75,35 @@ def draft_election():
 
 
 @pytest.fixture
-def open_election(draft_election, officer):
+def shares(draft_election, trustees_key):
+    """The trustees' shares (2 of 3) of the draft election's installed key."""
+    return trustees_key(draft_election)
+
+
+@pytest.fixture
+def open_election(draft_election, shares, officer):
     """The election opened by the returning officer; returns it and the codes by membership number."""
     election = draft_election
-    pairs = actions.open_voting(election, officer)
+    pairs = lifecycle.open_voting(election, officer)
     return election, {m.number: code for m, code in pairs}
 
 
 @pytest.fixture
-def closed_election(open_election, officer):
-    """Nine members vote (all but M009, in Westmoor), then voting closes."""
+def voted_and_closed(open_election, officer):
+    """Nine members vote (all but M009, in Westmoor), then voting closes; the box is still sealed."""
     election, codes = open_election
     section, chair = election.contests.get(slug="section"), election.contests.get(slug="chair")
     for i in range(9):
         cast(codes[f"M{i:03d}"], {section: SECTION_BALLOTS[i], chair: CHAIR_BALLOTS[i]})
-    actions.close_voting(election, officer)
+    lifecycle.close_voting(election, officer)
     return election
+
+
+@pytest.fixture
+def closed_election(voted_and_closed, shares, officer):
+    """As ``voted_and_closed``, and two trustees have opened the box: ready to count."""
+    lifecycle.open_box(voted_and_closed, officer, shares[:2])
+    return voted_and_closed
 
 
 def client_for(user) -> Client:

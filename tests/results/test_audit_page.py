@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from tallyroom.audit.models import Event
-from tallyroom.results.counting import count_contest
+from tallyroom.lifecycle import count as count_contest
 
 pytestmark = pytest.mark.django_db
 AUDIT = reverse("audit:events")

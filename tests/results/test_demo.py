@@ -7,11 +7,12 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from tallyroom import demo
-from tallyroom.elections.actions import close_voting
+from tallyroom.ballotbox.models import SealedBallot
 from tallyroom.elections.models import Election
-from tallyroom.results.counting import count_contest
+from tallyroom.lifecycle import close_voting, open_box
+from tallyroom.lifecycle import count as count_contest
 from tallyroom.voting.casting import cast
-from tallyroom.voting.models import Ballot, BallotCode
+from tallyroom.voting.models import BallotCode
 
 pytestmark = pytest.mark.django_db
 
@@ -25,28 +26,32 @@ def var(settings, tmp_path):
 def test_demo_loads_twice_and_leaves_codes_to_vote_with(var, capsys):
     call_command("load_demo")
     first = capsys.readouterr().out
-    ballots = Ballot.objects.count()
+    ballots = SealedBallot.objects.count()
     election, codes = demo.load()
     assert Election.objects.count() == 1 and election.state == Election.State.VOTING
-    assert Ballot.objects.count() == ballots > 0
+    assert SealedBallot.objects.count() == ballots > 0
     assert len(codes) == demo.SPARE_CODES and all(code in first for code in codes)
     assert (var / "demo" / "codes.txt").read_text().split() == codes
     for name, (password, _) in demo.LOGINS.items():
         assert authenticate(username=name, password=password) is not None
         assert f"{name:<11} password {password}" in first
+    assert all(str(path) in first for path in demo.share_files())
     contests = {c.slug: c for c in election.contests.all()}
     assert contests["clp-north"].constraint_lines() == ["woman>=1"]
     assert {c.method for c in contests.values()} == {"scottish-stv", "wigm", "irv"}
     cast(codes[0], {})
     _, again = demo.load()
     assert codes[0] not in again and len(again) == demo.SPARE_CODES
-    assert BallotCode.objects.filter(voted_at__isnull=True).count() >= demo.SPARE_CODES
+    assert BallotCode.objects.filter(used_at__isnull=True).count() >= demo.SPARE_CODES
 
 
 def test_every_demo_contest_counts_once_voting_closes(var):
     election, _ = demo.load()
     officer = User.objects.get(username="ro")
     close_voting(election, officer)
+    shares = [p.read_text() for p in demo.share_files()]
+    assert "Tessa Trustee" in "".join(demo.TRUSTEES) and len(shares) == 3
+    open_box(election, officer, shares[1:])
     for contest in election.contests.all():
         count = count_contest(contest, officer)
         assert len(count.elected) == contest.seats

@@ -16,7 +16,8 @@ from tallyroom import count as engine
 from tallyroom.count import read_groups
 from tallyroom.formats import read_blt_file
 from tallyroom.formats.results import result_json
-from tallyroom.results.counting import count_contest, publish
+from tallyroom.lifecycle import count as count_contest
+from tallyroom.lifecycle import publish
 
 pytestmark = pytest.mark.django_db
 DOWNLOADS = ("ballots.blt", "result.json", "result.csv", "result.txt", "tie-seed.txt", "groups.csv")

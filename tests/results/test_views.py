@@ -1,12 +1,14 @@
 """The dashboard, review and publish pages: who may see and do what, with CSRF on every POST."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from tallyroom.elections.models import Election
-from tallyroom.results.counting import count_contest, publish
-from tallyroom.results.models import Count
+from tallyroom.lifecycle import count as count_contest
+from tallyroom.lifecycle import publish
+from tallyroom.results.models import ContestCount
 from tallyroom.voting.casting import cast
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +53,7 @@ def test_only_the_returning_officer_closes_counts_and_publishes(closed_election,
     for url in posts:
         assert clients[who].post(url, {"count": stored.pk}).status_code in (302, 403)
     assert Election.objects.get().state == Election.State.VOTING
-    assert Count.objects.count() == 1 and not Count.objects.filter(published=True).exists()
+    assert ContestCount.objects.count() == 1 and not ContestCount.objects.filter(published=True).exists()
     review = clients[who].get(reverse("results:review", args=["vale-2026", "section"]))
     assert review.status_code in (302, 403)
 
@@ -66,31 +68,41 @@ def test_every_post_needs_the_csrf_token(open_election, officer):
     assert 'name="csrfmiddlewaretoken"' in page
 
 
-def test_the_officer_closes_counts_reviews_and_publishes(open_election, clients):
+def test_the_officer_closes_opens_the_box_counts_reviews_and_publishes(open_election, shares, clients):
     election, codes = open_election
     cast(codes["M000"], {election.contests.get(slug="chair"): ["Cat", "Ann"]})
     officer = clients["officer"]
     page = officer.post(reverse("results:close", args=["vale-2026"]), follow=True).content.decode()
-    assert "Voting is closed." in page and "Count" in page
+    assert "Voting is closed." in page and "2 of the 3 trustees (Tina, Umar, Vic)" in page
+    assert 'action="/results/officer/vale-2026/chair/count/"' not in page  # not before the box is open
+    url = reverse("results:open_box", args=["vale-2026"])
+    page = officer.post(url, {"share1": shares[0]}, follow=True).content.decode()
+    assert "2 trustees&#x27; shares are needed to open the box; 1 given" in page
+    tampered = shares[2][:-1] + ("0" if shares[2][-1] != "0" else "1")
+    page = officer.post(url, {"share1": shares[0], "share2": tampered}, follow=True).content.decode()
+    assert "(Vic&#x27;s) is not the share made at the ceremony" in page
+    files = [SimpleUploadedFile("share.txt", shares[2].encode())]
+    page = officer.post(url, {"share1": shares[0], "share_files": files}, follow=True).content.decode()
+    assert "The box is open: 2 ballots ready to count." in page
     response = officer.post(reverse("results:count", args=["vale-2026", "chair"]), follow=True)
     assert response.redirect_chain[-1][0] == reverse("results:review", args=["vale-2026", "chair"])
     page = response.content.decode()
     assert "Publish this result" in page and "Stage table" in page
-    stored = Count.objects.get()
+    stored = ContestCount.objects.get()
     page = officer.post(
         reverse("results:publish", args=["vale-2026", "chair"]), {"count": stored.pk}, follow=True
     ).content.decode()
     assert "result published" in page
-    assert Count.objects.get().published
+    assert ContestCount.objects.get().published
 
 
 def test_counting_before_close_is_refused_with_a_message(open_election, clients):
     page = clients["officer"].post(reverse("results:count", args=["vale-2026", "chair"]), follow=True)
     assert "only once voting has closed" in page.content.decode()
-    assert not Count.objects.exists()
+    assert not ContestCount.objects.exists()
 
 
-def test_open_voting_from_the_dashboard(draft_election, clients):
+def test_open_voting_from_the_dashboard(draft_election, shares, clients):
     page = clients["officer"].post(reverse("results:open", args=["vale-2026"]), follow=True).content.decode()
     assert "Voting is open: 10 ballot codes sent." in page
     again = clients["officer"].post(reverse("results:open", args=["vale-2026"]), follow=True).content.decode()
@@ -107,5 +119,5 @@ def test_review_shows_the_newest_count_and_a_stale_one_is_not_published(closed_e
         reverse("results:publish", args=["vale-2026", "section"]), {"count": older.pk}, follow=True
     )
     assert "counted again" in response.content.decode()
-    assert not Count.objects.filter(published=True).exists()
+    assert not ContestCount.objects.filter(published=True).exists()
     publish(newer, officer)

@@ -7,20 +7,20 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection, connections
 
+from tallyroom import lifecycle
+from tallyroom.ballotbox.models import Ballot
 from tallyroom.roll.models import RollEntry
 from tallyroom.voting.casting import CodeError, cast
 from tallyroom.voting.codes import issue_codes
-from tallyroom.voting.models import Ballot, BallotCode
-
-from .conftest import make_election
+from tallyroom.voting.models import BallotCode
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def test_concurrent_casts_use_each_code_once():
+def test_concurrent_casts_use_each_code_once(voting_election):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://... (concurrency on SQLite is serialised)")
-    election, contests, members = make_election(slug="crowd", voters=60)
+    election, contests, members = voting_election(slug="crowd", voters=60)
     codes = [code for _, code in issue_codes(election)]
     attempts = [c for c in codes for _ in range(3)]
     random.Random(7).shuffle(attempts)
@@ -41,7 +41,9 @@ def test_concurrent_casts_use_each_code_once():
         outcomes = list(pool.map(attempt, attempts))
     wins = [code for code, ok in outcomes if ok]
     assert sorted(wins) == sorted(codes)  # each code won exactly once
-    assert BallotCode.objects.filter(election=election, voted_at__isnull=False).count() == len(codes)
+    assert BallotCode.objects.filter(election=election, used_at__isnull=False).count() == len(codes)
+    lifecycle.close_voting(election, None)
+    lifecycle.open_box(election, None, election.shares[:2])
     for contest in contests.values():
         on_roll = RollEntry.objects.filter(contest=contest, eligible=True).count()
         assert Ballot.objects.filter(contest=contest).count() == on_roll

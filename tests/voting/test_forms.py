@@ -3,8 +3,8 @@
 import pytest
 from django.http import QueryDict
 
+from tallyroom.ballotbox.marking import ANY, ONE, RANK, UP_TO, marking
 from tallyroom.voting.forms import empty_form, read_form
-from tallyroom.voting.marking import ANY, ONE, RANK, UP_TO, marking
 
 pytestmark = pytest.mark.django_db
 

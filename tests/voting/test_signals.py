@@ -19,7 +19,7 @@ def test_codes_follow_roll_decisions(setup, officer):
     members[1].roll_entries.exclude(pk=excluded.pk).update(eligible=False)
     BallotCode.objects.filter(member=members[1]).delete()
     decide(excluded, eligible=True, reason="appeal upheld: paid up", user=officer)
-    assert BallotCode.objects.filter(election=election, member=members[1], voted_at__isnull=True).exists()
+    assert BallotCode.objects.filter(election=election, member=members[1], used_at__isnull=True).exists()
     assert mail.outbox[-1].to == [members[1].email]
     decide(RollEntry.objects.get(pk=excluded.pk), eligible=False, reason="appeal withdrawn", user=officer)
     assert not BallotCode.objects.filter(member=members[1]).exists()

@@ -1,17 +1,18 @@
 """The voter's pages through Django's test client, without JavaScript: code, ballot, review, receipt;
 the public lists of ballots; rate limits; staff pages."""
 
+import hashlib
 import re
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tallyroom.elections.models import Election, Slate
+from tallyroom import lifecycle
+from tallyroom.ballotbox.models import Ballot, SealedBallot
+from tallyroom.elections.models import Slate
 from tallyroom.voting.casting import cast
-from tallyroom.voting.models import AttemptCounter, Ballot, BallotCode
-
-from .conftest import make_election
+from tallyroom.voting.models import AttemptCounter, BallotCode
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,7 @@ def test_code_ballot_review_change_cast_receipt(setup):
     assert review.status_code == 200 and "Check your ballot" in text
     assert re.search(r"<ol><li>Cy</li><li>Ada</li></ol>", text)
     assert "<ul><li>Fay</li></ul>" in text and "No vote" in text
-    assert not Ballot.objects.exists()  # nothing stored before the cast
+    assert not SealedBallot.objects.exists()  # nothing stored before the cast
     change = client.post(reverse("voting:ballot"), {"token": token(review), "change": "1"})
     assert re.search(rf'id="{field(stv, 2)}"[^>]*value="1"', change.content.decode())
     review = client.post(
@@ -61,11 +62,13 @@ def test_code_ballot_review_change_cast_receipt(setup):
     receipt = client.post(reverse("voting:cast"), {"token": token(review)})
     assert receipt.status_code == 200 and "Your vote is cast" in receipt.content.decode()
     trackers = re.findall(r'<code class="tracker">([A-Z0-9-]+)</code>', receipt.content.decode())
-    assert sorted(trackers) == sorted(Ballot.objects.values_list("tracker", flat=True))
-    assert sorted(map(tuple, Ballot.objects.values_list("preferences", flat=True))) == [(), ("Di",), ("Hal",)]
+    assert sorted(trackers) == sorted(SealedBallot.objects.values_list("tracker", flat=True))
     again = client.post(reverse("voting:cast"), {"token": token(review)})
     assert again.status_code == 400 and "already been used" in again.content.decode()
-    assert Ballot.objects.count() == 3
+    assert SealedBallot.objects.count() == 3
+    lifecycle.close_voting(election, None)
+    lifecycle.open_box(election, None, election.shares[1:])
+    assert sorted(map(tuple, Ballot.objects.values_list("preferences", flat=True))) == [(), ("Di",), ("Hal",)]
 
 
 def test_slates_are_shown_on_the_ballot_only_when_they_ask(setup):
@@ -124,7 +127,7 @@ def test_wrong_or_forged_input_is_refused(setup):
     forged = client.post(reverse("voting:cast"), {"token": "x:y:z"})
     assert forged.status_code == 400 and "expired" in forged.content.decode()
     unreviewed = client.post(reverse("voting:cast"), {"token": token(start(client, codes[2]))})
-    assert unreviewed.status_code == 400 and not Ballot.objects.exists()
+    assert unreviewed.status_code == 400 and not SealedBallot.objects.exists()
 
 
 def test_code_guessing_is_rate_limited_per_client_and_overall(setup, settings):
@@ -147,7 +150,7 @@ def test_code_guessing_is_rate_limited_per_client_and_overall(setup, settings):
     assert not any("192.0.2" in scope for scope in AttemptCounter.objects.values_list("scope", flat=True))
 
 
-def test_public_list_only_after_close(setup):
+def test_public_list_of_trackers_only_once_the_box_is_opened(setup):
     election, contests, members, codes = setup
     client = Client()
     page = start(client, codes[2])
@@ -156,30 +159,29 @@ def test_public_list_only_after_close(setup):
     mine = re.findall(r'<code class="tracker">([A-Z0-9-]+)</code>', receipt.content.decode())[0]
     url = reverse("voting:list", args=[election.slug, "stv"])
     assert client.get(url).status_code == 404
+    lifecycle.close_voting(election, None)
     assert client.get(reverse("voting:lists", args=[election.slug])).status_code == 404
-    Election.objects.filter(pk=election.pk).update(state=Election.State.CLOSED)
-    assert "Executive" in client.get(reverse("voting:lists", args=[election.slug])).content.decode()
+    lifecycle.open_box(election, None, election.shares[:2])
+    assert (
+        "Executive</a>: 1 ballot"
+        in client.get(reverse("voting:lists", args=[election.slug])).content.decode()
+    )
     html = client.get(url).content.decode()
-    assert f"<code>{mine}</code></td><td>Bea</td>" in html and "1 ballot in" in html
+    assert f"<li><code>{mine}</code></li>" in html and "1 ballot was in the box" in html
+    assert "Bea" not in html  # what the ballot says is not shown beside its tracker
     found = client.get(url, {"tracker": mine.lower()}).content.decode()
-    assert f'Found <code class="tracker">{mine}</code>: Bea.' in found
-    assert "No ballot has the tracker" in client.get(url, {"tracker": "NONE"}).content.decode()
-    csv_text = client.get(reverse("voting:list_csv", args=[election.slug, "stv"])).content.decode()
-    assert csv_text == f"tracker,preferences,weight,college\n{mine},Bea,1,\n"
+    assert f'<code class="tracker">{mine}</code> was in the box and was counted.' in found
+    assert "No ballot in this box has the tracker" in client.get(url, {"tracker": "NONE"}).content.decode()
+    text = client.get(reverse("voting:list_txt", args=[election.slug, "stv"])).content.decode()
+    assert text == mine
+    assert hashlib.sha256(text.encode()).hexdigest() in html
 
 
-def test_public_list_is_sorted_by_tracker(setup):
-    election, contests, members, codes = setup
-    for i in range(5):
-        Ballot.objects.create(contest=contests["chair"], tracker=f"T{(7 * i) % 5}", preferences=["Hal"])
-    Election.objects.filter(pk=election.pk).update(state=Election.State.CLOSED)
-    html = Client().get(reverse("voting:list", args=[election.slug, "chair"])).content.decode()
-    assert re.findall(r"<code>(T\d)</code>", html) == ["T0", "T1", "T2", "T3", "T4"]
-
-
-def test_staff_codes_page_issues_and_offers_the_postal_file(settings, tmp_path, officer, scrutineer):
+def test_staff_codes_page_issues_and_offers_the_postal_file(
+    settings, tmp_path, officer, scrutineer, voting_election
+):
     settings.TALLYROOM_POSTAL_DIR = tmp_path
-    election, contests, members = make_election(voters=3)
+    election, contests, members = voting_election(voters=3)
     url = reverse("voting:codes", args=[election.slug])
     assert Client().get(url).status_code == 302  # sign in first
     watcher = Client()

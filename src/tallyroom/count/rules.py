@@ -20,6 +20,7 @@ from typing import Any
 from .ties import check_rules as check_tie_rules
 
 PRESETS_FILE = Path(__file__).with_name("rules.toml")
+BALLOT_SHAPES = ("ranked", "one", "up-to-seats", "any")
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class RuleSet:
 
     name: str
     algorithm: str
+    ballot: str  # how it is marked: one of BALLOT_SHAPES
     description: str
     source: str
     options: Any  # the algorithm's Options instance
@@ -78,6 +80,9 @@ def rule_set(name: str, overrides: Mapping[str, Any] | None = None) -> RuleSet:
         raise ValueError(f"unknown method {name!r}; choose from {', '.join(table)}")
     preset = dict(table[name])
     algorithm = preset.pop("algorithm")
+    ballot = preset.pop("ballot")
+    if ballot not in BALLOT_SHAPES:
+        raise ValueError(f"method {name}: ballot must be one of {', '.join(BALLOT_SHAPES)}, not {ballot!r}")
     description = preset.pop("description", "")
     source = preset.pop("source", "")
     module = importlib.import_module(f"{__package__}.{algorithm}")
@@ -90,4 +95,4 @@ def rule_set(name: str, overrides: Mapping[str, Any] | None = None) -> RuleSet:
     values = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
     options = module.Options(**values)
     check_tie_rules(options.ties)
-    return RuleSet(name, algorithm, description, source, options)
+    return RuleSet(name, algorithm, ballot, description, source, options)

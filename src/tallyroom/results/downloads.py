@@ -7,12 +7,12 @@ import shlex
 from tallyroom.count import rule_set
 from tallyroom.formats.results import result_csv, result_table
 
-from .models import Count
+from .models import ContestCount
 
 TEXT = "text/plain; charset=utf-8"
 
 
-def filename_prefix(count: Count) -> str:
+def filename_prefix(count: ContestCount) -> str:
     """Downloads are saved as ``<election>-<contest>-<name>``."""
     return f"{count.contest.election.slug}-{count.contest.slug}-"
 
@@ -27,7 +27,7 @@ def groups_csv(groups: dict[str, list[str]]) -> str:
     return out.getvalue()
 
 
-def render(count: Count, name: str) -> tuple[str, str]:
+def render(count: ContestCount, name: str) -> tuple[str, str]:
     """``(body, content type)`` of the download called ``name``; KeyError if there is none."""
     if name == "ballots.blt":
         return count.ballots_blt, TEXT
@@ -48,7 +48,7 @@ def _option_text(value) -> str:
     return ",".join(map(str, value)) if isinstance(value, list | tuple) else str(value).lower()
 
 
-def recount_command(count: Count) -> str:
+def recount_command(count: ContestCount) -> str:
     """The ``tallyroom count`` command line that recounts ``count`` from its downloads: the method,
     seats, every option that differs from the method's preset, the constraints with the groups
     file, RON and the tie seed."""

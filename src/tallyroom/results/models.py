@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 
-class Count(models.Model):
+class ContestCount(models.Model):
     """One count of a contest by the engine: the result as published JSON, the anonymised ballots
     it counted (BLT text) with their SHA-256, and the tie seed, so anyone can recount it. Both
     are kept as text, so the downloads are byte for byte what was counted and published.

@@ -1,20 +1,21 @@
-"""The returning officer's dashboard (open, close, count, review, publish), the scrutineers'
-read-only view of it, and the public results pages with their downloads."""
+"""The returning officer's dashboard (open, close, open the box, count, review, publish: each a
+verb of tallyroom.lifecycle), the scrutineers' read-only view of it, and the public results
+pages with their downloads."""
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from tallyroom.elections import actions
+from tallyroom import lifecycle
+from tallyroom.ballotbox.models import ContestBox, ElectionKey
 from tallyroom.elections.models import Contest, Election
 from tallyroom.voting.turnout import turnout
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, has_role, role_required
 
 from . import downloads
 from .chart import stage_chart
-from .counting import CountError, count_contest, publish
-from .models import Count
+from .models import ContestCount
 
 
 def _contest(election_slug: str, contest_slug: str) -> Contest:
@@ -32,7 +33,7 @@ def stage_label(stage: dict) -> str:
     return f"{label} {', '.join(stage['subject'])}" if label.endswith(" of") else label
 
 
-def sheet(count: Count) -> dict:
+def sheet(count: ContestCount) -> dict:
     """What the result sheet shows: winners with their slates, the stage table and the chart."""
     contest = count.contest
     result = count.result
@@ -84,6 +85,8 @@ def election(request, election_slug):
         {"contest": c, "count": c.counts.first(), "published": c.counts.filter(published=True).first()}
         for c in election.contests.all()
     ]
+    boxes = list(ContestBox.objects.filter(contest__election=election).select_related("contest"))
+    key = ElectionKey.objects.filter(election=election).first()
     return render(
         request,
         "results/election.html",
@@ -91,41 +94,58 @@ def election(request, election_slug):
             "election": election,
             "turnout": turnout(election),
             "contests": contests,
+            "boxes": boxes,
+            "box_opened": any(b.is_open for b in boxes),
+            "key": key,
+            "share_fields": range(1, key.threshold + 1) if key else (),
             "is_officer": has_role(request.user, RETURNING_OFFICER),
         },
     )
 
 
-def _act(request, election_slug, action, done: str):
+def _act(request, election_slug, action, done: str, *args):
     election = get_object_or_404(Election, slug=election_slug)
     try:
-        outcome = action(election, request.user)
-    except actions.TransitionError as e:
+        outcome = action(election, request.user, *args)
+    except lifecycle.Refused as e:
         messages.error(request, str(e))
     else:
-        messages.success(request, done.format(codes=len(outcome or ())))
+        messages.success(
+            request, done.format(n=sum(outcome.values()) if isinstance(outcome, dict) else len(outcome or ()))
+        )
     return redirect("results:election", election_slug)
 
 
 @require_POST
 @role_required(RETURNING_OFFICER)
 def open_voting(request, election_slug):
-    return _act(request, election_slug, actions.open_voting, "Voting is open: {codes} ballot codes sent.")
+    return _act(request, election_slug, lifecycle.open_voting, "Voting is open: {n} ballot codes sent.")
 
 
 @require_POST
 @role_required(RETURNING_OFFICER)
 def close_voting(request, election_slug):
-    return _act(request, election_slug, actions.close_voting, "Voting is closed.")
+    return _act(request, election_slug, lifecycle.close_voting, "Voting is closed.")
 
 
 @require_POST
 @role_required(RETURNING_OFFICER)
-def count(request, election_slug, contest_slug):
+def open_box(request, election_slug):
+    """The trustees present their shares (pasted, or as files); the box is opened in memory."""
+    shares = [request.POST.get(f"share{i}", "") for i in range(1, 10)]
+    shares += [f.read().decode("utf-8", "replace") for f in request.FILES.getlist("share_files")]
+    return _act(
+        request, election_slug, lifecycle.open_box, "The box is open: {n} ballots ready to count.", shares
+    )
+
+
+@require_POST
+@role_required(RETURNING_OFFICER)
+def count_view(request, election_slug, contest_slug):
     contest = _contest(election_slug, contest_slug)
     try:
-        count_contest(contest, request.user)
-    except CountError as e:
+        lifecycle.count(contest, request.user)
+    except lifecycle.Refused as e:
         messages.error(request, str(e))
         return redirect("results:election", election_slug)
     messages.success(request, f"{contest.name} counted: review the result before publishing it.")
@@ -146,10 +166,10 @@ def review(request, election_slug, contest_slug):
 @role_required(RETURNING_OFFICER)
 def publish_count(request, election_slug, contest_slug):
     contest = _contest(election_slug, contest_slug)
-    reviewed = get_object_or_404(Count, pk=request.POST.get("count"), contest=contest)
+    reviewed = get_object_or_404(ContestCount, pk=request.POST.get("count"), contest=contest)
     try:
-        publish(reviewed, request.user)
-    except CountError as e:
+        lifecycle.publish(reviewed, request.user)
+    except lifecycle.Refused as e:
         messages.error(request, str(e))
         return redirect("results:review", election_slug, contest_slug)
     messages.success(request, f"{contest.name}: result published.")
@@ -159,9 +179,9 @@ def publish_count(request, election_slug, contest_slug):
 # --- the public ---
 
 
-def _published(election_slug, contest_slug) -> Count:
+def _published(election_slug, contest_slug) -> ContestCount:
     return get_object_or_404(
-        Count.objects.select_related("contest__election"),
+        ContestCount.objects.select_related("contest__election"),
         contest__election__slug=election_slug,
         contest__slug=contest_slug,
         published=True,
@@ -171,7 +191,7 @@ def _published(election_slug, contest_slug) -> Count:
 @require_GET
 def index(request):
     published = (
-        Count.objects.filter(published=True)
+        ContestCount.objects.filter(published=True)
         .select_related("contest__election")
         .order_by("-contest__election__voting_opens", "contest__election", "contest__position", "contest__pk")
     )

@@ -44,7 +44,8 @@ class RollEntry(models.Model):
     """One member's standing on one contest's roll: eligible, or excluded with the reason.
 
     ``weight`` and ``college`` carry to the member's ballot: 1 and blank for one member one vote; a
-    delegate's card vote and electoral college otherwise.
+    delegate's card vote and electoral college otherwise. ``voted_at`` and ``channel`` are the
+    member's "has voted" mark in this contest, set by the ballot box as it stores their ballot.
     """
 
     contest = models.ForeignKey("elections.Contest", on_delete=models.CASCADE, related_name="roll")
@@ -53,6 +54,10 @@ class RollEntry(models.Model):
     reason = models.CharField(max_length=200, blank=True, help_text="why excluded (blank if eligible)")
     weight = models.DecimalField(max_digits=14, decimal_places=4, default=1)
     college = models.CharField(max_length=64, blank=True)
+    voted_at = models.DateTimeField(null=True, blank=True)
+    channel = models.CharField(
+        max_length=16, blank=True, db_default="", help_text="how the ballot came (a ballot box channel)"
+    )
 
     class Meta:
         constraints = [

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,21 +23,13 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from tallyroom.audit.events import record
+from tallyroom.ballotbox.symbols import GROUP, random_symbols
 from tallyroom.elections.models import Election
 from tallyroom.roll.models import Member
 
 from .models import BallotCode
 
-ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 LENGTH = 16
-GROUP = 4
-
-
-def random_symbols(n: int) -> str:
-    """``n`` symbols of ``ALPHABET`` (5 bits each) from one draw of ``secrets``, grouped in fours."""
-    bits = secrets.randbits(5 * n)
-    symbols = "".join(ALPHABET[(bits >> (5 * i)) & 31] for i in range(n))
-    return "-".join(symbols[i : i + GROUP] for i in range(0, n, GROUP))
 
 
 def new_code() -> str:
@@ -87,7 +78,7 @@ def reissue_code(election: Election, member: Member, *, user=None) -> str:
     """A new code for a voter who lost theirs (the old one stops working). Refused once they voted."""
     with transaction.atomic():
         entry = BallotCode.objects.select_for_update().get(election=election, member=member)
-        if entry.has_voted:
+        if entry.is_used:
             raise ValueError(f"{member} has already voted in {election}")
         code = new_code()
         entry.code_hash = code_hash(code)

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .marking import ONE, BallotError, Marking
+from tallyroom.ballotbox.marking import ONE, BallotError, Marking
 
 
 @dataclass

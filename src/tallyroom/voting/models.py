@@ -1,12 +1,5 @@
-"""Ballot codes (the voter's mark), secret ballots, and counters of failed code attempts.
-
-Secrecy is in the shape of ``Ballot``: it holds the contest, a random tracker, the preferences and
-the weight and college copied from the voter's roll entry, under a random UUID key. Nothing on it
-names the voter, the code, or when it was cast; the time a voter voted is on their ``BallotCode``
-alone. See docs/voting.md for what someone holding the database can and cannot learn.
-"""
-
-import uuid
+"""Ballot codes of the online channel, and counters of failed code attempts. Ballots themselves
+are in the ballot box (tallyroom.ballotbox)."""
 
 from django.db import models
 
@@ -14,8 +7,8 @@ from django.db import models
 class BallotCode(models.Model):
     """A voter's one-time code for an election, held only as a keyed hash (see codes.py).
 
-    ``voted_at`` is the voter's "has voted" mark, set in the same transaction that stores their
-    ballots; it is what turnout counts.
+    ``used_at`` is set in the transaction that puts the holder's ballots in the box (which marks
+    their roll entries as voted); it is what the online turnout counts.
     """
 
     election = models.ForeignKey("elections.Election", on_delete=models.CASCADE, related_name="codes")
@@ -23,7 +16,7 @@ class BallotCode(models.Model):
     code_hash = models.CharField(max_length=64, unique=True)
     issued_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
-    voted_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["election", "member"], name="one_code_per_voter")]
@@ -32,25 +25,8 @@ class BallotCode(models.Model):
         return f"code for {self.member} in {self.election}"
 
     @property
-    def has_voted(self) -> bool:
-        return self.voted_at is not None
-
-
-class Ballot(models.Model):
-    """One voter's ballot in one contest. Deliberately unlinked: see the module docstring."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    contest = models.ForeignKey("elections.Contest", on_delete=models.PROTECT, related_name="ballots")
-    tracker = models.CharField(max_length=32)
-    preferences = models.JSONField(default=list, help_text="candidate names, first preference first")
-    weight = models.DecimalField(max_digits=14, decimal_places=4, default=1)
-    college = models.CharField(max_length=64, blank=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["contest", "tracker"], name="tracker_per_contest")]
-
-    def __str__(self):
-        return f"ballot {self.tracker} in {self.contest}"
+    def is_used(self) -> bool:
+        return self.used_at is not None
 
 
 class AttemptCounter(models.Model):

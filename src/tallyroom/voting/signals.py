@@ -25,5 +25,5 @@ def codes_follow_roll(sender, entry, decision=None, **kwargs):
         member=entry.member, contest__election=election, eligible=True
     ).exists():
         with transaction.atomic():
-            if codes.filter(member=entry.member, voted_at__isnull=True).delete()[0]:
+            if codes.filter(member=entry.member, used_at__isnull=True).delete()[0]:
                 record(user, "voting.withdraw_code", f"election:{election.pk}", member=entry.member.number)

@@ -42,7 +42,7 @@ def turnout(election: Election) -> ElectionTurnout:
     rows = (
         BallotCode.objects.filter(election=election)
         .values("member__unit__name")
-        .annotate(issued=Count("pk"), voted=Count("pk", filter=Q(voted_at__isnull=False)))
+        .annotate(issued=Count("pk"), voted=Count("pk", filter=Q(used_at__isnull=False)))
         .order_by("member__unit__name")
     )
     by_unit = [Turnout(r["member__unit__name"] or "No unit", r["issued"], r["voted"]) for r in rows]

@@ -1,14 +1,14 @@
-"""The voter's steps (code, ballot, review, receipt), the public lists of ballots, and staff pages.
+"""The voter's steps (code, ballot, review, receipt), the public lists of trackers, staff pages.
 
 A voter has no account and no session: what they have chosen travels between steps in a signed
 hidden field (``STEP_SALT``), so nothing is stored until ``cast`` stores the mark and the ballots
 together. Receipts are shown in the response to the cast, never at a URL that could be logged.
+The ballot, review and receipt responses are padded to one size (``padded``), so their length in
+an access log says nothing of the choices.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from django.contrib import messages
@@ -19,7 +19,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from tallyroom.elections.models import Contest, Election
+from tallyroom.ballotbox import box
+from tallyroom.ballotbox.marking import BallotError, current_marking
+from tallyroom.ballotbox.models import ContestBox
+from tallyroom.elections.models import Election
 from tallyroom.roll.models import Member
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF, role_required
 
@@ -27,8 +30,7 @@ from . import ratelimit
 from .casting import CodeError, UnknownCode, cast, eligible_entries, voter
 from .codes import issue_codes, normalise, postal_dir, reissue_code, send_codes
 from .forms import empty_form, read_form
-from .marking import BallotError, current_marking
-from .models import Ballot
+from .padding import padded
 from .turnout import turnout
 
 STEP_SALT = "tallyroom.voting.step"
@@ -87,7 +89,7 @@ def show_ballot(request, found, code: str, chosen: dict[str, list[str]], forms=N
         "token": sign(code),
         "has_errors": any(f.has_errors for f in forms),
     }
-    return render(request, "voting/ballot.html", context, status=status)
+    return padded(render(request, "voting/ballot.html", context, status=status))
 
 
 @never_cache
@@ -99,7 +101,7 @@ def ballot(request):
         step = unsign(request.POST.get("token", ""))
         found = voter(step["code"])
     except CodeError as e:
-        return problem(request, str(e))
+        return padded(problem(request, str(e)))
     if "change" in request.POST:
         return show_ballot(request, found, step["code"], step["choices"] or {})
     forms, chosen = [], {}
@@ -110,10 +112,12 @@ def ballot(request):
     if any(f.has_errors for f in forms):
         return show_ballot(request, found, step["code"], {}, forms, status=400)
     review = [(f.contest, f.marking, chosen[str(f.contest.pk)]) for f in forms]
-    return render(
-        request,
-        "voting/review.html",
-        {"election": found.election, "review": review, "token": sign(step["code"], chosen)},
+    return padded(
+        render(
+            request,
+            "voting/review.html",
+            {"election": found.election, "review": review, "token": sign(step["code"], chosen)},
+        )
     )
 
 
@@ -127,57 +131,56 @@ def cast_view(request):
             raise CodeError("Review your ballot before casting it.")
         receipt = cast(step["code"], {int(pk): names for pk, names in step["choices"].items()})
     except (CodeError, BallotError) as e:
-        return problem(request, str(e))
-    return render(request, "voting/receipt.html", {"receipt": receipt})
+        return padded(problem(request, str(e)))
+    return padded(render(request, "voting/receipt.html", {"receipt": receipt}))
 
 
-def closed_election(slug: str) -> Election:
+def opened_election(slug: str) -> Election:
     election = get_object_or_404(Election, slug=slug)
-    if election.state != Election.State.CLOSED:
-        raise Http404("The list of ballots is published when voting closes.")
+    if not box.is_opened(election):
+        raise Http404("The list of trackers is published when the trustees open the ballot box.")
     return election
 
 
 def public_lists(request, election: str):
-    """The public lists of ballots of an election's contests (after the close)."""
-    found = closed_election(election)
-    return render(request, "voting/lists.html", {"election": found, "contests": found.contests.all()})
+    """The public lists of trackers of an election's contests (once the box is opened)."""
+    found = opened_election(election)
+    boxes = ContestBox.objects.filter(contest__election=found).select_related("contest")
+    return render(request, "voting/lists.html", {"election": found, "boxes": boxes})
+
+
+def _contest_box(election: Election, slug: str) -> ContestBox:
+    return get_object_or_404(
+        ContestBox.objects.select_related("contest"), contest__election=election, contest__slug=slug
+    )
 
 
 def public_list(request, election: str, contest: str):
-    """Every ballot of a contest, by tracker, with its preferences; a voter can find their tracker."""
-    found = closed_election(election)
-    contest_obj = get_object_or_404(Contest, election=found, slug=contest)
-    ballots = Ballot.objects.filter(contest=contest_obj).order_by("tracker")
+    """Every tracker that was in a contest's box when it was opened, sorted, with the list's
+    length and SHA-256: a voter finds their receipt's tracker here. What a tracker's ballot says
+    is not shown (the opened ballots are published, in a canonical order, without trackers)."""
+    found = opened_election(election)
+    contest_box = _contest_box(found, contest)
+    trackers = contest_box.tracker_list()
     sought = normalise(request.GET.get("tracker", ""))
-    match = ballots.filter(tracker=sought).first() if sought else None
-    page = Paginator(ballots.values_list("tracker", "preferences", "weight", "college"), LIST_PAGE).get_page(
-        request.GET.get("page")
-    )
     context = {
         "election": found,
-        "contest": contest_obj,
-        "ranked": current_marking(contest_obj).ranked,
-        "page": page,
+        "box": contest_box,
+        "contest": contest_box.contest,
+        "count": len(trackers),
+        "page": Paginator(trackers, LIST_PAGE).get_page(request.GET.get("page")),
         "sought": sought,
-        "match": match,
-        "weighted": ballots.exclude(weight=1).exists() or ballots.exclude(college="").exists(),
+        "found": sought in set(trackers) if sought else None,
     }
     return render(request, "voting/list.html", context)
 
 
-def public_list_csv(request, election: str, contest: str):
-    """The same list as CSV (tracker, preferences separated by '>', weight, college), for recounting."""
-    found = closed_election(election)
-    contest_obj = get_object_or_404(Contest, election=found, slug=contest)
-    rows = Ballot.objects.filter(contest=contest_obj).order_by("tracker")
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["tracker", "preferences", "weight", "college"])
-    for tracker, prefs, weight, college in rows.values_list("tracker", "preferences", "weight", "college"):
-        writer.writerow([tracker, " > ".join(prefs), weight.normalize(), college])
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{found.slug}-{contest_obj.slug}-ballots.csv"'
+def public_list_txt(request, election: str, contest: str):
+    """The same list as text, one tracker a line: its SHA-256 is the one published beside it."""
+    found = opened_election(election)
+    contest_box = _contest_box(found, contest)
+    response = HttpResponse(contest_box.trackers, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{found.slug}-{contest}-trackers.txt"'
     return response
 
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "tallyroom.organisation",
     "tallyroom.roll",
     "tallyroom.elections",
+    "tallyroom.ballotbox",
     "tallyroom.voting",
     "tallyroom.results",
 ]

@@ -24,6 +24,10 @@ class Command(BaseCommand):
             "Logins (sign in at /accounts/login/):",
             *(f"  {name:<11} password {pw:<24} ({role})" for name, (pw, role) in demo.LOGINS.items()),
         ]
+        lines += [
+            f"Trustees' shares ({demo.TRUSTEES_NEEDED} of {len(demo.TRUSTEES)} open the box once closed):",
+            *(f"  {name:<14} {path}" for name, path in zip(demo.TRUSTEES, demo.share_files(), strict=True)),
+        ]
         if codes:
             lines += [f"Unused ballot codes (also in {demo.codes_file()}):", *(f"  {c}" for c in codes)]
         else:

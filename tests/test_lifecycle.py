@@ -1,5 +1,6 @@
-"""Opening and closing voting: each allowed only from the right state, all or nothing, recorded."""
+"""The election's lifecycle verbs: each allowed only from the right state, all or nothing, recorded."""
 
+import hashlib
 from datetime import date, timedelta
 
 import pytest
@@ -8,14 +9,15 @@ from django.core import mail
 from django.utils import timezone
 
 from tallyroom.audit.models import Event
-from tallyroom.elections.actions import TransitionError, close_voting, open_voting
 from tallyroom.elections.models import Contest, Election
+from tallyroom.lifecycle import Refused, close_voting, open_voting
 from tallyroom.organisation.models import Region, Unit
 from tallyroom.roll.models import Member, RollEntry
 from tallyroom.voting.models import BallotCode
 
 pytestmark = pytest.mark.django_db
 State = Election.State
+EMPTY = hashlib.sha256(b"").hexdigest()
 
 
 @pytest.fixture
@@ -24,7 +26,7 @@ def officer():
 
 
 @pytest.fixture
-def election():
+def election(trustees_key):
     """A draft election with one contest; three members, one of whom joined after the freeze date."""
     unit = Unit.objects.create(code="ashby", name="Ashby", region=Region.objects.create(code="r", name="R"))
     now = timezone.now()
@@ -39,6 +41,7 @@ def election():
     for i, joined in enumerate((date(2020, 1, 1), date(2021, 1, 1), date(2026, 2, 1))):
         email = f"n{i}@example.org"
         Member.objects.create(number=f"N{i}", name=f"N {i}", email=email, unit=unit, joined=joined)
+    trustees_key(election)
     return election
 
 
@@ -59,7 +62,9 @@ def test_close_voting_closes_and_records(election, officer):
     close_voting(election, officer)
     assert Election.objects.get().state == State.CLOSED
     assert Event.objects.get(verb="election.close").actor == "ro"
-    assert Event.objects.get(verb="voting.seal").data == {"ballots": 0}
+    assert Event.objects.get(verb="ballotbox.close").data == {
+        "contests": {"chair": {"ballots": 0, "sha256": EMPTY}}
+    }
 
 
 @pytest.mark.parametrize(
@@ -75,7 +80,7 @@ def test_close_voting_closes_and_records(election, officer):
 def test_invalid_transitions_are_refused_and_change_nothing(election, officer, state, action):
     Election.objects.filter(pk=election.pk).update(state=state)
     events = Event.objects.count()
-    with pytest.raises(TransitionError, match="its state is"):
+    with pytest.raises(Refused, match="its state is"):
         action(election, officer)
     assert Election.objects.get().state == state
     assert Event.objects.count() == events
@@ -90,4 +95,11 @@ def test_open_voting_is_all_or_nothing_when_sending_fails(election, officer, set
     assert Election.objects.get().state == State.DRAFT
     assert not election.contests.get().roll_is_frozen
     assert not BallotCode.objects.exists() and not RollEntry.objects.exists()
-    assert not Event.objects.exists()
+    assert not Event.objects.exclude(verb="ballotbox.install_key").exists()
+
+
+def test_voting_does_not_open_without_the_trustees_key(election, officer):
+    election.key.delete()
+    with pytest.raises(Refused, match="has no trustees' key"):
+        open_voting(election, officer)
+    assert Election.objects.get().state == State.DRAFT and not BallotCode.objects.exists()

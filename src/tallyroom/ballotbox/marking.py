@@ -1,9 +1,9 @@
 """How a contest's ballot is marked, and the check every stored ballot passes.
 
-The method decides: methods counted by the ``plurality`` algorithm are marked (one mark for
-plurality, up to the seats for block, any number for approval); every other method (IRV and the
-STV rule sets) is ranked 1, 2, 3... A ballot is a list of candidate names: for a ranking, first
-preference first; for marks, in ballot order. An empty list is an abstention.
+The method's rule set says (``ballot`` in ``tallyroom/count/rules.toml``): ranked 1, 2, 3... (IRV
+and the STV rule sets), one mark (plurality), up to as many marks as seats (block) or any number
+(approval). A ballot is a list of candidate names: for a ranking, first preference first; for
+marks, in ballot order. An empty list is an abstention.
 """
 
 from __future__ import annotations
@@ -77,13 +77,12 @@ def marking(contest) -> Marking:
     names = tuple(c.name for c in candidates)
     shown = {c.pk: ", ".join(s.name for s in c.slates.all() if s.show_on_ballot) for c in candidates if c.pk}
     slates = tuple(shown.get(c.pk, "") for c in candidates)
-    rules = rule_set(contest.method, contest.options)
-    if rules.algorithm != "plurality":
+    shape = rule_set(contest.method, contest.options).ballot
+    if shape == "ranked":
         return Marking(RANK, len(names), names, slates)
-    marks = rules.options.marks
-    if marks == "first":
+    if shape == "one":
         return Marking(ONE, 1, names, slates)
-    if marks == "seats":
+    if shape == "up-to-seats":
         return Marking(UP_TO, min(contest.seats, len(names)), names, slates)
     return Marking(ANY, len(names), names, slates)
 
@@ -105,10 +104,10 @@ def contest_marking(contest_id: int) -> tuple[Contest, Marking]:
     return hit[1], hit[2]
 
 
-@receiver([post_save, post_delete], sender=Contest, dispatch_uid="voting.marking.contest")
-@receiver([post_save, post_delete], sender=Candidate, dispatch_uid="voting.marking.candidate")
-@receiver([post_save, post_delete], sender=Nomination, dispatch_uid="voting.marking.nomination")
-@receiver([post_save, post_delete], sender=Slate, dispatch_uid="voting.marking.slate")
-@receiver(m2m_changed, sender=Slate.candidates.through, dispatch_uid="voting.marking.slate_candidates")
+@receiver([post_save, post_delete], sender=Contest, dispatch_uid="ballotbox.marking.contest")
+@receiver([post_save, post_delete], sender=Candidate, dispatch_uid="ballotbox.marking.candidate")
+@receiver([post_save, post_delete], sender=Nomination, dispatch_uid="ballotbox.marking.nomination")
+@receiver([post_save, post_delete], sender=Slate, dispatch_uid="ballotbox.marking.slate")
+@receiver(m2m_changed, sender=Slate.candidates.through, dispatch_uid="ballotbox.marking.slate_candidates")
 def forget_markings(**kwargs):
     _recent.clear()

@@ -1,0 +1,342 @@
+"""The ballot box: the only place ballots are written and read.
+
+- ``deposit``: one voter's ballots for their contests, by a channel (online, in the room, paper,
+  provisional). In one transaction it claims the voter's "has voted" marks (their roll entries'
+  ``voted_at``), checks each ballot against its contest's marking, takes weight and college from
+  the roll entry, and seals each ballot to the election's public key under a fresh tracker.
+- ``close``: at the close, what each contest's part of the box holds (count, digest) is recorded.
+- ``open_box``: k trustees' shares rebuild the private key in memory; the box is checked against
+  its close record, its MACs and the voters' marks; the ballots are opened, shuffled with the
+  operating system's CSPRNG and written as plaintext in that order in one transaction, the sealed
+  ones deleted, and the key forgotten. Each contest keeps only its sorted list of trackers.
+- ``count_input``: a contest's opened ballots as the counting engine's input, in a canonical order.
+
+docs/secrecy.md says what this protects against and what it does not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from tallyroom.audit.events import record
+from tallyroom.count import Ballots
+from tallyroom.elections.ballot import RON_NAME, ballot_candidates
+from tallyroom.elections.models import Contest, Election
+from tallyroom.roll.models import RollEntry
+
+from . import keys
+from .marking import BallotError, contest_marking
+from .models import Ballot, Channel, ContestBox, ElectionKey, SealedBallot
+from .symbols import random_symbols
+
+TRACKER_LENGTH = 12  # 60 bits: unique within a contest with overwhelming probability (and enforced)
+WRITE_BATCH = 5000
+
+
+class BoxError(Exception):
+    """The box cannot be closed, opened or read now; the message says why."""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the voter keeps: each contest voted in and the tracker of the sealed ballot stored."""
+
+    election: Election
+    trackers: tuple[tuple[Contest, str], ...]
+
+
+@dataclass(frozen=True)
+class CountInput:
+    """What the engine needs of a contest beyond its rules: ballots (exact weights, canonical
+    order), candidates withdrawn after voting began, RON's name if offered, candidates' groups."""
+
+    ballots: Ballots
+    withdrawn: tuple[str, ...]
+    ron: str | None
+    groups: dict[str, list[str]] = field(default_factory=dict)
+
+
+def new_tracker() -> str:
+    return random_symbols(TRACKER_LENGTH)
+
+
+def box_mac(contest_id: int, tracker: str, channel: str, sealed: bytes) -> str:
+    """The server's MAC of a sealed ballot, keyed with a secret the database does not hold."""
+    key = getattr(settings, "TALLYROOM_BOX_KEY", "") or settings.SECRET_KEY
+    message = f"{contest_id}:{tracker}:{channel}:{hashlib.sha256(sealed).hexdigest()}"
+    return salted_hmac("tallyroom.ballotbox.seal", message, secret=key, algorithm="sha256").hexdigest()
+
+
+def public_key(election: Election) -> keys.PublicKey:
+    try:
+        stored = ElectionKey.objects.get(election_id=election.pk)
+    except ElectionKey.DoesNotExist:
+        raise BoxError(f"{election.name} has no trustees' key: run the key ceremony and install it") from None
+    return keys.PublicKey(
+        bytes.fromhex(stored.public),
+        bytes.fromhex(stored.wrapped),
+        stored.threshold,
+        tuple(stored.trustees),
+        tuple(stored.share_digests),
+    )
+
+
+def install_key(election: Election, key: keys.PublicKey, user) -> ElectionKey:
+    """Install the public half of the key ceremony's output; refused once voting has opened."""
+    with transaction.atomic():
+        locked = Election.objects.select_for_update().get(pk=election.pk)
+        if not locked.accepts_changes:
+            raise BoxError(f"{locked.name}: the trustees' key is fixed once voting has opened")
+        stored, _ = ElectionKey.objects.update_or_create(
+            election=locked,
+            defaults={
+                "public": key.public.hex(),
+                "wrapped": key.wrapped.hex(),
+                "threshold": key.threshold,
+                "trustees": list(key.trustees),
+                "share_digests": list(key.share_digests),
+                "installed_by": user,
+            },
+        )
+        record(
+            user,
+            "ballotbox.install_key",
+            f"election:{locked.pk}",
+            fingerprint=key.fingerprint,
+            threshold=key.threshold,
+            trustees=list(key.trustees),
+        )
+    return stored
+
+
+def _when(moment) -> str:
+    return f"{timezone.localtime(moment):%H:%M on %d %B %Y}"
+
+
+def _voting_is_open(election_id: int) -> Election:
+    """The election, read under a share lock on PostgreSQL (closing, which takes the row for
+    update, waits for deposits in progress); BallotError unless voting is open by its state and
+    its timetable."""
+    lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
+    election = Election.objects.raw(
+        f"SELECT * FROM {Election._meta.db_table} WHERE id = %s{lock}", [election_id]
+    )[0]
+    now = timezone.now()
+    if election.state != Election.State.VOTING:
+        raise BallotError(f"Voting in {election.name} is not open.")
+    if now >= election.voting_closes:
+        raise BallotError(f"Voting in {election.name} closed at {_when(election.voting_closes)}.")
+    if now < election.voting_opens:
+        raise BallotError(f"Voting in {election.name} opens at {_when(election.voting_opens)}.")
+    return election
+
+
+def deposit(
+    election_id: int,
+    member_id: int,
+    choices: Mapping[int, Sequence[str]],
+    channel: str,
+    contests: Iterable[int] | None = None,
+) -> Receipt:
+    """Store the ballots of member ``member_id`` in ``election_id``: ``choices`` maps a contest id
+    to the names chosen (first preference first); a contest of theirs left out is an abstention.
+    ``contests`` limits the deposit to those contests (an in-room poll); by default it covers every
+    contest the member is on the roll of. Raises BallotError, storing nothing, if voting is not
+    open, the member has voted already in one of them, is not on a contest's roll, or a ballot
+    breaks its contest's marking. Call inside the channel's own transaction, if it has one."""
+    if channel not in Channel.values:
+        raise ValueError(f"unknown channel {channel!r}")
+    with transaction.atomic():
+        election = _voting_is_open(election_id)
+        key = public_key(election)
+        entries = RollEntry.objects.filter(
+            member_id=member_id, contest__election_id=election_id, eligible=True
+        )
+        if contests is not None:
+            entries = entries.filter(contest_id__in=list(contests))
+        rows = list(entries.values_list("pk", "contest_id", "weight", "college"))
+        if not rows:
+            raise BallotError("You are not on the roll of any contest open to this ballot.")
+        layouts = sorted(
+            ((contest_marking(contest_id), pk, weight, college) for pk, contest_id, weight, college in rows),
+            key=lambda layout: (layout[0][0].position, layout[0][0].pk),
+        )
+        if set(choices) - {contest.pk for (contest, _), *_ in layouts}:
+            raise BallotError("You are not on the roll of one or more of the contests voted in.")
+        now = timezone.now()
+        claimed = RollEntry.objects.filter(
+            pk__in=[pk for _, pk, _, _ in layouts], voted_at__isnull=True
+        ).update(voted_at=now, channel=channel)
+        if claimed != len(layouts):
+            raise BallotError("You have already voted in this election.")
+        sealed = []
+        for (contest, mark), _, weight, college in layouts:
+            content = {"p": mark.check(choices.get(contest.pk, ())), "w": str(Fraction(weight)), "c": college}
+            ciphertext = keys.seal(key.public, content, keys.pad_size(mark.candidates))
+            tracker = new_tracker()
+            mac = box_mac(contest.pk, tracker, channel, ciphertext)
+            sealed.append(
+                SealedBallot(contest=contest, tracker=tracker, channel=channel, sealed=ciphertext, mac=mac)
+            )
+        SealedBallot.objects.bulk_create(sealed)
+    return Receipt(election, tuple((s.contest, s.tracker) for s in sealed))
+
+
+def _digest(rows: Iterable[tuple[str, str, bytes, str]]) -> str:
+    """SHA-256 over a contest's sealed ballots, in tracker order: what the close record fixes."""
+    h = hashlib.sha256()
+    for tracker, channel, sealed, mac in sorted(rows):
+        h.update(f"{tracker}:{channel}:{hashlib.sha256(sealed).hexdigest()}:{mac}\n".encode())
+    return h.hexdigest()
+
+
+def _sealed_rows(contest: Contest) -> list[tuple[str, str, bytes, str]]:
+    return [
+        (t, ch, bytes(s), m)
+        for t, ch, s, m in SealedBallot.objects.filter(contest=contest).values_list(
+            "tracker", "channel", "sealed", "mac"
+        )
+    ]
+
+
+def close(election: Election, user) -> list[ContestBox]:
+    """Record what each contest's part of the box holds at the close. Call in the closing
+    transaction, with the election's row locked."""
+    now = timezone.now()
+    boxes = []
+    for contest in election.contests.all():
+        rows = _sealed_rows(contest)
+        boxes.append(
+            ContestBox(
+                contest=contest,
+                sealed_count=len(rows),
+                sealed_digest=_digest(rows),
+                by_channel=dict(Counter(ch for _, ch, _, _ in rows)),
+                closed_at=now,
+            )
+        )
+    ContestBox.objects.bulk_create(boxes)
+    record(
+        user,
+        "ballotbox.close",
+        f"election:{election.pk}",
+        contests={b.contest.slug: {"ballots": b.sealed_count, "sha256": b.sealed_digest} for b in boxes},
+    )
+    return boxes
+
+
+def is_opened(election: Election) -> bool:
+    return ContestBox.objects.filter(contest__election=election, opened_at__isnull=False).exists()
+
+
+def _checked(box: ContestBox, rows: list[tuple[str, str, bytes, str]]) -> None:
+    """BoxError unless the contest's sealed ballots are what was in the box at the close, each
+    sealed by this server, and as many as the voters marked as having voted in it."""
+    name = box.contest.name
+    if len(rows) != box.sealed_count:
+        raise BoxError(
+            f"{name}: the box holds {len(rows)} sealed ballots but held {box.sealed_count} at the close; "
+            "it has been tampered with, and is not opened"
+        )
+    if _digest(rows) != box.sealed_digest:
+        raise BoxError(f"{name}: the sealed ballots differ from those in the box at the close; not opened")
+    for tracker, channel, sealed, mac in rows:
+        if not constant_time_compare(mac, box_mac(box.contest_id, tracker, channel, sealed)):
+            raise BoxError(f"{name}: ballot {tracker} was not sealed by this server; the box is not opened")
+    marked = RollEntry.objects.filter(contest_id=box.contest_id, voted_at__isnull=False).count()
+    if marked != len(rows):
+        raise BoxError(
+            f"{name}: {marked} voters are marked as having voted but the box holds {len(rows)} ballots"
+        )
+
+
+def open_box(
+    election: Election,
+    shares: Sequence[str],
+    user,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, int]:
+    """Open the box of a closed election with ``shares`` (the trustees' share texts); returns the
+    ballots opened per contest slug. Raises keys.ShareError for a share that is wrong and BoxError
+    for a box that is not as it was at the close; in either case nothing is written."""
+    private = keys.recover(public_key(election), shares)
+    open_ = keys.opener(private)
+    shuffle = secrets.SystemRandom().shuffle
+    opened: dict[str, int] = {}
+    with transaction.atomic():
+        locked = Election.objects.select_for_update().get(pk=election.pk)
+        if locked.state != Election.State.CLOSED:
+            raise BoxError(f"{locked.name}: the box is opened once voting has closed")
+        boxes = list(ContestBox.objects.filter(contest__election=locked).select_related("contest"))
+        if not boxes or any(b.is_open for b in boxes):
+            raise BoxError(f"{locked.name}: the box has been opened already" if boxes else "no box to open")
+        total = sum(b.sealed_count for b in boxes)
+        done = 0
+        contents: dict[int, list[dict]] = defaultdict(list)
+        for box in boxes:
+            rows = _sealed_rows(box.contest)
+            _checked(box, rows)
+            for _, _, sealed, _ in rows:
+                contents[box.contest_id].append(open_(sealed))
+                done += 1
+                if progress and done % WRITE_BATCH == 0:
+                    progress(done, total)
+            box.trackers = "\n".join(sorted(t for t, _, _, _ in rows))
+            box.trackers_sha256 = hashlib.sha256(box.trackers.encode()).hexdigest()
+        now = timezone.now()
+        for box in boxes:
+            ballots = contents.pop(box.contest_id, [])
+            shuffle(ballots)
+            Ballot.objects.bulk_create(
+                (
+                    Ballot(contest_id=box.contest_id, preferences=b["p"], weight=b["w"], college=b["c"])
+                    for b in ballots
+                ),
+                batch_size=WRITE_BATCH,
+            )
+            box.opened_at = now
+            opened[box.contest.slug] = len(ballots)
+        ContestBox.objects.bulk_update(boxes, ["trackers", "trackers_sha256", "opened_at"])
+        SealedBallot.objects.filter(contest__election=locked).delete()
+        record(
+            user,
+            "ballotbox.open",
+            f"election:{locked.pk}",
+            ballots=opened,
+            trackers_sha256={b.contest.slug: b.trackers_sha256 for b in boxes},
+        )
+    if progress:
+        progress(total, total)
+    return opened
+
+
+def count_input(contest: Contest) -> CountInput:
+    """The contest's opened ballots for counting, weights exact. Candidates are in ballot order; a
+    name found on ballots but no longer on the ballot (withdrawn after voting began) follows, in
+    name order, and is passed as withdrawn. Ballots are in a canonical order (by ranking, weight,
+    college), so the published file says nothing of the order they were cast or stored in."""
+    if not ContestBox.objects.filter(contest=contest, opened_at__isnull=False).exists():
+        raise BoxError(f"{contest.name}: the ballots are counted once the trustees have opened the box")
+    rows = list(
+        Ballot.objects.filter(contest=contest).values_list("preferences", "weight", "college").iterator(5000)
+    )
+    standing = ballot_candidates(contest)
+    names = [c.name for c in standing]
+    on_ballot = set(names)
+    withdrawn = sorted({n for prefs, _, _ in rows for n in prefs} - on_ballot)
+    names += withdrawn
+    index = {name: i for i, name in enumerate(names)}
+    ranked = sorted(([index[n] for n in prefs], Fraction(weight), college) for prefs, weight, college in rows)
+    ballots = Ballots.from_rankings(names, ((r, w) for r, w, _ in ranked), title=contest.name)
+    groups = {c.name: c.group_list() for c in contest.candidates.all() if c.group_list()}
+    return CountInput(ballots, tuple(withdrawn), RON_NAME if contest.ron else None, groups)
