@@ -11,6 +11,7 @@ from tallyroom.ballotbox import box, keys
 from tallyroom.ballotbox.models import Ballot, Channel, ContestBox, SealedBallot
 from tallyroom.elections.ballot import RON_NAME
 from tallyroom.elections.models import Candidate
+from tallyroom.roll.decisions import DecisionRefused, decide
 from tallyroom.roll.models import RollEntry
 from tallyroom.voting.casting import cast
 
@@ -168,3 +169,65 @@ def test_deposit_by_another_channel_takes_only_its_contests(setup):
         box.deposit(election.pk, members[2].pk, {}, Channel.PAPER, [contests["chair"].pk])
     with pytest.raises(ValueError, match="unknown channel"):
         box.deposit(election.pk, members[2].pk, {}, "carrier-pigeon")
+
+
+def provisional_voter(setup):
+    """Voter 1 is excluded from ``block``; they appeal and cast a provisional ballot there."""
+    election, contests, members, codes = setup
+    receipt = box.deposit(
+        election.pk,
+        members[1].pk,
+        {contests["block"].pk: ["Eve"]},
+        Channel.PROVISIONAL,
+        provisional_for="case:1",
+    )
+    assert [c.slug for c, _ in receipt.trackers] == ["block"]
+    return election, contests, members[1]
+
+
+def test_a_provisional_ballot_counts_only_once_its_appeal_is_upheld(setup, officer):
+    election, contests, member = provisional_voter(setup)
+    with pytest.raises(box.BoxError, match="not yet on the roll"):
+        box.admit_provisional("case:1", member.pk, None)
+    entry = RollEntry.objects.get(member=member, contest=contests["block"])
+    contests["block"].freeze_roll()
+    decide(entry, eligible=True, reason="appeal upheld: paid up in time", user=officer)
+    assert box.admit_provisional("case:1", member.pk, None) == 1
+    lifecycle.close_voting(election, None)
+    lifecycle.open_box(election, None, election.shares[:2])
+    assert list(Ballot.objects.filter(contest=contests["block"]).values_list("preferences", flat=True)) == [
+        ["Eve"]
+    ]
+    assert Event.objects.filter(verb="ballotbox.admit_provisional").get().data == {
+        "case": "case:1",
+        "ballots": 1,
+    }
+
+
+def test_a_provisional_ballot_still_pending_at_the_close_is_destroyed_unread(setup):
+    election, contests, member = provisional_voter(setup)
+    lifecycle.close_voting(election, None)
+    assert not SealedBallot.objects.exists()
+    assert Event.objects.get(verb="ballotbox.destroy_provisional").data == {"case": "case:1", "ballots": 1}
+    lifecycle.open_box(election, None, election.shares[:2])
+    assert not Ballot.objects.filter(contest=contests["block"]).exists()
+
+
+def test_a_dismissed_appeals_provisional_ballot_is_destroyed_and_the_member_cannot_vote_twice(setup):
+    election, contests, member = provisional_voter(setup)
+    with pytest.raises(box.BallotError, match="already voted"):
+        box.deposit(election.pk, member.pk, {}, Channel.PROVISIONAL, provisional_for="case:2")
+    assert box.destroy_provisional("case:1", None) == 1
+    assert not SealedBallot.objects.exists()
+    with pytest.raises(ValueError, match="names the case"):
+        box.deposit(election.pk, member.pk, {}, Channel.PROVISIONAL)
+
+
+def test_a_voter_who_has_voted_is_not_struck_off_the_roll(setup, officer):
+    """Their ballot is in the box: striking them off would leave the box and the marks unequal."""
+    election, contests, members, codes = setup
+    cast(codes[2], {})
+    contests["chair"].freeze_roll()
+    entry = RollEntry.objects.get(member=members[2], contest=contests["chair"])
+    with pytest.raises(DecisionRefused, match="has voted in Chair"):
+        decide(entry, eligible=False, reason="lapsed after all", user=officer)

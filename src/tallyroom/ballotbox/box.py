@@ -147,20 +147,28 @@ def deposit(
     choices: Mapping[int, Sequence[str]],
     channel: str,
     contests: Iterable[int] | None = None,
+    provisional_for: str = "",
 ) -> Receipt:
     """Store the ballots of member ``member_id`` in ``election_id``: ``choices`` maps a contest id
     to the names chosen (first preference first); a contest of theirs left out is an abstention.
     ``contests`` limits the deposit to those contests (an in-room poll); by default it covers every
     contest the member is on the roll of. Raises BallotError, storing nothing, if voting is not
     open, the member has voted already in one of them, is not on a contest's roll, or a ballot
-    breaks its contest's marking. Call inside the channel's own transaction, if it has one."""
+    breaks its contest's marking. Call inside the channel's own transaction, if it has one.
+
+    A provisional ballot (channel ``provisional``, ``provisional_for`` naming the pending case) is
+    cast on contests the member is excluded from, and kept apart until ``admit_provisional`` or
+    ``destroy_provisional``."""
     if channel not in Channel.values:
         raise ValueError(f"unknown channel {channel!r}")
+    provisional = channel == Channel.PROVISIONAL
+    if provisional != bool(provisional_for):
+        raise ValueError("a provisional ballot, and only a provisional one, names the case it waits on")
     with transaction.atomic():
         election = _voting_is_open(election_id)
         key = public_key(election)
         entries = RollEntry.objects.filter(
-            member_id=member_id, contest__election_id=election_id, eligible=True
+            member_id=member_id, contest__election_id=election_id, eligible=not provisional
         )
         if contests is not None:
             entries = entries.filter(contest_id__in=list(contests))
@@ -186,7 +194,14 @@ def deposit(
             tracker = new_tracker()
             mac = box_mac(contest.pk, tracker, channel, ciphertext)
             sealed.append(
-                SealedBallot(contest=contest, tracker=tracker, channel=channel, sealed=ciphertext, mac=mac)
+                SealedBallot(
+                    contest=contest,
+                    tracker=tracker,
+                    channel=channel,
+                    sealed=ciphertext,
+                    mac=mac,
+                    provisional_for=provisional_for,
+                )
             )
         SealedBallot.objects.bulk_create(sealed)
     return Receipt(election, tuple((s.contest, s.tracker) for s in sealed))
@@ -201,17 +216,64 @@ def _digest(rows: Iterable[tuple[str, str, bytes, str]]) -> str:
 
 
 def _sealed_rows(contest: Contest) -> list[tuple[str, str, bytes, str]]:
+    """The contest's sealed ballots in the box (provisional ones waiting on a case are apart)."""
     return [
         (t, ch, bytes(s), m)
-        for t, ch, s, m in SealedBallot.objects.filter(contest=contest).values_list(
+        for t, ch, s, m in SealedBallot.objects.filter(contest=contest, provisional_for="").values_list(
             "tracker", "channel", "sealed", "mac"
         )
     ]
 
 
+def admit_provisional(case: str, member_id: int, user) -> int:
+    """The case ``case`` of member ``member_id`` was upheld while voting is open: its provisional
+    ballots join the box (the member must now be on those contests' rolls). Returns how many."""
+    with transaction.atomic():
+        waiting = list(
+            SealedBallot.objects.select_for_update().filter(provisional_for=case).select_related("contest")
+        )
+        if not waiting:
+            return 0
+        election = _voting_is_open(waiting[0].contest.election_id)
+        contests = [s.contest_id for s in waiting]
+        on_roll = RollEntry.objects.filter(
+            member_id=member_id,
+            contest_id__in=contests,
+            eligible=True,
+            voted_at__isnull=False,
+            channel=Channel.PROVISIONAL,
+        )
+        if on_roll.count() < len(set(contests)):
+            raise BoxError(
+                f"{case}: the member is not yet on the roll of every contest of their provisional ballot"
+            )
+        SealedBallot.objects.filter(provisional_for=case).update(provisional_for="")
+        record(
+            user, "ballotbox.admit_provisional", f"election:{election.pk}", case=case, ballots=len(waiting)
+        )
+    return len(waiting)
+
+
+def destroy_provisional(case: str, user) -> int:
+    """The case ``case`` was dismissed (or not decided by the close): its provisional ballots are
+    deleted unread. Returns how many."""
+    with transaction.atomic():
+        gone = list(
+            SealedBallot.objects.filter(provisional_for=case).values_list("contest__election_id", flat=True)
+        )
+        SealedBallot.objects.filter(provisional_for=case).delete()
+        if gone:
+            record(user, "ballotbox.destroy_provisional", f"election:{gone[0]}", case=case, ballots=len(gone))
+    return len(gone)
+
+
 def close(election: Election, user) -> list[ContestBox]:
-    """Record what each contest's part of the box holds at the close. Call in the closing
-    transaction, with the election's row locked."""
+    """Record what each contest's part of the box holds at the close, after deleting unread the
+    provisional ballots whose case is still pending. Call in the closing transaction, with the
+    election's row locked."""
+    pending = SealedBallot.objects.filter(contest__election=election).exclude(provisional_for="")
+    for case in sorted(set(pending.values_list("provisional_for", flat=True))):
+        destroy_provisional(case, user)
     now = timezone.now()
     boxes = []
     for contest in election.contests.all():
@@ -253,7 +315,9 @@ def _checked(box: ContestBox, rows: list[tuple[str, str, bytes, str]]) -> None:
     for tracker, channel, sealed, mac in rows:
         if not constant_time_compare(mac, box_mac(box.contest_id, tracker, channel, sealed)):
             raise BoxError(f"{name}: ballot {tracker} was not sealed by this server; the box is not opened")
-    marked = RollEntry.objects.filter(contest_id=box.contest_id, voted_at__isnull=False).count()
+    marked = RollEntry.objects.filter(
+        contest_id=box.contest_id, eligible=True, voted_at__isnull=False
+    ).count()
     if marked != len(rows):
         raise BoxError(
             f"{name}: {marked} voters are marked as having voted but the box holds {len(rows)} ballots"

@@ -43,7 +43,9 @@ class SealedBallot(models.Model):
     """One voter's ballot in one contest, sealed to the election's key, under a random tracker.
 
     ``mac`` is keyed with a server secret the database does not hold, so a ballot slipped into the
-    table by someone holding only the database is found at the opening."""
+    table by someone holding only the database is found at the opening. A provisional (tendered)
+    ballot is kept apart under ``provisional_for`` (the pending case it waits on) until the case is
+    decided: admitted, the key is cleared and it joins the box; otherwise it is deleted unread."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     contest = models.ForeignKey("elections.Contest", on_delete=models.PROTECT, related_name="sealed_ballots")
@@ -51,6 +53,7 @@ class SealedBallot(models.Model):
     channel = models.CharField(max_length=16, choices=Channel.choices)
     sealed = models.BinaryField()
     mac = models.CharField(max_length=64)
+    provisional_for = models.CharField(max_length=64, blank=True, db_index=True)
 
     class Meta:
         constraints = [

@@ -42,6 +42,8 @@ def decide(entry: RollEntry, *, eligible: bool, reason: str, user, kind: str = "
             raise DecisionRefused("voting has closed: the roll can no longer change")
         if entry.eligible == eligible:
             raise DecisionRefused(f"{entry.member} is already {'eligible' if eligible else 'excluded'}")
+        if entry.eligible and entry.voted_at is not None:
+            raise DecisionRefused(f"{entry.member} has voted in {contest.name}: a cast ballot stays cast")
         decision = RollDecision.objects.create(
             entry=entry,
             kind=kind,
