@@ -112,16 +112,38 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
     def surpluses() -> dict[int, Fraction]:
         return {c: votes[c] - quota for c in state.elected if c not in moved and votes[c] > quota}
 
-    def threshold() -> Quota:
-        """The quota, or the total active vote / (seats left + 1) where that is lower."""
-        active = sum((votes[c] for c in state.continuing), Fraction(0)) + sum(
-            surpluses().values(), Fraction(0)
-        )
+    def active_vote() -> Fraction:
+        """The total active vote (6.20), kept as the Count Control Form does (5.6.1): the valid vote
+        less the elected candidates' quotas (their votes if less) and the non-transferable votes.
+        So it counts every paper awaiting transfer: surpluses not yet transferred, and the batches
+        of excluded candidates not yet moved."""
+        held = sum((min(votes[c], quota) for c in state.elected), Fraction(0))
+        return valid - held - tally["non_transferable"] - tally["loss"]
+
+    def threshold(active: Fraction) -> Quota:
+        """The quota, or the total active vote / (places not yet filled + 1) where that is lower."""
         lower = max(_up(active / (state.seats_left + 1)), CENT) if state.seats_left else quota
         return Quota("ers97", min(quota, lower), exceed=False)
 
-    def settle(stage: Stage) -> None:
-        state.settle(stage, votes, threshold())
+    def settle(stage: Stage, batch: str = "") -> None:
+        """Deem elected who reaches the votes required, checked again after each election: the one
+        elected takes their quota out of the total active vote and fills a place (5.1.7, 5.3.13,
+        5.4.9, 5.6.1). A check that elects below the quota is noted with its figures."""
+        while not state.finished:
+            active, places, before = active_vote(), state.seats_left, len(state.elected)
+            required = threshold(active)
+            state.settle(stage, votes, required)
+            chosen = state.elected[before:]
+            if not chosen:
+                return
+            reached = [state.names[c] for c in chosen if required.reached(votes[c])]
+            if reached and required.value < quota:
+                text = (
+                    f"{batch}votes required {decimal_str(required.value, PLACES)} = total active vote "
+                    f"{decimal_str(active, PLACES)} / ({places} {'place' if places == 1 else 'places'}"
+                    f" left + 1): {', '.join(reached)} elected"
+                )
+                stage.note = f"{stage.note}; {text}" if stage.note else text
 
     def record(action: str, subject: list[int], excluded=(), transfer_value=None, scratch=None) -> Stage:
         stage = state.record(
@@ -159,7 +181,8 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
         state.exclude(group)
         scratch = Stage(0, "exclusion", [], {}, note=note)
         batches = {c: papers.batches.pop(c, []) for c in group}
-        for value in sorted({b.value for bs in batches.values() for b in bs}, reverse=True):
+        values = sorted({b.value for bs in batches.values() for b in bs}, reverse=True)
+        for value in values:
             if state.finished:
                 break
             taken = [(c, b) for c, bs in batches.items() for b in bs if b.value == value]
@@ -173,7 +196,7 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
             if gone and not state.elected:
                 quota = _up((valid - tally["non_transferable"] - tally["loss"]) / (seats + 1))
                 scratch.note = f"quota reduced to {decimal_str(quota, PLACES)} (rule 5.4.8)"
-            settle(scratch)
+            settle(scratch, f"after the papers at {decimal_str(value, PLACES)}, " if len(values) > 1 else "")
         record("exclusion", list(group), group, scratch=scratch)
 
     settle(record("first", []))
