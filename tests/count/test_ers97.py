@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import random
+from contextlib import contextmanager
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
-from tallyroom.count import Ballots, TieUnresolved, count
+from tallyroom.count import Ballots, TieUnresolved, count, ers97
+from tallyroom.count.numbers import decimal_str
 from tallyroom.formats.blt import read_blt
 
-MODEL = Path(__file__).parent.parent / "data" / "ers97" / "model-stages-1-2.blt"
+DATA = Path(__file__).parent.parent / "data" / "ers97"
+MODEL = DATA / "model-stages-1-2.blt"
 
 
 def F(text: str) -> Fraction:
@@ -152,3 +158,189 @@ def test_every_stage_accounts_for_every_vote():
             assert sum(s.totals.values()) + s.non_transferable + s.loss == r.valid_poll
             assert s.non_transferable >= 0 and s.loss >= 0
             assert all(v * 100 == int(v * 100) for v in s.totals.values())
+
+
+# --- the total active vote and the votes required (issue 11) ------------------------------------
+
+
+@dataclass
+class Check:
+    """One check for election the count made (5.1.7, 5.3.13, 5.4.9): the stage it belongs to, the
+    votes required it used, and the count's state before and after it."""
+
+    stage: int
+    action: str
+    required: Fraction
+    places: int  # places not yet filled, before the check
+    totals: list[Fraction]  # every candidate's votes, by index
+    continuing: list[int]
+    elected: list[int]
+    excluded: list[int]
+    newly: list[str]  # deemed elected by this check
+    after: tuple[list[int], list[int], int]  # continuing, elected, places left after it
+
+
+@contextmanager
+def checks():
+    """Record every check for election an ERS97 count makes (by watching stv.Count.settle)."""
+    seen: list[Check] = []
+
+    class Watched(ers97.Count):
+        def settle(self, stage, totals, quota):
+            before = len(self.elected)
+            state = (list(self.continuing), list(self.elected), list(self.excluded), self.seats_left)
+            super().settle(stage, totals, quota)
+            seen.append(
+                Check(
+                    stage.stage or len(self.stages) + 1,  # an exclusion's stage is recorded after it
+                    stage.action,
+                    quota.value,
+                    state[3],
+                    [Fraction(t) for t in totals],
+                    *state[:3],
+                    newly=[self.names[c] for c in self.elected[before:]],
+                    after=(list(self.continuing), list(self.elected), self.seats_left),
+                )
+            )
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ers97, "Count", Watched)
+        yield seen
+
+
+def figures(seen: list[Check], stage: int) -> list[tuple[str, list[str]]]:
+    """The votes required at each check of ``stage`` (as decimal strings), and who each elected."""
+    return [(decimal_str(c.required, 2), c.newly) for c in seen if c.stage == stage]
+
+
+def test_papers_awaiting_transfer_count_in_the_total_active_vote():
+    # 14 candidates, 4 seats, 286 valid papers: quota 286 / 5 = 57.20 exactly (5.1.6).
+    # 1: C04 87 elected. 2: C04's surplus 29.80 over its 70 transferable papers (of 87; 5.3.1):
+    #    29.80 / 70 -> 0.42, 29.40 moves, 0.40 non-transferable difference.
+    # 3: C05 0.84 + C13 2.10 + C12 3.36 + C11 8.68 = 14.98 <= C03 15.10, and adding C03 (30.08)
+    #    exceeds C01 17.68: the four go together (5.2.5). 4: C03. 5: C09 (18 papers at 1.00, 5 at
+    #    0.42). After its 1.00 batch, nt 19.52: the total active vote is 286 - 57.20 - 19.52 - 0.40 =
+    #    208.88 (C09's 2.10 still waiting included), / 4 = 52.22: C02 54.82 is elected (5.4.9(b));
+    #    again without C02's 54.82, 154.06 / 3 = 51.36, nobody; after the 0.42 batch (C02 passed
+    #    over, 5.4.10) 152.80 / 3 = 50.94. 6: C07. 7: C01: after its 1.00 batch 133.38 / 3 = 44.46
+    #    elects C10 45.46; then 87.92 / 2 = 43.96; after the 0.42 batch 86.24 / 2 = 43.12.
+    # 8: C08 and C14 27.94 tie lowest; C14 had fewer at stage 1 (18 < 20) and goes (5.2.5). Its 25
+    #    papers at 1.00 give C06 +6, C08 +8, 11 non-transferable: C06 36.36, C08 35.94, and C14's 7
+    #    papers at 0.42 (2.94) wait. Total active vote 36.36 + 35.94 + 2.94 = 75.24
+    #    (= 286 - 57.20 - 54.82 - 45.46 - 52.88 - 0.40), / 2 = 37.62: nobody. The 0.42 batch gives
+    #    C06 +0.84, C08 +1.68, 0.42 non-transferable: 74.82 / 2 = 37.41 and C08 37.62 is elected.
+    # (Leaving the 2.94 out, 72.30 / 2 = 36.15 elected C06 after the first batch.)
+    with checks() as seen:
+        r = count(read_blt(DATA / "exclusion-threshold.blt"), "ers97", seats=4)
+    assert r.quota == F("57.20")
+    assert [(s.action, sorted(s.subject), s.elected) for s in r.stages] == [
+        ("first", [], ["C04"]),
+        ("surplus", ["C04"], []),
+        ("exclusion", ["C05", "C11", "C12", "C13"], []),
+        ("exclusion", ["C03"], []),
+        ("exclusion", ["C09"], ["C02"]),
+        ("exclusion", ["C07"], []),
+        ("exclusion", ["C01"], ["C10"]),
+        ("exclusion", ["C14"], ["C08"]),
+    ]
+    assert r.stages[1].transfer_value == F("0.42") and r.stages[1].loss == F("0.40")
+    assert figures(seen, 5) == [("52.22", ["C02"]), ("51.36", []), ("50.94", [])]
+    assert figures(seen, 7) == [("44.46", ["C10"]), ("43.96", []), ("43.12", [])]
+    assert figures(seen, 8) == [("37.62", []), ("37.41", ["C08"])]
+    last = r.stages[7]
+    assert (last.totals["C06"], last.totals["C08"], last.totals["C14"]) == (F("37.20"), F("37.62"), 0)
+    assert last.non_transferable == F("53.30")
+    assert last.ties[0].chosen == "C14" and last.ties[0].settled_by == "forward"
+    assert "votes required 37.41 = total active vote 74.82 / (1 place left + 1): C08 elected" in last.note
+    assert r.elected == ["C04", "C02", "C10", "C08"]
+
+
+def test_the_votes_required_are_counted_again_after_each_election():
+    # 6 candidates, 5 seats, 853 valid papers: quota 853 / 6 = 142.1666.. -> 142.17.
+    # 1: C04 642 and C05 185 elected; 853 / 6, 710.83 / 5 and 568.66 / 4 all round up to 142.17.
+    # 2: C04's surplus 499.83 over its 642 papers: 369 are transferable (C01 135, C02 89, C03 74,
+    #    C06 71), worth 369 <= 499.83, so they move at their value, 1.00 (5.3.7), and 130.83 cannot
+    #    move. Total active vote: continuing 150 + 100 + 74 + 71 = 395, plus C05's surplus 42.83
+    #    awaiting transfer = 437.83, / (3 places + 1) = 109.46: C01 150 is elected. C01 now holds
+    #    the quota (its 7.83 surplus waits): 295.66 / (2 + 1) = 98.56, so C02 100 is elected at this
+    #    stage too (5.3.13 "each continuing candidate in turn", 5.6.1), holding its 100: 195.66 / 2
+    #    = 97.83 and C03 74 is not.
+    # 3: surpluses 42.83 + 7.83 exceed C03 - C06 = 3: C05's goes, all 185 papers (a first-stage
+    #    surplus): 51 go to C03, 37 to C06, 97 have no continuing preference; 42.83 / 88 -> 0.48,
+    #    C03 +24.48 = 98.48, C06 +17.76 = 88.76, 0.59 difference. 98.48 + 88.76 + 7.83 = 195.07,
+    #    / 2 = 97.54: C03 is elected and the seats are filled.
+    # (One threshold per stage elected C02 only at stage 3, at 112.15.)
+    with checks() as seen:
+        r = count(read_blt(DATA / "threshold-after-election.blt"), "ers97", seats=5)
+    assert r.quota == F("142.17")
+    assert [(s.action, s.subject, s.elected) for s in r.stages] == [
+        ("first", [], ["C04", "C05"]),
+        ("surplus", ["C04"], ["C01", "C02"]),
+        ("surplus", ["C05"], ["C03"]),
+    ]
+    assert figures(seen, 1) == [("142.17", ["C04", "C05"]), ("142.17", [])]
+    assert figures(seen, 2) == [("109.46", ["C01"]), ("98.56", ["C02"]), ("97.83", [])]
+    assert figures(seen, 3) == [("97.54", ["C03"])]
+    second, third = r.stages[1], r.stages[2]
+    assert second.transfer_value == 1 and second.non_transferable == F("130.83")
+    assert (second.totals["C01"], second.totals["C02"], second.totals["C03"]) == (150, 100, 74)
+    assert "98.56 = total active vote 295.66 / (2 places left + 1): C02 elected" in second.note
+    assert third.transfer_value == F("0.48") and third.loss == F("0.59")
+    assert (third.totals["C03"], third.totals["C06"]) == (F("98.48"), F("88.76"))
+    assert r.elected == ["C04", "C05", "C01", "C02", "C03"]
+
+
+def _required(c: Check, quota: Fraction | None, elected: list[int], continuing: list[int], places: int):
+    """The votes required, counted from the papers: those on continuing candidates, the surpluses
+    of elected candidates and the excluded candidates' papers not yet moved (6.20), over one more
+    than the places not yet filled, rounded up to two places, at least 0.01, at most the quota."""
+    waiting = sum((c.totals[e] for e in c.excluded), Fraction(0))
+    surpluses = sum((max(c.totals[e] - quota, Fraction(0)) for e in elected), Fraction(0))
+    active = sum((c.totals[k] for k in continuing), Fraction(0)) + waiting + surpluses
+    share = active / (places + 1)
+    votes = Fraction(-((-share.numerator * 100) // share.denominator), 100)
+    return votes if quota is None else min(quota, max(votes, F("0.01")))
+
+
+@st.composite
+def exclusions(draw):
+    """Contests of 4-9 candidates for 2-4 seats in which C0 is popular: its surplus moves at a
+    fractional value, so the candidates excluded later hold papers of several values."""
+    n = draw(st.integers(4, 9))
+
+    def rankings(first):
+        rest = [c for c in range(n) if c != first] if first is not None else list(range(n))
+        head = () if first is None else (first,)
+        return st.permutations(rest).flatmap(
+            lambda p: st.integers(0 if head else 1, len(p)).map(lambda k: head + tuple(p[:k]))
+        )
+
+    rows = draw(st.lists(st.tuples(rankings(None), st.integers(1, 6)), min_size=1, max_size=30))
+    rows += draw(st.lists(st.tuples(rankings(0), st.integers(3, 15)), min_size=1, max_size=8))
+    return [f"C{i}" for i in range(n)], rows, draw(st.integers(2, min(4, n - 2)))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(contest=exclusions())
+def test_at_every_step_of_an_exclusion_the_total_active_vote_counts_every_paper_not_held(contest):
+    # Every paper neither held by an elected candidate (their quota, or votes if less) nor
+    # non-transferable counts in the votes required, at every batch of every exclusion, and the
+    # votes required are counted again after each election until nobody continuing reaches them.
+    names, rows, seats = contest
+    with checks() as seen:
+        r = count(Ballots.from_rankings(names, rows), "ers97", seats=seats, tie_seed="property")
+
+    def quota_at(c: Check, elected: list[int]) -> Fraction:
+        """Fixed from the first election on; before it, the votes not non-transferable over one
+        more than the seats (5.4.8), which is what the total active vote gives then."""
+        return r.quota if elected else _required(c, None, [], c.continuing, seats)
+
+    for i, c in enumerate(seen):
+        assert c.required == _required(c, quota_at(c, c.elected), c.elected, c.continuing, c.places), c
+        if c.action == "exclusion" and any(c.totals[e] for e in c.excluded):
+            event("papers waiting in an exclusion")
+        continuing, elected, places = c.after
+        point_ends = i + 1 == len(seen) or seen[i + 1].totals != c.totals or seen[i + 1].stage != c.stage
+        if point_ends and places:
+            required = _required(c, quota_at(c, elected), elected, continuing, places)
+            assert all(c.totals[k] < required for k in continuing), (c.stage, c)
