@@ -4,7 +4,11 @@ Transferable Vote, 3rd edition, sections 4-6 (the rules for a count by hand).
 - Quota (5.1.6): valid poll / (seats + 1), to two decimal places, rounded up. Before anyone is
   elected it is recomputed without the non-transferable votes (5.4.8).
 - Election (5.1.7, 5.3.13, 5.4.9): a continuing candidate whose votes equal or exceed the quota,
-  or (rarely lower) the total active vote / (seats left + 1), likewise rounded up.
+  or (rarely lower) the total active vote / (places not yet filled + 1), likewise rounded up. The
+  total active vote counts every vote awaiting transfer (6.20), an excluded candidate's papers not
+  yet moved included: it is the valid vote less the elected candidates' quotas (their votes if
+  less) and the non-transferable votes (5.6.1). It is counted again after each election, at the
+  same point, until nobody more is elected (each candidate "in turn", 5.3.13).
 - Surpluses (5.2.2-5.2.4, 5.3): the largest first, ties by the tie rules (``forward`` then lot).
   Only the last batch of papers received, which gave rise to the surplus, is examined (at the
   first stage: all the candidate's papers). Its transferable papers move at transfer value
