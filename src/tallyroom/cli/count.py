@@ -11,10 +11,11 @@ import csv
 import io
 import json
 import sys
+from fractions import Fraction
 from pathlib import Path
 
-from tallyroom.count import Result, count, read_groups
-from tallyroom.formats import BallotFile, read_ballots
+from tallyroom.count import CollegeError, Result, count, parse_share, read_groups
+from tallyroom.formats import BallotFile, FormatError, read_ballots
 from tallyroom.formats.results import result_csv, result_dict, result_json, result_table
 
 from . import CommandError
@@ -65,6 +66,14 @@ def register(subparsers) -> None:
         help="a withdrawn candidate, skipped on every ballot (repeatable)",
     )
     p.add_argument("--ron", metavar="NAME", help="the candidate standing for re-open nominations")
+    p.add_argument(
+        "--college",
+        action="append",
+        default=[],
+        metavar="NAME=SHARE",
+        help="an electoral college of a CSV file and its share (1/2, 0.5 or 50%%); give every college, "
+        "the shares adding up to 1 (repeatable)",
+    )
     p.set_defaults(run=run)
 
 
@@ -73,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
     groups = read_groups(args.groups) if args.groups else None
     if args.constraint and groups is None:
         raise CommandError("--constraint needs --groups, the CSV saying who is in which group")
+    args.shares = _shares(args.college)
     results = [(path, _count_file(path, args, options, groups)) for path in args.files]
     sys.stdout.write(_render(results, args.format))
     return 0
@@ -89,6 +99,11 @@ def _count_file(path: Path, args: argparse.Namespace, options: dict[str, str], g
     seats = args.seats or read.seats
     if seats is None:
         raise CommandError(f"{path}: give --seats: this file does not say how many seats there are")
+    if read.ballots.colleges and args.shares is None:
+        raise CommandError(
+            f"{path}: the ballots carry colleges ({', '.join(read.ballots.colleges)}): "
+            "give each its share with --college NAME=SHARE"
+        )
     try:
         return count(
             read.ballots,
@@ -101,7 +116,10 @@ def _count_file(path: Path, args: argparse.Namespace, options: dict[str, str], g
             tie_order=_tie_order(args.tie_order, read),
             withdrawn=_unique([*read.withdrawn, *args.withdraw]),
             ron=args.ron,
+            college_shares=args.shares,
         )
+    except CollegeError as e:  # named at the line where the college first appears, if it does
+        raise FormatError(str(path), read.college_lines.get(e.college), str(e)) from None
     except KeyError as e:  # a name that is not a candidate
         raise CommandError(f"{path}: {e.args[0]}") from None
     except ValueError as e:
@@ -116,6 +134,25 @@ def _options(pairs: list[str]) -> dict[str, str]:
             raise CommandError(f"--option takes key=value, not {pair!r}")
         options[key.strip()] = value.strip()
     return options
+
+
+def _shares(pairs: list[str]) -> dict[str, Fraction] | None:
+    """``--college NAME=SHARE`` options as shares by college (None if there are none)."""
+    if not pairs:
+        return None
+    shares: dict[str, Fraction] = {}
+    for pair in pairs:
+        name, sep, share = pair.rpartition("=")
+        name = " ".join(name.split())
+        if not sep or not name:
+            raise CommandError(f"--college takes NAME=SHARE, not {pair!r}")
+        if name in shares:
+            raise CommandError(f"--college {name} is given twice")
+        try:
+            shares[name] = parse_share(share)
+        except ValueError as e:
+            raise CommandError(f"--college {name}: {e}") from None
+    return shares
 
 
 def _tie_order(values: list[str] | None, read: BallotFile) -> list[str] | None:

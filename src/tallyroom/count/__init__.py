@@ -10,17 +10,21 @@ function. See docs/counting.md for every method, its options and what it was ver
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
 from typing import Any
 
 from .ballots import Ballots
+from .colleges import CollegeError, combine, parse_share
 from .constraints import Constraint, ConstraintError, Constraints, read_groups
 from .context import Context
-from .result import Result, Stage, Tie
+from .result import College, Result, Stage, Tie
 from .rules import RuleSet, method_names, rule_set
 from .ties import TieBreaker, TieUnresolved
 
 __all__ = [
     "Ballots",
+    "College",
+    "CollegeError",
     "Constraint",
     "ConstraintError",
     "Constraints",
@@ -33,6 +37,7 @@ __all__ = [
     "TieUnresolved",
     "count",
     "method_names",
+    "parse_share",
     "read_groups",
     "rule_set",
 ]
@@ -50,11 +55,15 @@ def count(
     tie_order: Sequence[str] | None = None,
     withdrawn: Iterable[str] = (),
     ron: str | None = None,
+    college_shares: Mapping[str, Fraction | int | str] | None = None,
 ) -> Result:
     """Count ``ballots`` by the rule set ``method`` for ``seats`` seats.
 
     ``withdrawn`` candidates are skipped on every ballot. ``ron`` names the candidate standing for
     re-open nominations: it is counted like any other and a seat it wins is reopened.
+    ``college_shares`` gives each college of ``ballots`` its share (adding up to 1): the colleges'
+    valid votes, after withdrawals, are scaled to their shares (colleges.py) and the result shows
+    each college (``Result.colleges``); ballots with colleges need it.
     """
     if seats < 1:
         raise ValueError("seats must be at least 1")
@@ -79,7 +88,17 @@ def count(
     context = Context(
         [ballots.index(c) for c in standing], ties, constraint_set, ballots.index(ron) if ron else None
     )
-    result = rules.module.count(ballots.without(withdrawn), seats, rules.options, context)
+    counted = ballots.without(withdrawn)
+    colleges = []
+    if college_shares is not None or ballots.colleges:
+        if college_shares is None:
+            raise CollegeError(
+                None, f"these ballots carry colleges ({', '.join(ballots.colleges)}): give each its share"
+            )
+        marks = getattr(rules.module, "first_marks", lambda options, seats: 1)(rules.options, seats)
+        combination = combine(counted, college_shares, marks)
+        counted, colleges = combination.ballots, combination.colleges
+    result = rules.module.count(counted, seats, rules.options, context)
     result.method = rules.name
     result.options = rules.options_dict()
     result.withdrawn = withdrawn
@@ -87,4 +106,5 @@ def count(
     result.constraints = [str(c) for c in constraint_set.constraints]
     result.tie_seed = tie_seed
     result.title = ballots.title
+    result.colleges = colleges
     return result

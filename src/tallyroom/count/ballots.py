@@ -5,6 +5,10 @@ A ranking is a sequence of candidate indexes, most preferred first. Rankings are
 is the weight of ranking ``i`` (1 for an ordinary ballot paper, a delegate's card vote, or a
 fraction for an electoral college). A ranking of length 0 is an empty ballot: it is kept so the
 result can show it.
+
+Ballots may carry electoral colleges: ``colleges`` names them and ``college[i]`` is the index of
+ranking ``i``'s college (the same ranking cast in two colleges is two rows). ``count(...,
+college_shares=...)`` scales each college to its share (see colleges.py).
 """
 
 from __future__ import annotations
@@ -53,6 +57,8 @@ class Ballots:
     weights: np.ndarray
     denominator: int = 1
     title: str = ""
+    colleges: tuple[str, ...] = ()
+    college: np.ndarray | None = None  # per row, an index into ``colleges``; None without colleges
 
     def __post_init__(self):
         if len(set(self.candidates)) != len(self.candidates):
@@ -71,6 +77,17 @@ class Ballots:
         marked = self.rankings != PAD
         if (marked[:, 1:] > marked[:, :-1]).any():  # a mark after the padding
             raise ValueError("a ranking has a gap: every mark must come before the padding")
+        if (self.college is None) != (not self.colleges):
+            raise ValueError("ballots with colleges need both the college names and each row's college")
+        if self.colleges:
+            if len(set(self.colleges)) != len(self.colleges) or not all(self.colleges):
+                raise ValueError("college names must be distinct and not empty")
+            if self.college.shape != self.weights.shape:
+                raise ValueError("college must give one college per row")
+            if len(self) and not (
+                int(self.college.min()) >= 0 and int(self.college.max()) < len(self.colleges)
+            ):
+                raise ValueError("a row names a college index out of range")
 
     @classmethod
     def from_rankings(
@@ -84,22 +101,36 @@ class Ballots:
         A weight may be an int, a Fraction or a decimal string such as ``"2.5"``. A ranking that
         repeats a candidate raises ValueError: readers decide how to report it.
         """
-        merged: dict[tuple[int, ...], Fraction] = {}
-        for ranking, weight in ballots:
-            key = tuple(int(c) for c in ranking)
-            if len(set(key)) != len(key):
-                raise ValueError(f"ranking {key} names a candidate twice")
-            w = Fraction(weight)
-            if w < 0:
-                raise ValueError(f"negative weight {weight}")
-            merged[key] = merged.get(key, Fraction(0)) + w
-        return cls.from_weighted(candidates, list(merged.items()), title)
+        merged = _merge((ranking, weight, None) for ranking, weight in ballots)
+        return cls.from_weighted(candidates, [(r, w) for (r, _), w in merged.items()], title)
+
+    @classmethod
+    def from_college_rankings(
+        cls,
+        candidates: Sequence[str],
+        ballots: Iterable[tuple[Sequence[int], int | Fraction | str, str]],
+        title: str = "",
+        colleges: Sequence[str] = (),
+    ) -> Ballots:
+        """Build from ``(ranking, weight, college)`` triples; identical rankings of one college are
+        merged. The colleges are ``colleges``, then any others in order of first appearance."""
+        merged = _merge(ballots)
+        names = list(dict.fromkeys([*colleges, *(college for _, college in merged)]))
+        index = {name: i for i, name in enumerate(names)}
+        rows = [(r, w) for (r, _), w in merged.items()]
+        return cls.from_weighted(candidates, rows, title, names, [index[c] for _, c in merged])
 
     @classmethod
     def from_weighted(
-        cls, candidates: Sequence[str], rows: Sequence[tuple[tuple[int, ...], Fraction]], title: str = ""
+        cls,
+        candidates: Sequence[str],
+        rows: Sequence[tuple[tuple[int, ...], Fraction]],
+        title: str = "",
+        colleges: Sequence[str] = (),
+        college: Sequence[int] | None = None,
     ) -> Ballots:
-        """Build from distinct rankings with exact weights, without merging."""
+        """Build from distinct rankings with exact weights, without merging (``college``: each
+        row's index into ``colleges``, when the ballots carry colleges)."""
         denominator = lcm(1, *(Fraction(w).denominator for _, w in rows))
         width = max((len(r) for r, _ in rows), default=0)
         rankings = np.full((len(rows), width), PAD, dtype=index_dtype(len(candidates)))
@@ -111,7 +142,10 @@ class Ballots:
             weights = np.array([int(Fraction(w) * denominator) for _, w in rows], dtype=np.int64)
         except OverflowError:
             raise ValueError(f"weights over the common denominator {denominator} exceed 64 bits") from None
-        return cls(tuple(candidates), rankings, weights, denominator, title)
+        if not colleges:
+            return cls(tuple(candidates), rankings, weights, denominator, title)
+        of_row = np.array(college if college is not None else [], dtype=np.int32)
+        return cls(tuple(candidates), rankings, weights, denominator, title, tuple(colleges), of_row)
 
     def __len__(self) -> int:
         return len(self.weights)
@@ -148,6 +182,27 @@ class Ballots:
         for i in range(len(self)):
             yield self.ranking(i), self.weight(i)
 
+    def college_of(self, i: int) -> str | None:
+        """The name of row ``i``'s college (None for ballots without colleges)."""
+        return None if self.college is None else self.colleges[int(self.college[i])]
+
+    def by_college(self) -> dict[str, Ballots]:
+        """Each college's rows as Ballots of their own (same candidates, denominator and title)."""
+        return {
+            name: Ballots(
+                self.candidates,
+                self.rankings[self.college == k],
+                self.weights[self.college == k],
+                self.denominator,
+                self.title,
+            )
+            for k, name in enumerate(self.colleges)
+        }
+
+    def reweighted(self, weights: np.ndarray, denominator: int = 1) -> Ballots:
+        """The same rankings with new weights, without colleges (the count input of a combination)."""
+        return Ballots(self.candidates, self.rankings, weights, denominator, self.title)
+
     def index(self, name: str) -> int:
         try:
             return self.candidates.index(name)
@@ -165,21 +220,47 @@ class Ballots:
         rankings = np.where(
             np.take_along_axis(keep, order, axis=1), np.take_along_axis(self.rankings, order, axis=1), PAD
         ).astype(self.rankings.dtype)
-        return Ballots(self.candidates, rankings, self.weights, self.denominator, self.title)
+        return Ballots(
+            self.candidates, rankings, self.weights, self.denominator, self.title, self.colleges, self.college
+        )
 
     def compressed(self) -> Ballots:
-        """Merge identical rankings (the order of distinct rankings is by first appearance)."""
+        """Merge identical rankings of one college (the order of distinct rows is by first appearance)."""
         if len(self) == 0:
             return self
-        first, inverse = _row_groups(self.rankings)
+        rows = self.rankings if self.college is None else np.column_stack((self.rankings, self.college))
+        first, inverse = _row_groups(rows)
         weights = np.zeros(len(first), dtype=np.int64)
         np.add.at(weights, inverse, self.weights)
         order = np.full(len(self), -1, dtype=np.intp)  # groups by first appearance, without a sort
         order[first] = np.arange(len(first))
         order = order[order >= 0]
+        kept = first[order]
         return Ballots(
-            self.candidates, self.rankings[first[order]], weights[order], self.denominator, self.title
+            self.candidates,
+            self.rankings[kept],
+            weights[order],
+            self.denominator,
+            self.title,
+            self.colleges,
+            None if self.college is None else self.college[kept],
         )
+
+
+def _merge(
+    ballots: Iterable[tuple[Sequence[int], int | Fraction | str, str | None]],
+) -> dict[tuple[tuple[int, ...], str | None], Fraction]:
+    """Weights summed by (ranking, college), in order of first appearance."""
+    merged: dict[tuple[tuple[int, ...], str | None], Fraction] = {}
+    for ranking, weight, college in ballots:
+        key = tuple(int(c) for c in ranking)
+        if len(set(key)) != len(key):
+            raise ValueError(f"ranking {key} names a candidate twice")
+        w = Fraction(weight)
+        if w < 0:
+            raise ValueError(f"negative weight {weight}")
+        merged[key, college] = merged.get((key, college), Fraction(0)) + w
+    return merged
 
 
 def _row_groups(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

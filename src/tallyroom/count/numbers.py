@@ -55,3 +55,24 @@ def places_for(denominator: int) -> int:
     while places < 6 and (10**places) % denominator:
         places += 1
     return places
+
+
+def exact_places(denominator: int) -> int | None:
+    """The fewest decimal places that show every multiple of ``1 / denominator`` exactly, or None
+    when there are none (a denominator with a prime factor other than 2 and 5, as for a third)."""
+    twos = fives = 0
+    while denominator % 2 == 0:
+        denominator, twos = denominator // 2, twos + 1
+    while denominator % 5 == 0:
+        denominator, fives = denominator // 5, fives + 1
+    return max(twos, fives) if denominator == 1 else None
+
+
+def exact_str(value: Fraction | int) -> str:
+    """``value`` written exactly: a whole number (``5``), a decimal where one is exact (``2.5``),
+    otherwise a fraction in lowest terms (``1000/3``)."""
+    value = Fraction(value)
+    places = exact_places(value.denominator)
+    if places is None:
+        return f"{value.numerator}/{value.denominator}"
+    return decimal_str(value, places)

@@ -30,6 +30,11 @@ class Options:
             raise ValueError(f"marks must be one of {', '.join(MARKS)}, not {self.marks!r}")
 
 
+def first_marks(options: Options, seats: int) -> int | None:
+    """How many marks of each ballot the count credits: the first, the first ``seats``, or all (None)."""
+    return {"first": 1, "seats": seats, "all": None}[options.marks]
+
+
 def tally(ballots: Ballots, depth: int | None) -> np.ndarray:
     """Each candidate's votes (numerators over ``ballots.denominator``) from the first ``depth``
     marks of every ballot (all marks if None)."""
@@ -40,8 +45,7 @@ def tally(ballots: Ballots, depth: int | None) -> np.ndarray:
 
 
 def count(ballots: Ballots, seats: int, options: Options, context: Context) -> Result:
-    depth = {"first": 1, "seats": seats, "all": None}[options.marks]
-    votes = tally(ballots, depth)
+    votes = tally(ballots, first_marks(options, seats))
     names = ballots.candidates
     denominator = ballots.denominator
     stage = Stage(

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from .numbers import decimal_str
+from .numbers import decimal_str, exact_str
 
 SCHEMA_VERSION = 1
 
@@ -69,6 +69,35 @@ class Stage:
         }
 
 
+@dataclass(frozen=True)
+class College:
+    """One electoral college's part in a count decided by colleges (see colleges.py).
+
+    ``valid_poll``, ``empty`` and ``votes`` are the college's own figures, in the weights its
+    ballots were cast with; ``factor`` turns them into the counted weights, so the college's valid
+    poll counts ``share`` of the whole: ``valid_poll * factor == share * result.valid_poll``.
+    ``votes`` are each candidate's votes at the first stage (first preferences; for block and
+    approval every mark that stage counts)."""
+
+    name: str
+    share: Fraction
+    valid_poll: Fraction
+    empty: Fraction
+    factor: Fraction
+    votes: dict[str, Fraction]
+
+    def to_dict(self, places: int, candidates: list[str]) -> dict[str, Any]:
+        return {
+            "college": self.name,
+            "share": exact_str(self.share),
+            "valid_poll": exact_str(self.valid_poll),
+            "empty": exact_str(self.empty),
+            "factor": exact_str(self.factor),
+            "votes": {name: exact_str(self.votes[name]) for name in candidates},
+            "counted": {name: decimal_str(self.votes[name] * self.factor, places) for name in candidates},
+        }
+
+
 @dataclass
 class Result:
     """What a count decided and how."""
@@ -88,6 +117,7 @@ class Result:
     constraints: list[str] = field(default_factory=list)
     tie_seed: str | None = None
     title: str = ""
+    colleges: list[College] = field(default_factory=list)
 
     @property
     def ties(self) -> list[Tie]:
@@ -101,7 +131,7 @@ class Result:
     def to_dict(self) -> dict[str, Any]:
         """The published JSON form (schema documented in docs/result-format.md)."""
         d = self.places
-        return {
+        published = {
             "schema": SCHEMA_VERSION,
             "title": self.title,
             "method": self.method,
@@ -119,3 +149,6 @@ class Result:
             "seats_reopened": self.seats_reopened,
             "stages": [s.to_dict(d) for s in self.stages],
         }
+        if self.colleges:  # only a count decided by colleges has the key
+            published["colleges"] = [c.to_dict(d, self.candidates) for c in self.colleges]
+        return published

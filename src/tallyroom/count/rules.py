@@ -2,7 +2,9 @@
 
 A rule set names an algorithm module in this package and the options it is run with. Each
 algorithm module defines ``Options`` (a frozen dataclass: the options it takes, with defaults) and
-``count(ballots, seats, options, context) -> Result``. Presets fix the options a published rule
+``count(ballots, seats, options, context) -> Result``; it may define ``first_marks(options, seats)``,
+how many marks of each ballot its first stage credits (without it: 1, the first preference), which
+a count by colleges shows per college. Presets fix the options a published rule
 prescribes; ``overrides`` change them for a contest's own rules (``--option quota=droop-exact``).
 """
 

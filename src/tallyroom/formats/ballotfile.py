@@ -15,13 +15,15 @@ _BLT_HEADER = re.compile(rb"\s*\d+[\s,]+\d+\s*")
 @dataclass(frozen=True)
 class BallotFile:
     """The ballots and what the file says about the contest (``seats`` is None where the format
-    has no place for it); ``truncated`` counts ballots cut at an unusable preference."""
+    has no place for it); ``truncated`` counts ballots cut at an unusable preference;
+    ``college_lines`` gives the line where each college first appears (CSV with colleges)."""
 
     ballots: Ballots
     seats: int | None = None
     withdrawn: tuple[str, ...] = ()
     parties: dict[str, str] = field(default_factory=dict)
     truncated: int = 0
+    college_lines: dict[str, int] = field(default_factory=dict)
 
 
 def read_ballots(path: str | Path) -> BallotFile:

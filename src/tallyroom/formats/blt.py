@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from tallyroom.count.ballots import PAD, Ballots
-from tallyroom.count.numbers import decimal_str
+from tallyroom.count.numbers import decimal_str, exact_places
 
 from .ballotfile import WEIGHT, BallotFile, clean_name, decode_text
 from .errors import FormatError
@@ -329,15 +329,9 @@ def _weights_text(ballots: Ballots) -> list[str]:
     d = ballots.denominator
     if d == 1:
         return [str(w) for w in ballots.weights.tolist()]
-    twos = fives = 0
-    rest = d
-    while rest % 2 == 0:
-        rest, twos = rest // 2, twos + 1
-    while rest % 5 == 0:
-        rest, fives = rest // 5, fives + 1
-    if rest != 1:
+    places = exact_places(d)
+    if places is None:
         raise ValueError(f"weights in 1/{d} have no exact decimal form for a BLT file")
-    places = max(twos, fives)
     return [decimal_str(Fraction(w, d), places).rstrip("0").rstrip(".") for w in ballots.weights.tolist()]
 
 
