@@ -33,8 +33,9 @@ def index_dtype(ncandidates: int) -> np.dtype:
 
 
 def weighted_bincount(index: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
-    """Exact integer sums of ``weights`` by ``index`` (np.bincount would go through floats)."""
-    out = np.zeros(n, dtype=np.int64)
+    """Exact integer sums of ``weights`` by ``index`` (np.bincount would go through floats); int64,
+    or Python ints for weights held as objects."""
+    out = np.zeros(n, dtype=object if weights.dtype == object else np.int64)
     np.add.at(out, index.astype(np.intp), weights)
     return out
 

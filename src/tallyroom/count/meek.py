@@ -23,7 +23,8 @@ the totals after one pass with the excluded candidate's keep value at 0. ``non_t
 the excess; every ballot's vote is split exactly between the candidates and the excess, so
 ``loss`` is 0 and ``sum(totals) + non_transferable == valid_poll`` at every stage.
 
-All arithmetic is in integers (units of ``10**-places``), vectorised over distinct rankings.
+All arithmetic is in integers (units of ``10**-places``), vectorised over distinct rankings; in
+64-bit integers, or Python's where weights that large (a count by colleges) could overflow them.
 Constraints (doomed excluded at once, guarded never excluded, guarded elected when they alone fill
 the seats) and RON are handled by stv.Count.
 """
@@ -72,15 +73,15 @@ class _Votes:
         self.denominator = ballots.denominator
         self.ncandidates = len(ballots.candidates)
         self.unit = unit
-        if exact_sum(self.weights) * unit >= 2**63:
-            raise ValueError("too many votes for Meek's fixed-point arithmetic")
+        if exact_sum(self.weights) * unit >= 2**63:  # heavy weights (electoral colleges): Python ints
+            self.weights = self.weights.astype(object)
         self.valid = exact_sum(self.weights) * unit  # in units over the denominator
 
     def pass_votes(self, keep: np.ndarray) -> tuple[np.ndarray, int]:
         """Each candidate's votes and the excess, in units over the denominator."""
         unit = self.unit
         remaining = np.full(len(self.rankings), unit, dtype=np.int64)
-        votes = np.zeros(self.ncandidates, dtype=np.int64)
+        votes = np.zeros(self.ncandidates, dtype=self.weights.dtype)
         for j in range(self.rankings.shape[1]):
             column = self.rankings[:, j]
             live = (column != PAD) & (remaining > 0)

@@ -66,6 +66,8 @@ def result_table(result: Result | Mapping[str, Any]) -> str:
         facts.append(("Tie seed", d["tie_seed"]))
     width = max(len(k) for k, _ in facts)
     lines += [f"{k + ':':<{width + 1}} {v}" for k, v in facts]
+    if d.get("colleges"):
+        lines += ["", *_colleges(d)]
     lines += ["", *_grid(table), ""]
     for s in table.stages:
         lines.append(f"Stage {s['stage']}: {_describe(s)}")
@@ -166,6 +168,42 @@ def _grid(table: _StageTable) -> list[str]:
         cells.append(r[-1].ljust(widths[-1]))
         out.append("  ".join(cells).rstrip())
     return [*out[:2], rule, *out[2:-1], rule, out[-1]]
+
+
+def _colleges(d: Mapping[str, Any]) -> list[str]:
+    """The colleges of a count decided by colleges: each one's share, own figures and factor,
+    then each candidate's first-stage votes by college, as cast and as counted."""
+    colleges = d["colleges"]
+    lines = [
+        "Electoral colleges: each valid poll counts as its share of the whole (counted = votes x factor).",
+        "",
+    ]
+    lines += _aligned(
+        [["College", "Share", "Valid poll", "Empty", "Factor"]]
+        + [[c["college"], c["share"], c["valid_poll"], c["empty"], c["factor"]] for c in colleges]
+    )
+    header = [
+        "Stage 1",
+        *(f"{c['college']} {kind}" for c in colleges for kind in ("votes", "counted")),
+        "Counted",
+    ]
+    first = d["stages"][0]["totals"] if d["stages"] else {}
+    body = [
+        [name, *(c[key][name] for c in colleges for key in ("votes", "counted")), first.get(name, "")]
+        for name in d["candidates"]
+    ]
+    return [*lines, "", *_aligned([header, *body])]
+
+
+def _aligned(rows: list[list[str]]) -> list[str]:
+    """Rows of cells as text: the first column left-aligned, the others right-aligned."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(
+            [r[0].ljust(widths[0]), *(c.rjust(w) for c, w in zip(r[1:], widths[1:], strict=True))]
+        ).rstrip()
+        for r in rows
+    ]
 
 
 def _method(d: Mapping[str, Any]) -> str:
