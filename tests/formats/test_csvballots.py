@@ -73,3 +73,67 @@ def test_read_ballots_tells_blt_from_csv(tmp_path):
     named = tmp_path / "x.csv"
     named.write_text("2 1\n")
     assert read_ballots(named).ballots.candidates == ("2 1",), "a .csv file is CSV whatever it holds"
+
+
+COLLEGE_CSV = """title,CLP section
+candidates,Ann,Bob,Cat
+weight,college,1st,2nd
+1,CLP,Ann,Bob
+1,CLP,Ann,Bob
+1000/3,Unite,Cat,Bob
+2.5,GMB,Bob
+0,GMB,Cat
+"""
+
+
+def test_a_college_column_and_fraction_weights():
+    f = parse(COLLEGE_CSV)
+    b = f.ballots
+    assert b.title == "CLP section" and b.colleges == ("CLP", "Unite", "GMB")
+    assert [(r, w, b.college_of(i)) for i, (r, w) in enumerate(b)] == [
+        ((0, 1), 2, "CLP"),
+        ((2, 1), Fraction(1000, 3), "Unite"),
+        ((1,), Fraction(5, 2), "GMB"),
+        ((2,), 0, "GMB"),
+    ]
+    assert f.college_lines == {"CLP": 4, "Unite": 6, "GMB": 7}
+
+
+def test_one_ranking_in_two_colleges_stays_two_rows():
+    b = parse("weight,college\n1,A,X\n1,B,X\n1,A,X\n").ballots
+    assert [(w, b.college_of(i)) for i, (_, w) in enumerate(b)] == [(2, "A"), (1, "B")]
+    assert list(b.by_college()["B"]) == [((0,), 1)]
+
+
+@pytest.mark.parametrize(
+    "text, line, problem",
+    [
+        ("weight,college,a\n1,CLP,Ann\n2\n", 3, "the row names no college (the header has a college column)"),
+        ("weight,college\n1/0,CLP,Ann\n", 2, "weight '1/0' is not a number"),
+        ("weight,college\n1/-3,CLP,Ann\n", 2, "weight '1/-3' is not a number"),
+    ],
+)
+def test_college_rows_errors_name_the_line(text, line, problem):
+    with pytest.raises(FormatError) as e:
+        parse(text)
+    assert str(e.value) == f"votes.csv:{line}: {problem}"
+
+
+def test_the_csv_writer_reads_back_row_for_row(tmp_path):
+    from tallyroom.formats import csv_ballots_text, write_csv_ballots
+
+    for text in (COLLEGE_CSV, "weight,a\n2.5,Ann,Zed\n1,Bob\n3\n", "Cat,Ann\nAnn\n"):
+        b = parse(text).ballots
+        path = tmp_path / "out.csv"
+        write_csv_ballots(path, b)
+        again = read_ballots(path).ballots
+        assert path.read_text() == csv_ballots_text(b)
+        assert (again.title, again.candidates, again.colleges) == (b.title, b.candidates, b.colleges)
+        assert [(r, w, again.college_of(i)) for i, (r, w) in enumerate(again)] == [
+            (r, w, b.college_of(i)) for i, (r, w) in enumerate(b)
+        ]
+        assert csv_ballots_text(again) == csv_ballots_text(b)
+    assert csv_ballots_text(parse(COLLEGE_CSV).ballots).splitlines()[2:4] == [
+        "weight,college,1,2",
+        "2,CLP,Ann,Bob",
+    ]

@@ -5,7 +5,7 @@ Every reader raises FormatError naming the file, the line and the problem.
 
 from .ballotfile import BallotFile, read_ballots
 from .blt import blt_text, parse_blt, read_blt, read_blt_file, write_blt
-from .csvballots import parse_csv_ballots, read_csv_ballots
+from .csvballots import csv_ballots_text, parse_csv_ballots, read_csv_ballots, write_csv_ballots
 from .errors import FormatError
 from .results import result_csv, result_json, result_table
 
@@ -13,6 +13,7 @@ __all__ = [
     "BallotFile",
     "FormatError",
     "blt_text",
+    "csv_ballots_text",
     "parse_blt",
     "parse_csv_ballots",
     "read_ballots",
@@ -23,4 +24,5 @@ __all__ = [
     "result_json",
     "result_table",
     "write_blt",
+    "write_csv_ballots",
 ]
