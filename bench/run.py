@@ -3,6 +3,7 @@
     .venv/bin/python bench/run.py [counting] [--ballots N] [--sizes 10000,100000] [--budget S] ...
     .venv/bin/python bench/run.py import-members [ARGS]   # bench/import_members.py, if present
     .venv/bin/python bench/run.py cast-ballots [ARGS]     # bench/cast_ballots.py, if present
+    .venv/bin/python bench/run.py colleges [ARGS]         # bench/colleges.py
 
 The counting benchmark makes one poll from a seed (``tallyroom.formats.synthetic``), then:
 
@@ -41,7 +42,11 @@ from tallyroom.formats.synthetic import profile
 TARGETS = {"engine": 0.3, "cli": 2.0, "peak_mb": 500.0, "speedup": 10.0}
 MAIN_METHODS = {"scottish-stv": "stv", "irv": "irv"}
 SMALL_METHODS = ("meek", "ers97")  # not performance-critical: one figure each
-OTHER_BENCHES = {"import-members": "import_members.py", "cast-ballots": "cast_ballots.py"}
+OTHER_BENCHES = {
+    "import-members": "import_members.py",
+    "cast-ballots": "cast_ballots.py",
+    "colleges": "colleges.py",
+}
 
 
 @dataclass
