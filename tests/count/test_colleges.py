@@ -347,3 +347,10 @@ def test_meek_counts_a_combination_beyond_64_bit_fixed_point():
     clp, aff = r.colleges
     assert r.stages[0].totals["B"] == clp.votes["B"] * clp.factor + aff.votes["B"] * aff.factor
     assert len(r.elected) == 2
+
+
+def test_shares_may_be_text_but_not_floats():
+    r = count(fptp_conference(), "plurality", college_shares={"CLP": "50%", "Affiliates": "1/2"})
+    assert r.colleges[0].share == HALF
+    with pytest.raises(CollegeError, match="give its share as a fraction or text, not 0.5"):
+        count(fptp_conference(), "plurality", college_shares={"CLP": 0.5, "Affiliates": HALF})

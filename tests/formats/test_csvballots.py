@@ -137,3 +137,10 @@ def test_the_csv_writer_reads_back_row_for_row(tmp_path):
         "weight,college,1,2",
         "2,CLP,Ann,Bob",
     ]
+
+
+def test_ballots_with_colleges_are_not_written_as_blt():
+    from tallyroom.formats import blt_text
+
+    with pytest.raises(ValueError, match="BLT has no college column"):
+        blt_text(parse(COLLEGE_CSV).ballots, 1)

@@ -68,6 +68,18 @@ def parse_share(text: str) -> Fraction:
     return Fraction(number) / (100 if percent else 1)
 
 
+def _share(college: str, share: Fraction | int | str) -> Fraction:
+    """A share given as a Fraction, an int or text (``parse_share``); a float is refused, since
+    0.1 is not a tenth."""
+    if isinstance(share, str):
+        return parse_share(share)
+    if not isinstance(share, Fraction | int):
+        raise CollegeError(
+            college, f"college {college!r}: give its share as a fraction or text, not {share!r}"
+        )
+    return Fraction(share)
+
+
 def check_shares(colleges: Sequence[str], shares: Mapping[str, Fraction]) -> None:
     """Every college has a share, every share a college, each share is above 0 and they add up to
     exactly 1; CollegeError names what is wrong."""
@@ -98,7 +110,7 @@ def combine(
     be summed in 64 bits."""
     if not ballots.colleges:
         raise CollegeError(None, "these ballots carry no colleges, so there is nothing to give shares to")
-    shares = {name: Fraction(share) for name, share in shares.items()}
+    shares = {name: _share(name, share) for name, share in shares.items()}
     check_shares(ballots.colleges, shares)
     parts = ballots.by_college()
     marked = ballots.marked()

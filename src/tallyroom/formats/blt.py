@@ -297,7 +297,10 @@ def blt_text(
     ballots: Ballots, seats: int, withdrawn: Iterable[str] = (), parties: Mapping[str, str] | None = None
 ) -> str:
     """A clean BLT file: names quoted, each with its party as a second quoted token, the title
-    quoted, weights as exact decimals. ValueError if a weight has no exact decimal form."""
+    quoted, weights as exact decimals. ValueError if a weight has no exact decimal form, or the
+    ballots carry electoral colleges (BLT has no place for them: write CSV, ``csv_ballots_text``)."""
+    if ballots.colleges:
+        raise ValueError("BLT has no college column: write ballots with colleges as CSV (csv_ballots_text)")
     parties = parties or {}
     lines = [f"{len(ballots.candidates)} {seats}"]
     if withdrawn := [f"-{ballots.index(n) + 1}" for n in withdrawn]:
