@@ -183,16 +183,16 @@ def _colleges(d: Mapping[str, Any]) -> list[str]:
         + [[c["college"], c["share"], c["valid_poll"], c["empty"], c["factor"]] for c in colleges]
     )
     header = [
-        "Stage 1",
+        "Candidate",
         *(f"{c['college']} {kind}" for c in colleges for kind in ("votes", "counted")),
-        "Counted",
+        "Stage 1",
     ]
     first = d["stages"][0]["totals"] if d["stages"] else {}
     body = [
         [name, *(c[key][name] for c in colleges for key in ("votes", "counted")), first.get(name, "")]
         for name in d["candidates"]
     ]
-    return [*lines, "", *_aligned([header, *body])]
+    return [*lines, "", "Stage 1 by college, as cast (votes) and as counted:", "", *_aligned([header, *body])]
 
 
 def _aligned(rows: list[list[str]]) -> list[str]:
