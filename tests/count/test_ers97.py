@@ -182,10 +182,10 @@ class Check:
 
 @contextmanager
 def checks():
-    """Record every check for election an ERS97 count makes (by watching stv.Count.settle)."""
+    """Record every check for election an ERS97 count makes (by watching stv.CountState.settle)."""
     seen: list[Check] = []
 
-    class Watched(ers97.Count):
+    class Watched(ers97.CountState):
         def settle(self, stage, totals, quota):
             before = len(self.elected)
             state = (list(self.continuing), list(self.elected), list(self.excluded), self.seats_left)
@@ -204,7 +204,7 @@ def checks():
             )
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(ers97, "Count", Watched)
+        patch.setattr(ers97, "CountState", Watched)
         yield seen
 
 

@@ -32,7 +32,7 @@ import numpy as np
 
 from .ballots import Ballots, exact_sum
 from .numbers import exact_str
-from .plurality import tally
+from .plurality import mark_totals
 from .result import College
 
 MIN_WEIGHT = 10**6  # units the lightest ballot counts, at least (where 64 bits allow)
@@ -146,7 +146,7 @@ def combine(
         q = per[name][0] * scale  # counted weight per numerator; its denominator divides them all
         counted[rows] = ballots.weights[rows] // q.denominator * q.numerator
         part = parts[name]
-        votes = tally(part, marks)
+        votes = mark_totals(part, marks)
         colleges.append(
             College(
                 name=name,

@@ -45,7 +45,7 @@ from .context import Context
 from .numbers import decimal_str, to_fixed
 from .quotas import Quota
 from .result import Result, Stage
-from .stv import Count
+from .stv import CountState
 
 PLACES = 2
 CENT = Fraction(1, 10**PLACES)
@@ -102,7 +102,7 @@ class _Papers:
 
 
 def count(ballots: Ballots, seats: int, options: Options, context: Context) -> Result:
-    state = Count(ballots, seats, context, PLACES)
+    state = CountState(ballots, seats, context, PLACES)
     papers = _Papers(ballots)
     valid = ballots.valid_poll
     votes = [
@@ -110,7 +110,7 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
         for c in range(len(ballots.candidates))
     ]
     moved: set[int] = set()  # elected candidates whose surplus has been transferred
-    tally = {"non_transferable": Fraction(0), "loss": Fraction(0)}
+    spent = {"non_transferable": Fraction(0), "loss": Fraction(0)}
     quota = _up(valid / (seats + 1))
 
     def surpluses() -> dict[int, Fraction]:
@@ -122,7 +122,7 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
         So it counts every paper awaiting transfer: surpluses not yet transferred, and the batches
         of excluded candidates not yet moved."""
         held = sum((min(votes[c], quota) for c in state.elected), Fraction(0))
-        return valid - held - tally["non_transferable"] - tally["loss"]
+        return valid - held - spent["non_transferable"] - spent["loss"]
 
     def threshold(active: Fraction) -> Quota:
         """The quota, or the total active vote / (places not yet filled + 1) where that is lower."""
@@ -151,7 +151,7 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
 
     def record(action: str, subject: list[int], excluded=(), transfer_value=None, scratch=None) -> Stage:
         stage = state.record(
-            action, subject, votes, tally["non_transferable"], tally["loss"], transfer_value, excluded
+            action, subject, votes, spent["non_transferable"], spent["loss"], transfer_value, excluded
         )
         if scratch is not None:
             stage.elected, stage.ties, stage.note = scratch.elected, stage.ties + scratch.ties, scratch.note
@@ -173,9 +173,9 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
         value = _down(surplus / transferable) if transferable * last.value > surplus else last.value
         moved_value = sum((credit(r, value, pile) for r, pile in piles.items()), Fraction(0))
         if value == last.value:  # every paper moves at its value; the rest of the surplus cannot move
-            tally["non_transferable"] += surplus - moved_value
+            spent["non_transferable"] += surplus - moved_value
         else:  # the remainder neglected in rounding the transfer value down
-            tally["loss"] += surplus - moved_value
+            spent["loss"] += surplus - moved_value
         votes[c] = quota
         moved.add(c)
         return value
@@ -195,10 +195,10 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
             piles = papers.sort([p for _, b in taken for p in b.papers], set(state.continuing))
             gone = _down(value * papers.weight(piles.pop(None, [])))
             moved_value = sum((credit(r, value, pile) for r, pile in piles.items()), Fraction(0))
-            tally["non_transferable"] += gone
-            tally["loss"] += sum((b.amount for _, b in taken), Fraction(0)) - moved_value - gone
+            spent["non_transferable"] += gone
+            spent["loss"] += sum((b.amount for _, b in taken), Fraction(0)) - moved_value - gone
             if gone and not state.elected:
-                quota = _up((valid - tally["non_transferable"] - tally["loss"]) / (seats + 1))
+                quota = _up((valid - spent["non_transferable"] - spent["loss"]) / (seats + 1))
                 scratch.note = f"quota reduced to {decimal_str(quota, PLACES)} (rule 5.4.8)"
             settle(scratch, f"after the papers at {decimal_str(value, PLACES)}, " if len(values) > 1 else "")
         record("exclusion", list(group), group, scratch=scratch)
@@ -229,7 +229,7 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
     return state.result(ballots, quota)
 
 
-def _bulk(state: Count, votes: Sequence[Fraction], deferred: Fraction) -> list[int]:
+def _bulk(state: CountState, votes: Sequence[Fraction], deferred: Fraction) -> list[int]:
     """The lowest candidates that can be excluded together with ``deferred`` surpluses waiting
     (rules 5.2.2 and 5.2.5): the most of them whose votes plus ``deferred`` do not exceed the vote
     of the next above, leaving enough candidates to fill the seats. With nothing deferred and no

@@ -26,7 +26,7 @@ the excess; every ballot's vote is split exactly between the candidates and the 
 All arithmetic is in integers (units of ``10**-places``), vectorised over distinct rankings; in
 64-bit integers, or Python's where weights that large (a count by colleges) could overflow them.
 Constraints (doomed excluded at once, guarded never excluded, guarded elected when they alone fill
-the seats) and RON are handled by stv.Count.
+the seats) and RON are handled by stv.CountState.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from .context import Context
 from .numbers import to_fixed
 from .quotas import Quota
 from .result import Result
-from .stv import Count
+from .stv import CountState
 
 MAX_PASSES = 10_000
 
@@ -100,11 +100,11 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
     tolerance = to_fixed(Fraction(options.tolerance), options.places, "up")
     votes_of = _Votes(ballots, unit)
     den = votes_of.denominator
-    state = Count(ballots, seats, context, options.places)
+    state = CountState(ballots, seats, context, options.places)
     keep = np.zeros(len(ballots.candidates), dtype=np.int64)
     keep[context.standing] = unit
 
-    def tally() -> tuple[np.ndarray, int, int]:
+    def measure() -> tuple[np.ndarray, int, int]:
         """Votes and excess (units over the denominator) and the quota (units)."""
         votes, excess = votes_of.pass_votes(keep)
         return votes, excess, (votes_of.valid - excess) // (den * (seats + 1)) + 1
@@ -121,14 +121,14 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
     def surplus() -> int:
         return sum(max(int(votes[c]) - quota * den, 0) for c in state.elected)
 
-    votes, excess, quota = tally()
+    votes, excess, quota = measure()
     stage("first", [])
     while not state.finished:
         doomed = state.doomed()
         if doomed:
             state.exclude(doomed)
             keep[doomed] = 0
-            votes, excess, quota = tally()
+            votes, excess, quota = measure()
             stage("exclusion", doomed, doomed, note="doomed by the constraints")
             continue
         passes = 0
@@ -140,7 +140,7 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
             if np.array_equal(new_keep, keep):
                 break
             keep = new_keep
-            votes, excess, quota = tally()
+            votes, excess, quota = measure()
             passes += 1
             if any(int(votes[c]) >= quota * den for c in state.continuing):
                 break
@@ -151,6 +151,6 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
         lowest = state.lowest([Fraction(int(v)) for v in votes])
         state.exclude([lowest])
         keep[lowest] = 0
-        votes, excess, quota = tally()
+        votes, excess, quota = measure()
         stage("exclusion", [lowest], [lowest])
     return state.result(ballots, Fraction(quota, unit))

@@ -35,7 +35,7 @@ def first_marks(options: Options, seats: int) -> int | None:
     return {"first": 1, "seats": seats, "all": None}[options.marks]
 
 
-def tally(ballots: Ballots, depth: int | None) -> np.ndarray:
+def mark_totals(ballots: Ballots, depth: int | None) -> np.ndarray:
     """Each candidate's votes (numerators over ``ballots.denominator``) from the first ``depth``
     marks of every ballot (all marks if None)."""
     marks = ballots.rankings if depth is None else ballots.rankings[:, :depth]
@@ -45,7 +45,7 @@ def tally(ballots: Ballots, depth: int | None) -> np.ndarray:
 
 
 def count(ballots: Ballots, seats: int, options: Options, context: Context) -> Result:
-    votes = tally(ballots, first_marks(options, seats))
+    votes = mark_totals(ballots, first_marks(options, seats))
     names = ballots.candidates
     denominator = ballots.denominator
     stage = Stage(

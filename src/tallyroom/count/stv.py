@@ -1,7 +1,7 @@
 """What every STV method decides the same way, whatever its arithmetic.
 
 An STV method (wigm, ers97, meek) keeps its own ballots and arithmetic and hands each stage's
-totals (exact, indexable by candidate) to a ``Count``, which keeps who is elected, excluded or
+totals (exact, indexable by candidate) to a ``CountState``, which keeps who is elected, excluded or
 continuing, records the stages, and takes the decisions the methods share:
 
 - ``settle(stage, totals, quota)``: after a stage's transfer, elect the continuing candidates who
@@ -34,7 +34,7 @@ from .quotas import Quota
 from .result import Result, Stage, Tie
 
 
-class Count:
+class CountState:
     """The state of one STV count over ``ballots.candidates`` (by index)."""
 
     def __init__(self, ballots: Ballots, seats: int, context: Context, places: int):

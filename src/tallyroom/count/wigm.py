@@ -32,7 +32,7 @@ from .context import Context
 from .quotas import check as check_quota
 from .quotas import quota as make_quota
 from .result import Result
-from .stv import Count
+from .stv import CountState
 
 ROUNDINGS = ("down", "nearest")
 SURPLUS_ORDERS = ("largest", "elected")
@@ -124,7 +124,7 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
     scale = 10**options.places
     unit = ballots.denominator * scale  # totals are counted in units of 1/unit of a vote
     papers = Papers(ballots, context.standing)
-    tally = Count(ballots, seats, context, options.places)
+    state = CountState(ballots, seats, context, options.places)
     n = len(ballots.candidates)
     totals = [Fraction(0)] * n
 
@@ -149,28 +149,28 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
     non_transferable = loss = Fraction(0)
     surplus_due: list[int] = []  # elected, surplus not yet transferred, in order of election
 
-    stage = tally.record("first", [], totals, non_transferable, loss)
+    stage = state.record("first", [], totals, non_transferable, loss)
     while True:
-        before = len(tally.elected)
-        tally.settle(stage, totals, quota)
-        papers.leave(tally.elected[before:])
-        surplus_due += [c for c in tally.elected[before:] if totals[c] > quota.value]
-        if tally.finished:
+        before = len(state.elected)
+        state.settle(stage, totals, quota)
+        papers.leave(state.elected[before:])
+        surplus_due += [c for c in state.elected[before:] if totals[c] > quota.value]
+        if state.finished:
             break
-        doomed = tally.doomed()
+        doomed = state.doomed()
         if doomed:
-            tally.exclude(doomed)
+            state.exclude(doomed)
             papers.leave(doomed)
             for c in doomed:
                 for value, rows in papers.take(c).items():
                     non_transferable += credit(papers.deal(rows, value), value)
                 totals[c] = Fraction(0)
-            stage = tally.record("exclusion", doomed, totals, non_transferable, loss, excluded=doomed)
+            stage = state.record("exclusion", doomed, totals, non_transferable, loss, excluded=doomed)
             stage.note = "doomed: electing them would break the constraints"
             continue
         if surplus_due:
             if options.surplus_order == "largest":
-                c = tally.largest(surplus_due, [totals[d] - quota.value for d in surplus_due])
+                c = state.largest(surplus_due, [totals[d] - quota.value for d in surplus_due])
             else:
                 c = surplus_due[0]
             surplus_due.remove(c)
@@ -185,16 +185,16 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
             loss += surplus - moved
             totals[c] = quota.value
             tv = Fraction(_round(ratio * scale, options.rounding), scale)
-            stage = tally.record("surplus", [c], totals, non_transferable, loss, transfer_value=tv)
+            stage = state.record("surplus", [c], totals, non_transferable, loss, transfer_value=tv)
             continue
-        c = tally.lowest(totals)
-        tally.exclude([c])
+        c = state.lowest(totals)
+        state.exclude([c])
         papers.leave([c])
         for value, rows in papers.take(c).items():
             non_transferable += credit(papers.deal(rows, value), value)
         totals[c] = Fraction(0)
-        stage = tally.record("exclusion", [c], totals, non_transferable, loss, excluded=[c])
-    return tally.result(ballots, quota.value)
+        stage = state.record("exclusion", [c], totals, non_transferable, loss, excluded=[c])
+    return state.result(ballots, quota.value)
 
 
 def _round(value: Fraction, rounding: str) -> int:
