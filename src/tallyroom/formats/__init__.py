@@ -3,10 +3,11 @@
 Every reader raises FormatError naming the file, the line and the problem.
 """
 
-from .ballotfile import BallotFile, read_ballots
+from .ballotfile import BallotFile
 from .blt import blt_text, parse_blt, read_blt, read_blt_file, write_blt
 from .csvballots import csv_ballots_text, parse_csv_ballots, read_csv_ballots, write_csv_ballots
 from .errors import FormatError
+from .reading import read_ballots
 from .results import result_csv, result_json, result_table
 
 __all__ = [

@@ -1,15 +1,13 @@
-"""What a ballot file says, whichever format it is in, and reading one by its kind."""
+"""What a ballot file says, whichever format it is in, and the pieces every format reads with."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from tallyroom.count.ballots import Ballots
 
 WEIGHT = re.compile(r"[0-9]+(\.[0-9]+)?|\.[0-9]+")  # a ballot's weight: whole or decimal, never negative
-_BLT_HEADER = re.compile(rb"\s*\d+[\s,]+\d+\s*")
 
 
 @dataclass(frozen=True)
@@ -24,21 +22,6 @@ class BallotFile:
     parties: dict[str, str] = field(default_factory=dict)
     truncated: int = 0
     college_lines: dict[str, int] = field(default_factory=dict)
-
-
-def read_ballots(path: str | Path) -> BallotFile:
-    """Read a BLT or CSV ballot file, told apart by extension (``.blt``, ``.csv``) or, failing
-    that, by its first line (a BLT header is two numbers)."""
-    from .blt import parse_blt
-    from .csvballots import parse_csv_ballots
-
-    path = Path(path)
-    data = path.read_bytes()
-    kind = path.suffix.lower()
-    if kind not in (".blt", ".csv"):
-        first = next((line for line in data.lstrip(b"\xef\xbb\xbf").splitlines() if line.strip()), b"")
-        kind = ".blt" if _BLT_HEADER.fullmatch(first) else ".csv"
-    return parse_blt(data, str(path)) if kind == ".blt" else parse_csv_ballots(data, str(path))
 
 
 def decode_text(data: bytes) -> str:
