@@ -127,3 +127,22 @@ def test_access(client, contest, scrutineer):
     assert client.get(read).status_code == 200
     assert client.get(edit).status_code == 403
     assert client.post(reverse("elections:election_new"), {}).status_code == 403
+
+
+def test_nomination_form_has_its_fields_and_clear_errors(client, staff, contest, places):
+    """Issue 7 (1): the form showed no nominator or date field and the raw constraint message."""
+    ann = Candidate.objects.create(contest=contest, name="Ann")
+    client.force_login(staff)
+    slug = contest.election.slug
+    page = client.get(reverse("elections:contest", args=[slug, contest.pk])).content.decode()
+    for field in ("unit", "affiliate", "received"):
+        assert f'id="id_nomination{ann.pk}_{field}"' in page and f'name="{field}"' in page
+    assert "Nominating unit" in page and "Received on" in page
+    nominate = reverse("elections:nomination_add", args=[slug, contest.pk, ann.pk])
+    for choice in ({}, {"unit": places["hackney"].pk, "affiliate": places["unison"].pk}):
+        shown = client.post(nominate, {**choice, "received": "2026-01-10T10:00"}, follow=True)
+        text = " ".join(str(m) for m in shown.context["messages"])
+        assert "Choose the nominating unit or the nominating affiliate" in text
+        assert "Constraint" not in text and "violated" not in text
+    client.post(nominate, {"affiliate": places["unison"].pk, "received": "2026-01-10T10:00"})
+    assert [str(n.affiliate) for n in Nomination.objects.all()] == ["UNISON"]

@@ -179,23 +179,26 @@ class CandidateForm(forms.ModelForm):
 
 
 class NominationForm(forms.ModelForm):
+    """A nomination of ``candidate``: by a unit or an affiliate (the model's constraint says which
+    is missing), received at a date and time (default now)."""
+
     class Meta:
         model = Nomination
         fields = ["unit", "affiliate", "received"]
         widgets = {"received": DATETIME}
 
     def __init__(self, *args, candidate=None, **kwargs):
+        kwargs.setdefault("auto_id", f"id_nomination{candidate.pk}_%s" if candidate else "id_%s")
         super().__init__(*args, **kwargs)
         if candidate is not None:
             self.instance.candidate = candidate
+        self.fields["unit"].empty_label = self.fields["affiliate"].empty_label = "(none)"
 
     def clean(self):
         data = super().clean()
         unit, affiliate = data.get("unit"), data.get("affiliate")
-        if bool(unit) == bool(affiliate):
-            raise forms.ValidationError("Choose either a unit or an affiliate as the nominator.")
-        nominator = {"unit": unit} if unit else {"affiliate": affiliate}
-        if Nomination.objects.filter(candidate=self.instance.candidate, **nominator).exists():
+        nominator = {"unit": unit} if unit else {"affiliate": affiliate} if affiliate else None
+        if nominator and Nomination.objects.filter(candidate=self.instance.candidate, **nominator).exists():
             raise forms.ValidationError(f"{unit or affiliate} has already nominated this candidate.")
         return data
 

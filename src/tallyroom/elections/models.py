@@ -110,9 +110,13 @@ class Nomination(models.Model):
     """A nomination of a candidate by a unit or an affiliate."""
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="nominations")
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT)
-    affiliate = models.ForeignKey(Affiliate, null=True, blank=True, on_delete=models.PROTECT)
-    received = models.DateTimeField(default=timezone.now)
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, verbose_name="nominating unit"
+    )
+    affiliate = models.ForeignKey(
+        Affiliate, null=True, blank=True, on_delete=models.PROTECT, verbose_name="or nominating affiliate"
+    )
+    received = models.DateTimeField("received on", default=timezone.now)
 
     class Meta:
         constraints = [
@@ -121,6 +125,7 @@ class Nomination(models.Model):
             models.CheckConstraint(
                 condition=models.Q(unit__isnull=False) ^ models.Q(affiliate__isnull=False),
                 name="nominated_by_unit_or_affiliate",
+                violation_error_message="Choose the nominating unit or the nominating affiliate (one, not both).",
             ),
         ]
 

@@ -114,6 +114,11 @@ def contest_detail(request, slug, pk):
         .prefetch_related("nominations__unit", "nominations__affiliate", "slates")
     )
     standing = ballot_candidates(contest)
+    can_edit = has_role(request.user, *EDITORS) and contest.election.accepts_changes
+    if can_edit:
+        candidates = list(candidates)
+        for c in candidates:
+            c.nomination_form = NominationForm(candidate=c)
     return render(
         request,
         "elections/contest.html",
@@ -122,7 +127,7 @@ def contest_detail(request, slug, pk):
             "candidates": candidates,
             "standing": standing,
             "constraint_problem": constraint_problem(contest, standing),
-            "can_edit": has_role(request.user, *EDITORS) and contest.election.accepts_changes,
+            "can_edit": can_edit,
         },
     )
 
