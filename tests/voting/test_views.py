@@ -124,6 +124,10 @@ def test_wrong_or_forged_input_is_refused(setup):
     response = client.post(reverse("voting:enter"), {"code": "AAAA-BBBB-CCCC-DDDD"})
     assert response.status_code == 400 and "not a valid ballot code" in response.content.decode()
     assert 'aria-invalid="true"' in response.content.decode()
+    typo = client.post(reverse("voting:enter"), {"code": "k7qf-9xmb-2pwd-h4t"})
+    assert typo.status_code == 400 and 'value="k7qf-9xmb-2pwd-h4t"' in typo.content.decode()  # issue 7 (9)
+    escaped = client.post(reverse("voting:enter"), {"code": '"><b>x'}).content.decode()
+    assert 'value="&quot;&gt;&lt;b&gt;x"' in escaped
     forged = client.post(reverse("voting:cast"), {"token": "x:y:z"})
     assert forged.status_code == 400 and "expired" in forged.content.decode()
     unreviewed = client.post(reverse("voting:cast"), {"token": token(start(client, codes[2]))})

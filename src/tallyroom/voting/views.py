@@ -56,13 +56,14 @@ def problem(request, message: str, status: int = 400):
 @never_cache
 def enter(request):
     """Step 1: the voter enters their code."""
-    error = ""
+    error, typed = "", ""
     if request.method == "POST":
         if ratelimit.blocked(request):
             return problem(
                 request, "Too many wrong ballot codes have been tried. Wait 15 minutes and try again.", 429
             )
-        code = normalise(request.POST.get("code", ""))
+        typed = request.POST.get("code", "")[:40]
+        code = normalise(typed)
         try:
             found = voter(code)
         except CodeError as e:
@@ -71,7 +72,9 @@ def enter(request):
             error = str(e)
         else:
             return show_ballot(request, found, code, {})
-    return render(request, "voting/enter.html", {"error": error}, status=400 if error else 200)
+    # The box keeps what was typed (not the code normalised) so the voter can see their typo.
+    context = {"error": error, "typed": typed}
+    return render(request, "voting/enter.html", context, status=400 if error else 200)
 
 
 def contest_forms(found, chosen: dict[str, list[str]]):
