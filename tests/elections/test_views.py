@@ -146,3 +146,34 @@ def test_nomination_form_has_its_fields_and_clear_errors(client, staff, contest,
         assert "Constraint" not in text and "violated" not in text
     client.post(nominate, {"affiliate": places["unison"].pk, "received": "2026-01-10T10:00"})
     assert [str(n.affiliate) for n in Nomination.objects.all()] == ["UNISON"]
+
+
+@pytest.mark.parametrize(
+    "name, problem",
+    [
+        ("A > B", "cannot contain '>'"),
+        ("A>B", "cannot contain '>'"),
+        ("Ann\nSmith", "line break"),
+        ("Ann\tSmith", "line break"),
+        ("=HYPERLINK(1)", "cannot start with '='"),
+        ("+44 Ann", "cannot start with '+'"),
+        ("-Ann", "cannot start with '-'"),
+        ("@Ann", "cannot start with '@'"),
+        ("  =Ann", "cannot start with '='"),
+        ("Ann\u202eSmith", "direction of text"),
+    ],
+)
+def test_candidate_names_that_break_the_recount_formats_are_refused(client, staff, contest, name, problem):
+    """Issue 7 (14): "A > B" was accepted though " > " separates preferences on the public list."""
+    client.force_login(staff)
+    url = reverse("elections:candidate_new", args=[contest.election.slug, contest.pk])
+    response = client.post(url, {"name": name, "position": 1})
+    assert response.status_code == 200 and problem in " ".join(response.context["form"].errors["name"])
+    assert not Candidate.objects.exists()
+
+
+def test_candidate_name_spaces_are_collapsed(client, staff, contest):
+    client.force_login(staff)
+    url = reverse("elections:candidate_new", args=[contest.election.slug, contest.pk])
+    client.post(url, {"name": " Ann   O'Neill-Smith ", "position": 1})
+    assert Candidate.objects.get().name == "Ann O'Neill-Smith"

@@ -8,10 +8,12 @@ import json
 from django import forms
 
 from tallyroom.count import Constraint, ConstraintError, method_names, rule_set
+from tallyroom.formats.ballotfile import clean_name
 from tallyroom.roll.models import Member
 
 from .ballot import RON_NAME
 from .models import Candidate, Contest, Election, Nomination, Slate
+from .names import name_problem
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -154,7 +156,10 @@ class CandidateForm(forms.ModelForm):
             self.initial["member_number"] = self.instance.member.number
 
     def clean_name(self):
-        name = self.cleaned_data["name"].strip()
+        problem = name_problem(self.cleaned_data["name"])
+        if problem:
+            raise forms.ValidationError(problem)
+        name = clean_name(self.cleaned_data["name"])
         if name.casefold() == RON_NAME.casefold():
             raise forms.ValidationError(f"{RON_NAME!r} is reserved for the RON option.")
         others = Candidate.objects.filter(contest=self.instance.contest, name=name).exclude(

@@ -125,7 +125,9 @@ class Nomination(models.Model):
             models.CheckConstraint(
                 condition=models.Q(unit__isnull=False) ^ models.Q(affiliate__isnull=False),
                 name="nominated_by_unit_or_affiliate",
-                violation_error_message="Choose the nominating unit or the nominating affiliate (one, not both).",
+                violation_error_message=(
+                    "Choose the nominating unit or the nominating affiliate (one, not both)."
+                ),
             ),
         ]
 
