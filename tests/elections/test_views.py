@@ -16,6 +16,8 @@ CONTEST = {
     "seats": 3,
     "method": "scottish-stv",
     "nomination_threshold": 0,
+    "ballot_order": "fixed",
+    "whole_membership": "on",
 }
 
 
@@ -29,8 +31,10 @@ def test_contest_created_with_event(client, staff, election, places):
         client,
         election,
         constraints="woman>=1\n\n",
-        options='{"ties": ["backward", "lot"]}',
+        option_ties="backward, lot",
+        option_places="6",
         ron="on",
+        whole_membership="",
         regions=[places["london"].pk],
         categories=["member"],
     )
@@ -42,7 +46,7 @@ def test_contest_created_with_event(client, staff, election, places):
         True,
         ["member"],
     )
-    assert contest.options == {"ties": ["backward", "lot"]}
+    assert contest.options == {"ties": ["backward", "lot"], "places": 6}
     assert list(contest.regions.all()) == [places["london"]]
     assert Event.objects.get(verb="contest.create").subject == f"contest:{contest.pk}"
 
@@ -51,9 +55,11 @@ def test_contest_created_with_event(client, staff, election, places):
     "changes, field, problem",
     [
         ({"method": "borda"}, "method", "Select a valid choice"),
-        ({"options": '{"colour": "red"}'}, "options", "has no option 'colour'"),
-        ({"options": "[1, 2]"}, "options", "JSON object"),
-        ({"options": "{"}, "options", "Not JSON"),
+        ({"option_bulk_exclusion": "yes"}, "option_bulk_exclusion", "scottish-stv has no such option"),
+        ({"option_places": "12"}, "option_places", "places must be from 0 to 9"),
+        ({"option_ties": "coin"}, "option_ties", "unknown tie rule 'coin'"),
+        ({"option_quota": "imperiali"}, "option_quota", "Select a valid choice"),
+        ({"whole_membership": ""}, "whole_membership", "Choose the regions or units"),
         (
             {"constraints": "woman>=1\nwoman at least 2"},
             "constraints",
@@ -177,3 +183,41 @@ def test_candidate_name_spaces_are_collapsed(client, staff, contest):
     url = reverse("elections:candidate_new", args=[contest.election.slug, contest.pk])
     client.post(url, {"name": " Ann   O'Neill-Smith ", "position": 1})
     assert Candidate.objects.get().name == "Ann O'Neill-Smith"
+
+
+def test_whole_membership_is_an_explicit_choice(client, staff, election, places):
+    """Issue 7 (4): a contest with no area chosen silently covered the whole membership."""
+    client.force_login(staff)
+    both = post_contest(client, election, regions=[places["london"].pk])
+    assert "untick it, or clear them" in " ".join(both.context["form"].errors["whole_membership"])
+    post_contest(client, election)
+    contest = Contest.objects.get(slug="section")
+    assert not contest.regions.exists() and not contest.units.exists()
+    page = client.get(reverse("elections:contest", args=[election.slug, contest.pk])).content.decode()
+    assert "the whole membership" in page
+    contest.units.add(places["camden"])
+    edit = client.get(reverse("elections:contest_edit", args=[election.slug, contest.pk]))
+    assert edit.context["form"].initial["whole_membership"] is False
+
+
+def test_method_is_a_labelled_choice_and_options_labelled_fields(client, staff, election):
+    """Issue 7 (13): the method was a raw code and its options a raw JSON box."""
+    client.force_login(staff)
+    page = client.get(reverse("elections:contest_new", args=[election.slug])).content.decode()
+    assert "scottish-stv: Scottish STV" in page and 'type="radio" name="method"' in page
+    assert "<strong>Quota</strong>" in page and 'name="option_quota"' in page
+    assert "Decimal places" in page and 'name="options"' not in page
+    post_contest(client, election, option_quota="droop-exact", option_rounding="nearest")
+    contest = Contest.objects.get(slug="section")
+    assert contest.options == {"quota": "droop-exact", "rounding": "nearest"}
+    edit = client.get(reverse("elections:contest_edit", args=[election.slug, contest.pk])).content.decode()
+    assert '<option value="droop-exact" selected>' in edit
+
+
+def test_random_ballot_order_gets_a_recorded_seed(client, staff, election):
+    client.force_login(staff)
+    post_contest(client, election, ballot_order="random")
+    contest = Contest.objects.get(slug="section")
+    assert len(contest.ballot_seed) == 16
+    page = client.get(reverse("elections:contest", args=[election.slug, contest.pk])).content.decode()
+    assert contest.ballot_seed in page

@@ -3,16 +3,25 @@ checks on methods, options and constraints."""
 
 from __future__ import annotations
 
-import json
-
 from django import forms
 
 from tallyroom.count import Constraint, ConstraintError, method_names, rule_set
 from tallyroom.formats.ballotfile import clean_name
 from tallyroom.roll.models import Member
 
+from . import photos
 from .ballot import RON_NAME
-from .models import Candidate, Contest, Election, Nomination, Slate
+from .ballot_order import new_seed
+from .method_options import (
+    PREFIX,
+    from_form,
+    method_label,
+    option_fields,
+    option_text,
+    options_by_method,
+    to_form,
+)
+from .models import STATEMENT_LIMIT, Candidate, CandidatePhoto, Contest, Election, Nomination, Slate
 from .names import name_problem
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -57,11 +66,14 @@ class ElectionForm(forms.ModelForm):
 
 
 class ContestForm(forms.ModelForm):
-    method = forms.ChoiceField(choices=[])
-    options = forms.CharField(
+    """A contest. Who may vote is an explicit choice: the whole membership (ticked), or the regions
+    and units chosen; neither is refused, so no contest covers everyone by omission."""
+
+    method = forms.ChoiceField(choices=[], widget=forms.RadioSelect, label="Counting method")
+    whole_membership = forms.BooleanField(
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text='Changes to the method\'s options as JSON, e.g. {"quota": "droop-exact"}; blank for none.',
+        label="Open to the whole membership",
+        help_text="Tick if members of every region and unit may vote; otherwise choose regions or units.",
     )
     categories = forms.MultipleChoiceField(
         choices=Member.Category.choices,
@@ -78,36 +90,35 @@ class ContestForm(forms.ModelForm):
             "position",
             "seats",
             "method",
-            "options",
             "constraints",
             "ron",
             "tie_seed",
+            "ballot_order",
+            "ballot_seed",
             "nomination_threshold",
             "regions",
             "units",
             "categories",
             "paid_up_on",
         ]
-        widgets = {"paid_up_on": DATE, "constraints": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "paid_up_on": DATE,
+            "constraints": forms.Textarea(attrs={"rows": 3}),
+            "regions": forms.CheckboxSelectMultiple,
+            "units": forms.SelectMultiple(attrs={"size": 8}),
+        }
 
     def __init__(self, *args, election=None, **kwargs):
         super().__init__(*args, **kwargs)
         if election is not None:
             self.instance.election = election
-        self.fields["method"].choices = [(m, m) for m in method_names()]
-        self.initial["options"] = json.dumps(self.instance.options) if self.instance.options else ""
-
-    def clean_options(self):
-        text = self.cleaned_data["options"].strip()
-        if not text:
-            return {}
-        try:
-            options = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise forms.ValidationError(f"Not JSON: {e}") from None
-        if not isinstance(options, dict):
-            raise forms.ValidationError('Give the options as a JSON object, e.g. {"quota": "droop-exact"}.')
-        return options
+        self.fields["method"].choices = [(m, method_label(m)) for m in method_names()]
+        self.initial.update(to_form(self.instance.options or {}))
+        if self.instance.pk:
+            self.initial["whole_membership"] = not (
+                self.instance.regions.exists() or self.instance.units.exists()
+            )
+        self.order_fields([*self.Meta.fields[:5], *option_fields(), "whole_membership"])
 
     def clean_constraints(self):
         lines = [line.strip() for line in self.cleaned_data["constraints"].splitlines() if line.strip()]
@@ -123,11 +134,10 @@ class ContestForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if "method" in data and "options" in data:
-            try:
-                rule_set(data["method"], data["options"])
-            except (ValueError, TypeError) as e:
-                self.add_error("options", str(e))
+        self._clean_options(data)
+        self._clean_voters(data)
+        if data.get("ballot_order") == Contest.BallotOrder.RANDOM and not data.get("ballot_seed"):
+            data["ballot_seed"] = new_seed()
         slug = data.get("slug")
         election = data.get("election") or (self.instance.election if self.instance.election_id else None)
         if (
@@ -137,16 +147,61 @@ class ContestForm(forms.ModelForm):
             self.add_error("slug", "Another contest in this election has this slug.")
         return data
 
+    def _clean_options(self, data):
+        method = data.get("method")
+        if not method:
+            return
+        options = from_form(data)
+        takes = options_by_method()[method]
+        for option in options:
+            if option not in takes:
+                self.add_error(PREFIX + option, f"{method} has no such option: leave it blank.")
+        try:
+            rule_set(method, {k: v for k, v in options.items() if k in takes})
+        except (ValueError, TypeError) as e:
+            named = [o for o, v in options.items() if o in str(e) or option_text(v) in str(e)]
+            wrong = PREFIX + named[0] if named else None
+            self.add_error(wrong, str(e))
+        else:
+            self.instance.options = {k: v for k, v in options.items() if k in takes}
+
+    def _clean_voters(self, data):
+        chosen = bool(data.get("regions")) or bool(data.get("units"))
+        if data.get("whole_membership") and chosen:
+            self.add_error(
+                "whole_membership",
+                "You ticked the whole membership and chose regions or units: untick it, or clear them.",
+            )
+        elif not data.get("whole_membership") and not chosen:
+            self.add_error(
+                "whole_membership",
+                "Choose the regions or units whose members may vote, or tick 'Open to the whole membership'.",
+            )
+
+
+ContestForm.base_fields.update(option_fields())
+
 
 class CandidateForm(forms.ModelForm):
     member_number = forms.CharField(
         required=False, label="Membership number", help_text="Links the candidate to their member record."
     )
+    photo = forms.FileField(
+        required=False,
+        label="Photo",
+        help_text="A JPEG or PNG of at most 5 MB; shown on the ballot and the results, scaled to 600 pixels.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+    remove_photo = forms.BooleanField(required=False, label="Remove the photo")
+    statement = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=f"Shown on the ballot and the results; at most {STATEMENT_LIMIT:,} characters.",
+    )
 
     class Meta:
         model = Candidate
         fields = ["name", "unit", "groups", "statement", "position", "withdrawn"]
-        widgets = {"statement": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, contest=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -154,6 +209,8 @@ class CandidateForm(forms.ModelForm):
             self.instance.contest = contest
         if self.instance.member_id:
             self.initial["member_number"] = self.instance.member.number
+        if not (self.instance.pk and CandidatePhoto.objects.filter(candidate=self.instance).exists()):
+            del self.fields["remove_photo"]
 
     def clean_name(self):
         problem = name_problem(self.cleaned_data["name"])
@@ -169,6 +226,14 @@ class CandidateForm(forms.ModelForm):
             raise forms.ValidationError("Another candidate in this contest has this name.")
         return name
 
+    def clean_statement(self):
+        statement = self.cleaned_data["statement"].strip().replace("\r\n", "\n")
+        if len(statement) > STATEMENT_LIMIT:
+            raise forms.ValidationError(
+                f"The statement has {len(statement):,} characters: shorten it to {STATEMENT_LIMIT:,}."
+            )
+        return statement
+
     def clean_member_number(self):
         number = self.cleaned_data["member_number"].strip()
         if not number:
@@ -178,9 +243,22 @@ class CandidateForm(forms.ModelForm):
             raise forms.ValidationError(f"No member has number {number}.")
         return member
 
+    def clean_photo(self):
+        upload = self.cleaned_data["photo"]
+        return photos.reencoded(upload) if upload else None
+
     def save(self, commit=True):
         self.instance.member = self.cleaned_data["member_number"]
-        return super().save(commit)
+        candidate = super().save(commit)
+        if self.cleaned_data.get("remove_photo"):
+            CandidatePhoto.objects.filter(candidate=candidate).delete()
+        elif self.cleaned_data["photo"]:
+            image, content_type = self.cleaned_data["photo"]
+            CandidatePhoto.objects.update_or_create(
+                candidate=candidate,
+                defaults={"image": image, "content_type": content_type, "digest": photos.digest(image)},
+            )
+        return candidate
 
 
 class NominationForm(forms.ModelForm):

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db import transaction
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from tallyroom.count import ConstraintError, Constraints
 from tallyroom.organisation.changes import record_deleted, record_saved
@@ -15,8 +16,9 @@ from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF, has_role,
 
 from .ballot import ballot_candidates, is_ron
 from .forms import CandidateForm, ContestForm, ElectionForm, NominationForm, SlateForm
-from .models import Candidate, Contest, Election, Nomination, Slate
+from .models import Candidate, CandidatePhoto, Contest, Election, Nomination, Slate
 from .nominations import with_nomination_counts
+from .profiles import profiles
 
 EDITORS = (STAFF, RETURNING_OFFICER)
 READERS = (STAFF, RETURNING_OFFICER, SCRUTINEER)
@@ -115,9 +117,11 @@ def contest_detail(request, slug, pk):
     )
     standing = ballot_candidates(contest)
     can_edit = has_role(request.user, *EDITORS) and contest.election.accepts_changes
-    if can_edit:
-        candidates = list(candidates)
-        for c in candidates:
+    shown = profiles(contest)
+    candidates = list(candidates)
+    for c in candidates:
+        c.profile = shown.get(c.name)
+        if can_edit:
             c.nomination_form = NominationForm(candidate=c)
     return render(
         request,
@@ -136,7 +140,7 @@ def contest_detail(request, slug, pk):
 def candidate_edit(request, slug, pk, candidate=None):
     contest = get_object_or_404(Contest.objects.select_related("election"), pk=pk, election__slug=slug)
     instance = get_object_or_404(Candidate, pk=candidate, contest=contest) if candidate else None
-    form = CandidateForm(request.POST or None, instance=instance, contest=contest)
+    form = CandidateForm(request.POST or None, request.FILES or None, instance=instance, contest=contest)
     title = f"Edit {instance}" if instance else f"New candidate for {contest.name}"
     back = contest_url(contest)
     return _save(request, form, title=title, back=back, success=lambda _: back, election=contest.election)
@@ -180,6 +184,20 @@ def nomination_delete(request, slug, pk, nomination):
             nomination.delete()
         messages.success(request, f"Removed the nomination of {nomination}.")
     return redirect(contest_url(contest))
+
+
+@require_GET
+def photo(request, candidate, digest):
+    """A candidate's photo: public once voting opens, to staff and scrutineers before."""
+    found = get_object_or_404(
+        CandidatePhoto.objects.select_related("candidate__contest__election"), candidate=candidate
+    )
+    if found.candidate.contest.election.accepts_changes and not has_role(request.user, *READERS):
+        raise Http404("no such photo")
+    response = HttpResponse(bytes(found.image), content_type=found.content_type)
+    if digest == found.digest:  # the URL names this version: it never changes
+        response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
 
 
 @role_required(*EDITORS)

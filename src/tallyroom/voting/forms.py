@@ -24,6 +24,7 @@ class Row:
     value: str = ""
     error: str = ""
     slate: str = ""
+    profile: object = None  # the candidate's statement and photo (elections.profiles.Profile)
 
     @property
     def checked(self) -> bool:

@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from tallyroom.count.numbers import decimal_str
 from tallyroom.elections.models import Election
 
-from .models import BallotCode
+from .models import Ballot, BallotCode
 
 
 @dataclass(frozen=True)
@@ -55,3 +55,10 @@ def turnout(election: Election) -> ElectionTurnout:
     by_unit = [Turnout(r["member__unit__name"] or "No unit", r["issued"], r["voted"]) for r in rows]
     overall = Turnout("", sum(t.issued for t in by_unit), sum(t.voted for t in by_unit))
     return ElectionTurnout(overall, by_unit)
+
+
+def contest_turnout(contest) -> Turnout:
+    """Ballots cast in ``contest`` (abstentions included) over its electorate, the eligible
+    entries on its roll; ``unit`` is the contest's name."""
+    electorate = contest.roll.filter(eligible=True).count()
+    return Turnout(contest.name, electorate, Ballot.objects.filter(contest=contest).count())

@@ -22,7 +22,9 @@ from django.views.decorators.http import require_POST
 from tallyroom.ballotbox import box
 from tallyroom.ballotbox.marking import BallotError, current_marking
 from tallyroom.ballotbox.models import ContestBox
+from tallyroom.elections.ballot_order import display_order
 from tallyroom.elections.models import Election
+from tallyroom.elections.profiles import profiles
 from tallyroom.roll.models import Member
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF, role_required
 
@@ -84,8 +86,19 @@ def contest_forms(found, chosen: dict[str, list[str]]):
     ]
 
 
+def arrange(forms, found) -> None:
+    """Put each contest's rows in the contest's ballot order for this voter, with the candidates'
+    statements and photos (the rows keep their canonical indices, so reading is unchanged)."""
+    for f in forms:
+        shown = profiles(f.contest)
+        f.rows = [f.rows[i] for i in display_order(f.contest, [r.name for r in f.rows], found.pk)]
+        for row in f.rows:
+            row.profile = shown.get(row.name)
+
+
 def show_ballot(request, found, code: str, chosen: dict[str, list[str]], forms=None, status=200):
     forms = forms if forms is not None else contest_forms(found, chosen)
+    arrange(forms, found)
     context = {
         "election": found.election,
         "forms": forms,
