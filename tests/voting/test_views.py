@@ -206,3 +206,27 @@ def test_staff_codes_page_issues_and_offers_the_postal_file(
     assert "the old code no longer works" in reissued.content.decode()
     ro.post(reverse("voting:codes_delete", args=[election.slug, name]))
     assert not (tmp_path / name).exists()
+
+
+def test_no_code_is_offered_or_sent_after_the_close(settings, tmp_path, officer, scrutineer, mailoutbox):
+    """Issue 7 (6, 8): after the close "Replace a lost code" mailed a code that was then refused, and
+    "Issue and send codes" was still offered; the scrutineer was shown the buttons."""
+    settings.TALLYROOM_POSTAL_DIR = tmp_path
+    election, contests, members = make_election(voters=3)
+    url = reverse("voting:codes", args=[election.slug])
+    watcher = Client()
+    watcher.force_login(scrutineer)
+    shown = watcher.get(url).content.decode()
+    assert "Issue and send codes" not in shown and "Replace a lost code" not in shown
+    ro = Client()
+    ro.force_login(officer)
+    ro.post(reverse("voting:codes_issue", args=[election.slug]))
+    sent = len(mailoutbox)
+    Election.objects.filter(pk=election.pk).update(state=Election.State.CLOSED)
+    page = ro.get(url).content.decode()
+    assert "Issue and send codes" not in page and "Send a new code" not in page
+    assert "has closed: no code can be issued, replaced or sent" in page
+    for action, data in (("codes_reissue", {"number": members[1].number}), ("codes_issue", {})):
+        refused = ro.post(reverse(f"voting:{action}", args=[election.slug]), data, follow=True)
+        assert "has closed: no code can be issued" in refused.content.decode()
+    assert len(mailoutbox) == sent and BallotCode.objects.filter(election=election).count() == 3

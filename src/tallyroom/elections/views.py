@@ -77,6 +77,7 @@ def election_detail(request, slug):
             "contests": election.contests.all(),
             "slates": election.slates.prefetch_related("candidates__contest"),
             "can_edit": has_role(request.user, *EDITORS) and election.accepts_changes,
+            "can_count": has_role(request.user, RETURNING_OFFICER, SCRUTINEER),
         },
     )
 

@@ -26,7 +26,7 @@ from tallyroom.elections.ballot_order import display_order
 from tallyroom.elections.models import Election
 from tallyroom.elections.profiles import profiles
 from tallyroom.roll.models import Member
-from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF, role_required
+from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF, has_role, role_required
 
 from . import ratelimit
 from .casting import CodeError, UnknownCode, cast, eligible_entries, voter
@@ -200,20 +200,48 @@ def public_list_txt(request, election: str, contest: str):
     return response
 
 
+SENDERS = (STAFF, RETURNING_OFFICER)
+
+
+def no_new_codes(election: Election) -> str:
+    """Why no code can be issued or sent for ``election`` now ("" if codes can be)."""
+    if election.state == Election.State.CLOSED:
+        return f"Voting in {election} has closed: no code can be issued, replaced or sent."
+    return ""
+
+
 @role_required(STAFF, RETURNING_OFFICER, SCRUTINEER)
 def codes_page(request, election: str):
-    """Staff: turnout, issuing codes, postal mail-merge files, reissuing a lost code."""
+    """Staff: turnout, issuing codes, postal mail-merge files, reissuing a lost code. Scrutineers
+    see the turnout only; after the close nobody is offered a new code."""
     found = get_object_or_404(Election, slug=election)
-    files = sorted(postal_dir().glob(f"{found.slug}-codes-*.csv")) if postal_dir().is_dir() else []
-    return render(
-        request, "voting/codes.html", {"election": found, "turnout": turnout(found), "files": files}
-    )
+    can_send = has_role(request.user, *SENDERS)
+    files = sorted(postal_dir().glob(f"{found.slug}-codes-*.csv")) if can_send and postal_dir().is_dir() else []
+    context = {
+        "election": found,
+        "turnout": turnout(found),
+        "files": files,
+        "can_send": can_send,
+        "no_new_codes": no_new_codes(found),
+    }
+    return render(request, "voting/codes.html", context)
+
+
+def refused(request, found: Election):
+    """The codes page with the reason no code can be issued now, if there is one (else None)."""
+    reason = no_new_codes(found)
+    if not reason:
+        return None
+    messages.error(request, reason)
+    return redirect("voting:codes", election=found.slug)
 
 
 @require_POST
-@role_required(STAFF, RETURNING_OFFICER)
+@role_required(*SENDERS)
 def codes_issue(request, election: str):
     found = get_object_or_404(Election, slug=election)
+    if stop := refused(request, found):
+        return stop
     pairs = issue_codes(found, user=request.user)
     sent = send_codes(pairs, found)
     messages.success(
@@ -224,9 +252,11 @@ def codes_issue(request, election: str):
 
 
 @require_POST
-@role_required(STAFF, RETURNING_OFFICER)
+@role_required(*SENDERS)
 def codes_reissue(request, election: str):
     found = get_object_or_404(Election, slug=election)
+    if stop := refused(request, found):
+        return stop
     member = Member.objects.filter(number=request.POST.get("number", "").strip()).first()
     if member is None or not member.ballot_codes.filter(election=found).exists():
         messages.error(request, "No ballot code was issued to that membership number.")
@@ -249,14 +279,14 @@ def postal_file(election: Election, name: str) -> Path:
     return path
 
 
-@role_required(STAFF, RETURNING_OFFICER)
+@role_required(*SENDERS)
 def codes_download(request, election: str, name: str):
     path = postal_file(get_object_or_404(Election, slug=election), name)
     return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type="text/csv")
 
 
 @require_POST
-@role_required(STAFF, RETURNING_OFFICER)
+@role_required(*SENDERS)
 def codes_delete(request, election: str, name: str):
     path = postal_file(get_object_or_404(Election, slug=election), name)
     path.unlink()
