@@ -216,7 +216,8 @@ def codes_page(request, election: str):
     see the turnout only; after the close nobody is offered a new code."""
     found = get_object_or_404(Election, slug=election)
     can_send = has_role(request.user, *SENDERS)
-    files = sorted(postal_dir().glob(f"{found.slug}-codes-*.csv")) if can_send and postal_dir().is_dir() else []
+    folder = postal_dir()
+    files = sorted(folder.glob(f"{found.slug}-codes-*.csv")) if can_send and folder.is_dir() else []
     context = {
         "election": found,
         "turnout": turnout(found),
