@@ -52,3 +52,16 @@ def test_every_button_offered_is_one_the_role_may_press(client, user_with, pages
             assert role in allowed, f"{url} offers {action} to {role}"
             seen += 1
     assert seen if role != SCRUTINEER else seen == 0
+
+
+def test_every_table_scrolls_inside_a_wrapper(client, user_with, pages):
+    """Issue 7 (11): at 390 px the dashboard and roll tables were cut off with no sign they scroll."""
+    client.force_login(user_with("both", STAFF, RETURNING_OFFICER))
+    tables = 0
+    for url in pages:
+        html = client.get(url).content.decode()
+        for i in [m.start() for m in re.finditer(r"<table\b", html)]:
+            tables += 1
+            opened = html[:i].rsplit("<div", 1)[-1]
+            assert opened.startswith(' class="table-scroll"') and "</div>" not in opened, url
+    assert tables >= 6
