@@ -99,6 +99,7 @@ def election(request, election_slug):
             "box_opened": any(b.is_open for b in boxes),
             "key": key,
             "share_fields": range(1, key.threshold + 1) if key else (),
+            "all_published": bool(contests) and all(row["published"] for row in contests),
             "is_officer": has_role(request.user, RETURNING_OFFICER),
         },
     )
