@@ -2,11 +2,10 @@
 never does) and a wrapper that scrolls says so; the review page's chart keeps its labels."""
 
 import pytest
+from test_election_day import sign_in
 
 from tallyroom import demo
 from tallyroom.elections.models import Contest
-
-from test_election_day import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -74,4 +74,4 @@ def test_long_figures_and_the_quota_label_stay_inside_the_chart():
             anchor = re.search(r'text-anchor="(\w+)"', attrs)
             width = len(text) * CHAR
             start = x - {"middle": width / 2, "end": width}.get(anchor.group(1) if anchor else "", 0)
-            assert 0 <= start and start + width <= WIDTH, (quota, text)
+            assert start >= 0 and start + width <= WIDTH, (quota, text)
