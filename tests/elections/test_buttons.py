@@ -30,6 +30,8 @@ def pages(contest, places):
         reverse("voting:codes", args=[slug]),
         reverse("results:dashboard"),
         reverse("results:election", args=[slug]),
+        reverse("organisation:index"),
+        reverse("accounts"),
     ]
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from roll.conftest import member
 from tallyroom.elections.models import Candidate
 from tallyroom.roll.models import RollEntry
+from tallyroom.web.access import RETURNING_OFFICER, STAFF
 
 pytestmark = pytest.mark.django_db
 
@@ -54,12 +55,14 @@ def staff_pages(contest, places):
         (reverse("roll:decision", args=[entry.pk]), {"reason": ""}),
         (reverse("roll:contest", args=[contest.pk]), None),
         (reverse("voting:codes", args=[slug]), None),
+        (reverse("organisation:new", args=["region"]), {"code": "a b"}),
+        (reverse("organisation:new", args=["unit"]), {"code": ""}),
+        (reverse("organisation:edit", args=["affiliate", places["unison"].pk]), {"name": ""}),
+        (reverse("account_new"), {"password1": "x"}),
     ]
 
 
 def test_every_hint_and_error_link_points_at_an_element(client, user_with, staff_pages):
-    from tallyroom.web.access import RETURNING_OFFICER, STAFF
-
     client.force_login(user_with("both", STAFF, RETURNING_OFFICER))
     checked = 0
     for url, bad in staff_pages:

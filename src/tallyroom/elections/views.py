@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tallyroom.count import ConstraintError, Constraints
 from tallyroom.organisation.changes import record_deleted, record_saved
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF, has_role, role_required
+from tallyroom.web.editing import save_form
 
 from .ballot import ballot_candidates, is_ron
 from .forms import CandidateForm, ContestForm, ElectionForm, NominationForm, SlateForm
@@ -25,19 +26,12 @@ READERS = (STAFF, RETURNING_OFFICER, SCRUTINEER)
 
 
 def _save(request, form, *, title, back, success, election=None):
-    """Show ``form``; on a valid POST save it with its event and go to ``success(saved object)``."""
+    """Show and save ``form`` (see :func:`save_form`), unless ``election`` can no longer change."""
     if election is not None and not election.accepts_changes:
         state = election.get_state_display().lower()
         messages.error(request, f"{election} is {state}: it can no longer change.")
         return redirect(back)
-    if request.method == "POST" and form.is_valid():
-        created = form.instance.pk is None
-        with transaction.atomic():
-            obj = form.save()
-            record_saved(request.user, obj, created=created, fields=form.changed_data)
-        messages.success(request, f"Saved {obj}.")
-        return redirect(success(obj))
-    return render(request, "elections/form.html", {"form": form, "title": title, "back": back})
+    return save_form(request, form, title=title, back=back, success=success)
 
 
 def election_url(election) -> str:
