@@ -179,7 +179,9 @@ class ContestForm(forms.ModelForm):
             )
 
 
+# The options' fields come from the engine's rule sets; declared too, so the admin's form has them.
 ContestForm.base_fields.update(option_fields())
+ContestForm.declared_fields.update(option_fields())
 
 
 class CandidateForm(forms.ModelForm):

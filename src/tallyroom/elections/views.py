@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from tallyroom.count import ConstraintError, Constraints
+from tallyroom.count import ConstraintError, Constraints, method_names
 from tallyroom.organisation.changes import record_deleted, record_saved
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF, has_role, role_required
 from tallyroom.web.editing import save_form
@@ -18,6 +18,7 @@ from tallyroom.web.editing import save_form
 from .ballot import ballot_candidates, is_ron
 from .forms import CandidateForm, ContestForm, ElectionForm, NominationForm, SlateForm
 from .models import Candidate, CandidatePhoto, Contest, Election, Nomination, Slate
+from .method_options import LABELS, method_label, option_text
 from .nominations import with_nomination_counts
 from .profiles import profiles
 
@@ -126,6 +127,8 @@ def contest_detail(request, slug, pk):
             "candidates": candidates,
             "standing": standing,
             "constraint_problem": constraint_problem(contest, standing),
+            "method": method_label(contest.method) if contest.method in method_names() else contest.method,
+            "options": [(LABELS.get(k, k), option_text(v)) for k, v in (contest.options or {}).items()],
             "can_edit": can_edit,
         },
     )
