@@ -17,8 +17,8 @@ from tallyroom.web.editing import save_form
 
 from .ballot import ballot_candidates, is_ron
 from .forms import CandidateForm, ContestForm, ElectionForm, NominationForm, SlateForm
-from .models import Candidate, CandidatePhoto, Contest, Election, Nomination, Slate
 from .method_options import LABELS, method_label, option_text
+from .models import Candidate, CandidatePhoto, Contest, Election, Nomination, Slate
 from .nominations import with_nomination_counts
 from .profiles import profiles
 
