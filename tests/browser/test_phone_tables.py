@@ -2,8 +2,8 @@
 never does) and a wrapper that scrolls says so; the review page's chart keeps its labels."""
 
 import pytest
-from test_election_day import sign_in
 
+from browser.test_election_day import sign_in
 from tallyroom import demo
 from tallyroom.elections.models import Contest
 

@@ -14,7 +14,7 @@ from tallyroom.elections.ballot import RON_NAME
 from tallyroom.elections.ballot_order import display_order
 from tallyroom.elections.models import Candidate, CandidatePhoto, Contest
 from tallyroom.voting.casting import cast
-from tallyroom.voting.models import Ballot
+from voting.test_casting import stored
 
 pytestmark = pytest.mark.django_db
 
@@ -104,4 +104,4 @@ def test_ballots_stay_canonical_whatever_the_order(setup):
     contests["stv"].ballot_seed = "seed"
     contests["stv"].save()
     cast(codes[2], {contests["stv"].pk: ["Cy", "Ada"]})
-    assert Ballot.objects.get(contest=contests["stv"]).preferences == ["Cy", "Ada"]
+    assert stored(contests["stv"]) == [(["Cy", "Ada"], "1", "")]

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from tallyroom import lifecycle
 from tallyroom.ballotbox.models import Ballot, SealedBallot
-from tallyroom.elections.models import Slate
+from tallyroom.elections.models import Election, Slate
 from tallyroom.voting.casting import cast
 from tallyroom.voting.models import AttemptCounter, BallotCode
 
@@ -208,11 +208,13 @@ def test_staff_codes_page_issues_and_offers_the_postal_file(
     assert not (tmp_path / name).exists()
 
 
-def test_no_code_is_offered_or_sent_after_the_close(settings, tmp_path, officer, scrutineer, mailoutbox):
+def test_no_code_is_offered_or_sent_after_the_close(
+    settings, tmp_path, officer, scrutineer, mailoutbox, voting_election
+):
     """Issue 7 (6, 8): after the close "Replace a lost code" mailed a code that was then refused, and
     "Issue and send codes" was still offered; the scrutineer was shown the buttons."""
     settings.TALLYROOM_POSTAL_DIR = tmp_path
-    election, contests, members = make_election(voters=3)
+    election, contests, members = voting_election(voters=3)
     url = reverse("voting:codes", args=[election.slug])
     watcher = Client()
     watcher.force_login(scrutineer)

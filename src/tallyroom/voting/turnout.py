@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from tallyroom.count.numbers import decimal_str
 from tallyroom.elections.models import Election
 
-from .models import Ballot, BallotCode
+from .models import BallotCode
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,9 @@ def turnout(election: Election) -> ElectionTurnout:
 
 
 def contest_turnout(contest) -> Turnout:
-    """Ballots cast in ``contest`` (abstentions included) over its electorate, the eligible
-    entries on its roll; ``unit`` is the contest's name."""
-    electorate = contest.roll.filter(eligible=True).count()
-    return Turnout(contest.name, electorate, Ballot.objects.filter(contest=contest).count())
+    """Voters of ``contest`` who voted, by any channel (abstentions included), over its
+    electorate, the eligible entries on its roll; ``unit`` is the contest's name."""
+    counts = contest.roll.filter(eligible=True).aggregate(
+        electorate=Count("pk"), voted=Count("pk", filter=Q(voted_at__isnull=False))
+    )
+    return Turnout(contest.name, counts["electorate"], counts["voted"])
