@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -48,11 +51,14 @@ def unsign(token: str) -> dict:
     try:
         return signing.loads(token, salt=STEP_SALT, max_age=STEP_MAX_AGE)
     except signing.BadSignature:
-        raise CodeError("This page has expired. Enter your ballot code again.") from None
+        raise CodeError(gettext("This page has expired. Enter your ballot code again.")) from None
 
 
 def problem(request, message: str, status: int = 400):
-    return render(request, "voting/problem.html", {"message": message}, status=status)
+    """The problem page. ``message`` is looked up in the catalogue as it stands, so the fixed
+    messages of casting and the ballot box show in the voter's language without those modules
+    knowing of languages (a message with a name in it stays in English)."""
+    return render(request, "voting/problem.html", {"message": gettext(message)}, status=status)
 
 
 @never_cache
@@ -61,9 +67,8 @@ def enter(request):
     error, typed = "", ""
     if request.method == "POST":
         if ratelimit.blocked(request):
-            return problem(
-                request, "Too many wrong ballot codes have been tried. Wait 15 minutes and try again.", 429
-            )
+            message = gettext("Too many wrong ballot codes have been tried. Wait 15 minutes and try again.")
+            return problem(request, message, 429)
         typed = request.POST.get("code", "")[:40]
         code = normalise(typed)
         try:
@@ -71,7 +76,7 @@ def enter(request):
         except CodeError as e:
             if isinstance(e, UnknownCode):
                 ratelimit.failed(request)
-            error = str(e)
+            error = gettext(str(e))  # casting's messages are in the catalogue as they are
         else:
             return show_ballot(request, found, code, {})
     # The box keeps what was typed (not the code normalised) so the voter can see their typo.
@@ -108,16 +113,60 @@ def show_ballot(request, found, code: str, chosen: dict[str, list[str]], forms=N
     return padded(render(request, "voting/ballot.html", context, status=status))
 
 
+def chosen_language(request) -> str:
+    """The language the voter just chose with a language button ("" if none, or not offered)."""
+    code = request.POST.get("language", "")
+    return code if code in dict(settings.LANGUAGES) else ""
+
+
+def show_review(request, found, code: str, chosen: dict[str, list[str]]):
+    review = [
+        (e.contest, current_marking(e.contest), chosen.get(str(e.contest_id)) or [])
+        for e in eligible_entries(found)
+    ]
+    context = {"election": found.election, "review": review, "token": sign(code, chosen)}
+    return padded(render(request, "voting/review.html", context))
+
+
+def in_language(request, found, step, language: str):
+    """The page the voter was on (ballot, with what they had marked, or review) in ``language``,
+    which is remembered in the language cookie as Django's set_language does."""
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+    if "review" in request.POST and step["choices"] is not None:
+        response = show_review(request, found, step["code"], step["choices"])
+    else:
+        forms = []
+        for entry in eligible_entries(found):
+            form, _ = read_form(entry.contest, current_marking(entry.contest), request.POST)
+            form.errors = []  # not checked yet: the voter has not asked for the review
+            for row in form.rows:
+                row.error = ""
+            forms.append(form)
+        response = show_ballot(request, found, step["code"], {}, forms)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+    )
+    return response
+
+
 @never_cache
 @require_POST
 def ballot(request):
     """Step 2: the ballot. ``change`` comes back from the review with the choices filled in;
-    otherwise the marks are read and, if valid, shown for review."""
+    ``language`` shows the same page in another language; otherwise the marks are read and, if
+    valid, shown for review."""
     try:
         step = unsign(request.POST.get("token", ""))
         found = voter(step["code"])
     except CodeError as e:
         return padded(problem(request, str(e)))
+    if language := chosen_language(request):
+        return in_language(request, found, step, language)
     if "change" in request.POST:
         return show_ballot(request, found, step["code"], step["choices"] or {})
     forms, chosen = [], {}
@@ -127,14 +176,7 @@ def ballot(request):
         chosen[str(entry.contest_id)] = names
     if any(f.has_errors for f in forms):
         return show_ballot(request, found, step["code"], {}, forms, status=400)
-    review = [(f.contest, f.marking, chosen[str(f.contest.pk)]) for f in forms]
-    return padded(
-        render(
-            request,
-            "voting/review.html",
-            {"election": found.election, "review": review, "token": sign(step["code"], chosen)},
-        )
-    )
+    return show_review(request, found, step["code"], chosen)
 
 
 @never_cache

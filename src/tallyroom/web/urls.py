@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/staff/new/", accounts.account_edit, name="account_new"),
     path("accounts/staff/<int:pk>/", accounts.account_edit, name="account_edit"),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the voter's choice of language
     path("organisation/", include("tallyroom.organisation.urls")),
     path("roll/", include("tallyroom.roll.urls")),
     path("elections/", include("tallyroom.elections.urls")),
