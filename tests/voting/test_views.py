@@ -216,12 +216,16 @@ def test_no_code_is_offered_or_sent_after_the_close(
     settings.TALLYROOM_POSTAL_DIR = tmp_path
     election, contests, members = voting_election(voters=3)
     url = reverse("voting:codes", args=[election.slug])
+    ro = Client()
+    ro.force_login(officer)
+    Election.objects.filter(pk=election.pk).update(state=Election.State.DRAFT)
+    early = ro.post(reverse("voting:codes_issue", args=[election.slug]), follow=True).content.decode()
+    assert "has not opened: opening it issues and sends every voter" in early and not mailoutbox
+    Election.objects.filter(pk=election.pk).update(state=Election.State.VOTING)
     watcher = Client()
     watcher.force_login(scrutineer)
     shown = watcher.get(url).content.decode()
     assert "Issue and send codes" not in shown and "Replace a lost code" not in shown
-    ro = Client()
-    ro.force_login(officer)
     ro.post(reverse("voting:codes_issue", args=[election.slug]))
     sent = len(mailoutbox)
     Election.objects.filter(pk=election.pk).update(state=Election.State.CLOSED)
