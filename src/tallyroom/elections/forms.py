@@ -118,7 +118,10 @@ class ContestForm(forms.ModelForm):
             self.initial["whole_membership"] = not (
                 self.instance.regions.exists() or self.instance.units.exists()
             )
-        self.order_fields([*self.Meta.fields[:5], *option_fields(), "whole_membership"])
+        fields = self.Meta.fields
+        where = fields.index("regions")  # who may vote: the whole membership, or these areas
+        voters = ["whole_membership", *fields[where:]]
+        self.order_fields([*fields[:5], *option_fields(), *fields[5:where], *voters])
 
     def clean_constraints(self):
         lines = [line.strip() for line in self.cleaned_data["constraints"].splitlines() if line.strip()]
