@@ -17,14 +17,30 @@ pytestmark = pytest.mark.django_db
 CATALOGUE = Path(tallyroom.__file__).parent / "locale" / "cy" / "LC_MESSAGES"
 
 
+WELSH_FORMS = {1: 0, 2: 1, 3: 2, 8: 3}  # n -> plural form, by the catalogue's Plural-Forms
+
+
+def translations(entry) -> list[tuple[str, str]]:
+    """(as the .mo gives it, as the .po says) for each form of ``entry``."""
+    if not entry.msgid_plural:
+        return [(translation.gettext(entry.msgid), entry.msgstr)]
+    return [
+        (translation.ngettext(entry.msgid, entry.msgid_plural, n), entry.msgstr_plural[form])
+        for n, form in WELSH_FORMS.items()
+    ]
+
+
 def test_the_welsh_catalogue_is_complete_and_compiled():
     po = polib.pofile(str(CATALOGUE / "django.po"))
     assert len(po) > 40 and not po.untranslated_entries() and not po.fuzzy_entries()
     with translation.override("cy"):
-        stale = [e.msgid for e in po if translation.gettext(e.msgid) != e.msgstr]
+        stale = [e.msgid for e in po for got, want in translations(e) if got != want]
     assert stale == [], "run scripts/messages: django.mo is older than django.po"
+    placeholder = re.compile(r"%\(\w+\)s")
     for entry in po:  # every placeholder survives translation
-        assert sorted(re.findall(r"%\(\w+\)s", entry.msgid)) == sorted(re.findall(r"%\(\w+\)s", entry.msgstr))
+        wanted = sorted(set(placeholder.findall(entry.msgid + entry.msgid_plural)))
+        for text in [entry.msgstr] if not entry.msgid_plural else entry.msgstr_plural.values():
+            assert sorted(set(placeholder.findall(text))) == wanted, entry.msgid
 
 
 def test_every_listed_voter_message_is_still_raised_word_for_word():

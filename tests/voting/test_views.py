@@ -179,6 +179,9 @@ def test_public_list_of_trackers_only_once_the_box_is_opened(setup):
     text = client.get(reverse("voting:list_txt", args=[election.slug, "stv"])).content.decode()
     assert text == mine
     assert hashlib.sha256(text.encode()).hexdigest() in html
+    welsh = Client(HTTP_ACCEPT_LANGUAGE="cy").get(url, {"tracker": mine}).content.decode()
+    assert "Roedd 1 papur pleidleisio yn y blwch" in welsh
+    assert "yn y blwch ac fe'i cyfrifwyd." in welsh
 
 
 def test_staff_codes_page_issues_and_offers_the_postal_file(
