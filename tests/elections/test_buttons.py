@@ -56,6 +56,18 @@ def test_every_button_offered_is_one_the_role_may_press(client, user_with, pages
     assert seen if role != SCRUTINEER else seen == 0
 
 
+@pytest.mark.parametrize("role", [STAFF, SCRUTINEER, RETURNING_OFFICER])
+def test_every_link_offered_leads_to_a_page_the_role_may_see(client, user_with, pages, role):
+    client.force_login(user_with("someone", role))
+    for url in pages:
+        response = client.get(url)
+        if response.status_code == 403:
+            continue
+        for href in set(re.findall(r'<a [^>]*href="(/[^"#?]*)', response.content.decode())):
+            allowed = getattr(resolve(href).func, "roles", None)
+            assert allowed is None or role in allowed, f"{url} links {href} for {role}"
+
+
 def test_every_table_scrolls_inside_a_wrapper(client, user_with, pages):
     """Issue 7 (11): at 390 px the dashboard and roll tables were cut off with no sign they scroll."""
     client.force_login(user_with("both", STAFF, RETURNING_OFFICER))
