@@ -27,3 +27,13 @@ def test_home_links_staff_to_their_pages(client, user_with):
     client.force_login(user_with("clerk", STAFF))
     html = client.get(reverse("home")).content.decode()
     assert reverse("elections:index") in html and reverse("results:dashboard") not in html
+
+
+def test_a_form_without_its_csrf_check_gets_the_sites_page(user_with):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("voting:enter"), {"code": "K7QF-9XMB-2PWD-H4TC"})
+    html = response.content.decode()
+    assert response.status_code == 403 and "web/site.css" in html
+    assert "The form could not be sent" in html and "Nothing was changed" in html
