@@ -76,7 +76,8 @@ def sheet(count: ContestCount) -> dict:
 
 @role_required(RETURNING_OFFICER, SCRUTINEER)
 def dashboard(request):
-    return render(request, "results/dashboard.html", {"elections": Election.objects.all()})
+    context = {"elections": Election.objects.all(), "is_officer": has_role(request.user, RETURNING_OFFICER)}
+    return render(request, "results/dashboard.html", context)
 
 
 @role_required(RETURNING_OFFICER, SCRUTINEER)
