@@ -195,7 +195,11 @@ def test_whole_membership_is_an_explicit_choice(client, staff, election, places)
     assert not contest.regions.exists() and not contest.units.exists()
     page = client.get(reverse("elections:contest", args=[election.slug, contest.pk])).content.decode()
     assert "the whole membership" in page
+    listing = client.get(reverse("elections:election", args=[election.slug])).content.decode()
+    assert "<strong>whole membership</strong>" in listing
     contest.units.add(places["camden"])
+    listing = client.get(reverse("elections:election", args=[election.slug])).content.decode()
+    assert "<strong>whole membership</strong>" not in listing and "1 unit" in listing
     edit = client.get(reverse("elections:contest_edit", args=[election.slug, contest.pk]))
     assert edit.context["form"].initial["whole_membership"] is False
 

@@ -69,7 +69,7 @@ def election_detail(request, slug):
         "elections/election.html",
         {
             "election": election,
-            "contests": election.contests.all(),
+            "contests": election.contests.prefetch_related("regions", "units"),
             "slates": election.slates.prefetch_related("candidates__contest"),
             "can_edit": has_role(request.user, *EDITORS) and election.accepts_changes,
             "can_count": has_role(request.user, RETURNING_OFFICER, SCRUTINEER),
