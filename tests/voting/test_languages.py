@@ -60,6 +60,7 @@ def test_welsh_from_the_browser_and_back_to_english_on_the_ballot(setup):
     welsh = Client(HTTP_ACCEPT_LANGUAGE="cy")
     page = welsh.get(reverse("voting:enter")).content.decode()
     assert '<html lang="cy">' in page and "Eich cod pleidleisio" in page
+    assert 'lang="en-gb" class="link">English</button>' in page  # each language named in itself
     wrong = welsh.post(reverse("voting:enter"), {"code": "AAAA-BBBB-CCCC-DDDD"}).content.decode()
     assert "Nid yw hwnnw&#x27;n god pleidleisio dilys" in wrong
     ballot = welsh.post(reverse("voting:enter"), {"code": codes[2]}).content.decode()

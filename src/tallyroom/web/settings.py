@@ -72,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "tallyroom.web.context.languages",
             ],
         },
     },
@@ -98,7 +99,7 @@ LOGOUT_REDIRECT_URL = "home"  # not the admin's "Logged out" page
 
 LANGUAGE_CODE = "en-gb"
 # The voter's pages are in English and Welsh (docs/languages.md); the catalogue is in locale/.
-LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]  # each named in itself, untranslated
 LOCALE_PATHS = [Path(__file__).resolve().parent.parent / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
