@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench install clean
+.PHONY: demo test lint bench install clean messages
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ demo: $(STAMP)
 	TALLYROOM_DEBUG=1 $(PY) -m tallyroom.web.manage migrate --noinput -v0
 	TALLYROOM_DEBUG=1 $(PY) -m tallyroom.web.manage load_demo
 	TALLYROOM_DEBUG=1 $(PY) -m tallyroom.web.manage runserver --noreload 127.0.0.1:8000
+
+# Refresh the translation catalogues (src/tallyroom/locale) and compile them: docs/languages.md.
+messages: $(STAMP)
+	PY=$(abspath $(PY)) scripts/messages
 
 bench: $(CROSSCHECK)
 	$(PY) bench/run.py

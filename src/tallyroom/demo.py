@@ -255,10 +255,21 @@ def _create(ro: User, rng: random.Random) -> Election:
         else:
             contest.regions.add(region)
         for i, s in enumerate(section.candidates):
-            candidate = Candidate.objects.create(contest=contest, name=s.name, groups=s.groups, position=i)
+            candidate = Candidate.objects.create(
+                contest=contest, name=s.name, groups=s.groups, position=i, statement=_statement(s, section)
+            )
             if s.slate:
                 slates[s.slate].candidates.add(candidate)
     return election
+
+
+def _statement(s: Standing, section: Section) -> str:
+    """A short statement, so the demo's ballot and results show one under each candidate."""
+    who = f"the {s.slate} slate" if s.slate else "no slate"
+    return (
+        f"I am {s.name}, standing in {section.name} with {who}.\n\n"
+        "I will report back to every unit after each meeting and answer every member who writes."
+    )
 
 
 def _preferences(rng: random.Random, section: Section, leaning: str | None) -> list[str]:

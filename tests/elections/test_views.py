@@ -16,6 +16,8 @@ CONTEST = {
     "seats": 3,
     "method": "scottish-stv",
     "nomination_threshold": 0,
+    "ballot_order": "fixed",
+    "whole_membership": "on",
 }
 
 
@@ -29,8 +31,10 @@ def test_contest_created_with_event(client, staff, election, places):
         client,
         election,
         constraints="woman>=1\n\n",
-        options='{"ties": ["backward", "lot"]}',
+        option_ties="backward, lot",
+        option_places="6",
         ron="on",
+        whole_membership="",
         regions=[places["london"].pk],
         categories=["member"],
     )
@@ -42,7 +46,7 @@ def test_contest_created_with_event(client, staff, election, places):
         True,
         ["member"],
     )
-    assert contest.options == {"ties": ["backward", "lot"]}
+    assert contest.options == {"ties": ["backward", "lot"], "places": 6}
     assert list(contest.regions.all()) == [places["london"]]
     assert Event.objects.get(verb="contest.create").subject == f"contest:{contest.pk}"
 
@@ -51,9 +55,11 @@ def test_contest_created_with_event(client, staff, election, places):
     "changes, field, problem",
     [
         ({"method": "borda"}, "method", "Select a valid choice"),
-        ({"options": '{"colour": "red"}'}, "options", "has no option 'colour'"),
-        ({"options": "[1, 2]"}, "options", "JSON object"),
-        ({"options": "{"}, "options", "Not JSON"),
+        ({"option_bulk_exclusion": "yes"}, "option_bulk_exclusion", "scottish-stv has no such option"),
+        ({"option_places": "12"}, "option_places", "places must be from 0 to 9"),
+        ({"option_ties": "coin"}, "option_ties", "unknown tie rule 'coin'"),
+        ({"option_quota": "imperiali"}, "option_quota", "Select a valid choice"),
+        ({"whole_membership": ""}, "whole_membership", "Choose the regions or units"),
         (
             {"constraints": "woman>=1\nwoman at least 2"},
             "constraints",
@@ -127,3 +133,95 @@ def test_access(client, contest, scrutineer):
     assert client.get(read).status_code == 200
     assert client.get(edit).status_code == 403
     assert client.post(reverse("elections:election_new"), {}).status_code == 403
+
+
+def test_nomination_form_has_its_fields_and_clear_errors(client, staff, contest, places):
+    """Issue 7 (1): the form showed no nominator or date field and the raw constraint message."""
+    ann = Candidate.objects.create(contest=contest, name="Ann")
+    client.force_login(staff)
+    slug = contest.election.slug
+    page = client.get(reverse("elections:contest", args=[slug, contest.pk])).content.decode()
+    for field in ("unit", "affiliate", "received"):
+        assert f'id="id_nomination{ann.pk}_{field}"' in page and f'name="{field}"' in page
+    assert "Nominating unit" in page and "Received on" in page
+    nominate = reverse("elections:nomination_add", args=[slug, contest.pk, ann.pk])
+    for choice in ({}, {"unit": places["hackney"].pk, "affiliate": places["unison"].pk}):
+        shown = client.post(nominate, {**choice, "received": "2026-01-10T10:00"}, follow=True)
+        text = " ".join(str(m) for m in shown.context["messages"])
+        assert "Choose the nominating unit or the nominating affiliate" in text
+        assert "Constraint" not in text and "violated" not in text
+    client.post(nominate, {"affiliate": places["unison"].pk, "received": "2026-01-10T10:00"})
+    assert [str(n.affiliate) for n in Nomination.objects.all()] == ["UNISON"]
+
+
+@pytest.mark.parametrize(
+    "name, problem",
+    [
+        ("A > B", "cannot contain '>'"),
+        ("A>B", "cannot contain '>'"),
+        ("Ann\nSmith", "line break"),
+        ("Ann\tSmith", "line break"),
+        ("=HYPERLINK(1)", "cannot start with '='"),
+        ("+44 Ann", "cannot start with '+'"),
+        ("-Ann", "cannot start with '-'"),
+        ("@Ann", "cannot start with '@'"),
+        ("  =Ann", "cannot start with '='"),
+        ("Ann\u202eSmith", "direction of text"),
+    ],
+)
+def test_candidate_names_that_break_the_recount_formats_are_refused(client, staff, contest, name, problem):
+    """Issue 7 (14): "A > B" was accepted though " > " separates preferences on the public list."""
+    client.force_login(staff)
+    url = reverse("elections:candidate_new", args=[contest.election.slug, contest.pk])
+    response = client.post(url, {"name": name, "position": 1})
+    assert response.status_code == 200 and problem in " ".join(response.context["form"].errors["name"])
+    assert not Candidate.objects.exists()
+
+
+def test_candidate_name_spaces_are_collapsed(client, staff, contest):
+    client.force_login(staff)
+    url = reverse("elections:candidate_new", args=[contest.election.slug, contest.pk])
+    client.post(url, {"name": " Ann   O'Neill-Smith ", "position": 1})
+    assert Candidate.objects.get().name == "Ann O'Neill-Smith"
+
+
+def test_whole_membership_is_an_explicit_choice(client, staff, election, places):
+    """Issue 7 (4): a contest with no area chosen silently covered the whole membership."""
+    client.force_login(staff)
+    both = post_contest(client, election, regions=[places["london"].pk])
+    assert "untick it, or clear them" in " ".join(both.context["form"].errors["whole_membership"])
+    post_contest(client, election)
+    contest = Contest.objects.get(slug="section")
+    assert not contest.regions.exists() and not contest.units.exists()
+    page = client.get(reverse("elections:contest", args=[election.slug, contest.pk])).content.decode()
+    assert "the whole membership" in page
+    listing = client.get(reverse("elections:election", args=[election.slug])).content.decode()
+    assert "<strong>whole membership</strong>" in listing
+    contest.units.add(places["camden"])
+    listing = client.get(reverse("elections:election", args=[election.slug])).content.decode()
+    assert "<strong>whole membership</strong>" not in listing and "1 unit" in listing
+    edit = client.get(reverse("elections:contest_edit", args=[election.slug, contest.pk]))
+    assert edit.context["form"].initial["whole_membership"] is False
+
+
+def test_method_is_a_labelled_choice_and_options_labelled_fields(client, staff, election):
+    """Issue 7 (13): the method was a raw code and its options a raw JSON box."""
+    client.force_login(staff)
+    page = client.get(reverse("elections:contest_new", args=[election.slug])).content.decode()
+    assert "scottish-stv: Scottish STV" in page and 'type="radio" name="method"' in page
+    assert "<strong>Quota</strong>" in page and 'name="option_quota"' in page
+    assert "Decimal places" in page and 'name="options"' not in page
+    post_contest(client, election, option_quota="droop-exact", option_rounding="nearest")
+    contest = Contest.objects.get(slug="section")
+    assert contest.options == {"quota": "droop-exact", "rounding": "nearest"}
+    edit = client.get(reverse("elections:contest_edit", args=[election.slug, contest.pk])).content.decode()
+    assert '<option value="droop-exact" selected>' in edit
+
+
+def test_random_ballot_order_gets_a_recorded_seed(client, staff, election):
+    client.force_login(staff)
+    post_contest(client, election, ballot_order="random")
+    contest = Contest.objects.get(slug="section")
+    assert len(contest.ballot_seed) == 16
+    page = client.get(reverse("elections:contest", args=[election.slug, contest.pk])).content.decode()
+    assert contest.ballot_seed in page

@@ -30,3 +30,16 @@ def test_a_tampered_trail_is_reported(closed_election, clients):
     Event.objects.filter(verb="election.close").update(actor="someone-else")
     page = clients["officer"].get(AUDIT).content.decode()
     assert "The chain does not verify" in page and "hash does not match" in page
+
+
+def test_subjects_are_shown_by_name(closed_election, clients, officer):
+    """Issue 7 (13): the trail said "contest:6" instead of the contest's name."""
+    from tallyroom.audit.events import record
+
+    section = closed_election.contests.get(slug="section")
+    count_contest(section, officer)
+    record(officer, "slate.delete", "slate:999", name="Old slate")  # gone: the name the event kept
+    page = clients["scrutineer"].get(AUDIT).content.decode()
+    assert f'Vale board 2026: CLP section <span class="muted">(contest:{section.pk})</span>' in page
+    assert f'Vale board 2026 <span class="muted">(election:{closed_election.pk})</span>' in page
+    assert 'Old slate <span class="muted">(slate:999)</span>' in page

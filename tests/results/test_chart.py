@@ -54,3 +54,24 @@ def test_an_excluded_candidate_is_labelled_with_the_stage():
     stages = [*RESULT["stages"], {"stage": 3, "totals": {"Ann": "5.00", "Bob": "0.00"}, "excluded": ["Bob"]}]
     svg = stage_chart({**RESULT, "stages": stages})
     assert "excluded at stage 3" in svg and ">5.00</text>" in svg and ">0.00</text>" not in svg
+
+
+def test_long_figures_and_the_quota_label_stay_inside_the_chart():
+    """Issue 7 (11): at 390 px the review page's chart label was clipped ("38.0000(")."""
+    from tallyroom.results.chart import CHAR
+
+    for quota, bob in (("38.000001", "1234.567891"), ("2000.000001", "1234.567891"), ("0.5", "99.99999")):
+        wide = {
+            **RESULT,
+            "quota": quota,
+            "stages": [{"stage": 1, "totals": {"Ann": "38.000001", "Bob": bob}, "excluded": []}],
+        }
+        svg = stage_chart(wide)
+        texts = re.findall(r"<text ([^>]*)>([^<]*)</text>", svg)
+        assert any(t.startswith("quota") for _, t in texts) and any(t == bob for _, t in texts)
+        for attrs, text in texts:
+            x = float(re.search(r'x="([\d.]+)"', attrs).group(1))
+            anchor = re.search(r'text-anchor="(\w+)"', attrs)
+            width = len(text) * CHAR
+            start = x - {"middle": width / 2, "end": width}.get(anchor.group(1) if anchor else "", 0)
+            assert start >= 0 and start + width <= WIDTH, (quota, text)

@@ -131,3 +131,21 @@ def test_the_command_shown_on_the_page_recounts_the_published_json(
         f"sha256sum vale-2026-{slug}-ballots.blt" in page
         and f"exactly <code>vale-2026-{slug}-result.json" in page
     )
+
+
+def test_public_page_gives_electorate_turnout_ballot_list_and_statements(published, clients):
+    """Issue 7 (7, 13): statements were shown nowhere; the page neither linked the ballot list nor
+    gave the electorate and turnout."""
+    from tallyroom.elections.models import Candidate, CandidatePhoto
+
+    amy = Candidate.objects.get(contest__slug="section", name="Amy")
+    amy.statement = "Amy's statement."
+    amy.save()
+    CandidatePhoto.objects.create(candidate=amy, image=b"x", content_type="image/png", digest="abc")
+    page = clients["anonymous"].get(page_of("section")).content.decode()
+    assert reverse("voting:list", args=["vale-2026", "section"]) in page
+    electorate = published["section"].contest.roll.filter(eligible=True).count()
+    assert f"Electorate <strong>{electorate}</strong> · ballots cast <strong>9</strong>" in page
+    assert f"turnout <strong>{9 / electorate:.1%}</strong>" in page
+    assert "Amy&#x27;s statement." in page and reverse("elections:photo", args=[amy.pk, "abc"]) in page
+    assert clients["anonymous"].get(reverse("elections:photo", args=[amy.pk, "abc"])).status_code == 200

@@ -121,3 +121,14 @@ def test_review_shows_the_newest_count_and_a_stale_one_is_not_published(closed_e
     assert "counted again" in response.content.decode()
     assert not ContestCount.objects.filter(published=True).exists()
     publish(newer, officer)
+
+
+def test_dashboard_stops_asking_to_count_once_everything_is_published(closed_election, clients, officer):
+    """Issue 7 (13): after everything was published the dashboard still said to count and publish."""
+
+    url = reverse("results:election", args=[closed_election.slug])
+    assert "count each contest" in clients["officer"].get(url).content.decode()
+    for contest in closed_election.contests.all():
+        publish(count_contest(contest, officer), officer)
+    page = clients["officer"].get(url).content.decode()
+    assert "count each contest" not in page and "every contest's result is published" in page

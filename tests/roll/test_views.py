@@ -112,3 +112,16 @@ def test_decision_page(client, roll, officer):
     assert response.status_code == 302
     assert RollEntry.objects.get(member__number="b2").eligible
     assert Event.objects.get(verb="roll.decision").actor == "ro"
+
+
+def test_no_decision_offered_after_the_close(client, roll, officer):
+    """Issue 7 (6): the roll-decision form was offered after the close and then refused."""
+    freeze_rolls(roll.election, officer)
+    client.force_login(officer)
+    contest_page = pages(roll)["contest"]
+    assert "Record a decision" in client.get(contest_page).content.decode()
+    roll.election.state = "closed"
+    roll.election.save()
+    assert "Record a decision" not in client.get(contest_page).content.decode()
+    page = client.get(pages(roll)["decision"]).content.decode()
+    assert "has closed: the roll can no longer change" in page and "Record the decision" not in page

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from tallyroom import lifecycle
 from tallyroom.ballotbox.models import Ballot, SealedBallot
-from tallyroom.elections.models import Slate
+from tallyroom.elections.models import Election, Slate
 from tallyroom.voting.casting import cast
 from tallyroom.voting.models import AttemptCounter, BallotCode
 
@@ -124,6 +124,10 @@ def test_wrong_or_forged_input_is_refused(setup):
     response = client.post(reverse("voting:enter"), {"code": "AAAA-BBBB-CCCC-DDDD"})
     assert response.status_code == 400 and "not a valid ballot code" in response.content.decode()
     assert 'aria-invalid="true"' in response.content.decode()
+    typo = client.post(reverse("voting:enter"), {"code": "k7qf-9xmb-2pwd-h4t"})
+    assert typo.status_code == 400 and 'value="k7qf-9xmb-2pwd-h4t"' in typo.content.decode()  # issue 7 (9)
+    escaped = client.post(reverse("voting:enter"), {"code": '"><b>x'}).content.decode()
+    assert 'value="&quot;&gt;&lt;b&gt;x"' in escaped
     forged = client.post(reverse("voting:cast"), {"token": "x:y:z"})
     assert forged.status_code == 400 and "expired" in forged.content.decode()
     unreviewed = client.post(reverse("voting:cast"), {"token": token(start(client, codes[2]))})
@@ -175,6 +179,9 @@ def test_public_list_of_trackers_only_once_the_box_is_opened(setup):
     text = client.get(reverse("voting:list_txt", args=[election.slug, "stv"])).content.decode()
     assert text == mine
     assert hashlib.sha256(text.encode()).hexdigest() in html
+    welsh = Client(HTTP_ACCEPT_LANGUAGE="cy").get(url, {"tracker": mine}).content.decode()
+    assert "Roedd 1 papur pleidleisio yn y blwch" in welsh
+    assert "yn y blwch ac fe'i cyfrifwyd." in welsh
 
 
 def test_staff_codes_page_issues_and_offers_the_postal_file(
@@ -202,3 +209,33 @@ def test_staff_codes_page_issues_and_offers_the_postal_file(
     assert "the old code no longer works" in reissued.content.decode()
     ro.post(reverse("voting:codes_delete", args=[election.slug, name]))
     assert not (tmp_path / name).exists()
+
+
+def test_no_code_is_offered_or_sent_after_the_close(
+    settings, tmp_path, officer, scrutineer, mailoutbox, voting_election
+):
+    """Issue 7 (6, 8): after the close "Replace a lost code" mailed a code that was then refused, and
+    "Issue and send codes" was still offered; the scrutineer was shown the buttons."""
+    settings.TALLYROOM_POSTAL_DIR = tmp_path
+    election, contests, members = voting_election(voters=3)
+    url = reverse("voting:codes", args=[election.slug])
+    ro = Client()
+    ro.force_login(officer)
+    Election.objects.filter(pk=election.pk).update(state=Election.State.DRAFT)
+    early = ro.post(reverse("voting:codes_issue", args=[election.slug]), follow=True).content.decode()
+    assert "has not opened: opening it issues and sends every voter" in early and not mailoutbox
+    Election.objects.filter(pk=election.pk).update(state=Election.State.VOTING)
+    watcher = Client()
+    watcher.force_login(scrutineer)
+    shown = watcher.get(url).content.decode()
+    assert "Issue and send codes" not in shown and "Replace a lost code" not in shown
+    ro.post(reverse("voting:codes_issue", args=[election.slug]))
+    sent = len(mailoutbox)
+    Election.objects.filter(pk=election.pk).update(state=Election.State.CLOSED)
+    page = ro.get(url).content.decode()
+    assert "Issue and send codes" not in page and "Send a new code" not in page
+    assert "has closed: no code can be issued, replaced or sent" in page
+    for action, data in (("codes_reissue", {"number": members[1].number}), ("codes_issue", {})):
+        refused = ro.post(reverse(f"voting:{action}", args=[election.slug]), data, follow=True)
+        assert "has closed: no code can be issued" in refused.content.decode()
+    assert len(mailoutbox) == sent and BallotCode.objects.filter(election=election).count() == 3

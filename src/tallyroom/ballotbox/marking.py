@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from django.utils.translation import gettext
 
 from tallyroom.count import rule_set
 from tallyroom.elections.ballot import ballot_candidates
@@ -43,18 +44,22 @@ class Marking:
         return self.kind == RANK
 
     def instructions(self, seats: int) -> str:
-        n = len(self.candidates)
+        """What the voter is asked to do, in the voter's language."""
+        values = {"n": len(self.candidates), "seats": seats, "limit": self.limit}
         if self.kind == RANK:
             return (
-                f"Number the candidates in order of preference: 1 for your first choice, 2 for your "
-                f"second, and so on. Rank as many or as few as you wish, without gaps or repeats "
-                f"(1 to {n}). {seats} to be elected."
+                gettext(
+                    "Number the candidates in order of preference: 1 for your first choice, 2 for your "
+                    "second, and so on. Rank as many or as few as you wish, without gaps or repeats "
+                    "(1 to %(n)s). %(seats)s to be elected."
+                )
+                % values
             )
         if self.kind == ONE:
-            return "Choose one candidate."
+            return gettext("Choose one candidate.")
         if self.kind == UP_TO:
-            return f"Choose up to {self.limit} candidates ({seats} to be elected)."
-        return f"Choose every candidate you approve of ({seats} to be elected)."
+            return gettext("Choose up to %(limit)s candidates (%(seats)s to be elected).") % values
+        return gettext("Choose every candidate you approve of (%(seats)s to be elected).") % values
 
     def check(self, names: Sequence[str]) -> list[str]:
         """``names`` as a stored ballot, or BallotError."""

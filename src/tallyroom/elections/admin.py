@@ -41,7 +41,7 @@ class ContestAdmin(AuditedAdmin):
     filter_horizontal = ("regions", "units")
 
     def get_fields(self, request, obj=None):
-        return ["election", *ContestForm.Meta.fields, "roll_frozen_at"]
+        return ["election", *ContestForm.base_fields, "roll_frozen_at"]
 
     def get_form(self, request, obj=None, **kwargs):
         kwargs["fields"] = ["election", *ContestForm.Meta.fields]

@@ -3,15 +3,26 @@ checks on methods, options and constraints."""
 
 from __future__ import annotations
 
-import json
-
 from django import forms
 
 from tallyroom.count import Constraint, ConstraintError, method_names, rule_set
+from tallyroom.formats.ballotfile import clean_name
 from tallyroom.roll.models import Member
 
+from . import photos
 from .ballot import RON_NAME
-from .models import Candidate, Contest, Election, Nomination, Slate
+from .ballot_order import new_seed
+from .method_options import (
+    PREFIX,
+    from_form,
+    method_label,
+    option_fields,
+    option_text,
+    options_by_method,
+    to_form,
+)
+from .models import STATEMENT_LIMIT, Candidate, CandidatePhoto, Contest, Election, Nomination, Slate
+from .names import name_problem
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -55,11 +66,14 @@ class ElectionForm(forms.ModelForm):
 
 
 class ContestForm(forms.ModelForm):
-    method = forms.ChoiceField(choices=[])
-    options = forms.CharField(
+    """A contest. Who may vote is an explicit choice: the whole membership (ticked), or the regions
+    and units chosen; neither is refused, so no contest covers everyone by omission."""
+
+    method = forms.ChoiceField(choices=[], widget=forms.RadioSelect, label="Counting method")
+    whole_membership = forms.BooleanField(
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text='Changes to the method\'s options as JSON, e.g. {"quota": "droop-exact"}; blank for none.',
+        label="Open to the whole membership",
+        help_text="Tick if members of every region and unit may vote; otherwise choose regions or units.",
     )
     categories = forms.MultipleChoiceField(
         choices=Member.Category.choices,
@@ -76,36 +90,38 @@ class ContestForm(forms.ModelForm):
             "position",
             "seats",
             "method",
-            "options",
             "constraints",
             "ron",
             "tie_seed",
+            "ballot_order",
+            "ballot_seed",
             "nomination_threshold",
             "regions",
             "units",
             "categories",
             "paid_up_on",
         ]
-        widgets = {"paid_up_on": DATE, "constraints": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "paid_up_on": DATE,
+            "constraints": forms.Textarea(attrs={"rows": 3}),
+            "regions": forms.CheckboxSelectMultiple,
+            "units": forms.SelectMultiple(attrs={"size": 8}),
+        }
 
     def __init__(self, *args, election=None, **kwargs):
         super().__init__(*args, **kwargs)
         if election is not None:
             self.instance.election = election
-        self.fields["method"].choices = [(m, m) for m in method_names()]
-        self.initial["options"] = json.dumps(self.instance.options) if self.instance.options else ""
-
-    def clean_options(self):
-        text = self.cleaned_data["options"].strip()
-        if not text:
-            return {}
-        try:
-            options = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise forms.ValidationError(f"Not JSON: {e}") from None
-        if not isinstance(options, dict):
-            raise forms.ValidationError('Give the options as a JSON object, e.g. {"quota": "droop-exact"}.')
-        return options
+        self.fields["method"].choices = [(m, method_label(m)) for m in method_names()]
+        self.initial.update(to_form(self.instance.options or {}))
+        if self.instance.pk:
+            self.initial["whole_membership"] = not (
+                self.instance.regions.exists() or self.instance.units.exists()
+            )
+        fields = self.Meta.fields
+        where = fields.index("regions")  # who may vote: the whole membership, or these areas
+        voters = ["whole_membership", *fields[where:]]
+        self.order_fields([*fields[:5], *option_fields(), *fields[5:where], *voters])
 
     def clean_constraints(self):
         lines = [line.strip() for line in self.cleaned_data["constraints"].splitlines() if line.strip()]
@@ -121,11 +137,10 @@ class ContestForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if "method" in data and "options" in data:
-            try:
-                rule_set(data["method"], data["options"])
-            except (ValueError, TypeError) as e:
-                self.add_error("options", str(e))
+        self._clean_options(data)
+        self._clean_voters(data)
+        if data.get("ballot_order") == Contest.BallotOrder.RANDOM and not data.get("ballot_seed"):
+            data["ballot_seed"] = new_seed()
         slug = data.get("slug")
         election = data.get("election") or (self.instance.election if self.instance.election_id else None)
         if (
@@ -135,16 +150,63 @@ class ContestForm(forms.ModelForm):
             self.add_error("slug", "Another contest in this election has this slug.")
         return data
 
+    def _clean_options(self, data):
+        method = data.get("method")
+        if not method:
+            return
+        options = from_form(data)
+        takes = options_by_method()[method]
+        for option in options:
+            if option not in takes:
+                self.add_error(PREFIX + option, f"{method} has no such option: leave it blank.")
+        try:
+            rule_set(method, {k: v for k, v in options.items() if k in takes})
+        except (ValueError, TypeError) as e:
+            named = [o for o, v in options.items() if o in str(e) or option_text(v) in str(e)]
+            wrong = PREFIX + named[0] if named else None
+            self.add_error(wrong, str(e))
+        else:
+            self.instance.options = {k: v for k, v in options.items() if k in takes}
+
+    def _clean_voters(self, data):
+        chosen = bool(data.get("regions")) or bool(data.get("units"))
+        if data.get("whole_membership") and chosen:
+            self.add_error(
+                "whole_membership",
+                "You ticked the whole membership and chose regions or units: untick it, or clear them.",
+            )
+        elif not data.get("whole_membership") and not chosen:
+            self.add_error(
+                "whole_membership",
+                "Choose the regions or units whose members may vote, or tick 'Open to the whole membership'.",
+            )
+
+
+# The options' fields come from the engine's rule sets; declared too, so the admin's form has them.
+ContestForm.base_fields.update(option_fields())
+ContestForm.declared_fields.update(option_fields())
+
 
 class CandidateForm(forms.ModelForm):
     member_number = forms.CharField(
         required=False, label="Membership number", help_text="Links the candidate to their member record."
     )
+    photo = forms.FileField(
+        required=False,
+        label="Photo",
+        help_text="A JPEG or PNG of at most 5 MB; shown on the ballot and the results, scaled to 600 pixels.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+    remove_photo = forms.BooleanField(required=False, label="Remove the photo")
+    statement = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=f"Shown on the ballot and the results; at most {STATEMENT_LIMIT:,} characters.",
+    )
 
     class Meta:
         model = Candidate
         fields = ["name", "unit", "groups", "statement", "position", "withdrawn"]
-        widgets = {"statement": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, contest=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -152,9 +214,14 @@ class CandidateForm(forms.ModelForm):
             self.instance.contest = contest
         if self.instance.member_id:
             self.initial["member_number"] = self.instance.member.number
+        if not (self.instance.pk and CandidatePhoto.objects.filter(candidate=self.instance).exists()):
+            del self.fields["remove_photo"]
 
     def clean_name(self):
-        name = self.cleaned_data["name"].strip()
+        problem = name_problem(self.cleaned_data["name"])
+        if problem:
+            raise forms.ValidationError(problem)
+        name = clean_name(self.cleaned_data["name"])
         if name.casefold() == RON_NAME.casefold():
             raise forms.ValidationError(f"{RON_NAME!r} is reserved for the RON option.")
         others = Candidate.objects.filter(contest=self.instance.contest, name=name).exclude(
@@ -163,6 +230,14 @@ class CandidateForm(forms.ModelForm):
         if others.exists():
             raise forms.ValidationError("Another candidate in this contest has this name.")
         return name
+
+    def clean_statement(self):
+        statement = self.cleaned_data["statement"].strip().replace("\r\n", "\n")
+        if len(statement) > STATEMENT_LIMIT:
+            raise forms.ValidationError(
+                f"The statement has {len(statement):,} characters: shorten it to {STATEMENT_LIMIT:,}."
+            )
+        return statement
 
     def clean_member_number(self):
         number = self.cleaned_data["member_number"].strip()
@@ -173,29 +248,45 @@ class CandidateForm(forms.ModelForm):
             raise forms.ValidationError(f"No member has number {number}.")
         return member
 
+    def clean_photo(self):
+        upload = self.cleaned_data["photo"]
+        return photos.reencoded(upload) if upload else None
+
     def save(self, commit=True):
         self.instance.member = self.cleaned_data["member_number"]
-        return super().save(commit)
+        candidate = super().save(commit)
+        if self.cleaned_data.get("remove_photo"):
+            CandidatePhoto.objects.filter(candidate=candidate).delete()
+        elif self.cleaned_data["photo"]:
+            image, content_type = self.cleaned_data["photo"]
+            CandidatePhoto.objects.update_or_create(
+                candidate=candidate,
+                defaults={"image": image, "content_type": content_type, "digest": photos.digest(image)},
+            )
+        return candidate
 
 
 class NominationForm(forms.ModelForm):
+    """A nomination of ``candidate``: by a unit or an affiliate (the model's constraint says which
+    is missing), received at a date and time (default now)."""
+
     class Meta:
         model = Nomination
         fields = ["unit", "affiliate", "received"]
         widgets = {"received": DATETIME}
 
     def __init__(self, *args, candidate=None, **kwargs):
+        kwargs.setdefault("auto_id", f"id_nomination{candidate.pk}_%s" if candidate else "id_%s")
         super().__init__(*args, **kwargs)
         if candidate is not None:
             self.instance.candidate = candidate
+        self.fields["unit"].empty_label = self.fields["affiliate"].empty_label = "(none)"
 
     def clean(self):
         data = super().clean()
         unit, affiliate = data.get("unit"), data.get("affiliate")
-        if bool(unit) == bool(affiliate):
-            raise forms.ValidationError("Choose either a unit or an affiliate as the nominator.")
-        nominator = {"unit": unit} if unit else {"affiliate": affiliate}
-        if Nomination.objects.filter(candidate=self.instance.candidate, **nominator).exists():
+        nominator = {"unit": unit} if unit else {"affiliate": affiliate} if affiliate else None
+        if nominator and Nomination.objects.filter(candidate=self.instance.candidate, **nominator).exists():
             raise forms.ValidationError(f"{unit or affiliate} has already nominated this candidate.")
         return data
 

@@ -63,6 +63,22 @@ class Contest(models.Model):
     paid_up_on = models.DateField(null=True, blank=True, help_text="must be paid up to at least this date")
     roll_frozen_at = models.DateTimeField(null=True, blank=True)
 
+    class BallotOrder(models.TextChoices):
+        FIXED = "fixed", "Fixed: by the candidates' positions"
+        ALPHABETICAL = "alphabetical", "Alphabetical by name"
+        RANDOM = "random", "Random: one order for every voter, drawn from the seed"
+        ROTATED = "rotated", "Rotated: each voter's ballot starts at a different candidate"
+
+    ballot_order = models.CharField(
+        max_length=16,
+        choices=BallotOrder.choices,
+        default=BallotOrder.FIXED,
+        help_text="the order of candidates on the ballot page only; results and counts keep their own",
+    )
+    ballot_seed = models.CharField(
+        max_length=64, blank=True, help_text="draws the random order; blank: chosen at random when saved"
+    )
+
     class Meta:
         ordering = ["election", "position", "pk"]
         constraints = [models.UniqueConstraint(fields=["election", "slug"], name="contest_slug_per_election")]
@@ -82,6 +98,9 @@ class Contest(models.Model):
         return [line.strip() for line in self.constraints.splitlines() if line.strip()]
 
 
+STATEMENT_LIMIT = 2000
+
+
 class Candidate(models.Model):
     """A candidate in one contest. ``groups`` (comma-separated, e.g. 'woman, bame') are what
     the contest's constraints count."""
@@ -91,7 +110,7 @@ class Candidate(models.Model):
     member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL)
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL)
     groups = models.CharField(max_length=200, blank=True)
-    statement = models.TextField(blank=True)
+    statement = models.TextField(blank=True, help_text=f"at most {STATEMENT_LIMIT:,} characters")
     position = models.PositiveIntegerField(default=0, help_text="order on the ballot paper")
     withdrawn = models.BooleanField(default=False)
 
@@ -106,13 +125,32 @@ class Candidate(models.Model):
         return [g.strip() for g in self.groups.split(",") if g.strip()]
 
 
+class CandidatePhoto(models.Model):
+    """A candidate's photo as served: checked and re-encoded on upload (see ``photos.py``), kept in
+    the database so every web process serves it. ``digest`` names the version in its URL."""
+
+    candidate = models.OneToOneField(
+        Candidate, on_delete=models.CASCADE, primary_key=True, related_name="photo"
+    )
+    image = models.BinaryField()
+    content_type = models.CharField(max_length=32)
+    digest = models.CharField(max_length=64)
+
+    def __str__(self):
+        return f"photo of {self.candidate}"
+
+
 class Nomination(models.Model):
     """A nomination of a candidate by a unit or an affiliate."""
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="nominations")
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT)
-    affiliate = models.ForeignKey(Affiliate, null=True, blank=True, on_delete=models.PROTECT)
-    received = models.DateTimeField(default=timezone.now)
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, verbose_name="nominating unit"
+    )
+    affiliate = models.ForeignKey(
+        Affiliate, null=True, blank=True, on_delete=models.PROTECT, verbose_name="or nominating affiliate"
+    )
+    received = models.DateTimeField("received on", default=timezone.now)
 
     class Meta:
         constraints = [
@@ -121,6 +159,9 @@ class Nomination(models.Model):
             models.CheckConstraint(
                 condition=models.Q(unit__isnull=False) ^ models.Q(affiliate__isnull=False),
                 name="nominated_by_unit_or_affiliate",
+                violation_error_message=(
+                    "Choose the nominating unit or the nominating affiliate (one, not both)."
+                ),
             ),
         ]
 

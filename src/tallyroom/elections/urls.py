@@ -8,6 +8,7 @@ app_name = "elections"
 urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.election_edit, name="election_new"),
+    path("photos/<int:candidate>/<str:digest>", views.photo, name="photo"),
     path("<slug:slug>/", views.election_detail, name="election"),
     path("<slug:slug>/edit/", views.election_edit, name="election_edit"),
     path("<slug:slug>/contests/new/", views.contest_edit, name="contest_new"),

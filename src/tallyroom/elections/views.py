@@ -5,37 +5,34 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db import transaction
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from tallyroom.count import ConstraintError, Constraints
+from tallyroom.count import ConstraintError, Constraints, method_names
 from tallyroom.organisation.changes import record_deleted, record_saved
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF, has_role, role_required
+from tallyroom.web.editing import save_form
 
 from .ballot import ballot_candidates, is_ron
 from .forms import CandidateForm, ContestForm, ElectionForm, NominationForm, SlateForm
-from .models import Candidate, Contest, Election, Nomination, Slate
+from .method_options import LABELS, method_label, option_text
+from .models import Candidate, CandidatePhoto, Contest, Election, Nomination, Slate
 from .nominations import with_nomination_counts
+from .profiles import profiles
 
 EDITORS = (STAFF, RETURNING_OFFICER)
 READERS = (STAFF, RETURNING_OFFICER, SCRUTINEER)
 
 
 def _save(request, form, *, title, back, success, election=None):
-    """Show ``form``; on a valid POST save it with its event and go to ``success(saved object)``."""
+    """Show and save ``form`` (see :func:`save_form`), unless ``election`` can no longer change."""
     if election is not None and not election.accepts_changes:
         state = election.get_state_display().lower()
         messages.error(request, f"{election} is {state}: it can no longer change.")
         return redirect(back)
-    if request.method == "POST" and form.is_valid():
-        created = form.instance.pk is None
-        with transaction.atomic():
-            obj = form.save()
-            record_saved(request.user, obj, created=created, fields=form.changed_data)
-        messages.success(request, f"Saved {obj}.")
-        return redirect(success(obj))
-    return render(request, "elections/form.html", {"form": form, "title": title, "back": back})
+    return save_form(request, form, title=title, back=back, success=success)
 
 
 def election_url(election) -> str:
@@ -72,9 +69,10 @@ def election_detail(request, slug):
         "elections/election.html",
         {
             "election": election,
-            "contests": election.contests.all(),
+            "contests": election.contests.prefetch_related("regions", "units"),
             "slates": election.slates.prefetch_related("candidates__contest"),
             "can_edit": has_role(request.user, *EDITORS) and election.accepts_changes,
+            "can_count": has_role(request.user, RETURNING_OFFICER, SCRUTINEER),
         },
     )
 
@@ -114,6 +112,13 @@ def contest_detail(request, slug, pk):
         .prefetch_related("nominations__unit", "nominations__affiliate", "slates")
     )
     standing = ballot_candidates(contest)
+    can_edit = has_role(request.user, *EDITORS) and contest.election.accepts_changes
+    shown = profiles(contest)
+    candidates = list(candidates)
+    for c in candidates:
+        c.profile = shown.get(c.name)
+        if can_edit:
+            c.nomination_form = NominationForm(candidate=c)
     return render(
         request,
         "elections/contest.html",
@@ -122,7 +127,9 @@ def contest_detail(request, slug, pk):
             "candidates": candidates,
             "standing": standing,
             "constraint_problem": constraint_problem(contest, standing),
-            "can_edit": has_role(request.user, *EDITORS) and contest.election.accepts_changes,
+            "method": method_label(contest.method) if contest.method in method_names() else contest.method,
+            "options": [(LABELS.get(k, k), option_text(v)) for k, v in (contest.options or {}).items()],
+            "can_edit": can_edit,
         },
     )
 
@@ -131,7 +138,7 @@ def contest_detail(request, slug, pk):
 def candidate_edit(request, slug, pk, candidate=None):
     contest = get_object_or_404(Contest.objects.select_related("election"), pk=pk, election__slug=slug)
     instance = get_object_or_404(Candidate, pk=candidate, contest=contest) if candidate else None
-    form = CandidateForm(request.POST or None, instance=instance, contest=contest)
+    form = CandidateForm(request.POST or None, request.FILES or None, instance=instance, contest=contest)
     title = f"Edit {instance}" if instance else f"New candidate for {contest.name}"
     back = contest_url(contest)
     return _save(request, form, title=title, back=back, success=lambda _: back, election=contest.election)
@@ -175,6 +182,20 @@ def nomination_delete(request, slug, pk, nomination):
             nomination.delete()
         messages.success(request, f"Removed the nomination of {nomination}.")
     return redirect(contest_url(contest))
+
+
+@require_GET
+def photo(request, candidate, digest):
+    """A candidate's photo: public once voting opens, to staff and scrutineers before."""
+    found = get_object_or_404(
+        CandidatePhoto.objects.select_related("candidate__contest__election"), candidate=candidate
+    )
+    if found.candidate.contest.election.accepts_changes and not has_role(request.user, *READERS):
+        raise Http404("no such photo")
+    response = HttpResponse(bytes(found.image), content_type=found.content_type)
+    if digest == found.digest:  # the URL names this version: it never changes
+        response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
 
 
 @role_required(*EDITORS)

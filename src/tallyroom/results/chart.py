@@ -19,7 +19,8 @@ BAR = 9  # height of one stage's bar
 GAP = 2  # between bars of one candidate
 LABEL = 22  # height of the name line above a candidate's bars
 BLOCK_GAP = 12
-VALUE_ROOM = 64  # right margin for the last figure
+VALUE_ROOM = 64  # right margin for the last figure, at least
+CHAR = 8.5  # the width of a character of a 14px figure, generously
 TOP = 48
 NO_SLATE = "#6b6b6b"
 
@@ -49,7 +50,9 @@ def stage_chart(result: Mapping, colours: Mapping[str, str] | None = None, title
     quota = Fraction(result["quota"]) if result.get("quota") else None
     totals = [{n: Fraction(v) for n, v in s["totals"].items()} for s in stages]
     top = max([v for t in totals for v in t.values()] + ([quota] if quota else []) + [Fraction(1)])
-    scale = Fraction(WIDTH - VALUE_ROOM) / top
+    ends = [str(stages[-1]["totals"].get(n, "0")) for n in names] if stages else []
+    room = max([VALUE_ROOM] + [int(len(e) * CHAR) + 8 for e in ends])  # every last figure fits
+    scale = Fraction(WIDTH - room) / top
     block = LABEL + len(stages) * (BAR + GAP) + BLOCK_GAP
     height = TOP + block * len(names) + 8
     heading = title or result.get("title") or "Count"
@@ -89,13 +92,19 @@ def stage_chart(result: Mapping, colours: Mapping[str, str] | None = None, title
         out.append(_end_label(name, stages, totals, scale, y + LABEL + len(stages) * (BAR + GAP) - 2))
     if quota:
         qx = _x(quota, scale)
+        label = f"quota {result['quota']}"
+        half = len(label) * CHAR / 2  # the label is centred on the line unless that would clip it
+        anchor, lx = "middle", qx
+        if float(qx) + half > WIDTH:
+            anchor, lx = "end", str(WIDTH)
+        elif float(qx) < half:
+            anchor, lx = "start", "0"
         out.append(
             f'<line x1="{qx}" y1="{TOP - 6}" x2="{qx}" y2="{height - 4}" class="quota" '
             f'stroke="#b00020" stroke-width="1.5" stroke-dasharray="5 4"/>'
         )
         out.append(
-            f'<text x="{qx}" y="{TOP - 10}" class="quota-label" text-anchor="middle">'
-            f"quota {escape(result['quota'])}</text>"
+            f'<text x="{lx}" y="{TOP - 10}" class="quota-label" text-anchor="{anchor}">{escape(label)}</text>'
         )
     out.append("</svg>")
     return mark_safe("\n".join(out))

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET, require_POST
 from tallyroom import lifecycle
 from tallyroom.ballotbox.models import ContestBox, ElectionKey
 from tallyroom.elections.models import Contest, Election
-from tallyroom.voting.turnout import turnout
+from tallyroom.elections.profiles import profiles
+from tallyroom.voting.turnout import contest_turnout, turnout
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, has_role, role_required
 
 from . import downloads
@@ -75,7 +76,8 @@ def sheet(count: ContestCount) -> dict:
 
 @role_required(RETURNING_OFFICER, SCRUTINEER)
 def dashboard(request):
-    return render(request, "results/dashboard.html", {"elections": Election.objects.all()})
+    context = {"elections": Election.objects.all(), "is_officer": has_role(request.user, RETURNING_OFFICER)}
+    return render(request, "results/dashboard.html", context)
 
 
 @role_required(RETURNING_OFFICER, SCRUTINEER)
@@ -98,6 +100,7 @@ def election(request, election_slug):
             "box_opened": any(b.is_open for b in boxes),
             "key": key,
             "share_fields": range(1, key.threshold + 1) if key else (),
+            "all_published": bool(contests) and all(row["published"] for row in contests),
             "is_officer": has_role(request.user, RETURNING_OFFICER),
         },
     )
@@ -201,10 +204,13 @@ def index(request):
 @require_GET
 def contest(request, election_slug, contest_slug):
     published = _published(election_slug, contest_slug)
+    shown = profiles(published.contest)
     context = {
         **sheet(published),
         "recount_command": downloads.recount_command(published),
         "prefix": downloads.filename_prefix(published),
+        "electorate": contest_turnout(published.contest),
+        "profiles": [shown[n] for n in published.result["candidates"] if n in shown and shown[n].shown],
     }
     return render(request, "results/contest.html", context)
 

@@ -136,7 +136,7 @@ def contest_roll(request, pk):
             "page": page,
             "query": query.urlencode(),
             "can_build": has_role(request.user, *EDITORS) and not contest.roll_is_frozen,
-            "can_decide": has_role(request.user, RETURNING_OFFICER) and contest.roll_is_frozen,
+            "can_decide": has_role(request.user, RETURNING_OFFICER) and decisions_open(contest),
         },
     )
 
@@ -196,9 +196,20 @@ def export(request, pk):
     return response
 
 
+def decisions_open(contest) -> bool:
+    """Decisions change a frozen roll until voting closes (``decide`` refuses them after)."""
+    return contest.roll_is_frozen and contest.election.state != contest.election.State.CLOSED
+
+
 @role_required(RETURNING_OFFICER)
 def decision(request, entry):
     entry = get_object_or_404(RollEntry.objects.select_related("member__unit", "contest__election"), pk=entry)
+    if not decisions_open(entry.contest):
+        return render(
+            request,
+            "roll/decision.html",
+            {"entry": entry, "closed": True, "decisions": entry.decisions.select_related("decided_by")},
+        )
     form = DecisionForm(request.POST or None, initial={"eligible": "no" if entry.eligible else "yes"})
     if request.method == "POST" and form.is_valid():
         try:

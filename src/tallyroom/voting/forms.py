@@ -11,6 +11,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from tallyroom.ballotbox.marking import ONE, BallotError, Marking
 
 
@@ -24,6 +26,7 @@ class Row:
     value: str = ""
     error: str = ""
     slate: str = ""
+    profile: object = None  # the candidate's statement and photo (elections.profiles.Profile)
 
     @property
     def checked(self) -> bool:
@@ -88,21 +91,24 @@ def read_form(contest, marking: Marking, data) -> tuple[ContestForm, list[str] |
             row.value = "on" if str(row.index) in picked else ""
         chosen = [r.name for r in form.rows if r.checked]
         if len([p for p in picked if p]) != len(chosen):
-            form.errors.append("Choose from the candidates listed.")
+            form.errors.append(gettext("Choose from the candidates listed."))
             chosen = None
     if chosen is None:
         return form, None
     try:
         return form, marking.check(chosen)
     except BallotError as e:
-        form.errors.append(too_many(marking, len(chosen)) if len(chosen) > marking.limit else str(e))
+        form.errors.append(too_many(marking, len(chosen)) if len(chosen) > marking.limit else gettext(str(e)))
         return form, None
 
 
 def too_many(marking: Marking, n: int) -> str:
     if marking.kind == ONE:
-        return f"You chose {n} candidates: choose only one."
-    return f"You chose {n} candidates: choose no more than {marking.limit}."
+        return gettext("You chose %(n)s candidates: choose only one.") % {"n": n}
+    return gettext("You chose %(n)s candidates: choose no more than %(limit)s.") % {
+        "n": n,
+        "limit": marking.limit,
+    }
 
 
 def read_ranks(form: ContestForm) -> list[str] | None:
@@ -112,21 +118,26 @@ def read_ranks(form: ContestForm) -> list[str] | None:
         if not row.value:
             continue
         if not row.value.isdigit() or not 1 <= int(row.value) <= n:
-            row.error = f"Enter a whole number from 1 to {n}, or leave it blank."
+            row.error = gettext("Enter a whole number from 1 to %(n)s, or leave it blank.") % {"n": n}
         else:
             ranks[row.index] = int(row.value)
     repeated = {r for r, k in Counter(ranks.values()).items() if k > 1}
     for row in form.rows:
         if ranks.get(row.index) in repeated:
-            row.error = f"You gave {ranks[row.index]} to more than one candidate: give each number once."
+            row.error = gettext("You gave %(k)s to more than one candidate: give each number once.") % {
+                "k": ranks[row.index]
+            }
     if any(r.error for r in form.rows):
         return None
     used = sorted(ranks.values())
     missing = [k for k in range(1, len(used) + 1) if k not in ranks.values()]
     if missing:
         form.errors.append(
-            f"Your numbers must run 1, 2, 3 and so on with no gaps: there is no {missing[0]}. "
-            f"You used {', '.join(map(str, used))}."
+            gettext(
+                "Your numbers must run 1, 2, 3 and so on with no gaps: there is no %(missing)s. "
+                "You used %(used)s."
+            )
+            % {"missing": missing[0], "used": ", ".join(map(str, used))}
         )
         return None
     return [form.rows[i].name for i in sorted(ranks, key=ranks.__getitem__)]

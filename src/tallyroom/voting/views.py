@@ -11,20 +11,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from tallyroom.ballotbox import box
 from tallyroom.ballotbox.marking import BallotError, current_marking
 from tallyroom.ballotbox.models import ContestBox
+from tallyroom.elections.ballot_order import display_order
 from tallyroom.elections.models import Election
+from tallyroom.elections.profiles import profiles
 from tallyroom.roll.models import Member
-from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF, role_required
+from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF, has_role, role_required
 
 from . import ratelimit
 from .casting import CodeError, UnknownCode, cast, eligible_entries, voter
@@ -46,32 +51,37 @@ def unsign(token: str) -> dict:
     try:
         return signing.loads(token, salt=STEP_SALT, max_age=STEP_MAX_AGE)
     except signing.BadSignature:
-        raise CodeError("This page has expired. Enter your ballot code again.") from None
+        raise CodeError(gettext("This page has expired. Enter your ballot code again.")) from None
 
 
 def problem(request, message: str, status: int = 400):
-    return render(request, "voting/problem.html", {"message": message}, status=status)
+    """The problem page. ``message`` is looked up in the catalogue as it stands, so the fixed
+    messages of casting and the ballot box show in the voter's language without those modules
+    knowing of languages (a message with a name in it stays in English)."""
+    return render(request, "voting/problem.html", {"message": gettext(message)}, status=status)
 
 
 @never_cache
 def enter(request):
     """Step 1: the voter enters their code."""
-    error = ""
+    error, typed = "", ""
     if request.method == "POST":
         if ratelimit.blocked(request):
-            return problem(
-                request, "Too many wrong ballot codes have been tried. Wait 15 minutes and try again.", 429
-            )
-        code = normalise(request.POST.get("code", ""))
+            message = gettext("Too many wrong ballot codes have been tried. Wait 15 minutes and try again.")
+            return problem(request, message, 429)
+        typed = request.POST.get("code", "")[:40]
+        code = normalise(typed)
         try:
             found = voter(code)
         except CodeError as e:
             if isinstance(e, UnknownCode):
                 ratelimit.failed(request)
-            error = str(e)
+            error = gettext(str(e))  # casting's messages are in the catalogue as they are
         else:
             return show_ballot(request, found, code, {})
-    return render(request, "voting/enter.html", {"error": error}, status=400 if error else 200)
+    # The box keeps what was typed (not the code normalised) so the voter can see their typo.
+    context = {"error": error, "typed": typed}
+    return render(request, "voting/enter.html", context, status=400 if error else 200)
 
 
 def contest_forms(found, chosen: dict[str, list[str]]):
@@ -81,8 +91,19 @@ def contest_forms(found, chosen: dict[str, list[str]]):
     ]
 
 
+def arrange(forms, found) -> None:
+    """Put each contest's rows in the contest's ballot order for this voter, with the candidates'
+    statements and photos (the rows keep their canonical indices, so reading is unchanged)."""
+    for f in forms:
+        shown = profiles(f.contest)
+        f.rows = [f.rows[i] for i in display_order(f.contest, [r.name for r in f.rows], found.pk)]
+        for row in f.rows:
+            row.profile = shown.get(row.name)
+
+
 def show_ballot(request, found, code: str, chosen: dict[str, list[str]], forms=None, status=200):
     forms = forms if forms is not None else contest_forms(found, chosen)
+    arrange(forms, found)
     context = {
         "election": found.election,
         "forms": forms,
@@ -92,16 +113,60 @@ def show_ballot(request, found, code: str, chosen: dict[str, list[str]], forms=N
     return padded(render(request, "voting/ballot.html", context, status=status))
 
 
+def chosen_language(request) -> str:
+    """The language the voter just chose with a language button ("" if none, or not offered)."""
+    code = request.POST.get("language", "")
+    return code if code in dict(settings.LANGUAGES) else ""
+
+
+def show_review(request, found, code: str, chosen: dict[str, list[str]]):
+    review = [
+        (e.contest, current_marking(e.contest), chosen.get(str(e.contest_id)) or [])
+        for e in eligible_entries(found)
+    ]
+    context = {"election": found.election, "review": review, "token": sign(code, chosen)}
+    return padded(render(request, "voting/review.html", context))
+
+
+def in_language(request, found, step, language: str):
+    """The page the voter was on (ballot, with what they had marked, or review) in ``language``,
+    which is remembered in the language cookie as Django's set_language does."""
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+    if "review" in request.POST and step["choices"] is not None:
+        response = show_review(request, found, step["code"], step["choices"])
+    else:
+        forms = []
+        for entry in eligible_entries(found):
+            form, _ = read_form(entry.contest, current_marking(entry.contest), request.POST)
+            form.errors = []  # not checked yet: the voter has not asked for the review
+            for row in form.rows:
+                row.error = ""
+            forms.append(form)
+        response = show_ballot(request, found, step["code"], {}, forms)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+    )
+    return response
+
+
 @never_cache
 @require_POST
 def ballot(request):
     """Step 2: the ballot. ``change`` comes back from the review with the choices filled in;
-    otherwise the marks are read and, if valid, shown for review."""
+    ``language`` shows the same page in another language; otherwise the marks are read and, if
+    valid, shown for review."""
     try:
         step = unsign(request.POST.get("token", ""))
         found = voter(step["code"])
     except CodeError as e:
         return padded(problem(request, str(e)))
+    if language := chosen_language(request):
+        return in_language(request, found, step, language)
     if "change" in request.POST:
         return show_ballot(request, found, step["code"], step["choices"] or {})
     forms, chosen = [], {}
@@ -111,14 +176,7 @@ def ballot(request):
         chosen[str(entry.contest_id)] = names
     if any(f.has_errors for f in forms):
         return show_ballot(request, found, step["code"], {}, forms, status=400)
-    review = [(f.contest, f.marking, chosen[str(f.contest.pk)]) for f in forms]
-    return padded(
-        render(
-            request,
-            "voting/review.html",
-            {"election": found.election, "review": review, "token": sign(step["code"], chosen)},
-        )
-    )
+    return show_review(request, found, step["code"], chosen)
 
 
 @never_cache
@@ -184,20 +242,51 @@ def public_list_txt(request, election: str, contest: str):
     return response
 
 
+SENDERS = (STAFF, RETURNING_OFFICER)
+
+
+def no_new_codes(election: Election) -> str:
+    """Why no code can be issued or sent for ``election`` now ("" if codes can be)."""
+    if election.state == Election.State.CLOSED:
+        return f"Voting in {election} has closed: no code can be issued, replaced or sent."
+    if election.state != Election.State.VOTING:
+        return f"Voting in {election} has not opened: opening it issues and sends every voter's code."
+    return ""
+
+
 @role_required(STAFF, RETURNING_OFFICER, SCRUTINEER)
 def codes_page(request, election: str):
-    """Staff: turnout, issuing codes, postal mail-merge files, reissuing a lost code."""
+    """Staff: turnout, issuing codes, postal mail-merge files, reissuing a lost code. Scrutineers
+    see the turnout only; after the close nobody is offered a new code."""
     found = get_object_or_404(Election, slug=election)
-    files = sorted(postal_dir().glob(f"{found.slug}-codes-*.csv")) if postal_dir().is_dir() else []
-    return render(
-        request, "voting/codes.html", {"election": found, "turnout": turnout(found), "files": files}
-    )
+    can_send = has_role(request.user, *SENDERS)
+    folder = postal_dir()
+    files = sorted(folder.glob(f"{found.slug}-codes-*.csv")) if can_send and folder.is_dir() else []
+    context = {
+        "election": found,
+        "turnout": turnout(found),
+        "files": files,
+        "can_send": can_send,
+        "no_new_codes": no_new_codes(found),
+    }
+    return render(request, "voting/codes.html", context)
+
+
+def refused(request, found: Election):
+    """The codes page with the reason no code can be issued now, if there is one (else None)."""
+    reason = no_new_codes(found)
+    if not reason:
+        return None
+    messages.error(request, reason)
+    return redirect("voting:codes", election=found.slug)
 
 
 @require_POST
-@role_required(STAFF, RETURNING_OFFICER)
+@role_required(*SENDERS)
 def codes_issue(request, election: str):
     found = get_object_or_404(Election, slug=election)
+    if stop := refused(request, found):
+        return stop
     pairs = issue_codes(found, user=request.user)
     sent = send_codes(pairs, found)
     messages.success(
@@ -208,9 +297,11 @@ def codes_issue(request, election: str):
 
 
 @require_POST
-@role_required(STAFF, RETURNING_OFFICER)
+@role_required(*SENDERS)
 def codes_reissue(request, election: str):
     found = get_object_or_404(Election, slug=election)
+    if stop := refused(request, found):
+        return stop
     member = Member.objects.filter(number=request.POST.get("number", "").strip()).first()
     if member is None or not member.ballot_codes.filter(election=found).exists():
         messages.error(request, "No ballot code was issued to that membership number.")
@@ -233,14 +324,14 @@ def postal_file(election: Election, name: str) -> Path:
     return path
 
 
-@role_required(STAFF, RETURNING_OFFICER)
+@role_required(*SENDERS)
 def codes_download(request, election: str, name: str):
     path = postal_file(get_object_or_404(Election, slug=election), name)
     return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type="text/csv")
 
 
 @require_POST
-@role_required(STAFF, RETURNING_OFFICER)
+@role_required(*SENDERS)
 def codes_delete(request, election: str, name: str):
     path = postal_file(get_object_or_404(Election, slug=election), name)
     path.unlink()

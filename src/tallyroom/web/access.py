@@ -15,6 +15,12 @@ RETURNING_OFFICER = "returning_officer"
 STAFF = "staff"
 SCRUTINEER = "scrutineer"
 ROLES = (RETURNING_OFFICER, STAFF, SCRUTINEER)
+ROLE_NAMES = {RETURNING_OFFICER: "Returning officer", STAFF: "Staff", SCRUTINEER: "Scrutineer"}
+ROLE_DUTIES = {
+    RETURNING_OFFICER: "opens and closes voting, counts, publishes, decides roll appeals",
+    STAFF: "manages members, the roll, contests, candidates, nominations and slates",
+    SCRUTINEER: "reads the roll, turnout and the audit trail",
+}
 
 
 def has_role(user, *roles: str) -> bool:
@@ -35,6 +41,7 @@ def role_required(*roles: str):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
+        wrapped.roles = roles  # what the pages' tests check each offered button against
         return wrapped
 
     return decorator

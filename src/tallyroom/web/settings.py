@@ -50,6 +50,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",  # the voter's language: cookie, then the browser's
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -70,6 +71,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "tallyroom.web.context.languages",
             ],
         },
     },
@@ -95,6 +98,9 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "home"  # not the admin's "Logged out" page
 
 LANGUAGE_CODE = "en-gb"
+# The voter's pages are in English and Welsh (docs/languages.md); the catalogue is in locale/.
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]  # each named in itself, untranslated
+LOCALE_PATHS = [Path(__file__).resolve().parent.parent / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
@@ -122,6 +128,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "tallyroom.web.views.csrf_failure"  # the site's own 403 page
 if os.environ.get("TALLYROOM_HTTPS", "") == "1":
     SECURE_SSL_REDIRECT = True
     SESSION_COOKIE_SECURE = True

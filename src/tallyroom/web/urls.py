@@ -4,13 +4,18 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import accounts, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/staff/", accounts.accounts, name="accounts"),
+    path("accounts/staff/new/", accounts.account_edit, name="account_new"),
+    path("accounts/staff/<int:pk>/", accounts.account_edit, name="account_edit"),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the voter's choice of language
+    path("organisation/", include("tallyroom.organisation.urls")),
     path("roll/", include("tallyroom.roll.urls")),
     path("elections/", include("tallyroom.elections.urls")),
     path("vote/", include("tallyroom.voting.urls")),

@@ -1,4 +1,5 @@
-"""The front page: elections, with links for voters, staff and readers of results."""
+"""The front page (elections, with links for voters, staff and readers of results), and the page
+for a form that failed its CSRF check."""
 
 from django.shortcuts import render
 
@@ -18,3 +19,8 @@ def home(request):
             "is_scrutineer": has_role(request.user, SCRUTINEER, RETURNING_OFFICER),
         },
     )
+
+
+def csrf_failure(request, reason=""):
+    """A form posted without its CSRF check: the site's own page (403), not Django's bare one."""
+    return render(request, "403_csrf.html", status=403)

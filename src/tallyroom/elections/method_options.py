@@ -1,0 +1,120 @@
+"""The counting methods and their options as labelled form fields, from the engine's own rule sets
+(``tallyroom.count.rules``): staff pick a method from a list that says what each one is, and change
+an option in a field that names it, never in raw JSON.
+
+Every option of every algorithm gets one field, ``option_<name>``; blank keeps the method's rule.
+Options listed in ``CHOICES`` offer their values by name; others take what their type takes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import cache
+
+from django import forms
+
+from tallyroom.count import method_names, rule_set
+from tallyroom.count.ties import RULES as TIE_RULES
+
+PREFIX = "option_"
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+LABELS = {
+    "quota": "Quota",
+    "places": "Decimal places (precision of votes and transfer values)",
+    "rounding": "Rounding of transfer values",
+    "surplus_order": "Order of transferring surpluses",
+    "tolerance": "Tolerance (Meek: when keep values are settled)",
+    "ties": "Ties broken by",
+    "marks": "Marks that count",
+    "bulk_exclusion": "Exclude in bulk",
+}
+CHOICES = {
+    "quota": {
+        "droop": "Droop: whole votes over seats + 1, plus 1",
+        "droop-exact": "Droop exact (Hagenbach-Bischoff): votes over seats + 1, to be exceeded",
+        "hare": "Hare: votes over seats",
+    },
+    "rounding": {"down": "Truncated (down)", "nearest": "Rounded half up"},
+    "surplus_order": {"largest": "Largest surplus first", "elected": "In the order elected"},
+    "marks": {
+        "first": "First preference only",
+        "seats": "The first N, N being the seats",
+        "all": "Every mark",
+    },
+}
+
+
+def method_label(name: str) -> str:
+    return f"{name}: {rule_set(name).description}"
+
+
+@cache
+def options_by_method() -> dict[str, dict[str, object]]:
+    """Each method's options with the values its rule set fixes."""
+    return {name: rule_set(name).options_dict() for name in method_names()}
+
+
+def _kind(option: str):
+    """The default value of ``option`` in the first algorithm that has it (its type rules the field)."""
+    for name in method_names():
+        for f in dataclasses.fields(rule_set(name).options):
+            if f.name == option:
+                return f.default
+    raise KeyError(option)
+
+
+def _help(option: str) -> str:
+    methods = options_by_method().items()
+    rules = ", ".join(f"{name} {option_text(values[option])}" for name, values in methods if option in values)
+    return f"Blank keeps the method's rule ({rules})."
+
+
+def option_text(value) -> str:
+    """An option's value as a form field shows it."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return ", ".join(value) if isinstance(value, tuple | list) else str(value)
+
+
+def _field(option: str) -> forms.Field:
+    label, help_text = LABELS.get(option, option.replace("_", " ").capitalize()), _help(option)
+    default = _kind(option)
+    blank = [("", "The method's rule")]
+    if option in CHOICES:
+        choices = blank + list(CHOICES[option].items())
+        return forms.ChoiceField(label=label, choices=choices, required=False, help_text=help_text)
+    if isinstance(default, bool):
+        return forms.ChoiceField(label=label, choices=blank + YES_NO, required=False, help_text=help_text)
+    if isinstance(default, int):
+        return forms.IntegerField(label=label, required=False, min_value=0, help_text=help_text)
+    if option == "ties":
+        help_text += f" In turn, separated by commas, from: {', '.join(TIE_RULES)}."
+    return forms.CharField(label=label, required=False, help_text=help_text)
+
+
+def option_fields() -> dict[str, forms.Field]:
+    names = dict.fromkeys(o for values in options_by_method().values() for o in values)
+    return {PREFIX + o: _field(o) for o in names}
+
+
+def from_form(data: dict) -> dict[str, object]:
+    """The options set in cleaned form ``data`` (blank fields left out), as the rule set takes them."""
+    options = {}
+    for key, value in data.items():
+        if not key.startswith(PREFIX) or value in (None, ""):
+            continue
+        option = key.removeprefix(PREFIX)
+        default = _kind(option)
+        if isinstance(default, bool):
+            value = value == "yes"
+        elif isinstance(default, tuple):
+            value = [v.strip() for v in str(value).split(",") if v.strip()]
+        options[option] = value
+    return options
+
+
+def to_form(options: dict) -> dict[str, object]:
+    """Initial values of the option fields for a contest's stored ``options``."""
+    shown = {k: option_text(v) if isinstance(v, bool | list | tuple) else v for k, v in options.items()}
+    return {PREFIX + k: v for k, v in shown.items()}

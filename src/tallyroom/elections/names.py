@@ -1,0 +1,30 @@
+"""What a candidate may be called: names travel into the public list of ballots (preferences
+joined by " > "), BLT and CSV recount files and spreadsheets, so characters that would change
+their meaning there are refused when the name is entered."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from tallyroom.formats.ballotfile import clean_name
+
+SEPARATOR = ">"  # the public list writes preferences as "Ann > Bob"
+FORMULA_STARTS = "=+-@"  # a spreadsheet takes a cell starting so for a formula
+BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def name_problem(name: str) -> str:
+    """Why ``name`` cannot be a candidate's name ("" if it can). ``name`` is as entered."""
+    if any(unicodedata.category(ch) == "Cc" for ch in name):
+        return "A name cannot contain a line break, tab or other control character."
+    if any(ch in BIDI_CONTROLS for ch in name):
+        return "A name cannot contain characters that reverse the direction of text."
+    name = clean_name(name)
+    if SEPARATOR in name:
+        return (
+            f"A name cannot contain '{SEPARATOR}': the public list of ballots separates preferences "
+            f"with ' {SEPARATOR} '."
+        )
+    if name[:1] in FORMULA_STARTS:
+        return f"A name cannot start with {name[0]!r}: spreadsheets would read it as a formula."
+    return ""
