@@ -96,7 +96,8 @@ needs_bdd = pytest.mark.skipif(
     importlib.util.find_spec("power_bdd") is None, reason="power-bdd is not installed (the crosscheck extra)"
 )
 needs_powerindex = pytest.mark.skipif(
-    importlib.util.find_spec("powerindex") is None, reason="powerindex is not installed (the crosscheck extra)"
+    importlib.util.find_spec("powerindex") is None,
+    reason="powerindex is not installed (the crosscheck extra)",
 )
 
 

@@ -104,15 +104,14 @@ def flow_svg(result: Result, slates: Mapping[str, str], *, height: int = 420) ->
             in_used[b] += h
             colour = NT_COLOUR if a == "non-transferable" else colours[slate_of(slates, a)]
             mid = (x0 + x1) / 2
-            path = (
-                f"M{_f(x0)},{_f(ya)} C{_f(mid)},{_f(ya)} {_f(mid)},{_f(yb)} {_f(x1)},{_f(yb)} "
-                f"L{_f(x1)},{_f(yb + h)} C{_f(mid)},{_f(yb + h)} {_f(mid)},{_f(ya + h)} {_f(x0)},{_f(ya + h)} Z"
-            )
+            top = f"M{_f(x0)},{_f(ya)} C{_f(mid)},{_f(ya)} {_f(mid)},{_f(yb)} {_f(x1)},{_f(yb)} "
+            yb2, ya2 = _f(yb + h), _f(ya + h)
+            foot = f"L{_f(x1)},{yb2} C{_f(mid)},{yb2} {_f(mid)},{ya2} {_f(x0)},{ya2} Z"
+            path = top + foot
             opacity = "0.25" if a == b else "0.6"
             tip = f"stage {stage.stage}: {a} to {b}, {votes:.2f}"
-            parts.append(
-                f'<path d="{path}" fill="{colour}" fill-opacity="{opacity}"><title>{escape(tip)}</title></path>'
-            )
+            band = f'<path d="{path}" fill="{colour}" fill-opacity="{opacity}">'
+            parts.append(f"{band}<title>{escape(tip)}</title></path>")
     for i, col in enumerate(cols):
         x = label_room + i * col_gap
         parts.append(f'<text x="{_f(x)}" y="28" class="stage">{result.stages[i].stage}</text>')
@@ -166,7 +165,10 @@ def table_html(caption: str, header: Sequence[str], rows: Sequence[Sequence[Any]
     """A plain HTML table with a caption and column headers (``scope="col"``)."""
     head = "".join(f'<th scope="col">{escape(str(h))}</th>' for h in header)
     body = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>\n" for row in rows)
-    return f"<table>\n<caption>{escape(caption)}</caption>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>\n"
+    return (
+        f"<table>\n<caption>{escape(caption)}</caption>\n<thead><tr>{head}</tr></thead>\n"
+        f"<tbody>\n{body}</tbody>\n</table>\n"
+    )
 
 
 def bar_svg(title: str, rows: Sequence[tuple[str, float]], *, unit: str = "", colours=None) -> str:

@@ -110,9 +110,7 @@ def _by_size(weights: Sequence[int], quota: int) -> list[np.ndarray]:
     n = len(weights)
     table = np.zeros((n + 1, quota), dtype=object)
     table[0, 0] = 1
-    size = 0
-    for w in weights:
-        size += 1
+    for size, w in enumerate(weights, start=1):
         if w < quota:  # a heavier player joins only coalitions that win
             table[1 : size + 1, w:] += table[:size, : quota - w].copy()
     return list(table)
@@ -144,7 +142,9 @@ def shapley_shubik(weights: Sequence[int], quota: int) -> list[Fraction]:
     n = len(w)
     by_weight = _swings_by_size(w, quota)
     weights_of_size = [Fraction(factorial(s) * factorial(n - 1 - s), factorial(n)) for s in range(n)]
-    value = {x: sum((weights_of_size[s] * c for s, c in enumerate(sw)), Fraction(0)) for x, sw in by_weight.items()}
+    value = {
+        x: sum((weights_of_size[s] * c for s, c in enumerate(sw)), Fraction(0)) for x, sw in by_weight.items()
+    }
     return [value[x] for x in w]
 
 
@@ -171,7 +171,13 @@ def losing_coalitions(weights: Sequence[int], quota: int) -> int:
 
 
 def two_college(
-    a: Sequence[int], quota_a: int, b: Sequence[int], quota_b: int, *, rule: str = "both", shapley: bool = True
+    a: Sequence[int],
+    quota_a: int,
+    b: Sequence[int],
+    quota_b: int,
+    *,
+    rule: str = "both",
+    shapley: bool = True,
 ) -> tuple[Power, Power]:
     """The indices of college A's players and of college B's in the composed game (module
     docstring); each college's players in the order of its weights. Indices are shares of the
@@ -186,7 +192,9 @@ def two_college(
     all_swings = [s * factor_a for s in swings_a] + [s * factor_b for s in swings_b]
     ss = None
     if shapley:
-        ss = _composed_shapley(a, quota_a, b, quota_b, rule, n) + _composed_shapley(b, quota_b, a, quota_a, rule, n)
+        ss = _composed_shapley(a, quota_a, b, quota_b, rule, n) + _composed_shapley(
+            b, quota_b, a, quota_a, rule, n
+        )
     power_all = _power(all_swings, n, ss)
     cut = len(a)
 

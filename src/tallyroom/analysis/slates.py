@@ -38,7 +38,9 @@ def read_slates(path: str | Path, candidates: Iterable[str] | None = None) -> di
     slates = {}
     for name, names in groups.items():
         if len(names) > 1:
-            raise FormatError(str(path), None, f"{name} is on more than one slate: {', '.join(sorted(names))}")
+            raise FormatError(
+                str(path), None, f"{name} is on more than one slate: {', '.join(sorted(names))}"
+            )
         if known is not None and name not in known:
             raise FormatError(str(path), None, f"{name} is not a candidate")
         slates[name] = next(iter(names))
@@ -67,9 +69,7 @@ def read_party_rules(path: str | Path) -> list[tuple[re.Pattern, str]]:
     return rules
 
 
-def party_slates(
-    parties: Mapping[str, str], rules: Sequence[tuple[re.Pattern, str]] = ()
-) -> dict[str, str]:
+def party_slates(parties: Mapping[str, str], rules: Sequence[tuple[re.Pattern, str]] = ()) -> dict[str, str]:
     """candidate -> slate from the parties a ballot file names, through ``rules`` (see above)."""
     slates = {}
     for name, party in parties.items():

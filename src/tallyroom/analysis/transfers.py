@@ -143,9 +143,7 @@ class Loyalty:
         return self.kept / base if base else None
 
 
-def loyalty(
-    slate_transfers: Sequence[SlateTransfer], *, only_could_keep: bool = True
-) -> dict[str, Loyalty]:
+def loyalty(slate_transfers: Sequence[SlateTransfer], *, only_could_keep: bool = True) -> dict[str, Loyalty]:
     """Each source slate's transfers added up; by default only those where a candidate of the same
     slate was continuing (elsewhere keeping the vote was impossible)."""
     out: dict[str, Loyalty] = {}
