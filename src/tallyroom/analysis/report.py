@@ -13,9 +13,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
-from tallyroom.count import Result
+from tallyroom.count import Ballots, Result
 from tallyroom.count.numbers import decimal_str
 
+from .preferences import NextPreferences, next_preferences
 from .slates import slate_of, slate_order
 from .transfers import Loyalty, SlateTransfer, by_slate, loyalty, matrix_rows, transfers
 
@@ -55,8 +56,11 @@ def loyalty_dict(rows: Mapping[str, Loyalty], places: int) -> list[dict[str, Any
     ]
 
 
-def contest_report(result: Result, slates: Mapping[str, str]) -> dict[str, Any]:
-    """Everything the slate analysis says about one contest."""
+def contest_report(
+    result: Result, slates: Mapping[str, str], ballots: Ballots | None = None
+) -> dict[str, Any]:
+    """Everything the slate analysis says about one contest; with its ``ballots``, also where each
+    slate's voters' next preferences went (``preferences``)."""
     d = result.places
     firsts = first_preferences(result, slates)
     seats = seats_won(result, slates)
@@ -78,6 +82,7 @@ def contest_report(result: Result, slates: Mapping[str, str]) -> dict[str, Any]:
                 "slates": [[a, b, decimal_str(v, d)] for a, b, v in matrix_rows(t, slates)],
             }
         )
+    nexts = next_preferences(ballots.without(result.withdrawn), slates) if ballots is not None else {}
     return {
         "title": result.title,
         "method": result.method,
@@ -95,8 +100,33 @@ def contest_report(result: Result, slates: Mapping[str, str]) -> dict[str, Any]:
         ],
         "transfers": stages,
         "loyalty": loyalty_dict(loyalty(slate_transfers), d),
+        **({"next_preferences": next_dict(nexts, d)} if ballots is not None else {}),
         "_slate_transfers": slate_transfers,  # dropped before output; kept for totals over contests
+        "_next": nexts,
     }
+
+
+def next_dict(rows: Mapping[str, NextPreferences], places: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "slate": row.slate,
+            "ballots": decimal_str(row.ballots, places),
+            "to": {k: decimal_str(v, places) for k, v in sorted(row.to.items(), key=lambda kv: -kv[1])},
+            "share_to": {k: share(v, row.ballots) for k, v in sorted(row.to.items(), key=lambda kv: -kv[1])},
+            "party_line": decimal_str(row.party_line, places),
+            "party_line_share": share(row.party_line, row.could_party_line),
+        }
+        for row in rows.values()
+    ]
+
+
+def total_next_preferences(reports: Iterable[Mapping[str, Any]], places: int) -> list[dict[str, Any]]:
+    """Next preferences added up over several contests."""
+    total: dict[str, NextPreferences] = {}
+    for r in reports:
+        for name, row in r.get("_next", {}).items():
+            total.setdefault(name, NextPreferences(name)).add(row)
+    return next_dict(dict(sorted(total.items(), key=lambda kv: -kv[1].ballots)), places)
 
 
 def total_loyalty(reports: Iterable[Mapping[str, Any]], places: int) -> list[dict[str, Any]]:

@@ -138,7 +138,7 @@ def run_slates(args: argparse.Namespace) -> int:
         read = read_ballots(path)
         result = count_file(path, args, read)
         slate_map = _slate_map(args, read)
-        reports.append((path, report.contest_report(result, slate_map), result, slate_map))
+        reports.append((path, report.contest_report(result, slate_map, read.ballots), result, slate_map))
     places = reports[0][2].places
     if args.format == "csv":
         out = report.transfers_csv([(str(p), r) for p, r, *_ in reports], args.level)
@@ -147,6 +147,7 @@ def run_slates(args: argparse.Namespace) -> int:
             {
                 "contests": [{"source": str(p), **report.public(r)} for p, r, *_ in reports],
                 "loyalty": report.total_loyalty([r for _, r, *_ in reports], places),
+                "next_preferences": report.total_next_preferences([r for _, r, *_ in reports], places),
             }
         )
     if args.charts:
