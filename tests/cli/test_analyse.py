@@ -113,3 +113,15 @@ def test_bad_input_is_one_line(capsys, tmp_path):
     assert (code, out) == (1, "") and err == f"tallyroom: {bad}:2: weight 'x' is not a whole number\n"
     code, out, err = run(capsys, "analyse", "slates", WARD, "--slates", bad)
     assert code == 1 and out == "" and err.count("\n") == 1
+
+
+def test_png_charts_need_cairosvg(capsys, tmp_path):
+    try:
+        import cairosvg  # noqa: F401
+    except (ImportError, OSError):
+        code, _, err = run(capsys, "analyse", "slates", WARD, "--charts", tmp_path, "--png")
+        assert code == 1 and "PNG needs the optional cairosvg" in err
+        return
+    code, _, err = run(capsys, "analyse", "slates", WARD, "--charts", tmp_path, "--png")
+    assert (code, err) == (0, "")
+    assert (tmp_path / "aberdeen_2022_ward1.png").read_bytes().startswith(b"\x89PNG")
