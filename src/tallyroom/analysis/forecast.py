@@ -154,28 +154,28 @@ def sample_ballots(model: Model, bloc: str, n: int, rng: np.random.Generator) ->
     cohesion = model.cohesion.get(bloc, {})
     if not any(cohesion.get(s, 0) > 0 for s in model.slates):
         raise ValueError(f"bloc {bloc!r} has no cohesion with any slate")
+    f32 = np.float32
     times, orders = [], []
     for s, members in model.slates.items():
-        rate = cohesion.get(s, 0.0)
+        k, rate = len(members), cohesion.get(s, 0.0)
         if rate > 0:
-            times.append(np.cumsum(rng.exponential(1 / rate, size=(n, len(members))), axis=1))
+            times.append(np.cumsum(rng.standard_exponential((n, k), dtype=f32), axis=1) / f32(rate))
         else:
-            times.append(np.inf + np.zeros((n, len(members))))
-        weights = np.array([model.support.get(bloc, {}).get(c, 1.0) for c in members], dtype=float)
-        keys = rng.gumbel(size=(n, len(members)))  # Plackett-Luce by support, zero support last
-        with np.errstate(divide="ignore"):
-            keys = np.where(weights > 0, np.log(weights) + keys, -1e9 + keys)
-        orders.append(np.array([index[c] for c in members])[np.argsort(-keys, axis=1)])
+            times.append(np.full((n, k), np.inf, dtype=f32))
+        # Plackett-Luce by support as an exponential race: ascending E / support; zero support last
+        support = np.array([model.support.get(bloc, {}).get(c, 1.0) for c in members], dtype=f32)
+        race = rng.standard_exponential((n, k), dtype=f32)
+        if (support != 1).any():
+            late = f32(1e30) * (1 + rng.random((n, k), dtype=f32))
+            with np.errstate(divide="ignore"):
+                race = np.where(support > 0, race / support, late)
+        orders.append(np.array([index[c] for c in members], dtype=np.int16)[np.argsort(race, axis=1)])
     times = np.concatenate(times, axis=1)
     dead = np.isinf(times)
     if dead.any():  # after every live position, in random order
-        times[dead] = (
-            np.nanmax(np.where(dead, np.nan, times), axis=1, keepdims=True)
-            + 1
-            + rng.uniform(size=times.shape)
-        )[dead]
-    tokens = np.argsort(times, axis=1)
-    return np.concatenate(orders, axis=1)[np.arange(n)[:, None], tokens]
+        last = np.where(dead, -np.inf, times).max(axis=1, keepdims=True)
+        times = np.where(dead, last + 1 + rng.random(times.shape, dtype=f32), times)
+    return np.take_along_axis(np.concatenate(orders, axis=1), np.argsort(times, axis=1), axis=1)
 
 
 @dataclass(frozen=True)
