@@ -63,22 +63,37 @@ def _check(weights: Sequence[int], quota: int) -> list[int]:
 
 def _cumulative_limbs(weights: Sequence[int], quota: int) -> tuple[np.ndarray, int]:
     """Q(k) = the coalitions of weight <= k, for k < quota, as 16-bit limbs: row k, limb l
-    (int64 sums of limbs; Q(k) = sum_l Q[k, l] << 16 l). Returns (Q, bits per field)."""
-    field = -(-(len(weights) + 1) // 16) * 16
-    top = quota * field
-    p = 1
-    for w in sorted(weights):  # lightest first: the integer stays short for longest
+    (int64 sums of limbs; Q(k) = sum_l Q[k, l] << 16 l). Returns (Q, bits per field).
+
+    After ``t`` players no coefficient exceeds ``2**t``, so the fields start narrow and are
+    widened (doubled, repacked by NumPy) as players are added; the fields above ``x**quota`` are
+    dropped only when they reach an eighth of the rest, not at every step."""
+    widest = -(-(len(weights) + 1) // 16) * 16
+    field, p = min(64, widest), 1
+    for t, w in enumerate(sorted(weights)):  # lightest first: the integer stays short for longest
+        if field < t + 2:  # the coefficients may reach 2**(t+1): t+2 bits hold them
+            wider = min(2 * field, widest)
+            p, field = _widen(p, field, wider, quota), wider
         if w == 0:
             p <<= 1
         elif w < quota:  # a weight at or above the quota adds nothing below x**quota
-            keep = top - w * field  # only the fields that stay below x**quota once shifted
-            if p.bit_length() > keep:
-                p += (p & ((1 << keep) - 1)) << (w * field)
-            else:
-                p += p << (w * field)
-    data = p.to_bytes(top // 8, "little")
+            p += p << (w * field)
+            top = quota * field
+            if p.bit_length() > top + top // 8:  # the fields above x**quota, dropped now and then
+                p &= (1 << top) - 1
+    p &= (1 << (quota * field)) - 1
+    data = p.to_bytes(quota * field // 8, "little")
     limbs = np.frombuffer(data, dtype="<u2").reshape(quota, field // 16).astype(np.int64)
     return np.cumsum(limbs, axis=0), field
+
+
+def _widen(p: int, field: int, wider: int, quota: int) -> int:
+    """The polynomial packed in fields of ``field`` bits, repacked in fields of ``wider``."""
+    rows = -(-p.bit_length() // field) or 1
+    old = np.frombuffer(p.to_bytes(rows * field // 8, "little"), dtype="<u2").reshape(rows, field // 16)
+    new = np.zeros((rows, wider // 16), dtype="<u2")
+    new[:, : field // 16] = old
+    return int.from_bytes(new.tobytes(), "little")
 
 
 def _join(limbs: np.ndarray) -> int:
