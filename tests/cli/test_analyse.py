@@ -125,3 +125,26 @@ def test_png_charts_need_cairosvg(capsys, tmp_path):
     code, _, err = run(capsys, "analyse", "slates", WARD, "--charts", tmp_path, "--png")
     assert (code, err) == (0, "")
     assert (tmp_path / "aberdeen_2022_ward1.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_forecast_with_cohesion_and_support_tables(capsys, tmp_path):
+    canvass, slates = tmp_path / "canvass.csv", tmp_path / "slates.csv"
+    canvass.write_text("unit,turnout,Left,Right\nNorth,1,60,40\n", encoding="utf-8")
+    slates.write_text("Ann,Left\nBob,Left\nCy,Right\nDi,Right\n", encoding="utf-8")
+    cohesion, support = tmp_path / "cohesion.csv", tmp_path / "support.csv"
+    cohesion.write_text(
+        "bloc,slate,cohesion\nLeft,Left,1\nLeft,Right,0\nRight,Right,1\nRight,Left,0\n", encoding="utf-8"
+    )
+    # every Left voter puts Ann above Bob: with 60 of 100, Left's quota-and-a-bit elects Ann always
+    support.write_text("bloc,candidate,support\nLeft,Ann,1\nLeft,Bob,0\n", encoding="utf-8")
+    argv = ["analyse", "forecast", canvass, "--slates", slates, "--seats", "2", "-n", "40", "--workers", "1"]
+    code, out, _ = run(capsys, *argv, "--cohesion-table", cohesion, "--support", support)
+    data = json.loads(out)
+    assert code == 0 and data["win_probability"]["Ann"] == 1.0 and data["win_probability"]["Bob"] == 0.0
+    assert data["seats"] == {"Left": {"1": 1.0}, "Right": {"1": 1.0}}
+    support.write_text("Left,Zed,1\n", encoding="utf-8")
+    code, out, err = run(capsys, *argv, "--support", support)
+    assert (code, out) == (1, "") and "name no slate or candidate Zed" in err
+    support.write_text("Left,Ann,-1\n", encoding="utf-8")
+    code, out, err = run(capsys, *argv, "--support", support)
+    assert code == 1 and err == f"tallyroom: {support}:1: -1.0 is negative\n"

@@ -140,6 +140,31 @@ def simple_model(candidates: Sequence[str], slates: Mapping[str, str], cohesion:
     return Model(tuple(candidates), {s: tuple(v) for s, v in by_slate.items()}, table)
 
 
+def read_table(path: str | Path, column: str) -> dict[str, dict[str, float]]:
+    """A ``bloc,NAME,value`` CSV (header ``bloc,slate,cohesion`` or ``bloc,candidate,support``:
+    ``column`` names the second column) as bloc -> name -> value (a non-negative number)."""
+    source = str(path)
+    reader = csv.reader(io.StringIO(decode_text(Path(path).read_bytes()), newline=""))
+    table: dict[str, dict[str, float]] = {}
+    for cells in reader:
+        line = reader.line_num
+        cells = [c.strip() for c in cells]
+        if not any(cells):
+            continue
+        if len(cells) != 3:
+            raise FormatError(source, line, f"expected 3 columns bloc,{column},value, found {len(cells)}")
+        if not table and cells[0].lower() == "bloc" and cells[1].lower() == column:
+            continue
+        try:
+            value = float(cells[2])
+        except ValueError:
+            raise FormatError(source, line, f"{cells[2]!r} is not a number") from None
+        if not value >= 0:
+            raise FormatError(source, line, f"{value} is negative")
+        table.setdefault(cells[0], {})[cells[1]] = value
+    return table
+
+
 def sample_ballots(model: Model, bloc: str, n: int, rng: np.random.Generator) -> np.ndarray:
     """``n`` full rankings (candidate indexes) for voters of ``bloc``, by slate Plackett-Luce.
 
@@ -273,6 +298,10 @@ def forecast(
     unknown = {b for u in units for b in u.supporters} - set(model.slates)
     if unknown:
         raise ValueError(f"the canvass names slates the model lacks: {', '.join(sorted(unknown))}")
+    strays = {s for row in model.cohesion.values() for s in row} - set(model.slates)
+    strays |= {c for row in model.support.values() for c in row} - set(model.candidates)
+    if strays:
+        raise ValueError(f"the model's tables name no slate or candidate {', '.join(sorted(strays))}")
     blocks = [min(BLOCK, simulations - lo) for lo in range(0, simulations, BLOCK)]
     children = np.random.SeedSequence(seed).spawn(len(blocks))
     jobs = [

@@ -13,6 +13,7 @@ import io
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -83,6 +84,10 @@ def register(subparsers) -> None:
     f.add_argument(
         "--cohesion", type=float, default=0.8, help="each bloc's cohesion with its slate (default 0.8)"
     )
+    f.add_argument(
+        "--cohesion-table", type=Path, metavar="CSV", help="bloc,slate,cohesion rows (instead of --cohesion)"
+    )
+    f.add_argument("--support", type=Path, metavar="CSV", help="bloc,candidate,support rows (default: equal)")
     f.add_argument("--simulations", "-n", type=int, default=1000)
     f.add_argument("--seed", type=int, default=1, help="printed with the forecast (default 1)")
     f.add_argument("--workers", type=int, help="processes (default: the cores); figures do not depend on it")
@@ -283,6 +288,14 @@ def run_forecast(args: argparse.Namespace) -> int:
     units = forecast.read_canvass(args.canvass)
     slate_map = slates.read_slates(args.slates)
     model = forecast.simple_model(list(slate_map), slate_map, args.cohesion)
+    if args.cohesion_table or args.support:
+        model = replace(
+            model,
+            cohesion=forecast.read_table(args.cohesion_table, "slate")
+            if args.cohesion_table
+            else model.cohesion,
+            support=forecast.read_table(args.support, "candidate") if args.support else {},
+        )
     contest = forecast.Contest(args.method, args.seats)
     print(f"tallyroom: forecast seed {args.seed}, {args.simulations} simulations", file=sys.stderr)
     if args.shift:
