@@ -134,7 +134,7 @@ def flow_svg(result: Result, slates: Mapping[str, str], *, height: int = 420) ->
     return _svg(width, height, title, desc, "".join(parts))
 
 
-def _short(text: str, n: int = 34) -> str:
+def _short(text: str, n: int = 31) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
