@@ -148,3 +148,12 @@ def test_forecast_with_cohesion_and_support_tables(capsys, tmp_path):
     support.write_text("Left,Ann,-1\n", encoding="utf-8")
     code, out, err = run(capsys, *argv, "--support", support)
     assert code == 1 and err == f"tallyroom: {support}:1: -1.0 is negative\n"
+
+
+def test_ballots_in_colleges_are_refused_where_not_yet_handled(capsys, tmp_path):
+    path = tmp_path / "colleges.csv"
+    path.write_text("weight,college,1,2\n3,CLP,Ann,Bob\n2,Affiliates,Bob,Ann\n", encoding="utf-8")
+    code, out, err = run(capsys, "analyse", "regions", path, "-m", "irv", "--seats", "1")
+    assert (code, out) == (1, "") and "not broken down by region yet" in err
+    code, out, err = run(capsys, "analyse", "pivotal", path, "--by-weight", "-m", "irv", "--seats", "1")
+    assert (code, out) == (1, "") and "cannot be split into delegations yet" in err

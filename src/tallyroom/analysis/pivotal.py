@@ -64,6 +64,8 @@ class Counterfactual:
 
 def by_weight(ballots: Ballots) -> list[Delegation]:
     """One delegation per weight class: all ballots of the same weight, named by the weight."""
+    if ballots.colleges:
+        raise ValueError("ballots in electoral colleges cannot be split into delegations yet")
     classes: dict[Fraction, list[tuple[Ranking, Fraction]]] = defaultdict(list)
     for ranking, weight in ballots:
         classes[weight].append((ranking, weight))

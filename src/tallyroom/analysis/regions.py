@@ -95,6 +95,10 @@ def by_region(
         raise ValueError("no regions")
     names = next(iter(regions.values())).candidates
     for region, b in regions.items():
+        if b.colleges:
+            raise ValueError(
+                f"region {region}: ballots in electoral colleges are not broken down by region yet"
+            )
         if b.candidates != names:
             raise ValueError(f"region {region} has other candidates than the first region")
     sizes = {r: Fraction(papers[r]) if papers else b.total for r, b in regions.items()}

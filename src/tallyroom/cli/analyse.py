@@ -336,6 +336,8 @@ def run_regions(args: argparse.Namespace) -> int:
         raise CommandError("two region files have the same name")
     first = next(iter(files.values()))
     for name, read in files.items():
+        if read.ballots.colleges:
+            raise CommandError(f"{name}: ballots in electoral colleges are not broken down by region yet")
         if read.ballots.candidates != first.ballots.candidates:
             raise CommandError(f"{name}: the region files must list the same candidates in the same order")
     together = Ballots.from_rankings(
