@@ -76,6 +76,8 @@ def test_forecast_prints_its_seed_and_reproduces(capsys, tmp_path):
     assert data["seed"] == 9 and set(data["win_probability"]) == {"Ann", "Bob", "Cy", "Di"}
     assert run(capsys, *argv, "--workers", "1")[1] == out
     assert "Chance of election" in (tmp_path / "p.svg").read_text(encoding="utf-8")
+    table = (tmp_path / "p.html").read_text(encoding="utf-8")
+    assert "<caption>Chance of election</caption>" in table and table.count("<tr>") == 1 + 4
     code, out, _ = run(
         capsys, *argv, "--workers", "1", "--shift", "Left:Right", "--shares", "0,0.5", "-f", "csv"
     )
@@ -100,6 +102,7 @@ def test_regions_from_one_file_per_region(capsys, tmp_path):
     assert (code, err) == (0, "")
     data = json.loads(out)
     assert [c["regions"] for c in data["cells"]] == [["north"], ["south"]]
+    assert (tmp_path / "r.html").read_text(encoding="utf-8").count("<tr>") == 1 + 2
     code, out, _ = run(
         capsys, "analyse", "regions", tmp_path / "north.blt", tmp_path / "south.blt", "--minimum", "10000"
     )

@@ -8,13 +8,12 @@ the optional ``cairosvg`` is installed (``pip install 'tallyroom[charts]'``).
 
 Every chart is ``role="img"`` with a ``<title>`` and a ``<desc>`` saying where the full figures
 are: the table from ``flow_table_html`` / ``bar_table_html``, which screen readers read and which
-needs no JavaScript.
+needs no JavaScript (``tallyroom analyse`` writes it beside each chart, as ``.html``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from fractions import Fraction
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -192,6 +191,11 @@ def bar_svg(title: str, rows: Sequence[tuple[str, float]], *, unit: str = "", co
     return _svg(width, height, title, desc, "".join(parts))
 
 
+def bar_table_html(title: str, rows: Sequence[tuple[str, float]], *, unit: str = "") -> str:
+    """The figures of ``bar_svg`` as an HTML table, in the same order."""
+    return table_html(title, ["", f"value{f' ({unit})' if unit else ''}"], [(k, f"{v:g}") for k, v in rows])
+
+
 def write_chart(svg: str, path: str | Path) -> None:
     """Write ``svg`` to ``path``: SVG text, or PNG (by the suffix ``.png``) through cairosvg."""
     path = Path(path)
@@ -205,7 +209,3 @@ def write_chart(svg: str, path: str | Path) -> None:
             f"{path}: PNG needs the optional cairosvg (pip install 'tallyroom[charts]'); write .svg instead"
         ) from None
     cairosvg.svg2png(bytestring=svg.encode("utf-8"), write_to=str(path), output_width=None)
-
-
-def fraction_rows(values: Mapping[str, Fraction]) -> list[tuple[str, float]]:
-    return sorted(((k, float(v)) for k, v in values.items()), key=lambda kv: -kv[1])

@@ -97,7 +97,10 @@ def register(subparsers) -> None:
     )
     f.add_argument("--format", "-f", choices=("json", "csv"), default="json")
     f.add_argument(
-        "--chart", type=Path, metavar="PATH", help="win probabilities as a bar chart (.svg or .png)"
+        "--chart",
+        type=Path,
+        metavar="PATH",
+        help="win probabilities as a bar chart (.svg or .png), its table beside it (.html)",
     )
     f.set_defaults(run=run_forecast)
 
@@ -111,7 +114,10 @@ def register(subparsers) -> None:
     add_count_options(r, method_required=False)
     r.add_argument("--format", "-f", choices=("json", "csv"), default="json")
     r.add_argument(
-        "--chart", type=Path, metavar="PATH", help="a candidate's final share by region (.svg or .png)"
+        "--chart",
+        type=Path,
+        metavar="PATH",
+        help="a candidate's final share by region (.svg or .png), its table beside it (.html)",
     )
     r.add_argument("--candidate", help="whose share --chart ranks (default: the first elected)")
     r.set_defaults(run=run_regions)
@@ -312,10 +318,12 @@ def run_forecast(args: argparse.Namespace) -> int:
         probabilities = runs[0][1].win_probability()
         ranked = sorted(probabilities.items(), key=lambda kv: -kv[1])
         colours = charts.slate_colours(list(slate_map), slate_map)
-        svg = charts.bar_svg(
-            "Chance of election", ranked, colours={c: colours[slate_map[c]] for c in probabilities}
+        _bar_chart(
+            args.chart,
+            "Chance of election",
+            ranked,
+            colours={c: colours[slate_map[c]] for c in probabilities},
         )
-        charts.write_chart(svg, args.chart)
     if args.format == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
@@ -328,6 +336,12 @@ def run_forecast(args: argparse.Namespace) -> int:
         data = [{"shift": args.shift, "share": share, **f.to_dict()} for share, f in runs]
         sys.stdout.write(_json(data if args.shift else data[0]))
     return 0
+
+
+def _bar_chart(path: Path, title: str, ranked, *, unit: str = "", colours=None) -> None:
+    """The bar chart at ``path`` (.svg or .png) and its table beside it (same name, .html)."""
+    charts.write_chart(charts.bar_svg(title, ranked, unit=unit, colours=colours), path)
+    path.with_suffix(".html").write_text(charts.bar_table_html(title, ranked, unit=unit), encoding="utf-8")
 
 
 def run_regions(args: argparse.Namespace) -> int:
@@ -358,9 +372,7 @@ def run_regions(args: argparse.Namespace) -> int:
             ((c.name, float(c.final.get(who, 0) / c.papers) * 100 if c.papers else 0.0) for c in cells),
             key=lambda kv: -kv[1],
         )
-        charts.write_chart(
-            charts.bar_svg(f"{who}: share of the final round by region", ranked, unit="%"), args.chart
-        )
+        _bar_chart(args.chart, f"{who}: share of the final round by region", ranked, unit="%")
     if args.format == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
