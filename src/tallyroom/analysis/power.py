@@ -14,9 +14,10 @@ Both come from the generating function ``P(x) = prod (1 + x**w_j)`` (coefficient
 coalitions of weight ``k``), kept only below ``x**q``. The others' coalitions are
 ``P(x) / (1 + x**w_i)``, and their number in the swing window ``[q - w_i, q)`` is an alternating
 sum of the cumulative coefficients of ``P`` itself: ``Q(q-1) + 2 sum_j (-1)**j Q(q-1-j w_i)``,
-once per distinct weight. ``P`` is one Python integer, each coefficient in a field of ``n+1``
-bits (Kronecker substitution), so every step is exact and one big-integer shift and add; the
-cumulative sums are taken in 16-bit limbs by NumPy. Banzhaf costs ``O(n q)`` bit operations;
+once per distinct weight. ``P`` is one Python integer, each coefficient in a field of bits
+wide enough for it (Kronecker substitution; at most ``n+1`` bits, widened as players are added),
+so every step is exact and one big-integer shift and add; the cumulative sums are taken in
+16-bit limbs by NumPy. Banzhaf costs ``O(n q)`` bit operations;
 Shapley-Shubik needs the coalitions by size as well, ``O(n**2 q)`` exact additions.
 
 Two colleges, A and B, each a weighted game, composed (``two_college``): a coalition of players
