@@ -129,8 +129,8 @@ def test_power_bdd_agrees_on_random_games_and_on_two_colleges():
 @needs_powerindex
 def test_powerindex_agrees_on_random_games():
     # Positive weights only: powerindex 0.3.5 miscounts Banzhaf swings when a player weighs 0
-    # (e.g. [81; 19, 20, 26, 8, 28, 0, 29, 28] gives the 19 and the 20 different indices; brute
-    # force and power-bdd give both 48 swings).
+    # (e.g. [81; 19, 20, 26, 8, 28, 0, 29, 28] gives the 8 a smaller index than the 19 and the 20;
+    # brute force and power-bdd give all three 24 swings).
     from powerindex import Game
 
     rng = np.random.default_rng(7)
