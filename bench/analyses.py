@@ -4,7 +4,8 @@
    contest with 20 candidates in three slates, each of about 2,000 weighted ballots drawn by slate
    Plackett-Luce from canvass returns of 60 units (weights 1-4); target under 30 s;
 2. an exact Banzhaf index of ``--delegations`` (700) weighted delegations, weights 1-150 (a
-   delegation's delegates or card votes in hundreds), majority quota; target under 1 s.
+   delegation's delegates or card votes in hundreds), majority quota; target under 1 s; and the
+   exact Shapley-Shubik index of the first 100 of them, for scale (no target).
 
     .venv/bin/python bench/run.py analysis [--simulations N] [--workers W] [--delegations N]
 """
@@ -20,7 +21,7 @@ from fractions import Fraction
 import numpy as np
 
 from tallyroom.analysis.forecast import Contest, Unit, forecast, simple_model
-from tallyroom.analysis.power import banzhaf_swings
+from tallyroom.analysis.power import banzhaf_swings, shapley_shubik
 
 TARGETS = {"monte_carlo": 30.0, "banzhaf": 1.0}
 
@@ -98,6 +99,13 @@ def banzhaf(n: int, seed: int, repeats: int = 3) -> None:
     )
     ok = min(times) <= TARGETS["banzhaf"]
     print(f"- target {TARGETS['banzhaf']:.0f} s: {'MET' if ok else 'NOT MET'}")
+    small = weights[:100]  # Shapley-Shubik costs n**2 q: shown at 100 delegations, no target
+    start, cpu = time.perf_counter(), time.process_time()
+    shapley_shubik(small, sum(small) // 2 + 1)
+    print(
+        f"Shapley-Shubik, the first 100 of them (exact, O(n^2 q)): {time.perf_counter() - start:.3f} s wall, "
+        f"{time.process_time() - cpu:.3f} s CPU"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
