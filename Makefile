@@ -12,10 +12,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# The independent counters the cross-check tests compare with (heavy: pref_voting brings numba).
+# The independent counters the cross-check tests compare with (heavy: pref_voting brings numba),
+# and cairosvg for the PNG charts of `tallyroom analyse`.
 CROSSCHECK := $(VENV)/.crosscheck
 $(CROSSCHECK): $(STAMP)
-	$(PY) -m pip install --quiet -e '.[dev,crosscheck]'
+	$(PY) -m pip install --quiet -e '.[dev,crosscheck,charts]'
 	touch $(CROSSCHECK)
 
 install: $(STAMP)

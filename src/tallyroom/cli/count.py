@@ -31,11 +31,22 @@ def register(subparsers) -> None:
         "print the result. See `tallyroom methods` for the rule sets.",
     )
     p.add_argument("files", nargs="+", metavar="FILE", type=Path)
+    add_count_options(p)
+    p.add_argument("--format", "-f", choices=FORMATS, default="table", help="output (default: table)")
+    p.set_defaults(run=run)
+
+
+def add_count_options(p: argparse.ArgumentParser, *, method_required: bool = True) -> None:
+    """The options that say how to count a ballot file (``tallyroom count`` and ``analyse``)."""
     p.add_argument(
-        "--method", "-m", required=True, help="rule set, e.g. scottish-stv (see `tallyroom methods`)"
+        "--method",
+        "-m",
+        required=method_required,
+        default=None if method_required else "scottish-stv",
+        help="rule set, e.g. scottish-stv (see `tallyroom methods`)"
+        + ("" if method_required else "; default scottish-stv"),
     )
     p.add_argument("--seats", type=int, help="seats to fill (default: the BLT header)")
-    p.add_argument("--format", "-f", choices=FORMATS, default="table", help="output (default: table)")
     p.add_argument("--groups", type=Path, metavar="CSV", help="candidate,group CSV for --constraint")
     p.add_argument(
         "--constraint",
@@ -74,22 +85,22 @@ def register(subparsers) -> None:
         help="an electoral college of a CSV file and its share (1/2, 0.5 or 50%%); give every college, "
         "the shares adding up to 1 (repeatable)",
     )
-    p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    options = _options(args.option)
-    groups = read_groups(args.groups) if args.groups else None
-    if args.constraint and groups is None:
-        raise CommandError("--constraint needs --groups, the CSV saying who is in which group")
-    args.shares = _shares(args.college)
-    results = [(path, _count_file(path, args, options, groups)) for path in args.files]
+    results = [(path, count_file(path, args)) for path in args.files]
     sys.stdout.write(_render(results, args.format))
     return 0
 
 
-def _count_file(path: Path, args: argparse.Namespace, options: dict[str, str], groups) -> Result:
-    read = read_ballots(path)
+def count_file(path: Path, args: argparse.Namespace, read: BallotFile | None = None) -> Result:
+    """Count one ballot file by the options of ``add_count_options`` (``read``: the file, if read)."""
+    options = _options(args.option)
+    groups = read_groups(args.groups) if args.groups else None
+    if args.constraint and groups is None:
+        raise CommandError("--constraint needs --groups, the CSV saying who is in which group")
+    shares = _shares(args.college)
+    read = read or read_ballots(path)
     if read.truncated:
         print(
             f"tallyroom: {path}: {read.truncated} ballot(s) counted only up to a skipped, equal or repeated "
@@ -99,7 +110,7 @@ def _count_file(path: Path, args: argparse.Namespace, options: dict[str, str], g
     seats = args.seats or read.seats
     if seats is None:
         raise CommandError(f"{path}: give --seats: this file does not say how many seats there are")
-    if read.ballots.colleges and args.shares is None:
+    if read.ballots.colleges and shares is None:
         raise CommandError(
             f"{path}: the ballots carry colleges ({', '.join(read.ballots.colleges)}): "
             "give each its share with --college NAME=SHARE"
@@ -116,7 +127,7 @@ def _count_file(path: Path, args: argparse.Namespace, options: dict[str, str], g
             tie_order=_tie_order(args.tie_order, read),
             withdrawn=_unique([*read.withdrawn, *args.withdraw]),
             ron=args.ron,
-            college_shares=args.shares,
+            college_shares=shares,
         )
     except CollegeError as e:  # named at the line where the college first appears, if it does
         raise FormatError(str(path), read.college_lines.get(e.college), str(e)) from None

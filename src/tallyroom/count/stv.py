@@ -72,16 +72,16 @@ class CountState:
             stage=len(self.stages) + 1,
             action=action,
             subject=[self.names[c] for c in subject],
-            totals={self.names[c]: Fraction(totals[c]) for c in self.context.standing},
-            non_transferable=Fraction(non_transferable),
-            loss=Fraction(loss),
+            totals={self.names[c]: _exact(totals[c]) for c in self.context.standing},
+            non_transferable=_exact(non_transferable),
+            loss=_exact(loss),
             transfer_value=transfer_value,
             ties=self._ties,
             excluded=[self.names[c] for c in excluded],
         )
         self._ties = []
         self.stages.append(stage)
-        self.history.append([Fraction(t) for t in totals])
+        self.history.append([_exact(t) for t in totals])
         return stage
 
     def elect(self, stage: Stage, candidates: Sequence[int]) -> None:
@@ -176,6 +176,12 @@ class CountState:
 
     def result(self, ballots: Ballots, quota: Fraction | None) -> Result:
         return self.context.result(ballots, self.seats, self.elected, self.stages, self.places, quota)
+
+
+def _exact(value) -> Fraction:
+    """``value`` as a Fraction; one that already is one is kept (Fractions are immutable, and building one
+    from another costs more than the rest of a small stage)."""
+    return value if type(value) is Fraction else Fraction(value)
 
 
 def _join(note: str, text: str) -> str:

@@ -1,0 +1,357 @@
+"""Forecasts from canvass returns: Monte Carlo ballots by slate and bloc, counted by the engine.
+
+**Canvass returns** (CSV, one row per unit, a header first)::
+
+    unit,turnout,undecided,weight,Left,Right
+    Ward A,0.62,40,1,120,95
+    Ward B,0.55,10,1,60,150
+
+``unit`` names the unit; ``turnout`` is the share (0 to 1) of its canvassed members expected to
+vote; ``undecided`` (optional, default 0) counts members who back no slate yet; ``weight``
+(optional, default 1) is the weight of each ballot cast there (a delegate's card vote); every
+other column is a slate, counting its supporters there. Supporters of a slate are its *bloc*.
+
+**One simulation**: in each unit, each bloc's voters are Binomial(supporters, turnout); the
+undecided who vote are Binomial(undecided, turnout), split among the blocs multinomially in
+proportion to the unit's decided supporters (equally where none are). Each voter's ballot is
+drawn from the **slate Plackett-Luce** model as VoteKit (``slate_pl_profile_generator``)
+defines it: the ballot's sequence of slates is drawn position by position, each position's slate
+with probability proportional to the bloc's *cohesion* with it among the slates that still have
+candidates left; slates of zero cohesion follow in random order. Then each slate's candidates
+fill that slate's positions in a Plackett-Luce order by the bloc's *support* for them
+(equal support unless given). Ballots rank every candidate. The ballots are counted by
+``tallyroom.count.count`` with the contest's rules, exactly, and lot ties drawn from the
+simulation's own seed.
+
+**Seeds**: the forecast's seed makes NumPy's ``SeedSequence``; simulations run in fixed blocks,
+each from its own child seed, so the figures are the same whatever the number of worker
+processes. A forecast prints its seed; the same seed and inputs give the same figures.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+from math import lcm
+from pathlib import Path
+
+import numpy as np
+
+from tallyroom.count import Ballots, count
+from tallyroom.count.ballots import index_dtype
+from tallyroom.formats.ballotfile import WEIGHT, decode_text
+from tallyroom.formats.errors import FormatError
+
+BLOCK = 200  # simulations per block (each block has its own child seed)
+_FIXED = ("unit", "turnout", "undecided", "weight")
+
+
+@dataclass(frozen=True)
+class Unit:
+    name: str
+    turnout: float
+    undecided: int
+    weight: Fraction
+    supporters: dict[str, int]  # bloc (slate) -> canvassed supporters
+
+
+def read_canvass(path: str | Path) -> list[Unit]:
+    """Read canvass returns (module docstring); FormatError names the file, line and problem."""
+    source = str(path)
+    reader = csv.reader(io.StringIO(decode_text(Path(path).read_bytes()), newline=""))
+    header: list[str] | None = None
+    units: list[Unit] = []
+    try:
+        for cells in reader:
+            line = reader.line_num
+            cells = [c.strip() for c in cells]
+            if not any(cells):
+                continue
+            if header is None:
+                header = [c for c in cells]
+                if header[:1] != ["unit"] or "turnout" not in header:
+                    raise FormatError(source, line, "the header must start unit, and have a turnout column")
+                if not [c for c in header if c not in _FIXED]:
+                    raise FormatError(
+                        source,
+                        line,
+                        "no slate columns: every column but unit, turnout, "
+                        "undecided and weight names a slate",
+                    )
+                continue
+            if len(cells) != len(header):
+                raise FormatError(source, line, f"expected {len(header)} cells, found {len(cells)}")
+            row = dict(zip(header, cells, strict=True))
+            units.append(_unit(row, source, line))
+    except csv.Error as e:
+        raise FormatError(source, reader.line_num, f"not CSV: {e}") from None
+    if not units:
+        raise FormatError(source, None, "no units")
+    return units
+
+
+def _unit(row: Mapping[str, str], source: str, line: int) -> Unit:
+    def number(name: str, default: str = "0") -> int:
+        text = row.get(name, default) or default
+        if not text.isdigit():
+            raise FormatError(source, line, f"{name} {text!r} is not a whole number")
+        return int(text)
+
+    try:
+        turnout = float(row["turnout"])
+    except ValueError:
+        raise FormatError(source, line, f"turnout {row['turnout']!r} is not a number") from None
+    if not 0 <= turnout <= 1:
+        raise FormatError(source, line, f"turnout {turnout} is not between 0 and 1")
+    weight = row.get("weight") or "1"
+    if not WEIGHT.fullmatch(weight):
+        raise FormatError(source, line, f"weight {weight!r} is not a number")
+    blocs = {k: number(k) for k in row if k not in _FIXED}
+    return Unit(row["unit"], turnout, number("undecided"), Fraction(weight), blocs)
+
+
+@dataclass(frozen=True)
+class Model:
+    """Slate Plackett-Luce by bloc. ``slates``: slate -> its candidates (ticket order);
+    ``cohesion[bloc][slate]``: the bloc's cohesion with each slate (need not sum to 1: they are
+    normalised); ``support[bloc][candidate]``: the bloc's support for candidates within a slate
+    (missing: equal)."""
+
+    candidates: tuple[str, ...]
+    slates: dict[str, tuple[str, ...]]
+    cohesion: dict[str, dict[str, float]]
+    support: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+def simple_model(candidates: Sequence[str], slates: Mapping[str, str], cohesion: float) -> Model:
+    """Each slate's bloc gives its own slate ``cohesion`` and shares the rest equally among the
+    other slates; equal support within slates. ``slates``: candidate -> slate."""
+    by_slate: dict[str, list[str]] = {}
+    for c in candidates:
+        by_slate.setdefault(slates.get(c, c), []).append(c)
+    names = list(by_slate)
+    rest = (1 - cohesion) / (len(names) - 1) if len(names) > 1 else 0.0
+    table = {b: {s: cohesion if s == b else rest for s in names} for b in names}
+    return Model(tuple(candidates), {s: tuple(v) for s, v in by_slate.items()}, table)
+
+
+def read_table(path: str | Path, column: str) -> dict[str, dict[str, float]]:
+    """A ``bloc,NAME,value`` CSV (header ``bloc,slate,cohesion`` or ``bloc,candidate,support``:
+    ``column`` names the second column) as bloc -> name -> value (a non-negative number)."""
+    source = str(path)
+    reader = csv.reader(io.StringIO(decode_text(Path(path).read_bytes()), newline=""))
+    table: dict[str, dict[str, float]] = {}
+    for cells in reader:
+        line = reader.line_num
+        cells = [c.strip() for c in cells]
+        if not any(cells):
+            continue
+        if len(cells) != 3:
+            raise FormatError(source, line, f"expected 3 columns bloc,{column},value, found {len(cells)}")
+        if not table and cells[0].lower() == "bloc" and cells[1].lower() == column:
+            continue
+        try:
+            value = float(cells[2])
+        except ValueError:
+            raise FormatError(source, line, f"{cells[2]!r} is not a number") from None
+        if not value >= 0:
+            raise FormatError(source, line, f"{value} is negative")
+        table.setdefault(cells[0], {})[cells[1]] = value
+    return table
+
+
+def sample_ballots(model: Model, bloc: str, n: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` full rankings (candidate indexes) for voters of ``bloc``, by slate Plackett-Luce.
+
+    The slate of each position, drawn by cohesion among the slates with candidates left, is
+    drawn here all at once: give each slate a Poisson process of rate equal to its cohesion; the
+    merged events are i.i.d. draws by cohesion, and dropping a slate's events once its candidates
+    are used up is exactly the draw among the slates left (memorylessness). So a slate's ``k``-th
+    position comes at the sum of ``k`` exponential gaps of rate ``cohesion``, and sorting those
+    times gives the sequence. Zero-cohesion slates come last, their positions shuffled.
+    """
+    index = {c: i for i, c in enumerate(model.candidates)}
+    cohesion = model.cohesion.get(bloc, {})
+    if not any(cohesion.get(s, 0) > 0 for s in model.slates):
+        raise ValueError(f"bloc {bloc!r} has no cohesion with any slate")
+    f32 = np.float32
+    times, orders = [], []
+    for s, members in model.slates.items():
+        k, rate = len(members), cohesion.get(s, 0.0)
+        if rate > 0:
+            times.append(np.cumsum(rng.standard_exponential((n, k), dtype=f32), axis=1) / f32(rate))
+        else:
+            times.append(np.full((n, k), np.inf, dtype=f32))
+        # Plackett-Luce by support as an exponential race: ascending E / support; zero support last
+        support = np.array([model.support.get(bloc, {}).get(c, 1.0) for c in members], dtype=f32)
+        race = rng.standard_exponential((n, k), dtype=f32)
+        if (support != 1).any():
+            late = f32(1e30) * (1 + rng.random((n, k), dtype=f32))
+            with np.errstate(divide="ignore"):
+                race = np.where(support > 0, race / support, late)
+        orders.append(np.array([index[c] for c in members], dtype=np.int16)[np.argsort(race, axis=1)])
+    times = np.concatenate(times, axis=1)
+    dead = np.isinf(times)
+    if dead.any():  # after every live position, in random order
+        last = np.where(dead, -np.inf, times).max(axis=1, keepdims=True)
+        times = np.where(dead, last + 1 + rng.random(times.shape, dtype=f32), times)
+    return np.take_along_axis(np.concatenate(orders, axis=1), np.argsort(times, axis=1), axis=1)
+
+
+@dataclass(frozen=True)
+class Forecast:
+    seed: int
+    simulations: int
+    candidates: tuple[str, ...]
+    wins: dict[str, int]  # simulations in which each candidate is elected
+    seats: dict[str, dict[int, int]]  # slate -> seats won -> simulations
+    mean_ballots: float
+
+    def win_probability(self) -> dict[str, float]:
+        return {c: self.wins[c] / self.simulations for c in self.candidates}
+
+    def seat_distribution(self) -> dict[str, dict[int, float]]:
+        return {s: {k: v / self.simulations for k, v in sorted(d.items())} for s, d in self.seats.items()}
+
+    def to_dict(self) -> dict:
+        return {
+            "seed": self.seed,
+            "simulations": self.simulations,
+            "mean_ballots": round(self.mean_ballots, 1),
+            "win_probability": {c: round(p, 4) for c, p in self.win_probability().items()},
+            "seats": {
+                s: {str(k): round(p, 4) for k, p in d.items()} for s, d in self.seat_distribution().items()
+            },
+        }
+
+
+@dataclass(frozen=True)
+class Contest:
+    """How the simulated ballots are counted."""
+
+    method: str
+    seats: int
+    options: dict = field(default_factory=dict)
+
+
+def _voters(units: Sequence[Unit], blocs: Sequence[str], rng: np.random.Generator) -> np.ndarray:
+    """voters[u, b]: the voters of each bloc in each unit, for one simulation."""
+    decided = np.array([[u.supporters.get(b, 0) for b in blocs] for u in units], dtype=np.int64)
+    turnout = np.array([u.turnout for u in units])
+    out = rng.binomial(decided, turnout[:, None])
+    for i, unit in enumerate(units):
+        if unit.undecided:
+            extra = rng.binomial(unit.undecided, unit.turnout)
+            total = decided[i].sum()
+            share = decided[i] / total if total else np.full(len(blocs), 1 / len(blocs))
+            out[i] += rng.multinomial(extra, share)
+    return out
+
+
+def _block(args) -> tuple[np.ndarray, int]:
+    """Run one block of simulations; returns elected[sim, candidate] and the ballots counted.
+    The block's voters are drawn first, then every ballot of each bloc at once."""
+    model, units, contest, seed_seq, sims, label = args
+    rng = np.random.default_rng(seed_seq)
+    blocs = [b for b in model.slates if any(b in u.supporters for u in units)]
+    scale = lcm(*(w.denominator for w in (u.weight for u in units)))
+    unit_weight = np.array([int(u.weight * scale) for u in units], dtype=np.int64)
+    voters = np.stack([_voters(units, blocs, rng) for _ in range(sims)])  # sim, unit, bloc
+    per_sim = voters.sum(axis=1)  # sim, bloc
+    drawn = [sample_ballots(model, b, int(per_sim[:, k].sum()), rng) for k, b in enumerate(blocs)]
+    starts = np.vstack([np.zeros((1, len(blocs)), np.int64), np.cumsum(per_sim, axis=0)])
+    dtype = index_dtype(len(model.candidates))
+    elected = np.zeros((sims, len(model.candidates)), dtype=bool)
+    where = {c: i for i, c in enumerate(model.candidates)}
+    counted = 0
+    for k in range(sims):
+        rankings = [drawn[b][starts[k, b] : starts[k + 1, b]] for b in range(len(blocs))]
+        weights = [np.repeat(unit_weight, voters[k, :, b]) for b in range(len(blocs))]
+        ballots = Ballots(
+            model.candidates, np.concatenate(rankings).astype(dtype), np.concatenate(weights), scale
+        )
+        if not len(ballots):
+            continue
+        counted += len(ballots)
+        result = count(
+            ballots, contest.method, contest.seats, options=contest.options, tie_seed=f"{label}-{k}"
+        )
+        elected[k, [where[c] for c in result.elected]] = True
+    return elected, counted
+
+
+def forecast(
+    model: Model,
+    units: Sequence[Unit],
+    contest: Contest,
+    simulations: int,
+    seed: int,
+    workers: int | None = None,
+) -> Forecast:
+    """Monte Carlo of ``simulations`` counts (module docstring). ``workers`` processes (default:
+    the cores, at most 2 blocks each); the figures do not depend on it."""
+    unknown = {b for u in units for b in u.supporters} - set(model.slates)
+    if unknown:
+        raise ValueError(f"the canvass names slates the model lacks: {', '.join(sorted(unknown))}")
+    strays = {s for row in model.cohesion.values() for s in row} - set(model.slates)
+    strays |= {c for row in model.support.values() for c in row} - set(model.candidates)
+    if strays:
+        raise ValueError(f"the model's tables name no slate or candidate {', '.join(sorted(strays))}")
+    blocks = [min(BLOCK, simulations - lo) for lo in range(0, simulations, BLOCK)]
+    children = np.random.SeedSequence(seed).spawn(len(blocks))
+    jobs = [
+        (model, list(units), contest, s, n, f"{seed}-{i}")
+        for i, (s, n) in enumerate(zip(children, blocks, strict=True))
+    ]
+    workers = min(workers or os.cpu_count() or 1, len(jobs))
+    if workers > 1:
+        with ProcessPoolExecutor(workers) as pool:
+            parts = list(pool.map(_block, jobs))
+    else:
+        parts = [_block(job) for job in jobs]
+    elected = np.concatenate([p[0] for p in parts]) if parts else np.zeros((0, len(model.candidates)), bool)
+    counted = sum(p[1] for p in parts)
+    wins = {c: int(elected[:, i].sum()) for i, c in enumerate(model.candidates)}
+    seats: dict[str, dict[int, int]] = {}
+    for s, members in model.slates.items():
+        cols = [model.candidates.index(c) for c in members]
+        values, counts = np.unique(elected[:, cols].sum(axis=1), return_counts=True)
+        seats[s] = {int(v): int(c) for v, c in zip(values, counts, strict=True)}
+    return Forecast(seed, simulations, model.candidates, wins, seats, counted / max(simulations, 1))
+
+
+def shifted(units: Sequence[Unit], source: str, target: str, share: float) -> list[Unit]:
+    """The canvass with ``share`` of ``source``'s supporters in every unit moved to ``target``
+    (rounded down to whole members)."""
+    out = []
+    for u in units:
+        moved = int(u.supporters.get(source, 0) * share)
+        supporters = dict(u.supporters)
+        supporters[source] = supporters.get(source, 0) - moved
+        supporters[target] = supporters.get(target, 0) + moved
+        out.append(replace(u, supporters=supporters))
+    return out
+
+
+def sensitivity(
+    model: Model,
+    units: Sequence[Unit],
+    contest: Contest,
+    source: str,
+    target: str,
+    shares: Sequence[float],
+    simulations: int,
+    seed: int,
+    workers: int | None = None,
+) -> list[tuple[float, Forecast]]:
+    """The forecast as ``source``'s bloc moves to ``target`` by each share (same seed for each,
+    so the differences come from the move, not the draws)."""
+    return [
+        (s, forecast(model, shifted(units, source, target, s), contest, simulations, seed, workers))
+        for s in shares
+    ]

@@ -1,0 +1,185 @@
+"""Counterfactual recounts on the real ballots: would the result change if a delegation had
+abstained, or had gone the way of another slate?
+
+A *delegation* is a named group of ballots: a union's or a constituency party's delegates, or a
+weight class (all ballots of one weight: ``by_weight``). Each counterfactual recounts the contest
+by the same rules with that one delegation changed:
+
+- *abstain*: its ballots are removed;
+- *switch to S*: each of its ballots becomes slate S's ticket (S's candidates in the order they
+  stand on the ballot file), followed by the ballot's own preferences for everyone else, in its
+  order. A delegation is switched to every slate but its own (the slate of most of its
+  first-preference weight).
+
+``decisive`` returns the counterfactuals that change who is elected: the delegations whose
+choice decided a seat, with the candidates who would have lost and gained one.
+
+Delegation files are CSV: a header ``delegation,weight,1st,2nd,...`` then one row per ballot:
+the delegation's name, the ballot's weight (whole or decimal) and the candidates' names in order
+of preference. A row ``candidates,,NAME,NAME,...`` may come first to list every candidate in the
+order the results show them (otherwise: every name ranked, alphabetically).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+from tallyroom.count import Ballots, Result
+from tallyroom.formats.ballotfile import WEIGHT, clean_name, decode_text
+from tallyroom.formats.errors import FormatError
+
+from .slates import slate_of, slate_order
+
+Ranking = tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Delegation:
+    name: str
+    ballots: tuple[tuple[Ranking, Fraction], ...]
+
+    @property
+    def weight(self) -> Fraction:
+        return sum((w for _, w in self.ballots), Fraction(0))
+
+
+@dataclass(frozen=True)
+class Counterfactual:
+    delegation: str
+    change: str  # "abstain" or "switch to SLATE"
+    elected: tuple[str, ...]
+    lost: tuple[str, ...]  # elected in fact, not in the counterfactual
+    gained: tuple[str, ...]  # elected in the counterfactual, not in fact
+
+    @property
+    def decisive(self) -> bool:
+        return bool(self.lost or self.gained)
+
+
+def by_weight(ballots: Ballots) -> list[Delegation]:
+    """One delegation per weight class: all ballots of the same weight, named by the weight."""
+    if ballots.colleges:
+        raise ValueError("ballots in electoral colleges cannot be split into delegations yet")
+    classes: dict[Fraction, list[tuple[Ranking, Fraction]]] = defaultdict(list)
+    for ranking, weight in ballots:
+        classes[weight].append((ranking, weight))
+    return [Delegation(f"weight {w}", tuple(rows)) for w, rows in sorted(classes.items(), reverse=True)]
+
+
+def read_delegations(path: str | Path) -> tuple[list[str], list[Delegation]]:
+    """Read a delegation CSV (module docstring): the candidates and the delegations."""
+    source = str(path)
+    reader = csv.reader(io.StringIO(decode_text(Path(path).read_bytes()), newline=""))
+    declared: list[str] | None = None
+    rows: list[tuple[int, str, str, list[str]]] = []
+    header = False
+    try:
+        for cells in reader:
+            line = reader.line_num
+            cells = [clean_name(c) for c in cells]
+            while cells and not cells[-1]:
+                cells.pop()
+            if not cells:
+                continue
+            first = cells[0].casefold()
+            if first == "candidates" and not rows and declared is None:
+                declared = [c for c in cells[2:] if c]
+            elif first == "delegation" and not header and not rows:
+                header = True
+            elif not header:
+                raise FormatError(source, line, "the first row must be the header delegation,weight,1st,...")
+            else:
+                if len(cells) < 2 or not cells[0]:
+                    raise FormatError(source, line, "a row needs a delegation name and a weight")
+                if not WEIGHT.fullmatch(cells[1]):
+                    raise FormatError(source, line, f"weight {cells[1]!r} is not a number")
+                rows.append((line, cells[0], cells[1], cells[2:]))
+    except csv.Error as e:
+        raise FormatError(source, reader.line_num, f"not CSV: {e}") from None
+    names = declared or sorted({n for *_, ranked in rows for n in ranked if n})
+    index = {n: i for i, n in enumerate(names)}
+    groups: dict[str, list[tuple[Ranking, Fraction]]] = {}
+    for line, name, weight, ranked in rows:
+        ranking: list[int] = []
+        for cell in ranked:
+            if not cell:
+                break
+            if cell not in index:
+                raise FormatError(source, line, f"{cell!r} is not among the candidates")
+            if index[cell] in ranking:
+                break
+            ranking.append(index[cell])
+        groups.setdefault(name, []).append((tuple(ranking), Fraction(weight)))
+    if not groups:
+        raise FormatError(source, None, "no ballots")
+    return names, [Delegation(n, tuple(b)) for n, b in groups.items()]
+
+
+def ballots_of(candidates: Sequence[str], delegations: Sequence[Delegation], title: str = "") -> Ballots:
+    return Ballots.from_rankings(candidates, [b for d in delegations for b in d.ballots], title)
+
+
+def own_slate(delegation: Delegation, candidates: Sequence[str], slates: Mapping[str, str]) -> str | None:
+    """The slate of most of the delegation's first-preference weight (None: no first preference)."""
+    weight: dict[str, Fraction] = defaultdict(Fraction)
+    for ranking, w in delegation.ballots:
+        if ranking:
+            weight[slate_of(slates, candidates[ranking[0]])] += w
+    return max(weight, key=lambda s: weight[s]) if weight else None
+
+
+def switched(delegation: Delegation, ticket: Sequence[int]) -> Delegation:
+    """The delegation with every ballot turned into ``ticket`` then its own other preferences."""
+    first = tuple(ticket)
+    rows = tuple((first + tuple(c for c in r if c not in first), w) for r, w in delegation.ballots)
+    return Delegation(delegation.name, rows)
+
+
+def counterfactuals(
+    candidates: Sequence[str],
+    delegations: Sequence[Delegation],
+    recount: Callable[[Ballots], Result],
+    slates: Mapping[str, str] | None = None,
+    title: str = "",
+) -> tuple[Result, list[Counterfactual]]:
+    """The actual result, and for each delegation the result had it abstained or (with
+    ``slates``) switched to each other slate. ``recount`` counts a Ballots by the contest's rules."""
+    actual = recount(ballots_of(candidates, delegations, title))
+    elected = set(actual.elected)
+    tickets = {}
+    if slates:
+        for s in slate_order(candidates, slates):
+            if s in set(slates.values()):
+                tickets[s] = [i for i, c in enumerate(candidates) if slate_of(slates, c) == s]
+    out = []
+    for i, d in enumerate(delegations):
+        others = [*delegations[:i], *delegations[i + 1 :]]
+        changes = [("abstain", others)]
+        mine = own_slate(d, candidates, slates) if slates else None
+        for s, ticket in tickets.items():
+            if s != mine:
+                changes.append((f"switch to {s}", [*others, switched(d, ticket)]))
+        for change, group in changes:
+            result = recount(ballots_of(candidates, group, title))
+            now = set(result.elected)
+            out.append(
+                Counterfactual(
+                    d.name,
+                    change,
+                    tuple(result.elected),
+                    tuple(c for c in actual.elected if c not in now),
+                    tuple(c for c in result.elected if c not in elected),
+                )
+            )
+    return actual, out
+
+
+def decisive(found: Sequence[Counterfactual]) -> list[Counterfactual]:
+    """The counterfactuals that change who is elected."""
+    return [c for c in found if c.decisive]

@@ -1,0 +1,142 @@
+"""Forecasts: the canvass format, the slate Plackett-Luce ballots (against their probabilities and
+against VoteKit's generator), reproducible seeds, and the Monte Carlo through exact counts."""
+
+from __future__ import annotations
+
+import importlib.util
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from tallyroom.analysis.forecast import (
+    Contest,
+    Model,
+    Unit,
+    forecast,
+    read_canvass,
+    sample_ballots,
+    sensitivity,
+    shifted,
+    simple_model,
+)
+from tallyroom.formats import FormatError
+
+SUPPORT = {"L": {"a1": 0.7, "a2": 0.3, "b1": 0.5, "b2": 0.3, "b3": 0.2}}
+MODEL = Model(
+    ("a1", "a2", "b1", "b2", "b3"),
+    {"L": ("a1", "a2"), "R": ("b1", "b2", "b3")},
+    {"L": {"L": 0.75, "R": 0.25}},
+    SUPPORT,
+)
+
+
+def positions(rankings: np.ndarray, n: int) -> np.ndarray:
+    """share[c, j]: how often candidate c is at position j."""
+    out = np.zeros((n, rankings.shape[1]))
+    for j in range(rankings.shape[1]):
+        out[:, j] = np.bincount(rankings[:, j], minlength=n) / len(rankings)
+    return out
+
+
+def test_slate_plackett_luce_has_the_model_probabilities():
+    r = sample_ballots(MODEL, "L", 40_000, np.random.default_rng(1))
+    assert (np.sort(r, axis=1) == np.arange(5)).all()  # full rankings
+    share = positions(r, 5)
+    # first position: slate L with 0.75, then a1 with 0.7 within L
+    assert share[0, 0] == pytest.approx(0.75 * 0.7, abs=0.01)
+    assert share[2, 0] == pytest.approx(0.25 * 0.5, abs=0.01)
+    # slate sequence L L R R R: both L draws first, 0.75 * 0.75 (then only R is left)
+    slate_l = np.isin(r, [0, 1])
+    assert (slate_l[:, 0] & slate_l[:, 1]).mean() == pytest.approx(0.5625, abs=0.01)
+    # R R R first: 0.25**3, then L L
+    assert (~slate_l[:, :3]).all(axis=1).mean() == pytest.approx(0.25**3, abs=0.005)
+
+
+def test_zero_cohesion_slates_come_last():
+    model = Model(MODEL.candidates, MODEL.slates, {"L": {"L": 1.0, "R": 0.0}})
+    r = sample_ballots(model, "L", 500, np.random.default_rng(2))
+    assert np.isin(r[:, :2], [0, 1]).all() and np.isin(r[:, 2:], [2, 3, 4]).all()
+    assert len({tuple(x) for x in r[:, 2:]}) == 6  # R's candidates in every order
+
+
+@pytest.mark.crosscheck
+@pytest.mark.skipif(
+    importlib.util.find_spec("votekit") is None, reason="votekit is not installed (crosscheck)"
+)
+def test_votekit_slate_plackett_luce_draws_the_same_distribution():
+    from votekit.ballot_generator import slate_pl_profile_generator
+    from votekit.ballot_generator.bloc_slate_generator.config import BlocSlateConfig
+
+    n = 30_000
+    config = BlocSlateConfig(
+        n_voters=n,
+        slate_to_candidates={s: list(c) for s, c in MODEL.slates.items()},
+        bloc_proportions={"L": 1.0},
+        preference_mapping={"L": {"L": {"a1": 0.7, "a2": 0.3}, "R": {"b1": 0.5, "b2": 0.3, "b3": 0.2}}},
+        cohesion_mapping={"L": {"L": 0.75, "R": 0.25}},
+    )
+    df = slate_pl_profile_generator(config, rng_seed=5, group_ballots=False).df
+    index = {c: i for i, c in enumerate(MODEL.candidates)}
+    theirs = np.array(
+        [[index[next(iter(df[f"Ranking_{j + 1}"].iloc[i]))] for j in range(5)] for i in range(n)]
+    )
+    ours = sample_ballots(MODEL, "L", n, np.random.default_rng(5))
+    assert np.abs(positions(ours, 5) - positions(theirs, 5)).max() < 0.02  # ~6 standard errors
+
+
+def units():
+    return [
+        Unit("North", 0.6, 10, Fraction(1), {"Left": 50, "Right": 40}),
+        Unit("South", 0.7, 5, Fraction(1), {"Left": 30, "Right": 60}),
+        Unit("East", 0.5, 0, Fraction(2), {"Left": 20, "Right": 20}),
+    ]
+
+
+CANDIDATES = ["Ann", "Bob", "Cy", "Di"]
+SLATES = {"Ann": "Left", "Bob": "Left", "Cy": "Right", "Di": "Right"}
+
+
+def test_forecast_is_reproducible_whatever_the_workers_and_moves_with_the_bloc():
+    model = simple_model(CANDIDATES, SLATES, 0.9)
+    contest = Contest("scottish-stv", 2)
+    one = forecast(model, units(), contest, 300, seed=11, workers=1)
+    two = forecast(model, units(), contest, 300, seed=11, workers=2)
+    assert one == two
+    assert forecast(model, units(), contest, 300, seed=12, workers=1) != one
+    assert sum(one.wins.values()) == 2 * 300  # two seats filled every time
+    for s in ("Left", "Right"):
+        assert sum(one.seats[s].values()) == 300
+    moved = sensitivity(model, units(), contest, "Left", "Right", [0.0, 0.5], 300, seed=11, workers=1)
+    assert moved[0][1] == one
+    right_before = sum(k * v for k, v in moved[0][1].seats["Right"].items())
+    right_after = sum(k * v for k, v in moved[1][1].seats["Right"].items())
+    assert right_after > right_before
+
+
+def test_shifted_moves_whole_members():
+    moved = shifted(units(), "Left", "Right", 0.25)
+    assert [u.supporters for u in moved][0] == {"Left": 38, "Right": 52}
+
+
+def test_canvass_file_and_its_errors(tmp_path):
+    path = tmp_path / "canvass.csv"
+    path.write_text("unit,turnout,undecided,weight,Left,Right\nNorth,0.6,10,1.5,50,40\n", encoding="utf-8")
+    (u,) = read_canvass(path)
+    assert (u.name, u.turnout, u.undecided, u.weight, u.supporters) == (
+        "North",
+        0.6,
+        10,
+        Fraction(3, 2),
+        {"Left": 50, "Right": 40},
+    )
+    for text, problem in [
+        ("unit,turnout,Left\nA,1.2,3\n", ":2: turnout 1.2 is not between 0 and 1"),
+        ("unit,turnout,Left\nA,0.5,x\n", ":2: Left 'x' is not a whole number"),
+        ("unit,turnout,Left\nA,0.5\n", ":2: expected 3 cells, found 2"),
+        ("unit,Left\nA,3\n", ":1: the header must start unit"),
+        ("unit,turnout\nA,0.5\n", ":1: no slate columns"),
+    ]:
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(FormatError, match=problem):
+            read_canvass(path)

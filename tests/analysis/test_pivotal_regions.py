@@ -1,0 +1,136 @@
+"""Counterfactual recounts (which delegations decided a seat) and results by region with small
+regions merged."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tallyroom.analysis.pivotal import (
+    Delegation,
+    by_weight,
+    counterfactuals,
+    decisive,
+    read_delegations,
+    switched,
+)
+from tallyroom.analysis.regions import EXHAUSTED, by_region, merge_plan
+from tallyroom.count import Ballots, count
+from tallyroom.formats import FormatError
+from tallyroom.formats.blt import read_blt
+
+ALMOND = (
+    Path(__file__).resolve().parents[1]
+    / "data"
+    / "scotland"
+    / "ballots"
+    / "2012-edinburgh"
+    / "edinburgh_2012_ward1.blt"
+)
+DELEGATIONS = """candidates,,Ann,Bob,Cy,Di
+delegation,weight,1st,2nd,3rd
+GMB,30,Ann,Bob
+Unite,25,Cy,Di
+Unite,5,Di,Cy
+Unison,20,Bob,Ann
+CLP North,12,Di,Cy,Ann
+CLP South,9,Ann,Cy
+"""
+SLATES = {"Ann": "Left", "Bob": "Left", "Cy": "Right", "Di": "Right"}
+
+
+def recount(ballots):
+    return count(ballots, "scottish-stv", 2, tie_seed="test")
+
+
+def test_decisive_delegations_are_those_whose_change_changes_the_seats(tmp_path):
+    path = tmp_path / "delegations.csv"
+    path.write_text(DELEGATIONS, encoding="utf-8")
+    names, delegations = read_delegations(path)
+    assert names == ["Ann", "Bob", "Cy", "Di"] and [d.name for d in delegations][:2] == ["GMB", "Unite"]
+    assert delegations[1].weight == 30
+    actual, found = counterfactuals(names, delegations, recount, SLATES)
+    assert sorted(actual.elected) == ["Ann", "Cy"]
+    # one abstention and one switch per delegation (two slates)
+    assert len(found) == 2 * len(delegations)
+    by = {(c.delegation, c.change): c for c in found}
+    gmb = by["GMB", "abstain"]  # without GMB's 30 for Ann, Unison's Bob takes the Left seat
+    assert (gmb.lost, gmb.gained) == (("Ann",), ("Bob",))
+    assert by["GMB", "switch to Right"].gained == ("Di",)
+    assert not by["Unison", "abstain"].decisive
+    # every counterfactual is an honest recount of the changed ballots
+    for c in found:
+        d = next(x for x in delegations if x.name == c.delegation)
+        others = [x for x in delegations if x is not d]
+        if c.change != "abstain":
+            ticket = [i for i, n in enumerate(names) if SLATES[n] == c.change.removeprefix("switch to ")]
+            others.append(switched(d, ticket))
+        ballots = Ballots.from_rankings(names, [b for x in others for b in x.ballots])
+        assert tuple(recount(ballots).elected) == c.elected
+    assert all(c.decisive for c in decisive(found)) and len(decisive(found)) == 5
+
+
+def test_switched_puts_the_ticket_first_and_keeps_the_rest():
+    d = Delegation("X", (((3, 0, 2), Fraction(2)),))
+    assert switched(d, [2, 3]).ballots == (((2, 3, 0), Fraction(2)),)
+
+
+def test_weight_classes_and_delegation_file_errors(tmp_path):
+    ballots = Ballots.from_rankings(["A", "B"], [((0,), 3), ((1, 0), 3), ((1,), 1)])
+    classes = by_weight(ballots)
+    assert [(d.name, len(d.ballots)) for d in classes] == [("weight 3", 2), ("weight 1", 1)]
+    path = tmp_path / "d.csv"
+    for text, problem in [
+        ("GMB,3,Ann\n", ":1: the first row must be the header"),
+        ("delegation,weight\nGMB,x,Ann\n", ":2: weight 'x' is not a number"),
+        ("candidates,,Ann\ndelegation,weight\nGMB,1,Zed\n", ":3: 'Zed' is not among the candidates"),
+    ]:
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(FormatError, match=problem):
+            read_delegations(path)
+
+
+def test_merge_plan_merges_the_smallest_first():
+    plan = merge_plan({"A": 400, "B": 30, "C": 25, "D": 60, "E": 10}, minimum=50)
+    # E (10) + C (25) = 35, still small, + B (30) = 65; A and D stand alone
+    assert plan == [("A",), ("B", "C", "E"), ("D",)]
+    assert merge_plan({"A": 10, "B": 20}, minimum=50) == [("A", "B")]
+    assert merge_plan({"A": 50, "B": 50}, minimum=50) == [("A",), ("B",)]
+
+
+def test_regions_of_a_real_ward_add_up_and_never_show_a_small_cell():
+    ballots = read_blt(ALMOND)
+    rng = np.random.default_rng(4)
+    region = rng.choice(["North", "South", "East"], size=len(ballots), p=[0.5, 0.3, 0.2])
+    region[np.flatnonzero(ballots.weights == 1)[:30]] = "Isle"  # 30 single papers
+    parts = {
+        r: Ballots(ballots.candidates, ballots.rankings[region == r], ballots.weights[region == r])
+        for r in ["North", "South", "East", "Isle"]
+    }
+    assert parts["Isle"].total < 50
+    result = count(ballots, "scottish-stv", 3)
+    cells = by_region(parts, result)
+    assert all(c.papers >= 50 for c in cells)
+    assert "Isle" not in [c.name for c in cells]  # merged into the next smallest
+    assert sum(c.papers for c in cells) == ballots.total
+    first = result.stages[0].totals
+    for name in ballots.candidates:
+        assert sum(c.first[name] for c in cells) == first[name]
+    # the final round: every ballot once, for its highest-ranked finalist, or exhausted
+    assert all(sum(c.final.values()) == c.papers for c in cells)
+    assert set(cells[0].final) == {*(c for c, v in result.stages[-1].totals.items() if v > 0), EXHAUSTED}
+
+
+def test_a_contest_smaller_than_the_minimum_is_one_cell_marked():
+    ballots = Ballots.from_rankings(["A", "B"], [((0,), 5), ((1,), 3)])
+    result = count(ballots, "irv", 1)
+    split = {
+        "x": Ballots.from_rankings(["A", "B"], [((0,), 5)]),
+        "y": Ballots.from_rankings(["A", "B"], [((1,), 3)]),
+    }
+    (cell,) = by_region(split, result)
+    assert cell.below_minimum and cell.regions == ("x", "y")
+    assert cell.final == {"A": 5, "B": 3, EXHAUSTED: 0}  # both hold votes at the last stage
