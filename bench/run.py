@@ -4,6 +4,7 @@
     .venv/bin/python bench/run.py import-members [ARGS]   # bench/import_members.py, if present
     .venv/bin/python bench/run.py cast-ballots [ARGS]     # bench/cast_ballots.py, if present
     .venv/bin/python bench/run.py colleges [ARGS]         # bench/colleges.py
+    .venv/bin/python bench/run.py open-box [ARGS]         # bench/open_box.py
 
 The counting benchmark makes one poll from a seed (``tallyroom.formats.synthetic``), then:
 
@@ -46,6 +47,7 @@ OTHER_BENCHES = {
     "import-members": "import_members.py",
     "cast-ballots": "cast_ballots.py",
     "colleges": "colleges.py",
+    "open-box": "open_box.py",
 }
 
 
