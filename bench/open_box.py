@@ -85,7 +85,7 @@ def seal_chunk(job: tuple[int, int, int, str]) -> Counter:
     rng = random.Random(seed)
     made = Counter()
     table = SealedBallot._meta.db_table
-    columns = "id, contest_id, tracker, channel, sealed, mac"
+    columns = "id, contest_id, tracker, channel, sealed, mac, provisional_for"
     mac_key = box.mac_key()
     with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for _ in range(count):
@@ -94,7 +94,7 @@ def seal_chunk(job: tuple[int, int, int, str]) -> Counter:
             sealed = keys.seal(public, {"p": ranking, "w": "1", "c": ""}, size)
             tracker = box.new_tracker()
             mac = box.box_mac(contest_id, tracker, "online", sealed, mac_key)
-            copy.write_row((uuid.uuid4(), contest_id, tracker, "online", sealed, mac))
+            copy.write_row((uuid.uuid4(), contest_id, tracker, "online", sealed, mac, ""))
     connection.close()
     return made
 
