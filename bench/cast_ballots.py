@@ -12,8 +12,12 @@ Four phases, each with its own fresh ballot codes (one election of two contests:
 - ``http journey``: the whole journey at a lower rate: code, ballot form, review, cast
   (3 POSTs a ballot).
 
-Latency is per ballot (per cast, or per whole journey). After every phase the codes used, the
-ballots stored per contest and the clients' successes must agree exactly.
+Latency is per ballot (per cast, or per whole journey). Each election has a trustees' key (a key
+ceremony run here, its public half installed before voting opens), so every ballot is sealed as
+it is cast. After every phase voting closes and two trustees' shares open the box (timed), and
+the reconciliation must be exact: the clients' acknowledged casts, the codes used, the sealed
+ballots in each contest's box at the close, the plaintext ballots opened in each contest, and the
+trackers on the receipts against the trackers the opened boxes list.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tallyroom_bench .venv/bin/python bench/cast_ballots.py
 
@@ -42,6 +46,7 @@ from urllib.parse import urlencode, urlparse
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tallyroom_bench")
 os.environ.setdefault("TALLYROOM_SECRET_KEY", "bench-only-not-secret")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tallyroom.web.settings")
+TRACKER = re.compile(r'<code class="tracker">([A-Z0-9-]+)</code>')
 
 
 def ensure_database(url: str) -> None:
@@ -66,13 +71,13 @@ def setup_django() -> None:
     call_command("migrate", verbosity=0)
 
 
-def make_voters(slug: str, n: int):
-    """A fresh open election of two contests with ``n`` voters on both rolls; their codes."""
+def keyed_election(slug: str):
+    """A new election open for a day, with a trustees' key (2 of 3) installed before voting
+    opened; the shares are ``election.shares``."""
     from django.utils import timezone
 
-    from tallyroom.elections.models import Candidate, Contest, Election
-    from tallyroom.roll.models import Member, RollEntry
-    from tallyroom.voting.codes import issue_codes
+    from tallyroom.ballotbox import box, keys
+    from tallyroom.elections.models import Election
 
     now = timezone.now()
     election = Election.objects.create(
@@ -81,8 +86,23 @@ def make_voters(slug: str, n: int):
         freeze_date=date(2026, 1, 1),
         voting_opens=now,
         voting_closes=now + timedelta(days=1),
-        state=Election.State.VOTING,
     )
+    key, shares = keys.ceremony(["Tina", "Umar", "Vic"], 2)
+    box.install_key(election, key, None)
+    Election.objects.filter(pk=election.pk).update(state=Election.State.VOTING)
+    election.refresh_from_db()
+    election.shares = [s.text for s in shares]
+    return election
+
+
+def make_voters(slug: str, n: int):
+    """A fresh open election of two contests with ``n`` voters on both rolls (``keyed_election``);
+    the election, its contests and codes."""
+    from tallyroom.elections.models import Candidate, Contest
+    from tallyroom.roll.models import Member, RollEntry
+    from tallyroom.voting.codes import issue_codes
+
+    election = keyed_election(slug)
     stv = Contest.objects.create(
         election=election, slug="exec", name="Executive", method="scottish-stv", seats=3, ron=True
     )
@@ -166,14 +186,33 @@ def spent(before: dict[int, float], after: dict[int, float]) -> float:
     return sum(v - before.get(pid, 0.0) for pid, v in after.items())
 
 
-def reconcile(election, contests, expected: int) -> None:
-    from tallyroom.voting.models import Ballot, BallotCode
+def reconcile(election, contests, expected: int, trackers: list[str]) -> None:
+    """Close voting, open the box with two shares, and check every count against ``expected``
+    acknowledged casts and the receipts' ``trackers``."""
+    from tallyroom import lifecycle
+    from tallyroom.ballotbox.models import Ballot, ContestBox
+    from tallyroom.voting.models import BallotCode
 
     used = BallotCode.objects.filter(election=election, used_at__isnull=False).count()
-    stored = {slug: Ballot.objects.filter(contest=c).count() for slug, c in contests.items()}
-    ok = used == expected and all(v == expected for v in stored.values())
+    lifecycle.close_voting(election, None)
+    sealed = {b.contest.slug: b.sealed_count for b in ContestBox.objects.filter(contest__election=election)}
+    started = time.perf_counter()
+    lifecycle.open_box(election, None, election.shares[:2])
+    opening = time.perf_counter() - started
+    opened = {slug: Ballot.objects.filter(contest=c).count() for slug, c in contests.items()}
+    listed = [t for b in ContestBox.objects.filter(contest__election=election) for t in b.tracker_list()]
+    ok = (
+        used == expected
+        and all(v == expected for v in [*sealed.values(), *opened.values()])
+        and sorted(listed) == sorted(trackers)
+        and len(trackers) == expected * len(contests)
+    )
     verdict = "EXACT" if ok else "MISMATCH"
-    print(f"{'':13} reconciliation: successes {expected}, codes used {used}, ballots {stored}: {verdict}")
+    print(
+        f"{'':13} reconciliation: acknowledged {expected}, codes used {used}, sealed at the close {sealed}, "
+        f"opened {opened} (in {opening:.2f} s), receipts' trackers all listed: "
+        f"{sorted(listed) == sorted(trackers)}: {verdict}"
+    )
     if not ok:
         sys.exit("reconciliation failed")
 
@@ -181,7 +220,7 @@ def reconcile(election, contests, expected: int) -> None:
 # --- direct: cast() from a pool of processes -------------------------------------------------------
 
 
-def cast_chunk(args) -> tuple[list[float], float, float]:
+def cast_chunk(args) -> tuple[list[float], float, float, list[str]]:
     codes, contest_ids, seed = args
     from django.db import connections
 
@@ -193,17 +232,18 @@ def cast_chunk(args) -> tuple[list[float], float, float]:
     choices = [choices_for(contests, rng) for _ in codes]
     backend = backend_pids(own=True)
     own, db = time.process_time(), cpu_seconds(backend)
-    latencies = []
+    latencies, trackers = [], []
     for code, choice in zip(codes, choices, strict=True):
         started = time.perf_counter()
-        cast(code, choice)
+        receipt = cast(code, choice)
         latencies.append(time.perf_counter() - started)
+        trackers.extend(t for _, t in receipt.trackers)
     own, db = time.process_time() - own, spent(db, cpu_seconds(backend))
     connections.close_all()
-    return latencies, own, db
+    return latencies, own, db, trackers
 
 
-def direct(codes, contests, workers: int) -> tuple[list[float], float, dict[str, float]]:
+def direct(codes, contests, workers: int) -> tuple[list[float], float, dict[str, float], list[str]]:
     from django.db import connections
 
     connections.close_all()  # the forked workers open their own
@@ -213,7 +253,7 @@ def direct(codes, contests, workers: int) -> tuple[list[float], float, dict[str,
         parts = list(pool.map(cast_chunk, chunks))
     wall = time.perf_counter() - started
     cpu = {"cast()": sum(p[1] for p in parts), "postgres": sum(p[2] for p in parts)}
-    return [x for p in parts for x in p[0]], wall, cpu
+    return [x for p in parts for x in p[0]], wall, cpu, [t for p in parts for t in p[3]]
 
 
 # --- http: gunicorn on 127.0.0.1 --------------------------------------------------------------------
@@ -274,8 +314,8 @@ def cast_tokens(codes, contests, seed: int) -> list[str]:
 def drive(port: int, n: int, clients: int, rate: float | None, seconds: float, vote):
     """Run ``vote(client, k, rng)`` for k < n from ``clients`` threads, each with its own keep-alive
     connection; open loop at ``rate`` (latency from the scheduled time) or back to back if None.
-    Stops at ``seconds``. Returns the latencies and the wall time."""
-    latencies, lock = [], threading.Lock()
+    Stops at ``seconds``. Returns the latencies, the wall time and the receipts' trackers."""
+    latencies, trackers, lock = [], [], threading.Lock()
     start = time.perf_counter() + 0.5
     deadline = start + seconds
 
@@ -292,11 +332,12 @@ def drive(port: int, n: int, clients: int, rate: float | None, seconds: float, v
                 raise RuntimeError(f"casting failed with HTTP {status}")
             with lock:
                 latencies.append(time.perf_counter() - due)
+                trackers.extend(TRACKER.findall(page))
 
     with ThreadPoolExecutor(clients) as pool:
         for f in [pool.submit(worker, i) for i in range(clients)]:
             f.result()
-    return latencies, time.perf_counter() - start
+    return latencies, time.perf_counter() - start, trackers
 
 
 def cast_only(tokens: list[str]):
@@ -328,13 +369,13 @@ def measured(server: subprocess.Popen, run, *args):
     children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
     workers = [server.pid, *map(int, children)]
     before = cpu_seconds(workers), cpu_seconds(backend_pids()), time.process_time()
-    latencies, wall = run(*args)
+    latencies, wall, trackers = run(*args)
     cpu = {
         "server": spent(before[0], cpu_seconds(workers)),
         "postgres": spent(before[1], cpu_seconds(backend_pids())),
         "client": time.process_time() - before[2],
     }
-    return latencies, wall, cpu
+    return latencies, wall, cpu, trackers
 
 
 def main() -> None:
@@ -358,9 +399,9 @@ def main() -> None:
           "2 contests a ballot (STV 8+RON ranked, plurality)")  # fmt: skip
 
     election, contests, codes = make_voters(f"{run}-d", args.ballots)
-    latencies, wall, cpu = direct(codes, contests, args.processes)
+    latencies, wall, cpu, trackers = direct(codes, contests, args.processes)
     report("direct max", latencies, wall, cpu)
-    reconcile(election, contests, len(latencies))
+    reconcile(election, contests, len(latencies), trackers)
 
     port = free_port()
     server = start_server(port, args.worker_class, args.workers, args.threads)
@@ -369,16 +410,16 @@ def main() -> None:
             election, contests, codes = make_voters(f"{run}-{phase[5]}", args.ballots)
             tokens = cast_tokens(codes, contests, seed=len(phase))
             job = (port, len(tokens), args.clients, rate, args.seconds, cast_only(tokens))
-            latencies, wall, cpu = measured(server, drive, *job)
+            latencies, wall, cpu, trackers = measured(server, drive, *job)
             report(phase, latencies, wall, cpu, f" (offered {rate:.0f}/s)" if rate else "")
-            reconcile(election, contests, len(latencies))
+            reconcile(election, contests, len(latencies), trackers)
         n = min(args.ballots, int(args.journey_rate * args.seconds / 2))
         election, contests, codes = make_voters(f"{run}-j", n)
         vote = journey(codes, contests)
         job = (port, len(codes), args.clients, args.journey_rate, args.seconds, vote)
-        latencies, wall, cpu = measured(server, drive, *job)
+        latencies, wall, cpu, trackers = measured(server, drive, *job)
         report("http journey", latencies, wall, cpu, f" (offered {args.journey_rate:.0f}/s, 3 POSTs each)")
-        reconcile(election, contests, len(latencies))
+        reconcile(election, contests, len(latencies), trackers)
     finally:
         server.terminate()
         server.wait(10)

@@ -5,6 +5,7 @@
     .venv/bin/python bench/run.py cast-ballots [ARGS]     # bench/cast_ballots.py, if present
     .venv/bin/python bench/run.py colleges [ARGS]         # bench/colleges.py
     .venv/bin/python bench/run.py analysis [ARGS]         # bench/analyses.py: forecasts, power indices
+    .venv/bin/python bench/run.py open-box [ARGS]         # bench/open_box.py
 
 The counting benchmark makes one poll from a seed (``tallyroom.formats.synthetic``), then:
 
@@ -48,6 +49,7 @@ OTHER_BENCHES = {
     "cast-ballots": "cast_ballots.py",
     "colleges": "colleges.py",
     "analysis": "analyses.py",
+    "open-box": "open_box.py",
 }
 
 
