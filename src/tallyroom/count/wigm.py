@@ -95,23 +95,29 @@ class Papers:
         self.pointer[rows] = pointer
         return marks
 
-    def deal(self, rows: np.ndarray, value: int) -> list[tuple[int, int]]:
-        """Advance ``rows`` (all worth ``value``) and give them to their next preferences.
-        Returns ``(candidate or PAD, total weight)`` for each receiving group."""
-        if not len(rows):
+    def deal(self, parts: list[tuple[int, np.ndarray]]) -> list[tuple[int, int, int]]:
+        """Advance the papers of ``parts``, ``(value, rows)`` pairs, and give them to their next
+        preferences. Returns ``(candidate or PAD, value, total weight)`` for each receiving group.
+        All values' papers are advanced in one call (its cost is mostly per call, not per paper)."""
+        parts = [(v, r) for v, r in parts if len(r)]
+        if not parts:
             return []
-        marks = self.advance(rows)
-        order = np.argsort(marks, kind="stable")
-        rows, marks = rows[order], marks[order]
-        starts = np.concatenate(([0], np.flatnonzero(marks[1:] != marks[:-1]) + 1))
-        sums = np.add.reduceat(self.weights[rows], starts)
-        ends = [*starts[1:], len(rows)]
+        every = self.advance(np.concatenate([r for _, r in parts]) if len(parts) > 1 else parts[0][1])
         groups = []
-        for start, end, total in zip(starts, ends, sums, strict=True):
-            c = int(marks[start])
-            if c != PAD and value:
-                self.held[c].setdefault(value, []).append(rows[start:end])
-            groups.append((c, int(total)))
+        offset = 0
+        for value, rows in parts:
+            marks = every[offset : offset + len(rows)]
+            offset += len(rows)
+            order = np.argsort(marks, kind="stable")
+            rows, marks = rows[order], marks[order]
+            starts = np.concatenate(([0], np.flatnonzero(marks[1:] != marks[:-1]) + 1))
+            sums = np.add.reduceat(self.weights[rows], starts)
+            ends = [*starts[1:], len(rows)]
+            for start, end, total in zip(starts, ends, sums, strict=True):
+                c = int(marks[start])
+                if c != PAD and value:
+                    self.held[c].setdefault(value, []).append(rows[start:end])
+                groups.append((c, value, int(total)))
         return groups
 
     def take(self, c: int) -> dict[int, np.ndarray]:
@@ -128,11 +134,11 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
     n = len(ballots.candidates)
     totals = [Fraction(0)] * n
 
-    def credit(groups: list[tuple[int, int]], value: int) -> Fraction:
+    def credit(groups: list[tuple[int, int, int]]) -> Fraction:
         """Add each receiving candidate's votes; returns the value that found no continuing
         preference (non-transferable)."""
         lost = Fraction(0)
-        for c, weight in groups:
+        for c, value, weight in groups:
             amount = Fraction(weight * value, unit)
             if c == PAD:
                 lost += amount
@@ -141,9 +147,9 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
         return lost
 
     everyone = np.arange(len(ballots), dtype=np.intp)
-    first = papers.deal(everyone, scale)
-    credit([g for g in first if g[0] != PAD], scale)
-    empty = Fraction(sum(w for c, w in first if c == PAD), ballots.denominator)
+    first = papers.deal([(scale, everyone)])
+    credit([g for g in first if g[0] != PAD])
+    empty = Fraction(sum(w for c, _, w in first if c == PAD), ballots.denominator)
     valid = ballots.total - empty
     quota = make_quota(options.quota, valid, seats)
     non_transferable = loss = Fraction(0)
@@ -162,8 +168,7 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
             state.exclude(doomed)
             papers.leave(doomed)
             for c in doomed:
-                for value, rows in papers.take(c).items():
-                    non_transferable += credit(papers.deal(rows, value), value)
+                non_transferable += credit(papers.deal(list(papers.take(c).items())))
                 totals[c] = Fraction(0)
             stage = state.record("exclusion", doomed, totals, non_transferable, loss, excluded=doomed)
             stage.note = "doomed: electing them would break the constraints"
@@ -176,13 +181,11 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
             surplus_due.remove(c)
             surplus = totals[c] - quota.value
             ratio = surplus / totals[c]
-            moved = Fraction(0)
-            for value, rows in papers.take(c).items():
-                new = _round(ratio * value, options.rounding)
-                groups = papers.deal(rows, new)
-                non_transferable += credit(groups, new)
-                moved += Fraction(sum(w for _, w in groups) * new, unit)
-            loss += surplus - moved
+            groups = papers.deal(
+                [(_round(ratio * v, options.rounding), r) for v, r in papers.take(c).items()]
+            )
+            non_transferable += credit(groups)
+            loss += surplus - Fraction(sum(w * value for _, value, w in groups), unit)
             totals[c] = quota.value
             tv = Fraction(_round(ratio * scale, options.rounding), scale)
             stage = state.record("surplus", [c], totals, non_transferable, loss, transfer_value=tv)
@@ -190,8 +193,7 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
         c = state.lowest(totals)
         state.exclude([c])
         papers.leave([c])
-        for value, rows in papers.take(c).items():
-            non_transferable += credit(papers.deal(rows, value), value)
+        non_transferable += credit(papers.deal(list(papers.take(c).items())))
         totals[c] = Fraction(0)
         stage = state.record("exclusion", [c], totals, non_transferable, loss, excluded=[c])
     return state.result(ballots, quota.value)
