@@ -33,8 +33,11 @@ def index_dtype(ncandidates: int) -> np.dtype:
 
 
 def weighted_bincount(index: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
-    """Exact integer sums of ``weights`` by ``index`` (np.bincount would go through floats); int64,
-    or Python ints for weights held as objects."""
+    """Exact integer sums of non-negative ``weights`` by ``index``: int64, or Python ints for
+    weights held as objects. np.bincount sums in floats, which is exact while every partial sum
+    is below 2**53, so it is used when the weights' count times their largest is."""
+    if weights.dtype != object and (not len(weights) or len(weights) * int(weights.max()) < 2**53):
+        return np.bincount(index, weights, n).astype(np.int64)
     out = np.zeros(n, dtype=object if weights.dtype == object else np.int64)
     np.add.at(out, index.astype(np.intp), weights)
     return out
