@@ -347,3 +347,13 @@ def test_only_ascii_digits_are_numbers(text, line, problem):
     with pytest.raises(FormatError) as e:
         parse(text)
     assert str(e.value) == f"ward.blt:{line}: {problem}"
+
+
+@given(st.lists(st.tuples(st.sampled_from([" ", "  ", "\n"]), st.integers(0, 10**19)), max_size=40))
+def test_the_fast_path_reads_numbers_as_numpy_does(parts):
+    """fastblt._numbers (two digits at a time, np.fromstring past that) reads what np.fromstring
+    reads, a number too long for 64 bits aside (read as 2**62 or clamped: either is too large)."""
+    text = ("".join(f"{sep}{n}" for sep, n in parts) + "\n").encode()
+    expected = [n for _, n in parts]
+    got = fastblt._numbers(np.frombuffer(text, dtype=np.uint8)).tolist()
+    assert [min(n, 2**62) for n in got] == [min(n, 2**62) for n in expected]

@@ -12,8 +12,6 @@ import argparse
 import re
 from pathlib import Path
 
-from tallyroom.ballotbox.keys import ceremony
-
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("keys", help="the trustees' key ceremony")
@@ -32,6 +30,8 @@ def share_filename(index: int, name: str) -> str:
 
 
 def run_ceremony(args: argparse.Namespace) -> int:
+    from tallyroom.ballotbox.keys import ceremony  # here, so other commands do not load the cryptography
+
     out: Path = args.out
     if out.exists() and any(out.iterdir()):
         raise ValueError(f"{out}: not empty; the ceremony writes into a new or empty folder")

@@ -33,8 +33,11 @@ def index_dtype(ncandidates: int) -> np.dtype:
 
 
 def weighted_bincount(index: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
-    """Exact integer sums of ``weights`` by ``index`` (np.bincount would go through floats); int64,
-    or Python ints for weights held as objects."""
+    """Exact integer sums of non-negative ``weights`` by ``index``: int64, or Python ints for
+    weights held as objects. np.bincount sums in floats, which is exact while every partial sum
+    is below 2**53, so it is used when the weights' count times their largest is."""
+    if weights.dtype != object and (not len(weights) or len(weights) * int(weights.max()) < 2**53):
+        return np.bincount(index, weights, n).astype(np.int64)
     out = np.zeros(n, dtype=object if weights.dtype == object else np.int64)
     np.add.at(out, index.astype(np.intp), weights)
     return out
@@ -230,7 +233,10 @@ class Ballots:
         if len(self) == 0:
             return self
         rows = self.rankings if self.college is None else np.column_stack((self.rankings, self.college))
-        first, inverse = _row_groups(rows)
+        groups = _row_groups(rows)
+        if groups is None:  # every row distinct already
+            return self
+        first, inverse = groups
         weights = np.zeros(len(first), dtype=np.int64)
         np.add.at(weights, inverse, self.weights)
         order = np.full(len(self), -1, dtype=np.intp)  # groups by first appearance, without a sort
@@ -264,10 +270,10 @@ def _merge(
     return merged
 
 
-def _row_groups(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _row_groups(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """``(first, inverse)`` as ``np.unique(rows, axis=0, return_index=True, return_inverse=True)``
     gives them, found faster: each row's bytes as 64-bit words, hashed to one key; a hash
-    collision (checked) falls back to np.unique."""
+    collision (checked) falls back to np.unique. None when the keys, so the rows, are all distinct."""
     n, width = len(rows), rows.shape[1] * rows.itemsize
     padded = np.zeros((n, -(-width // 8) * 8), dtype=np.uint8)
     padded[:, :width] = np.ascontiguousarray(rows).view(np.uint8).reshape(n, width)
@@ -281,6 +287,8 @@ def _row_groups(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     new = np.empty(n, dtype=bool)
     new[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    if new.all():
+        return None
     first = np.minimum.reduceat(order, np.flatnonzero(new))
     inverse = np.empty(n, dtype=np.intp)
     inverse[order] = np.cumsum(new) - 1

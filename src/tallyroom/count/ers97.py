@@ -31,16 +31,20 @@ for a tie among candidates reaching the quota with too few seats, where their vo
 every point, elects none of them at that stage; tallyroom looks at stages and goes on to the next
 rule.
 
-Values are exact: Fractions rounded to two places only where the rules say.
+Values are exact: Fractions rounded to two places only where the rules say. Papers are held per
+distinct ranking in NumPy arrays (``_Papers``): a batch is an array of rows, and a sort advances
+those rows' pointers to their next continuing preference, all at once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 
-from .ballots import Ballots
+import numpy as np
+
+from .ballots import PAD, Ballots, exact_sum
 from .context import Context
 from .numbers import decimal_str, to_fixed
 from .quotas import Quota
@@ -49,6 +53,7 @@ from .stv import CountState
 
 PLACES = 2
 CENT = Fraction(1, 10**PLACES)
+_NO_ROWS = np.zeros(0, dtype=np.intp)
 
 
 @dataclass(frozen=True)
@@ -66,39 +71,66 @@ def _up(value: Fraction) -> Fraction:
 
 @dataclass
 class _Batch:
-    """Papers of one value credited to a candidate in one transfer: (ranking row, position of the
-    preference for that candidate) pairs."""
+    """Papers of one value credited to a candidate in one transfer: their ranking rows (each row's
+    pointer is at the preference for that candidate)."""
 
     value: Fraction
-    papers: list[tuple[int, int]] = field(default_factory=list)
+    rows: np.ndarray
     amount: Fraction = Fraction(0)  # the votes they were credited with
 
 
 class _Papers:
-    """Each candidate's batches, the rankings they follow and their weights."""
+    """Each candidate's batches, and where each distinct ranking stands: a pointer to the
+    preference for the candidate holding it (as wigm.Papers keeps them). Weights are summed in
+    64-bit integers, or in Python's where their total could overflow them."""
 
     def __init__(self, ballots: Ballots):
-        self.rankings = [ballots.ranking(i) for i in range(len(ballots))]
-        self.weights = [ballots.weight(i) for i in range(len(ballots))]
+        width = ballots.rankings.shape[1] + 1  # a pointer past the last preference reads PAD
+        padded = np.full((len(ballots), width), PAD, dtype=ballots.rankings.dtype)
+        padded[:, : width - 1] = ballots.rankings
+        self.width, self.flat = width, padded.ravel()
+        self.pointer = np.zeros(len(ballots), dtype=np.int32)
+        self.weights = ballots.weights
+        if exact_sum(self.weights) >= 2**63:
+            self.weights = self.weights.astype(object)
+        self.denominator = ballots.denominator
+        self.ncandidates = len(ballots.candidates)
         self.batches: dict[int, list[_Batch]] = {}
-        for i, ranking in enumerate(self.rankings):
-            if ranking and self.weights[i]:
-                batch = self.batches.setdefault(ranking[0], [_Batch(Fraction(1))])[0]
-                batch.papers.append((i, 0))
-                batch.amount += self.weights[i]
+        rows = np.flatnonzero((padded[:, 0] != PAD) & (ballots.weights != 0))
+        for c, pile in self._piles(rows, padded[rows, 0]).items():
+            self.batches[c] = [_Batch(Fraction(1), pile, self.weight(pile))]
 
-    def weight(self, papers: Iterable[tuple[int, int]]) -> Fraction:
-        return sum((self.weights[i] for i, _ in papers), Fraction(0))
+    def weight(self, rows: np.ndarray) -> Fraction:
+        return Fraction(int(self.weights[rows].sum()), self.denominator)
 
-    def sort(self, papers: Iterable[tuple[int, int]], continuing: set[int]):
+    def sort(self, rows: np.ndarray, continuing: Iterable[int]) -> dict[int | None, np.ndarray]:
         """Papers by next available preference for a continuing candidate (None: non-transferable)."""
-        piles: dict[int | None, list[tuple[int, int]]] = {}
-        for i, pos in papers:
-            ranking = self.rankings[i]
-            nxt = next((p for p in range(pos + 1, len(ranking)) if ranking[p] in continuing), None)
-            key = None if nxt is None else ranking[nxt]
-            piles.setdefault(key, []).append((i, pos if nxt is None else nxt))
-        return piles
+        skip = np.ones(self.ncandidates + 1, dtype=bool)
+        skip[list(continuing)] = False
+        skip[-1] = False  # PAD: the end of a ranking
+        pointer = self.pointer[rows] + 1
+        base = rows * self.width
+        marks = self.flat[base + pointer]
+        todo = np.flatnonzero(skip[marks])
+        while len(todo):
+            pointer[todo] += 1
+            marks[todo] = self.flat[base[todo] + pointer[todo]]
+            todo = todo[skip[marks[todo]]]
+        self.pointer[rows] = pointer
+        return self._piles(rows, marks)
+
+    @staticmethod
+    def _piles(rows: np.ndarray, marks: np.ndarray) -> dict[int | None, np.ndarray]:
+        """``rows`` by their mark (None for PAD)."""
+        if not len(rows):
+            return {}
+        order = np.argsort(marks, kind="stable")  # a radix sort of small integers
+        marks, rows = marks[order], rows[order]
+        cuts = np.flatnonzero(np.concatenate(([True], marks[1:] != marks[:-1], [True])))
+        return {
+            None if marks[a] == PAD else int(marks[a]): rows[a:b]
+            for a, b in zip(cuts[:-1].tolist(), cuts[1:].tolist(), strict=True)
+        }
 
 
 def count(ballots: Ballots, seats: int, options: Options, context: Context) -> Result:
@@ -157,7 +189,7 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
             stage.elected, stage.ties, stage.note = scratch.elected, stage.ties + scratch.ties, scratch.note
         return stage
 
-    def credit(recipient: int, value: Fraction, pile: list[tuple[int, int]]) -> Fraction:
+    def credit(recipient: int, value: Fraction, pile: np.ndarray) -> Fraction:
         """Credit ``pile`` at ``value`` a paper (rounded down to two places); return the amount."""
         amount = _down(value * papers.weight(pile))
         votes[recipient] += amount
@@ -167,9 +199,9 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
     def transfer_surplus(c: int) -> Fraction:
         surplus = votes[c] - quota
         last = papers.batches[c][-1]
-        piles = papers.sort(last.papers, set(state.continuing))
-        last.papers = piles.pop(None, [])
-        transferable = papers.weight(p for pile in piles.values() for p in pile)
+        piles = papers.sort(last.rows, state.continuing)
+        last.rows = piles.pop(None, _NO_ROWS)
+        transferable = sum((papers.weight(pile) for pile in piles.values()), Fraction(0))
         value = _down(surplus / transferable) if transferable * last.value > surplus else last.value
         moved_value = sum((credit(r, value, pile) for r, pile in piles.items()), Fraction(0))
         if value == last.value:  # every paper moves at its value; the rest of the surplus cannot move
@@ -192,8 +224,8 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
             taken = [(c, b) for c, bs in batches.items() for b in bs if b.value == value]
             for c, b in taken:
                 votes[c] -= b.amount
-            piles = papers.sort([p for _, b in taken for p in b.papers], set(state.continuing))
-            gone = _down(value * papers.weight(piles.pop(None, [])))
+            piles = papers.sort(np.concatenate([b.rows for _, b in taken]), state.continuing)
+            gone = _down(value * papers.weight(piles.pop(None, _NO_ROWS)))
             moved_value = sum((credit(r, value, pile) for r, pile in piles.items()), Fraction(0))
             spent["non_transferable"] += gone
             spent["loss"] += sum((b.amount for _, b in taken), Fraction(0)) - moved_value - gone

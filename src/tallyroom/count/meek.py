@@ -23,8 +23,10 @@ the totals after one pass with the excluded candidate's keep value at 0. ``non_t
 the excess; every ballot's vote is split exactly between the candidates and the excess, so
 ``loss`` is 0 and ``sum(totals) + non_transferable == valid_poll`` at every stage.
 
-All arithmetic is in integers (units of ``10**-places``), vectorised over distinct rankings; in
-64-bit integers, or Python's where weights that large (a count by colleges) could overflow them.
+All arithmetic is in integers (units of ``10**-places``); in 64-bit integers, or Python's where
+weights that large (a count by colleges) could overflow them. A pass works on paths, not rankings
+(``_Votes``): rankings that meet the same elected candidates in the same order before the same
+hopeful are passed once, with their weights summed, which gives the same figures exactly.
 Constraints (doomed excluded at once, guarded never excluded, guarded elected when they alone fill
 the seats) and RON are handled by stv.CountState.
 """
@@ -63,42 +65,142 @@ class Options:
             raise ValueError("tolerance must be positive")
 
 
-class _Votes:
-    """Passes each distinct ranking's vote down its preferences at the current keep values."""
+HOPEFUL, ELECTED, PASSED = 0, 1, 2  # how a vote meets a candidate: stops whole, is shared, passes on
 
-    def __init__(self, ballots: Ballots, unit: int):
+
+class _Votes:
+    """Passes each distinct ranking's vote down its preferences at the current keep values.
+
+    A vote passes over excluded candidates, is shared by the elected ones and stops whole at the
+    first hopeful (keep value 1), so what a ranking gives each candidate depends only on its path:
+    the elected candidates it meets before its first hopeful, in order, and that hopeful (its
+    terminal; PAD if none). Rankings of one path round alike, so a pass works on the paths, each
+    with its rankings' summed weight, and gives exactly what passing every ranking would. Paths
+    change only when a candidate is elected or excluded, and then only for the rankings whose
+    terminal it was: those advance to their next hopeful (as wigm.Papers moves a candidate's papers).
+    """
+
+    def __init__(self, ballots: Ballots, unit: int, standing: list[int]):
         marked = ballots.lengths() > 0
-        self.rankings = ballots.rankings[marked].astype(np.intp)
+        rankings = ballots.rankings[marked]
         self.weights = ballots.weights[marked]
         self.denominator = ballots.denominator
-        self.ncandidates = len(ballots.candidates)
+        self.ncandidates = n = len(ballots.candidates)
         self.unit = unit
         if exact_sum(self.weights) * unit >= 2**63:  # heavy weights (electoral colleges): Python ints
             self.weights = self.weights.astype(object)
         self.valid = exact_sum(self.weights) * unit  # in units over the denominator
+        # One column of padding more, so a pointer past the last preference reads PAD.
+        width = rankings.shape[1] + 1
+        padded = np.full((len(rankings), width), PAD, dtype=rankings.dtype)
+        padded[:, : width - 1] = rankings
+        self.width, self.flat = width, padded.ravel()
+        self.pointer = np.zeros(len(rankings), dtype=np.int32)
+        self.path = np.zeros(len(rankings), dtype=np.int32)  # an index into self.paths
+        self.paths: list[tuple[int, ...]] = [()]  # the elected candidates met, in order
+        self.extended: dict[tuple[int, int], int] = {}  # (path, candidate) -> the path one longer
+        self.status = np.full(n + 1, PASSED, dtype=np.int8)  # index -1 (PAD) ends a ranking
+        self.status[standing] = HOPEFUL
+        self.status[-1] = HOPEFUL
+        self.held: dict[int, list[np.ndarray]] = {}  # terminal -> its rankings
+        self.groups: dict[int, dict[int, int]] = {}  # terminal -> path -> summed weight
+        self.table: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._advance(np.arange(len(rankings), dtype=np.intp))
+
+    def update(self, elected: list[int], excluded: list[int]) -> None:
+        """Move the rankings whose terminal has been elected or excluded since the last pass."""
+        changed = [c for c in elected if self.status[c] != ELECTED]
+        changed += [c for c in excluded if self.status[c] != PASSED]
+        if not changed:
+            return
+        self.status[elected] = ELECTED
+        self.status[excluded] = PASSED
+        for c in changed:
+            self.groups.pop(c, None)
+            rows = self.held.pop(c, [])
+            if rows:
+                self._advance(np.concatenate(rows))
+        self.table = None
+
+    def _advance(self, rows: np.ndarray) -> None:
+        """Move ``rows`` from their pointer to their next hopeful, extending their paths by the
+        elected candidates met; add their weights to their new groups."""
+        if not len(rows):
+            return
+        pointer, path = self.pointer[rows], self.path[rows]
+        base = rows * self.width
+        marks = self.flat[base + pointer]
+        todo = np.flatnonzero(self.status[marks] != HOPEFUL)
+        while len(todo):
+            met = todo[self.status[marks[todo]] == ELECTED]
+            if len(met):
+                path[met] = self._extend(path[met], marks[met])
+            pointer[todo] += 1
+            marks[todo] = self.flat[base[todo] + pointer[todo]]
+            todo = todo[self.status[marks[todo]] != HOPEFUL]
+        self.pointer[rows], self.path[rows] = pointer, path
+        npaths = len(self.paths)
+        key = (marks.astype(np.intp) + 1) * npaths + path
+        sums = weighted_bincount(key, self.weights[rows], (self.ncandidates + 1) * npaths)
+        for k in np.flatnonzero(sums).tolist():
+            terminal, p = divmod(k, npaths)
+            group = self.groups.setdefault(terminal - 1, {})
+            group[p] = group.get(p, 0) + sums[k]
+        order = np.argsort(marks, kind="stable")  # a radix sort of small integers
+        terminals, rows = marks[order], rows[order]
+        cuts = np.flatnonzero(np.concatenate(([True], terminals[1:] != terminals[:-1], [True])))
+        for start, end in zip(cuts[:-1], cuts[1:], strict=True):
+            if terminals[start] != PAD:  # an exhausted ranking never moves again
+                self.held.setdefault(int(terminals[start]), []).append(rows[start:end])
+
+    def _extend(self, paths: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+        """Each path with its candidate appended (as indexes into self.paths)."""
+        pairs, inverse = np.unique(
+            paths.astype(np.int64) * (self.ncandidates + 1) + candidates, return_inverse=True
+        )
+        longer = np.empty(len(pairs), dtype=np.int32)
+        for i, pair in enumerate(pairs.tolist()):
+            p, c = divmod(pair, self.ncandidates + 1)
+            if (p, c) not in self.extended:
+                self.extended[p, c] = len(self.paths)
+                self.paths.append((*self.paths[p], c))
+            longer[i] = self.extended[p, c]
+        return longer[inverse.reshape(-1)]
+
+    def _table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every group: its path (padded with the index ncandidates), terminal and weight."""
+        if self.table is None:
+            rows = [(p, t, w) for t, group in self.groups.items() for p, w in group.items()]
+            depth = max((len(self.paths[p]) for p, _, _ in rows), default=0)
+            paths = np.full((len(rows), depth), self.ncandidates, dtype=np.intp)
+            for i, (p, _, _) in enumerate(rows):
+                paths[i, : len(self.paths[p])] = self.paths[p]
+            terminals = np.array([t for _, t, _ in rows], dtype=np.intp)
+            weights = np.array([w for _, _, w in rows], dtype=self.weights.dtype)
+            self.table = paths, terminals, weights
+        return self.table
 
     def pass_votes(self, keep: np.ndarray) -> tuple[np.ndarray, int]:
         """Each candidate's votes and the excess, in units over the denominator."""
-        unit = self.unit
-        remaining = np.full(len(self.rankings), unit, dtype=np.int64)
-        votes = np.zeros(self.ncandidates, dtype=self.weights.dtype)
-        for j in range(self.rankings.shape[1]):
-            column = self.rankings[:, j]
-            live = (column != PAD) & (remaining > 0)
-            if not live.any():
-                break
-            candidates = column[live]
-            in_hand = remaining[live]
-            kept = np.minimum(-((-in_hand * keep[candidates]) // unit), in_hand)
-            remaining[live] = in_hand - kept
-            votes += weighted_bincount(candidates, kept * self.weights[live], self.ncandidates)
-        return votes, exact_sum(remaining * self.weights)
+        unit, n = self.unit, self.ncandidates
+        paths, terminals, weights = self._table()
+        keep = np.append(keep, 0)  # the padding of paths keeps nothing
+        in_hand = np.full(len(terminals), unit, dtype=np.int64)
+        votes = np.zeros(n + 1, dtype=weights.dtype)
+        for j in range(paths.shape[1]):
+            column = paths[:, j]
+            kept = np.minimum(-((-in_hand * keep[column]) // unit), in_hand)
+            in_hand -= kept
+            votes += weighted_bincount(column, kept * weights, n + 1)
+        stops = terminals != PAD
+        votes[:n] += weighted_bincount(terminals[stops], in_hand[stops] * weights[stops], n)
+        return votes[:n], int((in_hand[~stops] * weights[~stops]).sum())
 
 
 def count(ballots: Ballots, seats: int, options: Options, context: Context) -> Result:
     unit = 10**options.places
     tolerance = to_fixed(Fraction(options.tolerance), options.places, "up")
-    votes_of = _Votes(ballots, unit)
+    votes_of = _Votes(ballots, unit, context.standing)
     den = votes_of.denominator
     state = CountState(ballots, seats, context, options.places)
     keep = np.zeros(len(ballots.candidates), dtype=np.int64)
@@ -106,6 +208,7 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
 
     def measure() -> tuple[np.ndarray, int, int]:
         """Votes and excess (units over the denominator) and the quota (units)."""
+        votes_of.update(state.elected, state.excluded)
         votes, excess = votes_of.pass_votes(keep)
         return votes, excess, (votes_of.valid - excess) // (den * (seats + 1)) + 1
 

@@ -147,7 +147,7 @@ def _parse_plain(text: bytes, ncand: int):
         text = buf.tobytes()
     rows = np.flatnonzero(~odd)
     places = places[rows]
-    values = np.fromstring(text, dtype=np.int64, sep=" ")
+    values = _numbers(buf)
     zeros = np.flatnonzero(values == 0)
     plain = len(zeros) == len(rows) and text.count(b" 0\n") == len(rows)
     if plain:  # each line's one 0 ends it
@@ -156,15 +156,13 @@ def _parse_plain(text: bytes, ncand: int):
     else:  # a 0 weight, a 0 inside a line, a line not ended by 0: count the numbers on each line
         nl = np.flatnonzero(buf == _NL)
         ntok = np.diff(np.searchsorted(_token_starts(buf), nl), prepend=0)
-        if not ntok.sum():
-            values = values[:0]  # np.fromstring reads text without numbers as one 0
         if ntok.sum() != len(values):
             raise GiveUp  # cannot happen with only digits, spaces and newlines left
         good = (buf.take(nl - 1, mode="clip") == _ZERO) & (buf.take(nl - 2, mode="clip") == _SP)
     good &= (ntok >= 2) & (ntok <= ncand + 2)
     values, ntok, rows, places = _keep(good, values, ntok, rows, places)
     first = np.cumsum(ntok) - ntok
-    weights = values[first].copy()
+    weights = values[first].astype(np.int64)
     values[first] = 0  # now each line is 0, its preferences, 0
     good = np.ones(len(first), dtype=bool)
     if len(first):
@@ -172,7 +170,8 @@ def _parse_plain(text: bytes, ncand: int):
         if not plain:  # no 0 but the two ends
             good &= np.add.reduceat(values == 0, first, dtype=np.int32) == 2
         # A candidate twice on a line: fewer distinct numbers (bits set) than numbers.
-        bits = np.left_shift(np.uint64(1), (values & 63 if ncand >= 64 else values).view(np.uint64))
+        word = np.uint32 if ncand < 32 else np.uint64
+        bits = np.left_shift(word(1), (values & 63 if ncand >= 64 else values).astype(word))
         distinct = np.zeros(len(first), dtype=np.int64)
         for block in range(ncand // 64 + 1):
             in_block = np.where(values >> 6 == block, bits, np.uint64(0)) if ncand >= 64 else bits
@@ -188,6 +187,22 @@ def _parse_plain(text: bytes, ncand: int):
     odd = np.ones(lines, dtype=bool)
     odd[rows] = False
     return rows, grid[:, 1 : width - 1] - 1, weights, places, np.flatnonzero(odd)
+
+
+def _numbers(buf: np.ndarray) -> np.ndarray:
+    """The whole numbers in ``buf`` (digits, spaces and newlines only, ending with a newline), in
+    order: read two digits at a time in NumPy where none is longer (candidate numbers below 100,
+    weights below 100; then as int16), else by np.fromstring (int64)."""
+    digit = buf > _SP
+    if (digit[:-2] & digit[1:-1] & digit[2:]).any():
+        values = np.fromstring(buf.tobytes(), dtype=np.int64, sep=" ")
+        return values if digit.any() else values[:0]  # it reads text without numbers as one 0
+    ends = np.flatnonzero(digit[:-1] > digit[1:])
+    ones = buf.view(np.int8) - np.int8(_ZERO)
+    values = ones[ends].astype(np.int16)  # int16: the callers widen only what they keep
+    # ends - 1 is -1 only where ends[0] == 0, and buf[-1] is the final newline, not a digit
+    values += digit[ends - 1] * (ones[ends - 1] * np.int16(10))
+    return values
 
 
 def _keep(good: np.ndarray, values: np.ndarray, ntok: np.ndarray, rows: np.ndarray, places: np.ndarray):

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 
 def write_atomic(path: str | Path, text: str) -> None:
     """Write ``text`` (UTF-8) to a temporary file beside ``path``, then rename it into place, so a
     reader never sees half a file and a failed write leaves any old file as it was."""
+    import tempfile  # here: reading ballots, as every count does, needs none of it
+
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
