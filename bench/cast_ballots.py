@@ -100,7 +100,7 @@ def make_voters(slug: str, n: int):
     the election, its contests and codes."""
     from tallyroom.elections.models import Candidate, Contest
     from tallyroom.roll.models import Member, RollEntry
-    from tallyroom.voting.codes import issue_codes
+    from tallyroom.voting.codes import issue_and_send
 
     election = keyed_election(slug)
     stv = Contest.objects.create(
@@ -121,7 +121,9 @@ def make_voters(slug: str, n: int):
         [RollEntry(contest=c, member=m, eligible=True) for m in members for c in (stv, chair)],
         batch_size=4000,
     )
-    return election, {"exec": stv, "chair": chair}, [code for _, code in issue_codes(election)]
+    pairs = []
+    issue_and_send(election, keep=pairs.extend)
+    return election, {"exec": stv, "chair": chair}, [code for _, code in pairs]
 
 
 def choices_for(contests, rng: random.Random) -> dict[int, list[str]]:

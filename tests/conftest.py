@@ -11,7 +11,7 @@ from django.utils import timezone
 from tallyroom.elections.models import Candidate, Contest, Election
 from tallyroom.organisation.models import Region, Unit
 from tallyroom.roll.models import Member, RollEntry
-from tallyroom.voting.codes import issue_codes
+from tallyroom.voting.codes import issue_and_send
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF
 
 
@@ -130,6 +130,19 @@ def voting_election(trustees_key):
 @pytest.fixture
 def setup(voting_election):
     election, contests, members = voting_election()
-    pairs = issue_codes(election)
+    pairs = []
+    issue_and_send(election, keep=pairs.extend)
     codes = {m.number: code for m, code in pairs}
     return election, contests, members, [codes[m.number] for m in members]
+
+
+@pytest.fixture
+def flaky(settings):
+    """The mail backend made to fail as a mail server can (tests/mailbackends.py): set its
+    ``down_after``, ``blips`` or ``refuse``."""
+    from mailbackends import Flaky
+
+    settings.EMAIL_BACKEND = f"{Flaky.__module__}.Flaky"
+    Flaky.reset()
+    yield Flaky
+    Flaky.reset()

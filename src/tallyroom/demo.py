@@ -31,9 +31,9 @@ from tallyroom.elections.ballot import RON_NAME
 from tallyroom.elections.models import Candidate, Contest, Election, Slate
 from tallyroom.organisation.models import Region, Unit
 from tallyroom.roll.importer import import_members
-from tallyroom.roll.models import Member
+from tallyroom.roll.models import RollEntry
 from tallyroom.voting.casting import cast
-from tallyroom.voting.codes import code_hash, reissue_code
+from tallyroom.voting.codes import Recipient, code_hash, reissue_code
 from tallyroom.voting.models import BallotCode
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF
 
@@ -293,7 +293,7 @@ def _preferences(rng: random.Random, section: Section, leaning: str | None) -> l
     return ranking
 
 
-def _vote(election: Election, pairs: list[tuple[Member, str]], rng: random.Random) -> list[str]:
+def _vote(election: Election, pairs: list[tuple[Recipient, str]], rng: random.Random) -> list[str]:
     """Cast ballots for about TURNOUT of the voters; return the codes left unused."""
     contests = {c.slug: c for c in election.contests.all()}
     unused = []
@@ -302,7 +302,8 @@ def _vote(election: Election, pairs: list[tuple[Member, str]], rng: random.Rando
             unused.append(code)
             continue
         leaning = rng.choices([FORWARD, GRASSROOTS, None], weights=[45, 42, 13])[0]
-        eligible = set(member.roll_entries.filter(eligible=True).values_list("contest__slug", flat=True))
+        entries = RollEntry.objects.filter(member_id=member.pk, eligible=True)
+        eligible = set(entries.values_list("contest__slug", flat=True))
         choices = {contests[s.slug]: _preferences(rng, s, leaning) for s in SECTIONS if s.slug in eligible}
         cast(code, choices)
     return unused
@@ -338,7 +339,10 @@ def load() -> tuple[Election, list[str]]:
         with transaction.atomic():
             election = _create(ro, rng)
         _trustees(election, ro)
-        pairs = lifecycle.open_voting(election, ro)
+        pairs: list[tuple[Recipient, str]] = []
+        job = lifecycle.open_voting(election, ro, inline=True, keep=pairs.extend)
+        if job.state != job.State.DONE:
+            raise RuntimeError(f"opening the demo's voting failed: {job.message}")
         unused = _vote(election, pairs, rng)
         fresh = unused[:SPARE_CODES]
     return election, _spare_codes(election, ro, fresh)

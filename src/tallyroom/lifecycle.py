@@ -2,11 +2,16 @@
 ``verb(subject, user, ...)`` checks the state under a row lock, makes the change and records its
 audit event in one transaction, and raises ``Refused`` (saying why) leaving nothing half-done.
 
-    open_voting(election)   draft/nominations -> voting: freeze rolls, issue and send codes
+    open_voting(election)   draft/nominations -> voting, as a job: freeze rolls, issue and send codes
     close_voting(election)  voting -> closed: no more ballots; the box records what it holds
     open_box(election)      closed: the trustees' shares open the box (tallyroom.ballotbox.box)
     count(contest)          once opened: the engine counts the contest's ballots
+    start_count(contest)    the same, as a job (the web app's way)
     publish(count)          the newest count of a contest becomes its published result
+
+Long work runs as a job (tallyroom.jobs): the verb checks and records the decision and starts
+the job, whose work (``opening_work``, ``issuing_work``, ``counting_work``) a worker runs. Opening
+the box never does: the trustees' shares must not be written to the queue (docs/jobs.md).
 """
 
 from __future__ import annotations
@@ -23,10 +28,11 @@ from tallyroom.ballotbox import box, keys
 from tallyroom.elections.models import Contest, Election
 from tallyroom.formats import blt_text
 from tallyroom.formats.results import result_json
+from tallyroom.jobs import runner as jobs
+from tallyroom.jobs.models import Job
 from tallyroom.results.models import ContestCount
 from tallyroom.roll.eligibility import freeze_rolls
-from tallyroom.roll.models import Member
-from tallyroom.voting.codes import issue_codes, send_codes
+from tallyroom.voting.codes import Recipient, Sent, issue_and_send
 
 State = Election.State
 
@@ -44,33 +50,88 @@ def _locked(election: Election, verb: str, allowed: tuple[str, ...]) -> Election
     return locked
 
 
-def open_voting(election: Election, user) -> list[tuple[Member, str]]:
-    """Open voting: freeze every contest's roll, issue a ballot code to each voter and send the
-    codes. Allowed from draft or nominations, once the trustees' key is installed. Returns the
-    ``(member, code)`` pairs sent: the only copy of the plaintext codes, for the caller to drop
-    (or, in the demo, to vote with)."""
+def _key_installed(election: Election) -> None:
+    try:
+        box.public_key(election)
+    except box.BoxError as e:
+        raise Refused(str(e)) from None
+
+
+def _not_under_way(election: Election, *kinds: str, contest: Contest | None = None) -> None:
+    """Refused while a job of one of ``kinds`` (of ``contest``, if given) is queued or running."""
+    job = jobs.active(election, *kinds, contest=contest)
+    if job is not None:
+        what = job.contest or job.election
+        raise Refused(f"{what}: {job.get_kind_display().lower()} is under way already (job {job.pk})")
+
+
+KeepCodes = Callable[[list[tuple[Recipient, str]]], None]
+
+
+def open_voting(election: Election, user, *, inline: bool = False, keep: KeepCodes | None = None) -> Job:
+    """Decide to open voting and start the job that does it (``opening_work``). Allowed from draft
+    or nominations, once the trustees' key is installed, unless an opening is under way. Returns
+    the job; ``inline`` runs it here (the demo, tests), handing each batch's ``(recipient, code)``
+    pairs to ``keep``."""
     with transaction.atomic():
         locked = _locked(election, "open voting in", (State.DRAFT, State.NOMINATIONS))
-        try:
-            box.public_key(locked)
-        except box.BoxError as e:
-            raise Refused(str(e)) from None
-        freeze_rolls(locked, user)
-        pairs = issue_codes(locked, user=user)
-        locked.state = State.VOTING
-        locked.save(update_fields=["state"])
-        record(user, "election.open", f"election:{locked.pk}", codes=len(pairs))
-        # Sent inside the transaction: if sending fails the opening is undone (no code is left
-        # that nobody received); codes already mailed before the failure then simply never work.
-        send_codes(pairs, locked)
-    election.refresh_from_db()
-    return pairs
+        _key_installed(locked)
+        _not_under_way(locked, Job.Kind.OPEN_VOTING, Job.Kind.ISSUE_CODES)
+        job = jobs.start(Job.Kind.OPEN_VOTING, locked, user, queue=not inline)
+    return jobs.run_inline(job, keep=keep) if inline else job
+
+
+def _summary(sent: Sent) -> dict:
+    return {
+        "emailed": sent.emailed,
+        "posted": sent.posted,
+        "failed": sent.failed,
+        "postal_file": sent.postal_file.name if sent.postal_file else "",
+    }
+
+
+def opening_work(job: Job, progress, keep: KeepCodes | None = None) -> dict:
+    """The opening job: freeze every contest's roll and open voting (one transaction; skipped when
+    a retry finds voting open already), then issue and send the codes batch by batch."""
+    user = job.started_by
+    with transaction.atomic():
+        locked = _locked(job.election, "open voting in", (State.DRAFT, State.NOMINATIONS, State.VOTING))
+        if locked.state != State.VOTING:
+            _key_installed(locked)
+            progress(0, 0, "freezing the rolls")
+            freeze_rolls(locked, user)
+            locked.state = State.VOTING
+            locked.save(update_fields=["state"])
+            record(user, "election.open", f"election:{locked.pk}", job=job.pk)
+    progress(0, 0, "issuing and sending ballot codes")
+    sent = issue_and_send(locked, user=user, progress=progress, keep=keep)
+    return {"message": f"Voting is open: {_sent_message(sent)}", **_summary(sent)}
+
+
+def _sent_message(sent: Sent) -> str:
+    failed = f", {sent.failed} refused by the mail server" if sent.failed else ""
+    return f"{sent.issued} ballot codes issued: {sent.emailed} emailed, {sent.posted} for post{failed}."
+
+
+def issue_codes(election: Election, user, *, inline: bool = False, keep: KeepCodes | None = None) -> Job:
+    """Start a job issuing codes to the voters of an open election who have none (``issuing_work``)."""
+    with transaction.atomic():
+        locked = _locked(election, "issue ballot codes in", (State.VOTING,))
+        _not_under_way(locked, Job.Kind.OPEN_VOTING, Job.Kind.ISSUE_CODES)
+        job = jobs.start(Job.Kind.ISSUE_CODES, locked, user, queue=not inline)
+    return jobs.run_inline(job, keep=keep) if inline else job
+
+
+def issuing_work(job: Job, progress, keep: KeepCodes | None = None) -> dict:
+    sent = issue_and_send(job.election, user=job.started_by, progress=progress, keep=keep)
+    return {"message": _sent_message(sent), **_summary(sent)}
 
 
 def close_voting(election: Election, user) -> None:
     """Close voting: no ballot is accepted afterwards, and the box records what it holds."""
     with transaction.atomic():
         locked = _locked(election, "close voting in", (State.VOTING,))
+        _not_under_way(locked, Job.Kind.OPEN_VOTING, Job.Kind.ISSUE_CODES)
         locked.state = State.CLOSED
         locked.save(update_fields=["state"])
         record(user, "election.close", f"election:{locked.pk}")
@@ -95,14 +156,40 @@ def _slates(contest: Contest) -> dict[str, str]:
     return {name: names for name, names in slates.items() if names}
 
 
-def count(contest: Contest, user) -> ContestCount:
-    """Count ``contest`` through the engine and store the count with what anyone needs to recount
-    it: the ballots as BLT (with their SHA-256), the result (method and options in it), the groups
-    and the tie seed. Refused before the box is opened or once a result is published."""
+def _countable(contest: Contest) -> None:
     if contest.election.state != State.CLOSED:
         raise Refused(f"{contest.name} can be counted only once voting has closed")
     if contest.counts.filter(published=True).exists():
         raise Refused(f"{contest.name} has a published result already")
+
+
+def start_count(contest: Contest, user, *, inline: bool = False) -> Job:
+    """Start a job counting ``contest`` (``counting_work``), refused as ``count`` would be (and
+    while a count of it is under way)."""
+    with transaction.atomic():
+        locked = Contest.objects.select_for_update().select_related("election").get(pk=contest.pk)
+        _countable(locked)
+        _not_under_way(locked.election, Job.Kind.COUNT, contest=locked)
+        job = jobs.start(Job.Kind.COUNT, locked.election, user, contest=locked, queue=not inline)
+    return jobs.run_inline(job) if inline else job
+
+
+def counting_work(job: Job, progress) -> dict:
+    """The counting job: one step, the count; its result names the stored count."""
+    progress(0, 1, f"counting {job.contest.name}")
+    counted = count(job.contest, job.started_by)
+    progress(1, 1, f"{job.contest.name} counted")
+    return {
+        "count": counted.pk,
+        "message": f"{job.contest.name} counted: review the result before publishing it.",
+    }
+
+
+def count(contest: Contest, user) -> ContestCount:
+    """Count ``contest`` through the engine and store the count with what anyone needs to recount
+    it: the ballots as BLT (with their SHA-256), the result (method and options in it), the groups
+    and the tie seed. Refused before the box is opened or once a result is published."""
+    _countable(contest)
     try:
         given = box.count_input(contest)
         result = engine.count(

@@ -6,6 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tallyroom.elections.models import Election
+from tallyroom.jobs.models import Job
 from tallyroom.lifecycle import count as count_contest
 from tallyroom.lifecycle import publish
 from tallyroom.results.models import ContestCount
@@ -85,8 +86,11 @@ def test_the_officer_closes_opens_the_box_counts_reviews_and_publishes(open_elec
     page = officer.post(url, {"share1": shares[0], "share_files": files}, follow=True).content.decode()
     assert "The box is open: 2 ballots ready to count." in page
     response = officer.post(reverse("results:count", args=["vale-2026", "chair"]), follow=True)
-    assert response.redirect_chain[-1][0] == reverse("results:review", args=["vale-2026", "chair"])
-    page = response.content.decode()
+    job = Job.objects.get(kind=Job.Kind.COUNT)
+    assert response.redirect_chain[-1][0] == reverse("jobs:job", args=[job.pk])  # the count is a job
+    review = reverse("results:review", args=["vale-2026", "chair"])
+    assert f'href="{review}">Review the count' in response.content.decode()
+    page = officer.get(review).content.decode()
     assert "Publish this result" in page and "Stage table" in page
     stored = ContestCount.objects.get()
     page = officer.post(
@@ -104,7 +108,7 @@ def test_counting_before_close_is_refused_with_a_message(open_election, clients)
 
 def test_open_voting_from_the_dashboard(draft_election, shares, clients):
     page = clients["officer"].post(reverse("results:open", args=["vale-2026"]), follow=True).content.decode()
-    assert "Voting is open: 10 ballot codes sent." in page
+    assert "Voting is open: 10 ballot codes issued: 10 emailed, 0 for post." in page
     again = clients["officer"].post(reverse("results:open", args=["vale-2026"]), follow=True).content.decode()
     assert "cannot open voting" in again
 

@@ -1,4 +1,5 @@
-"""Issuing and sending ballot codes: high entropy, stored only as hashes, sent by email or post."""
+"""Issuing and sending ballot codes: high entropy, stored only as hashes, sent by email or post,
+in batches that leave no mailed code unstored when the mail server fails."""
 
 import csv
 import io
@@ -11,22 +12,37 @@ from django.db import connection
 
 from tallyroom.audit.models import Event
 from tallyroom.ballotbox.symbols import ALPHABET
-from tallyroom.voting.codes import code_hash, issue_codes, mail_merge_csv, reissue_code, send_codes
-from tallyroom.voting.models import BallotCode
+from tallyroom.voting.casting import voter
+from tallyroom.voting.codes import (
+    DeliveryFailed,
+    code_hash,
+    delivery_counts,
+    issue_and_send,
+    mail_merge_csv,
+    reissue_code,
+    send_codes,
+)
+from tallyroom.voting.models import BallotCode, Delivery
 
 pytestmark = pytest.mark.django_db
 
 CODE = re.compile(rf"^[{ALPHABET}]{{4}}(-[{ALPHABET}]{{4}}){{3}}$")
 
 
+def issued(election, **kwargs):
+    pairs = []
+    sent = issue_and_send(election, keep=pairs.extend, **kwargs)
+    return sent, pairs
+
+
 def test_every_eligible_voter_gets_one_code_once(voting_election):
     election, contests, members = voting_election(voters=5)
-    pairs = issue_codes(election)
-    assert [m.number for m, _ in pairs] == [m.number for m in members]
+    sent, pairs = issued(election)
+    assert [r.number for r, _ in pairs] == [m.number for m in members]
     assert all(CODE.match(code) for _, code in pairs)
     assert len({code for _, code in pairs}) == 5
     assert len(ALPHABET) == 32  # 16 symbols of 5 bits: 80 bits
-    assert issue_codes(election) == []
+    assert issued(election)[1] == []
     assert BallotCode.objects.filter(election=election).count() == 5
     assert Event.objects.filter(verb="voting.issue_codes").count() == 1
 
@@ -34,43 +50,99 @@ def test_every_eligible_voter_gets_one_code_once(voting_election):
 def test_member_on_no_roll_gets_no_code(voting_election):
     election, contests, members = voting_election(voters=3)
     members[2].roll_entries.update(eligible=False)
-    assert [m for m, _ in issue_codes(election)] == members[:2]
+    assert [r.pk for r, _ in issued(election)[1]] == [m.pk for m in members[:2]]
 
 
 def test_only_the_hash_is_stored(voting_election):
     election, contests, members = voting_election(voters=3)
-    pairs = issue_codes(election)
+    pairs = issued(election)[1]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT * FROM {BallotCode._meta.db_table}")
         dump = repr(cursor.fetchall())
-    for member, code in pairs:
+    for recipient, code in pairs:
         assert code not in dump and code.replace("-", "") not in dump
-        stored = BallotCode.objects.get(member=member)
+        stored = BallotCode.objects.get(member_id=recipient.pk)
         assert stored.code_hash == code_hash(code) and len(stored.code_hash) == 64
     assert code_hash(pairs[0][1].lower().replace("-", " ")) == code_hash(pairs[0][1])
 
 
-def test_send_codes_emails_or_writes_a_mail_merge_file(settings, tmp_path, voting_election):
+def test_codes_are_emailed_or_written_to_a_mail_merge_file(settings, tmp_path, voting_election):
     settings.TALLYROOM_POSTAL_DIR = tmp_path
     election, contests, members = voting_election(voters=6)
-    pairs = issue_codes(election)
-    sent = send_codes(pairs, election)
-    with_email = [(m, c) for m, c in pairs if m.email]
+    sent, pairs = issued(election, size=2)  # three batches, one file
+    with_email = [(r, c) for r, c in pairs if r.email]
     assert sent.emailed == len(mail.outbox) == len(with_email) == 4
-    for (member, code), message in zip(with_email, mail.outbox, strict=True):
-        assert message.to == [member.email] and code in message.body
+    for (recipient, code), message in zip(with_email, mail.outbox, strict=True):
+        assert message.to == [recipient.email] and code in message.body
     rows = list(csv.DictReader(io.StringIO(sent.postal_file.read_text())))
     assert [(r["membership_number"], r["code"]) for r in rows] == [
-        (m.number, c) for m, c in pairs if not m.email
+        (r.number, c) for r, c in pairs if not r.email
     ]
     assert rows[0]["address"] == "0 High Street\nLondon"
     assert oct(sent.postal_file.stat().st_mode & 0o777) == "0o600"
+    assert list(tmp_path.iterdir()) == [sent.postal_file]
+    assert delivery_counts(election) == {"queued": 0, "sent": 4, "posted": 2, "failed": 0, "bounced": 0}
     assert not BallotCode.objects.filter(election=election, sent_at__isnull=True).exists()
+
+
+def test_progress_reaches_the_total(voting_election):
+    election, contests, members = voting_election(voters=7)
+    seen = []
+    issue_and_send(election, size=3, progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(0, 7), (3, 7), (6, 7), (7, 7)]
+
+
+def test_a_mail_failure_in_batch_3_keeps_batches_1_and_2_and_a_rerun_completes(flaky, voting_election):
+    election, contests, members = voting_election(voters=9)  # 6 with email: 2 per batch of 3
+    flaky.down_after = 4  # batches 1 and 2 hand over 4 messages; batch 3's first one fails
+    pairs = []
+    with pytest.raises(DeliveryFailed, match=r"failed 3 times: ConnectionError: mail server down"):
+        issue_and_send(election, size=3, keep=pairs.extend)
+    assert len(pairs) == 6 and len(mail.outbox) == 4
+    stored = BallotCode.objects.filter(election=election)
+    assert sorted(stored.values_list("member_id", flat=True)) == [m.pk for m in members[:6]]
+    for recipient, code in pairs:  # every code mailed (or posted) works
+        assert voter(code).member_id == recipient.pk
+    flaky.down_after = None
+    rest = []
+    sent = issue_and_send(election, size=3, keep=rest.extend)
+    assert [r.pk for r, _ in rest] == [m.pk for m in members[6:]] and sent.emailed == 2
+    assert stored.count() == 9 and len(mail.outbox) == 6
+
+
+def test_a_failure_half_way_through_a_batch_keeps_the_codes_already_handed_over(flaky, voting_election):
+    election, contests, members = voting_election(voters=6)  # voters 1, 2, 4, 5 have email
+    flaky.down_after = 1
+    with pytest.raises(DeliveryFailed):
+        issue_and_send(election, size=6)
+    assert len(mail.outbox) == 1
+    states = dict(BallotCode.objects.values_list("member__number", "delivery"))
+    assert states == {members[1].number: Delivery.SENT}  # nothing of the rest, not even the post
+
+
+def test_a_transient_failure_is_retried(flaky, voting_election):
+    election, contests, members = voting_election(voters=3)
+    flaky.blips = 2
+    sent = issue_and_send(election)
+    assert sent.emailed == 2 and len(mail.outbox) == 2
+
+
+def test_a_refused_address_is_stored_as_failed_and_listed(flaky, voting_election, client, staff):
+    election, contests, members = voting_election(voters=6)
+    flaky.refuse = frozenset({members[2].email})
+    sent = issue_and_send(election)
+    assert (sent.emailed, sent.posted, sent.failed) == (3, 2, 1)
+    refused = BallotCode.objects.get(member=members[2])
+    assert refused.delivery == Delivery.FAILED and refused.sent_at is None
+    client.force_login(staff)
+    page = client.get(f"/vote/{election.slug}/codes/").content.decode()
+    assert "Refused by the mail server" in page and members[2].number in page
+    assert "<td>Sent</td><td>3</td>" in page and "<td>In a mail-merge file for post</td><td>2</td>" in page
 
 
 def test_mail_merge_csv_has_a_row_per_voter(voting_election):
     election, contests, members = voting_election(voters=2)
-    pairs = issue_codes(election)
+    pairs = issued(election)[1]
     rows = list(csv.reader(io.StringIO(mail_merge_csv(pairs, election))))
     assert rows[0][:5] == ["membership_number", "name", "address", "election", "code"]
     assert [r[4] for r in rows[1:]] == [c for _, c in pairs]
@@ -79,9 +151,10 @@ def test_mail_merge_csv_has_a_row_per_voter(voting_election):
 def test_management_command(settings, tmp_path, voting_election):
     settings.TALLYROOM_POSTAL_DIR = tmp_path
     election, contests, members = voting_election(voters=3)
-    out = io.StringIO()
-    call_command("issue_codes", election.slug, stdout=out)
+    out, err = io.StringIO(), io.StringIO()
+    call_command("issue_codes", election.slug, stdout=out, stderr=err)
     assert "issued 3 codes: 2 emailed, 1 for post" in out.getvalue()
+    assert "codes: 3 of 3" in err.getvalue()
     assert len(list(tmp_path.glob("*.csv"))) == 1
 
 
@@ -95,3 +168,10 @@ def test_reissue_replaces_the_code(setup):
     election, contests, members, codes = setup
     new = reissue_code(election, members[3])
     assert BallotCode.objects.get(member=members[3]).code_hash == code_hash(new) != code_hash(codes[3])
+
+
+def test_a_reissued_code_sent_records_its_delivery(flaky, setup):
+    election, contests, members, codes = setup
+    flaky.refuse = frozenset({members[1].email})
+    send_codes([(members[1], reissue_code(election, members[1]))], election)
+    assert BallotCode.objects.get(member=members[1]).delivery == Delivery.FAILED

@@ -198,7 +198,7 @@ def test_staff_codes_page_issues_and_offers_the_postal_file(
     ro = Client()
     ro.force_login(officer)
     response = ro.post(reverse("voting:codes_issue", args=[election.slug]), follow=True)
-    assert "Issued 3 codes: 2 emailed, 1 in the mail-merge file for post." in response.content.decode()
+    assert "3 ballot codes issued: 2 emailed, 1 for post." in response.content.decode()
     name = next(tmp_path.glob("*.csv")).name
     download = ro.get(reverse("voting:codes_download", args=[election.slug, name]))
     assert download.status_code == 200 and b"membership_number" in b"".join(download.streaming_content)

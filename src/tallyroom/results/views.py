@@ -11,6 +11,8 @@ from tallyroom import lifecycle
 from tallyroom.ballotbox.models import ContestBox, ElectionKey
 from tallyroom.elections.models import Contest, Election
 from tallyroom.elections.profiles import profiles
+from tallyroom.jobs import runner as jobs
+from tallyroom.jobs.models import Job
 from tallyroom.voting.turnout import contest_turnout, turnout
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, has_role, role_required
 
@@ -76,7 +78,11 @@ def sheet(count: ContestCount) -> dict:
 
 @role_required(RETURNING_OFFICER, SCRUTINEER)
 def dashboard(request):
-    context = {"elections": Election.objects.all(), "is_officer": has_role(request.user, RETURNING_OFFICER)}
+    context = {
+        "elections": Election.objects.all(),
+        "is_officer": has_role(request.user, RETURNING_OFFICER),
+        "jobs": jobs.recent(),
+    }
     return render(request, "results/dashboard.html", context)
 
 
@@ -102,6 +108,8 @@ def election(request, election_slug):
             "share_fields": range(1, key.threshold + 1) if key else (),
             "all_published": bool(contests) and all(row["published"] for row in contests),
             "is_officer": has_role(request.user, RETURNING_OFFICER),
+            "jobs": jobs.recent(election),
+            "opening": jobs.active(election, Job.Kind.OPEN_VOTING),
         },
     )
 
@@ -122,7 +130,15 @@ def _act(request, election_slug, action, done: str, *args):
 @require_POST
 @role_required(RETURNING_OFFICER)
 def open_voting(request, election_slug):
-    return _act(request, election_slug, lifecycle.open_voting, "Voting is open: {n} ballot codes sent.")
+    """Records the decision and starts the job that opens voting; its page shows the progress."""
+    election = get_object_or_404(Election, slug=election_slug)
+    try:
+        job = lifecycle.open_voting(election, request.user)
+    except lifecycle.Refused as e:
+        messages.error(request, str(e))
+        return redirect("results:election", election_slug)
+    messages.success(request, "Opening voting: the rolls are frozen, then the codes issued and sent.")
+    return redirect(job)
 
 
 @require_POST
@@ -145,14 +161,14 @@ def open_box(request, election_slug):
 @require_POST
 @role_required(RETURNING_OFFICER)
 def count_view(request, election_slug, contest_slug):
+    """Starts the job that counts the contest; its page links to the review once counted."""
     contest = _contest(election_slug, contest_slug)
     try:
-        lifecycle.count(contest, request.user)
+        job = lifecycle.start_count(contest, request.user)
     except lifecycle.Refused as e:
         messages.error(request, str(e))
         return redirect("results:election", election_slug)
-    messages.success(request, f"{contest.name} counted: review the result before publishing it.")
-    return redirect("results:review", election_slug, contest_slug)
+    return redirect(job)
 
 
 @require_GET

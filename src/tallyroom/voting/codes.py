@@ -3,21 +3,33 @@
 A code is 16 symbols from a 32-letter alphabet without look-alikes (no I, O, 0, 1): 80 bits from
 ``secrets``, written in groups of four (``K7QF-9XMB-2PWD-H4TC``). Only its HMAC-SHA256 is stored,
 keyed with ``settings.TALLYROOM_CODE_KEY`` (default: ``SECRET_KEY``), so the database alone lets no
-one test a guessed code offline; the plaintext exists only in the list ``issue_codes`` returns, which
-goes straight to ``send_codes`` (email) or ``mail_merge_csv`` (post).
+one test a guessed code offline.
+
+``issue_and_send`` is the one place codes are made: batch by batch, each batch one transaction that
+makes the batch's codes, hands the emails to the mail backend, writes the postal voters' rows to a
+mail-merge file and stores the hashes with each code's delivery state. The plaintext exists only in
+that batch's memory. A code is stored only if its message was handed over (or refused for good, as
+``failed``), so a mail failure half way leaves no mailed code that does not work, and running it
+again continues with the voters who have no code yet.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
-from dataclasses import dataclass
+import logging
+import os
+import smtplib
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -25,9 +37,14 @@ from django.utils.crypto import salted_hmac
 from tallyroom.audit.events import record
 from tallyroom.ballotbox.symbols import GROUP, random_symbols
 from tallyroom.elections.models import Election
-from tallyroom.roll.models import Member
+from tallyroom.roll import bulk
+from tallyroom.roll.models import Member, RollEntry
 
-from .models import BallotCode
+from .models import BallotCode, Delivery
+
+log = logging.getLogger(__name__)
+BATCH = 1000
+RETRY_DELAYS = (1.0, 5.0, 20.0)  # seconds before each retry of a message after a transient failure
 
 LENGTH = 16
 
@@ -45,33 +62,6 @@ def normalise(code: str) -> str:
 def code_hash(code: str) -> str:
     key = getattr(settings, "TALLYROOM_CODE_KEY", "") or settings.SECRET_KEY
     return salted_hmac("tallyroom.voting.code", normalise(code), secret=key, algorithm="sha256").hexdigest()
-
-
-def issue_codes(election: Election, *, user=None) -> list[tuple[Member, str]]:
-    """A code for every member eligible in at least one contest of ``election`` who has none yet.
-
-    Returns ``(member, code)`` pairs in membership-number order: the only copy of the plaintext.
-    """
-    with transaction.atomic():
-        Election.objects.select_for_update().filter(pk=election.pk).first()
-        members = list(
-            Member.objects.filter(roll_entries__contest__election=election, roll_entries__eligible=True)
-            .exclude(ballot_codes__election=election)
-            .distinct()
-            .order_by("number")
-        )
-        now = timezone.now()
-        pairs = [(m, new_code()) for m in members]
-        BallotCode.objects.bulk_create(
-            [
-                BallotCode(election=election, member=m, code_hash=code_hash(c), issued_at=now)
-                for m, c in pairs
-            ],
-            batch_size=1000,
-        )
-        if pairs:
-            record(user, "voting.issue_codes", f"election:{election.pk}", codes=len(pairs))
-    return pairs
 
 
 def reissue_code(election: Election, member: Member, *, user=None) -> str:
@@ -95,59 +85,319 @@ def vote_url() -> str:
     )
 
 
-@dataclass(frozen=True)
-class Sent:
-    """What ``send_codes`` did: codes emailed, and the mail-merge file written for the others."""
-
-    emailed: int
-    posted: int
-    postal_file: Path | None
-
-
 def postal_dir() -> Path:
     return Path(getattr(settings, "TALLYROOM_POSTAL_DIR", settings.VAR_DIR / "post"))
 
 
-def send_codes(pairs: Sequence[tuple[Member, str]], election: Election) -> Sent:
-    """Email each code to its member; members without an email address go into a mail-merge CSV
-    under ``postal_dir()`` (named in the result) for printing and posting."""
-    by_email = [(m, c) for m, c in pairs if m.email]
-    by_post = [(m, c) for m, c in pairs if not m.email]
+class Recipient(NamedTuple):
+    """What sending a code needs of a member (read with ``values_list``, never as a full object)."""
+
+    pk: int
+    number: str
+    name: str
+    email: str
+    address: str
+
+
+@dataclass
+class Sent:
+    """What a run of ``issue_and_send`` (or ``send_codes``) did."""
+
+    emailed: int = 0  # handed to the mail backend (sent, or queued by the mail service)
+    posted: int = 0  # written to the mail-merge file
+    failed: int = 0  # refused by the mail server for good (the code is stored as failed)
+    postal_file: Path | None = None
+    states: dict[int, str] = field(default_factory=dict, repr=False)  # member pk -> delivery
+
+    @property
+    def issued(self) -> int:
+        return self.emailed + self.posted + self.failed
+
+
+class DeliveryFailed(Exception):
+    """The mail backend kept failing; the codes of messages not handed over were not stored."""
+
+
+def eligible_members(election: Election):
+    """Members eligible in at least one contest of ``election``."""
+    entries = RollEntry.objects.filter(member=OuterRef("pk"), contest__election=election, eligible=True)
+    return Member.objects.filter(Exists(entries))
+
+
+def waiting(election: Election):
+    """Recipients (in membership-number order) eligible in ``election`` who have no code yet."""
+    coded = BallotCode.objects.filter(member=OuterRef("pk"), election=election)
+    return (
+        eligible_members(election)
+        .exclude(Exists(coded))
+        .order_by("number")
+        .values_list(*Recipient._fields, named=False)
+    )
+
+
+def code_email(election: Election, recipient, code: str, url: str) -> EmailMessage:
+    closes = f"{timezone.localtime(election.voting_closes):%d %B %Y %H:%M}"
+    return EmailMessage(
+        subject=f"Your ballot code: {election.name}",
+        body=(
+            f"Dear {recipient.name},\n\nYour one-time ballot code for {election.name} is:\n\n    {code}\n\n"
+            f"Vote at {url} before {closes}.\n"
+            "The code works once. Keep it to yourself: anyone holding it can cast your vote.\n"
+        ),
+        to=[recipient.email],
+    )
+
+
+TRANSIENT = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, TimeoutError)
+
+
+def _transient(e: Exception) -> bool:
+    """Worth trying again: a lost or refused connection, a timeout, or an SMTP 4xx answer."""
+    if isinstance(e, smtplib.SMTPResponseException):
+        return 400 <= e.smtp_code < 500
+    return isinstance(e, TRANSIENT)
+
+
+def _refused(e: Exception) -> bool:
+    """The server refused this message's recipient for good (SMTP, or anymail's equivalent)."""
+    return isinstance(e, smtplib.SMTPRecipientsRefused) or type(e).__name__ == "AnymailRecipientsRefused"
+
+
+def _reported(message: EmailMessage) -> str:
+    """The delivery state the backend reported for a message it accepted (anymail reports whether
+    its service queued or sent it; Django's own backends only accept it)."""
+    status = getattr(getattr(message, "anymail_status", None), "status", None) or set()
+    if status & {"rejected", "failed", "invalid"}:
+        return Delivery.FAILED
+    return Delivery.QUEUED if status & {"queued", "scheduled"} else Delivery.SENT
+
+
+class Mailer:
+    """One connection to the mail backend, handing messages over one at a time, so that when it
+    fails we know which were handed over. A transient failure is retried (``RETRY_DELAYS``, or
+    ``settings.TALLYROOM_MAIL_RETRY_DELAYS``) on a new connection; then ``DeliveryFailed``."""
+
+    def __init__(self):
+        self.connection = get_connection()
+        self.delays = tuple(getattr(settings, "TALLYROOM_MAIL_RETRY_DELAYS", RETRY_DELAYS))
+        self.opened = False
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._close()
+
+    def _close(self) -> None:
+        if self.opened:
+            self.opened = False
+            try:
+                self.connection.close()
+            except Exception:  # a broken connection may fail to close; it is dropped either way
+                log.warning("closing the mail connection failed", exc_info=True)
+
+    def send(self, message: EmailMessage) -> str:
+        """Hand ``message`` over; its delivery state (sent, queued, or failed if refused for good)."""
+        for attempt in range(len(self.delays) + 1):
+            try:
+                if not self.opened:
+                    self.connection.open()
+                    self.opened = True
+                self.connection.send_messages([message])
+                return _reported(message)
+            except Exception as e:
+                if _refused(e):
+                    return Delivery.FAILED
+                self._close()
+                if not _transient(e):
+                    raise DeliveryFailed(f"the mail backend failed: {type(e).__name__}: {e}") from e
+                if attempt == len(self.delays):
+                    raise DeliveryFailed(
+                        f"the mail backend failed {attempt + 1} times: {type(e).__name__}: {e}"
+                    ) from e
+                log.warning("mail failed (%s), trying again in %s s", e, self.delays[attempt])
+                time.sleep(self.delays[attempt])
+        raise AssertionError("unreachable")
+
+
+class PostalFile:
+    """The mail-merge file of one run, made (mode 0600, under ``postal_dir()``) at its first row."""
+
+    def __init__(self, election: Election):
+        self.election, self.path = election, None
+
+    def write(self, pairs: Sequence[tuple[Recipient, str]]) -> None:
+        if not pairs:
+            return
+        text = mail_merge_csv(pairs, self.election, header=self.path is None)
+        if self.path is None:
+            folder = postal_dir()
+            folder.mkdir(parents=True, exist_ok=True)
+            self.path = folder / f"{self.election.slug}-codes-{timezone.now():%Y%m%d-%H%M%S-%f}.csv"
+            self.path.touch(mode=0o600)
+        with self.path.open("a", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+
+
+def deliver(pairs: Sequence[tuple[Recipient, str]], election: Election, postal: PostalFile) -> Sent:
+    """Email each code whose voter has an address, write the others to ``postal``. The result's
+    ``states`` has each member handed over or refused; on ``DeliveryFailed`` the exception's
+    ``sent`` attribute is what was done before it."""
+    sent = Sent()
     url = vote_url()
-    messages = [
-        EmailMessage(
-            subject=f"Your ballot code: {election.name}",
-            body=(
-                f"Dear {member.name},\n\nYour one-time ballot code for {election.name} is:\n\n    {code}\n\n"
-                f"Vote at {url} before {timezone.localtime(election.voting_closes):%d %B %Y %H:%M}.\n"
-                "The code works once. Keep it to yourself: anyone holding it can cast your vote.\n"
-            ),
-            to=[member.email],
+    with Mailer() as mailer:
+        for recipient, code in pairs:
+            if not recipient.email:
+                continue
+            try:
+                state = mailer.send(code_email(election, recipient, code, url))
+            except DeliveryFailed as e:
+                e.sent = sent
+                raise
+            sent.states[recipient.pk] = state
+            if state == Delivery.FAILED:
+                sent.failed += 1
+            else:
+                sent.emailed += 1
+    by_post = [(r, c) for r, c in pairs if not r.email]
+    postal.write(by_post)
+    sent.posted = len(by_post)
+    sent.states.update((r.pk, Delivery.POSTED) for r, _ in by_post)
+    sent.postal_file = postal.path
+    return sent
+
+
+def _batch(
+    election: Election, recipients: list[Recipient], postal: PostalFile, user
+) -> tuple[Sent, list[tuple[Recipient, str]], DeliveryFailed | None]:
+    """Make, deliver and store one batch's codes (call inside its transaction)."""
+    pairs = [(r, new_code()) for r in recipients]
+    failure = None
+    try:
+        sent = deliver(pairs, election, postal)
+    except DeliveryFailed as e:
+        sent, failure = e.sent, e
+    now = timezone.now()
+    stored = [(r, c) for r, c in pairs if r.pk in sent.states]
+    bulk.insert(
+        BallotCode,
+        ("election_id", "member_id", "code_hash", "issued_at", "sent_at", "delivery"),
+        (
+            (
+                election.pk,
+                r.pk,
+                code_hash(c),
+                now,
+                None if sent.states[r.pk] == Delivery.FAILED else now,
+                sent.states[r.pk],
+            )
+            for r, c in stored
+        ),
+    )
+    if stored:
+        record(
+            user,
+            "voting.issue_codes",
+            f"election:{election.pk}",
+            codes=len(stored),
+            emailed=sent.emailed,
+            posted=sent.posted,
+            failed=sent.failed,
         )
-        for member, code in by_email
-    ]
-    emailed = get_connection().send_messages(messages) if messages else 0
-    postal_file = None
-    if by_post:
-        folder = postal_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        postal_file = folder / f"{election.slug}-codes-{timezone.now():%Y%m%d-%H%M%S-%f}.csv"
-        postal_file.touch(mode=0o600)
-        postal_file.write_text(mail_merge_csv(by_post, election), encoding="utf-8")
-    ids, now = [m.pk for m, _ in pairs], timezone.now()
-    for i in range(0, len(ids), 500):
-        BallotCode.objects.filter(election=election, member__in=ids[i : i + 500]).update(sent_at=now)
-    record(None, "voting.send_codes", f"election:{election.pk}", emailed=emailed, posted=len(by_post))
-    return Sent(emailed, len(by_post), postal_file)
+    return sent, stored, failure
 
 
-def mail_merge_csv(pairs: Sequence[tuple[Member, str]], election: Election) -> str:
+def issue_and_send(
+    election: Election,
+    *,
+    user=None,
+    size: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    keep: Callable[[list[tuple[Recipient, str]]], None] | None = None,
+) -> Sent:
+    """Issue a code to every voter of ``election`` who has none, and send it, in batches of
+    ``size`` (``settings.TALLYROOM_CODE_BATCH``, default ``BATCH``), each batch one transaction
+    holding the election's row lock (so two runs never issue to the same voter).
+
+    ``progress(done, total)`` is called after each batch, counting every eligible voter; ``keep``
+    receives each batch's stored ``(recipient, code)`` pairs (the demo and tests vote with them;
+    otherwise the plaintext is dropped with the batch). Raises ``DeliveryFailed`` once the batch
+    that failed is stored as far as it got."""
+    size = size or getattr(settings, "TALLYROOM_CODE_BATCH", BATCH)
+    total = eligible_members(election).count()
+    done = BallotCode.objects.filter(election=election).count()
+    if progress:
+        progress(done, total)
+    postal, cursor, sent = PostalFile(election), "", Sent()
+    while True:
+        with transaction.atomic():
+            Election.objects.select_for_update().filter(pk=election.pk).first()
+            recipients = [Recipient(*row) for row in waiting(election).filter(number__gt=cursor)[:size]]
+            if not recipients:
+                break
+            got, stored, failure = _batch(election, recipients, postal, user)
+        cursor = recipients[-1].number
+        sent.emailed, sent.posted, sent.failed = (
+            sent.emailed + got.emailed,
+            sent.posted + got.posted,
+            sent.failed + got.failed,
+        )
+        sent.postal_file = postal.path
+        done += len(stored)
+        if keep:
+            keep(stored)
+        del stored
+        if progress:
+            progress(done, total)
+        if failure is not None:
+            raise DeliveryFailed(f"{failure}; {done} of {total} codes issued, the rest have none yet")
+    return sent
+
+
+def send_codes(pairs: Sequence[tuple[Recipient | Member, str]], election: Election) -> Sent:
+    """Send codes already stored (a reissued code), recording each one's delivery state (those not
+    handed over when ``DeliveryFailed`` is raised are marked failed)."""
+    try:
+        sent = deliver(pairs, election, PostalFile(election))
+    except DeliveryFailed as e:
+        e.sent.states.update((m.pk, Delivery.FAILED) for m, _ in pairs if m.pk not in e.sent.states)
+        _mark(e.sent.states, election)
+        raise
+    _mark(sent.states, election)
+    return sent
+
+
+def _mark(states: dict[int, str], election: Election) -> None:
+    now = timezone.now()
+    for state in set(states.values()):
+        members = [pk for pk, s in states.items() if s == state]
+        BallotCode.objects.filter(election=election, member_id__in=members).update(
+            delivery=state, sent_at=None if state == Delivery.FAILED else now
+        )
+
+
+def mail_merge_csv(pairs: Iterable[tuple[Recipient | Member, str]], election: Election, header=True) -> str:
     """A CSV for a mail merge: one row per voter with name, address and code."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["membership_number", "name", "address", "election", "code", "vote_at", "closes"])
+    if header:
+        writer.writerow(["membership_number", "name", "address", "election", "code", "vote_at", "closes"])
     url = vote_url()
     closes = f"{timezone.localtime(election.voting_closes):%d %B %Y %H:%M}"
     for member, code in pairs:
         writer.writerow([member.number, member.name, member.address, election.name, code, url, closes])
     return out.getvalue()
+
+
+def delivery_counts(election: Election) -> dict[str, int]:
+    """Codes of ``election`` by delivery state (every state, zero if none)."""
+    counts = dict(
+        BallotCode.objects.filter(election=election)
+        .order_by()
+        .values("delivery")
+        .annotate(n=Count("pk"))
+        .values_list("delivery", "n")
+    )
+    return {state: counts.get(state, 0) for state in Delivery.values}

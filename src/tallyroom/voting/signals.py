@@ -1,14 +1,17 @@
 """A decision on a frozen roll reaches the voter: a code for a member made eligible while codes
-are out, and an unused code withdrawn from a member left on no roll of the election."""
+are out (unless a job issuing codes is under way: it will reach them), and an unused code
+withdrawn from a member left on no roll of the election."""
 
 from django.db import transaction
 from django.dispatch import receiver
 
 from tallyroom.audit.events import record
+from tallyroom.jobs import runner as jobs
+from tallyroom.jobs.models import Job
 from tallyroom.roll.models import RollEntry
 from tallyroom.roll.signals import roll_changed
 
-from .codes import issue_codes, send_codes
+from .codes import issue_and_send
 from .models import BallotCode
 
 
@@ -20,7 +23,8 @@ def codes_follow_roll(sender, entry, decision=None, **kwargs):
         return
     user = getattr(decision, "decided_by", None)
     if entry.eligible:
-        send_codes(issue_codes(election, user=user), election)
+        if not jobs.active(election, Job.Kind.OPEN_VOTING, Job.Kind.ISSUE_CODES):
+            issue_and_send(election, user=user)
     elif not RollEntry.objects.filter(
         member=entry.member, contest__election=election, eligible=True
     ).exists():

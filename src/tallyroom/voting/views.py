@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from tallyroom import lifecycle
 from tallyroom.ballotbox import box
 from tallyroom.ballotbox.marking import BallotError, current_marking
 from tallyroom.ballotbox.models import ContestBox
@@ -33,8 +34,9 @@ from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF, has_role,
 
 from . import ratelimit
 from .casting import CodeError, UnknownCode, cast, eligible_entries, voter
-from .codes import issue_codes, normalise, postal_dir, reissue_code, send_codes
+from .codes import DeliveryFailed, delivery_counts, normalise, postal_dir, reissue_code, send_codes
 from .forms import empty_form, read_form
+from .models import BallotCode, Delivery
 from .padding import padded
 from .turnout import turnout
 
@@ -256,18 +258,28 @@ def no_new_codes(election: Election) -> str:
 
 @role_required(STAFF, RETURNING_OFFICER, SCRUTINEER)
 def codes_page(request, election: str):
-    """Staff: turnout, issuing codes, postal mail-merge files, reissuing a lost code. Scrutineers
-    see the turnout only; after the close nobody is offered a new code."""
+    """Staff: turnout, codes by delivery state (the failed ones listed), issuing codes, postal
+    mail-merge files, reissuing a lost code. Scrutineers see the turnout and the counts by
+    delivery state only; after the close nobody is offered a new code."""
     found = get_object_or_404(Election, slug=election)
     can_send = has_role(request.user, *SENDERS)
     folder = postal_dir()
     files = sorted(folder.glob(f"{found.slug}-codes-*.csv")) if can_send and folder.is_dir() else []
+    counts = delivery_counts(found)
+    failed = (
+        BallotCode.objects.filter(election=found, delivery=Delivery.FAILED)
+        .order_by("member__number")
+        .values_list("member__number", "member__name", "member__email")[:LIST_PAGE]
+    )
     context = {
         "election": found,
         "turnout": turnout(found),
         "files": files,
         "can_send": can_send,
         "no_new_codes": no_new_codes(found),
+        "delivery": [(label, counts[state]) for state, label in Delivery.choices],
+        "failed": failed if can_send else (),
+        "failed_count": counts[Delivery.FAILED],
     }
     return render(request, "voting/codes.html", context)
 
@@ -284,16 +296,16 @@ def refused(request, found: Election):
 @require_POST
 @role_required(*SENDERS)
 def codes_issue(request, election: str):
+    """Starts the job that issues and sends codes to the voters who have none; shows its page."""
     found = get_object_or_404(Election, slug=election)
     if stop := refused(request, found):
         return stop
-    pairs = issue_codes(found, user=request.user)
-    sent = send_codes(pairs, found)
-    messages.success(
-        request,
-        f"Issued {len(pairs)} codes: {sent.emailed} emailed, {sent.posted} in the mail-merge file for post.",
-    )
-    return redirect("voting:codes", election=found.slug)
+    try:
+        job = lifecycle.issue_codes(found, request.user)
+    except lifecycle.Refused as e:
+        messages.error(request, str(e))
+        return redirect("voting:codes", election=found.slug)
+    return redirect(job)
 
 
 @require_POST
@@ -311,9 +323,15 @@ def codes_reissue(request, election: str):
     except ValueError as e:
         messages.error(request, str(e))
     else:
-        sent = send_codes([(member, code)], found)
-        how = "emailed" if sent.emailed else "added to a new mail-merge file for post"
-        messages.success(request, f"A new code for {member} was {how}; the old code no longer works.")
+        try:
+            sent = send_codes([(member, code)], found)
+        except DeliveryFailed as e:
+            messages.error(request, f"The new code for {member} could not be sent ({e}); replace it again.")
+        else:
+            how = "emailed" if sent.emailed else "added to a new mail-merge file for post"
+            if sent.failed:
+                how = "refused by the mail server (see the failed codes)"
+            messages.success(request, f"A new code for {member} was {how}; the old code no longer works.")
     return redirect("voting:codes", election=found.slug)
 
 

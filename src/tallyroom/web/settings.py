@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "tallyroom.web",
     "tallyroom.audit",
     "tallyroom.organisation",
@@ -45,6 +47,7 @@ INSTALLED_APPS = [
     "tallyroom.ballotbox",
     "tallyroom.voting",
     "tallyroom.results",
+    "tallyroom.jobs",
 ]
 
 MIDDLEWARE = [
@@ -107,6 +110,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+
+# Long work (opening voting, counting) runs as jobs on the tasks API, queued in the database and
+# run by ``manage db_worker`` (docs/jobs.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 EMAIL_BACKEND = os.environ.get("TALLYROOM_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"

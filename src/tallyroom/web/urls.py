@@ -21,4 +21,5 @@ urlpatterns = [
     path("vote/", include("tallyroom.voting.urls")),
     path("results/", include("tallyroom.results.urls")),
     path("audit/", include("tallyroom.audit.urls")),
+    path("jobs/", include("tallyroom.jobs.urls")),
 ]

@@ -1,0 +1,74 @@
+"""A piece of long work and how far it has got."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+
+class Job(models.Model):
+    """One run of a kind of work on an election (or one of its contests).
+
+    ``done`` of ``total`` is its progress in the work's own units (codes, steps); ``message`` says
+    what it is doing, why it failed, or what it did; ``result`` holds what the work returned (for
+    a count, the stored count's id).
+    """
+
+    class Kind(models.TextChoices):
+        OPEN_VOTING = "open_voting", "Open voting"
+        ISSUE_CODES = "issue_codes", "Issue and send ballot codes"
+        COUNT = "count", "Count a contest"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    ACTIVE = (State.QUEUED, State.RUNNING)
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    election = models.ForeignKey("elections.Election", on_delete=models.CASCADE, related_name="jobs")
+    contest = models.ForeignKey(
+        "elections.Contest", null=True, blank=True, on_delete=models.CASCADE, related_name="jobs"
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
+    done = models.PositiveBigIntegerField(default=0)
+    total = models.PositiveBigIntegerField(default=0)
+    message = models.TextField(blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    task_id = models.CharField(max_length=64, blank=True, help_text="the django_tasks result id")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["election", "state"])]
+
+    def __str__(self):
+        what = f"{self.get_kind_display()}: {self.contest or self.election}"
+        return f"job {self.pk} ({what}, {self.get_state_display().lower()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in self.ACTIVE
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.state == self.State.DONE else (100 * self.done // self.total if self.total else 0)
+
+    def get_absolute_url(self) -> str:
+        return reverse("jobs:job", args=[self.pk])
+
+    def outcome_url(self) -> str:
+        """Where to go once the job is done: the count's review page, or the election's codes."""
+        if self.kind == self.Kind.COUNT:
+            return reverse("results:review", args=[self.election.slug, self.contest.slug])
+        if self.kind == self.Kind.ISSUE_CODES:
+            return reverse("voting:codes", args=[self.election.slug])
+        return reverse("results:election", args=[self.election.slug])

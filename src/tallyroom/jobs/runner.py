@@ -1,0 +1,153 @@
+"""Start, run and retry jobs. A job is started in the transaction that records the decision to do
+the work (its row and the task that runs it are written together, so a worker never sees one
+without the other); a worker of the tasks API then calls ``run``. ``run_inline`` runs a job in
+the caller's process instead, by the same ``run`` (the demo's load, tests).
+
+Each kind's work is a function ``work(job, progress, **memory) -> dict`` named in ``WORK``:
+``progress(done, total)`` reports how far it has got, ``memory`` is what an inline caller hands it
+that never goes through the queue (e.g. where to put the codes the demo votes with), and the dict
+returned is kept as the job's ``result``. Work that cannot go on raises; the job then fails with
+the exception's message, and ``retry`` queues it again (work is written to continue where it
+stopped).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from tallyroom.audit.events import record
+
+from .models import Job
+
+log = logging.getLogger(__name__)
+
+WORK = {
+    Job.Kind.OPEN_VOTING: "tallyroom.lifecycle.opening_work",
+    Job.Kind.ISSUE_CODES: "tallyroom.lifecycle.issuing_work",
+    Job.Kind.COUNT: "tallyroom.lifecycle.counting_work",
+}
+PROGRESS_EVERY = 0.5  # seconds between progress writes
+
+
+def active(election, *kinds: str, contest=None) -> Job | None:
+    """The election's (or ``contest``'s) queued or running job of one of ``kinds`` (any kind if
+    none given)."""
+    jobs = Job.objects.filter(election=election, state__in=Job.ACTIVE)
+    if contest is not None:
+        jobs = jobs.filter(contest=contest)
+    return (jobs.filter(kind__in=kinds) if kinds else jobs).first()
+
+
+def _subject(job: Job) -> str:
+    return f"job:{job.pk}"
+
+
+def _enqueue(job: Job) -> None:
+    from .tasks import run_job
+
+    job.task_id = str(run_job.enqueue(job.pk).id)
+    Job.objects.filter(pk=job.pk).update(task_id=job.task_id)
+
+
+def start(kind: str, election, user, *, contest=None, queue: bool = True) -> Job:
+    """Create a queued job and (``queue``) queue its task; without ``queue`` the caller runs it
+    with ``run_inline`` once its transaction has committed. Call inside the transaction that
+    checks the work may start."""
+    with transaction.atomic():
+        job = Job.objects.create(kind=kind, election=election, contest=contest, started_by=user)
+        record(user, "job.start", _subject(job), kind=kind, election=election.slug, queued=queue)
+        if queue:
+            _enqueue(job)
+    return job
+
+
+def run_inline(job: Job, **memory) -> Job:
+    """Run ``job`` here and now, by the worker's own ``run``, handing it ``memory``; the job as it
+    ended."""
+    run(job.pk, **memory)
+    job.refresh_from_db()
+    return job
+
+
+def retry(job: Job, user) -> Job:
+    """Queue a failed job again; its work continues from where it stopped."""
+    with transaction.atomic():
+        locked = Job.objects.select_for_update().get(pk=job.pk)
+        if locked.state != Job.State.FAILED:
+            raise ValueError(f"job {locked.pk} is {locked.get_state_display().lower()}, not failed")
+        locked.state, locked.message, locked.finished_at = Job.State.QUEUED, "", None
+        locked.save(update_fields=["state", "message", "finished_at", "updated_at"])
+        record(user, "job.retry", _subject(locked), kind=locked.kind, attempts=locked.attempts)
+        _enqueue(locked)
+    return locked
+
+
+class Progress:
+    """``progress(done, total)``: writes the job's progress, at most every ``PROGRESS_EVERY``
+    seconds (and always when ``done`` reaches ``total``). Call it between transactions: inside one,
+    nobody sees the write until it commits."""
+
+    def __init__(self, job: Job, every: float = PROGRESS_EVERY):
+        self.job, self.every, self.last = job, every, 0.0
+
+    def __call__(self, done: int, total: int, message: str | None = None) -> None:
+        now = time.monotonic()
+        if done < total and message is None and now - self.last < self.every:
+            return
+        self.last = now
+        self.job.done, self.job.total = done, total
+        fields = {"done": done, "total": total, "updated_at": timezone.now()}
+        if message is not None:
+            fields["message"] = self.job.message = message
+        Job.objects.filter(pk=self.job.pk).update(**fields)
+
+
+def _claim(job_id: int) -> Job | None:
+    """The job, marked running, or None if it is not queued (run already, or by another worker)."""
+    with transaction.atomic():
+        job = Job.objects.select_for_update().select_related("election", "contest").get(pk=job_id)
+        if job.state != Job.State.QUEUED:
+            log.warning("job %s is %s, not queued: not run", job_id, job.state)
+            return None
+        job.state, job.started_at, job.attempts = Job.State.RUNNING, timezone.now(), job.attempts + 1
+        job.save(update_fields=["state", "started_at", "attempts", "updated_at"])
+    return job
+
+
+def _finish(job: Job, state: str, message: str, result: dict | None = None) -> None:
+    with transaction.atomic():
+        job.state, job.message, job.finished_at = state, message, timezone.now()
+        job.result = result if result is not None else job.result
+        job.save(update_fields=["state", "message", "finished_at", "result", "done", "total", "updated_at"])
+        verb = "job.done" if state == Job.State.DONE else "job.fail"
+        record(job.started_by, verb, _subject(job), kind=job.kind, message=message, done=job.done)
+
+
+def run(job_id: int, **memory) -> None:
+    """Run a queued job to its end: done with its result, or failed saying why."""
+    job = _claim(job_id)
+    if job is None:
+        return
+    work = import_string(WORK[job.kind])
+    progress = Progress(job)
+    try:
+        result = dict(work(job, progress, **memory) or {})
+    except Exception as e:
+        log.exception("job %s failed", job.pk)
+        _finish(job, Job.State.FAILED, str(e) or type(e).__name__)
+    else:
+        _finish(job, Job.State.DONE, result.pop("message", ""), result)
+
+
+def recent(election=None, limit: int = 10) -> list[Job]:
+    """Jobs to list: every queued or running one, then the newest others, up to ``limit`` in all."""
+    jobs = Job.objects.select_related("election", "contest")
+    if election is not None:
+        jobs = jobs.filter(election=election)
+    running = list(jobs.filter(state__in=Job.ACTIVE))
+    return running + list(jobs.exclude(state__in=Job.ACTIVE)[: max(limit - len(running), 0)])
