@@ -30,10 +30,14 @@ lint: $(STAMP)
 	$(PY) -m ruff check src tests bench
 	$(PY) -m ruff format --check src tests bench
 
-# The demo: SQLite under var/ (or DATABASE_URL), loaded idempotently, served on 127.0.0.1:8000.
+# The demo: SQLite under var/ (or DATABASE_URL), loaded idempotently, served on 127.0.0.1:8000,
+# with the job worker (manage db_worker) in the background, stopped when the server stops.
 demo: $(STAMP)
 	TALLYROOM_DEBUG=1 $(PY) -m tallyroom.web.manage migrate --noinput -v0
 	TALLYROOM_DEBUG=1 $(PY) -m tallyroom.web.manage load_demo
+	@TALLYROOM_DEBUG=1 $(PY) -m tallyroom.web.manage db_worker --no-reload --interval 0.5 -v0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	echo "Job worker running (manage db_worker, pid $$worker): it opens voting, issues codes and counts."; \
 	TALLYROOM_DEBUG=1 $(PY) -m tallyroom.web.manage runserver --noreload 127.0.0.1:8000
 
 # Refresh the translation catalogues (src/tallyroom/locale) and compile them: docs/languages.md.

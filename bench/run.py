@@ -6,6 +6,7 @@
     .venv/bin/python bench/run.py colleges [ARGS]         # bench/colleges.py
     .venv/bin/python bench/run.py analysis [ARGS]         # bench/analyses.py: forecasts, power indices
     .venv/bin/python bench/run.py open-box [ARGS]         # bench/open_box.py
+    .venv/bin/python bench/run.py open-voting [ARGS]      # bench/open_voting.py
 
 The counting benchmark makes one poll from a seed (``tallyroom.formats.synthetic``), then:
 
@@ -50,6 +51,7 @@ OTHER_BENCHES = {
     "colleges": "colleges.py",
     "analysis": "analyses.py",
     "open-box": "open_box.py",
+    "open-voting": "open_voting.py",
 }
 
 

@@ -31,7 +31,9 @@ from tallyroom.formats.results import result_json
 from tallyroom.jobs import runner as jobs
 from tallyroom.jobs.models import Job
 from tallyroom.results.models import ContestCount
+from tallyroom.roll import bulk
 from tallyroom.roll.eligibility import freeze_rolls
+from tallyroom.roll.models import RollEntry
 from tallyroom.voting.codes import Recipient, Sent, issue_and_send
 
 State = Election.State
@@ -103,6 +105,7 @@ def opening_work(job: Job, progress, keep: KeepCodes | None = None) -> dict:
             locked.state = State.VOTING
             locked.save(update_fields=["state"])
             record(user, "election.open", f"election:{locked.pk}", job=job.pk)
+    bulk.analyze(RollEntry)  # the codes' queries read the rolls just written
     progress(0, 0, "issuing and sending ballot codes")
     sent = issue_and_send(locked, user=user, progress=progress, keep=keep)
     return {"message": f"Voting is open: {_sent_message(sent)}", **_summary(sent)}

@@ -70,6 +70,10 @@ def officer_counts_and_publishes(page, base, shoot, viewport):
     page.get_by_role("button", name="Open the ballot box").click()
     page.get_by_text("The box is open").wait_for()
     page.get_by_role("button", name=f"Count {CHAIR}").click()
+    review = page.get_by_role("link", name="Review the count")  # the count runs as a job: its page
+    review.wait_for()
+    shoot(page, f"{viewport}-5a-count-job")
+    review.click()
     page.get_by_role("button", name="Publish this result").wait_for()
     shoot(page, f"{viewport}-5-review-count")
     page.get_by_role("button", name="Publish this result").click()

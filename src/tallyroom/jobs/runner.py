@@ -96,11 +96,11 @@ class Progress:
         self.job, self.every, self.last = job, every, 0.0
 
     def __call__(self, done: int, total: int, message: str | None = None) -> None:
+        self.job.done, self.job.total = done, total
         now = time.monotonic()
         if done < total and message is None and now - self.last < self.every:
             return
         self.last = now
-        self.job.done, self.job.total = done, total
         fields = {"done": done, "total": total, "updated_at": timezone.now()}
         if message is not None:
             fields["message"] = self.job.message = message
@@ -110,7 +110,7 @@ class Progress:
 def _claim(job_id: int) -> Job | None:
     """The job, marked running, or None if it is not queued (run already, or by another worker)."""
     with transaction.atomic():
-        job = Job.objects.select_for_update().select_related("election", "contest").get(pk=job_id)
+        job = Job.objects.select_for_update(of=("self",)).select_related("election", "contest").get(pk=job_id)
         if job.state != Job.State.QUEUED:
             log.warning("job %s is %s, not queued: not run", job_id, job.state)
             return None

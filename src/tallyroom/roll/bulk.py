@@ -28,11 +28,16 @@ def _adapters(model, fields: Sequence[str]):
 
 def _prepared(rows: Iterable[Sequence], adapters) -> Iterable[list]:
     adapt = [(i, a) for i, (_, a) in enumerate(adapters) if a is not None]
+    last = [(None, None)] * len(adapters)  # per column: the previous value and its adapted form
     for row in rows:
         row = list(row)
         for i, a in adapt:
-            if row[i] is not None:
-                row[i] = a(row[i])
+            value = row[i]
+            if value is None:
+                continue
+            if value is not last[i][0]:  # a batch's rows often share one timestamp object
+                last[i] = (value, a(value))
+            row[i] = last[i][1]
         yield row
 
 
@@ -75,3 +80,13 @@ def update(model, fields: Sequence[str], rows: Iterable[Sequence]) -> None:
         connection.ops.quote_name(model._meta.pk.column),
     )
     _run(f"UPDATE {table} SET {sets} WHERE {pk} = %s", _prepared(rows, [*adapters, ("", None)]))
+
+
+def analyze(*models) -> None:
+    """Refresh PostgreSQL's planner statistics of tables just bulk-loaded (autovacuum may be off,
+    or not have caught up); nothing elsewhere."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

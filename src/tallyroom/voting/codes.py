@@ -16,6 +16,9 @@ again continues with the voters who have no code yet.
 from __future__ import annotations
 
 import csv
+import functools
+import hashlib
+import hmac
 import io
 import logging
 import os
@@ -32,7 +35,6 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
 from tallyroom.audit.events import record
 from tallyroom.ballotbox.symbols import GROUP, random_symbols
@@ -60,8 +62,15 @@ def normalise(code: str) -> str:
 
 
 def code_hash(code: str) -> str:
+    """Django's ``salted_hmac("tallyroom.voting.code", code, secret=key, algorithm="sha256")``,
+    with the salted key derived once per key rather than once per code."""
     key = getattr(settings, "TALLYROOM_CODE_KEY", "") or settings.SECRET_KEY
-    return salted_hmac("tallyroom.voting.code", normalise(code), secret=key, algorithm="sha256").hexdigest()
+    return hmac.new(_salted(key), normalise(code).encode(), hashlib.sha256).hexdigest()
+
+
+@functools.lru_cache(maxsize=4)
+def _salted(secret: str) -> bytes:
+    return hashlib.sha256(b"tallyroom.voting.code" + secret.encode()).digest()
 
 
 def reissue_code(election: Election, member: Member, *, user=None) -> str:
@@ -125,7 +134,8 @@ def eligible_members(election: Election):
 
 
 def waiting(election: Election):
-    """Recipients (in membership-number order) eligible in ``election`` who have no code yet."""
+    """Recipients (in membership-number order) eligible in ``election`` who have no code yet: one
+    query, for when few are left (each run reads the whole roll)."""
     coded = BallotCode.objects.filter(member=OuterRef("pk"), election=election)
     return (
         eligible_members(election)
@@ -133,6 +143,22 @@ def waiting(election: Election):
         .order_by("number")
         .values_list(*Recipient._fields, named=False)
     )
+
+
+def _next_batch(election: Election, contests: list[int], cursor: str, size: int):
+    """The voters without a code among the next ``size`` members after ``cursor`` (by number), and
+    the new cursor (None at the end). Three index look-ups, whatever the size of the roll, so
+    issuing to everyone is linear in the members."""
+    rows = list(
+        Member.objects.filter(number__gt=cursor).order_by("number").values_list(*Recipient._fields)[:size]
+    )
+    if not rows:
+        return [], None
+    span = {"member__number__gt": cursor, "member__number__lte": rows[-1][1]}  # not a long IN list
+    entries = RollEntry.objects.filter(contest_id__in=contests, eligible=True, **span)
+    eligible = set(entries.values_list("member_id", flat=True))
+    coded = set(BallotCode.objects.filter(election=election, **span).values_list("member_id", flat=True))
+    return [Recipient(*row) for row in rows if row[0] in eligible and row[0] not in coded], rows[-1][1]
 
 
 def code_email(election: Election, recipient, code: str, url: str) -> EmailMessage:
@@ -330,15 +356,19 @@ def issue_and_send(
     done = BallotCode.objects.filter(election=election).count()
     if progress:
         progress(done, total)
+    contests = list(election.contests.values_list("pk", flat=True))
+    few = total - done <= size
     postal, cursor, sent = PostalFile(election), "", Sent()
-    while True:
+    while cursor is not None:
         with transaction.atomic():
             Election.objects.select_for_update().filter(pk=election.pk).first()
-            recipients = [Recipient(*row) for row in waiting(election).filter(number__gt=cursor)[:size]]
+            if few:
+                recipients, cursor = [Recipient(*row) for row in waiting(election)[:size]], None
+            else:
+                recipients, cursor = _next_batch(election, contests, cursor, size)
             if not recipients:
-                break
+                continue
             got, stored, failure = _batch(election, recipients, postal, user)
-        cursor = recipients[-1].number
         sent.emailed, sent.posted, sent.failed = (
             sent.emailed + got.emailed,
             sent.posted + got.posted,
