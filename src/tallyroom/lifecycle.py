@@ -112,8 +112,8 @@ def opening_work(job: Job, progress, keep: KeepCodes | None = None) -> dict:
 
 
 def _sent_message(sent: Sent) -> str:
-    failed = f", {sent.failed} refused by the mail server" if sent.failed else ""
-    return f"{sent.issued} ballot codes issued: {sent.emailed} emailed, {sent.posted} for post{failed}."
+    failed = f", {sent.failed:,} refused by the mail server" if sent.failed else ""
+    return f"{sent.issued:,} ballot codes issued: {sent.emailed:,} emailed, {sent.posted:,} for post{failed}."
 
 
 def issue_codes(election: Election, user, *, inline: bool = False, keep: KeepCodes | None = None) -> Job:

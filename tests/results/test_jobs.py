@@ -76,6 +76,19 @@ def test_a_mail_failure_in_batch_3_fails_the_job_and_a_retry_completes(
     assert Event.objects.filter(verb="election.open").count() == 1  # the retry did not open again
 
 
+def test_a_job_whose_worker_died_is_marked_failed_and_retried(draft_election, shares, officer, settings):
+    settings.TASKS = DUMMY
+    job = lifecycle.open_voting(draft_election, officer)
+    Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING)  # claimed by a worker that died
+    runner.abandon(job, officer)
+    runner.retry(job, officer)
+    runner.run(job.pk)
+    job.refresh_from_db()
+    assert job.state == Job.State.DONE and BallotCode.objects.count() == 10
+    fail = Event.objects.get(verb="job.fail")
+    assert fail.actor == "ro" and fail.data["message"] == "marked failed by ro: its worker stopped"
+
+
 def test_only_a_failed_job_is_retried(open_election, clients):
     job = Job.objects.get()
     page = clients["officer"].post(reverse("jobs:retry", args=[job.pk]), follow=True).content.decode()

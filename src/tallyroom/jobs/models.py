@@ -62,6 +62,10 @@ class Job(models.Model):
     def percent(self) -> int:
         return 100 if self.state == self.State.DONE else (100 * self.done // self.total if self.total else 0)
 
+    @property
+    def progress_text(self) -> str:
+        return f"{self.done:,} of {self.total:,} ({self.percent}%)"
+
     def get_absolute_url(self) -> str:
         return reverse("jobs:job", args=[self.pk])
 

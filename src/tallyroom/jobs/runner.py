@@ -87,6 +87,20 @@ def retry(job: Job, user) -> Job:
     return locked
 
 
+def abandon(job: Job, user) -> Job:
+    """Mark a running job whose worker has died as failed (so it can be retried)."""
+    with transaction.atomic():
+        locked = Job.objects.select_for_update().get(pk=job.pk)
+        if locked.state != Job.State.RUNNING:
+            raise ValueError(f"job {locked.pk} is {locked.get_state_display().lower()}, not running")
+        name = user.get_username() if user is not None else "system"
+        locked.state, locked.finished_at = Job.State.FAILED, timezone.now()
+        locked.message = f"marked failed by {name}: its worker stopped"
+        locked.save(update_fields=["state", "message", "finished_at", "updated_at"])
+        record(user, "job.fail", _subject(locked), kind=locked.kind, message=locked.message, done=locked.done)
+    return locked
+
+
 class Progress:
     """``progress(done, total)``: writes the job's progress, at most every ``PROGRESS_EVERY``
     seconds (and always when ``done`` reaches ``total``). Call it between transactions: inside one,
