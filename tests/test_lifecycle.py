@@ -115,7 +115,7 @@ def test_close_voting_is_refused_while_codes_are_being_issued(election, officer,
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # never runs
     Election.objects.filter(pk=election.pk).update(state=State.VOTING)
     issue_codes(election, officer)
-    with pytest.raises(Refused, match="issue and send ballot codes is under way already"):
+    with pytest.raises(Refused, match="issuing ballot codes is under way already"):
         close_voting(election, officer)
 
 

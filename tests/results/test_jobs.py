@@ -38,7 +38,7 @@ def test_the_opening_request_returns_at_once_and_a_worker_does_the_work(
     page = clients["officer"].get(reverse("results:election", args=["vale-2026"])).content.decode()
     assert "Voting is being opened" in page and 'action="/results/officer/vale-2026/open/"' not in page
     again = clients["officer"].post(reverse("results:open", args=["vale-2026"]), follow=True).content.decode()
-    assert f"open voting is under way already (job {job.pk})" in again
+    assert f"opening voting is under way already (job {job.pk})" in again
     runner.run(job.pk)  # what the worker does with the queued task
     job.refresh_from_db()
     assert job.state == Job.State.DONE and job.done == job.total == 10

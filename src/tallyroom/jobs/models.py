@@ -14,9 +14,9 @@ class Job(models.Model):
     """
 
     class Kind(models.TextChoices):
-        OPEN_VOTING = "open_voting", "Open voting"
-        ISSUE_CODES = "issue_codes", "Issue and send ballot codes"
-        COUNT = "count", "Count a contest"
+        OPEN_VOTING = "open_voting", "Opening voting"
+        ISSUE_CODES = "issue_codes", "Issuing ballot codes"
+        COUNT = "count", "Counting"
 
     class State(models.TextChoices):
         QUEUED = "queued", "Queued"
