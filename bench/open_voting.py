@@ -285,9 +285,11 @@ def main() -> None:
     if not url.startswith(("postgres://", "postgresql://")):
         sys.exit("DATABASE_URL must name a PostgreSQL server")
     figures = {}
+    print("load average at the start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()), flush=True)
     for size in (int(s) for s in args.sizes.split(",")):
         print(f"{size:,} members on PostgreSQL", flush=True)
         figures[size] = scratch_run(url, size)
+    print("load average at the end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     table(figures)
 
 
