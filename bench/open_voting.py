@@ -254,8 +254,10 @@ def table(figures: dict[int, dict]) -> None:
             print(f"  {title:26}" + "".join(f"{show(figures[s][name]):>16}" for s in sizes))
     if len(sizes) > 1:
         a, b = figures[sizes[0]]["ballot"], figures[sizes[-1]]["ballot"]
-        ratio = (b["job_s"] / a["job_s"]) / (b["codes"] / a["codes"])
-        print(f"time per code at {sizes[-1]:,} / at {sizes[0]:,}: {ratio:.2f} (1.00 is linear)")
+        cpu = (b["cpu_s"] / b["codes"]) / (a["cpu_s"] / a["codes"])
+        wall = (b["job_s"] / b["codes"]) / (a["job_s"] / a["codes"])
+        print(f"per code at {sizes[-1]:,} / at {sizes[0]:,}: worker CPU {cpu:.2f}, wall {wall:.2f}")
+        print("  (1.00 is linear; wall time grows with the machine's load too: see the load averages)")
     print()
     worst_request = max(r["request_s"] for f in figures.values() for r in f.values())
     peak = max(r["peak_mb"] for f in figures.values() for r in f.values())

@@ -96,11 +96,11 @@ def opening_work(job: Job, progress, keep: KeepCodes | None = None) -> dict:
     """The opening job: freeze every contest's roll and open voting (one transaction; skipped when
     a retry finds voting open already), then issue and send the codes batch by batch."""
     user = job.started_by
+    progress(0, 0, "freezing the rolls")  # outside the transaction, or nobody would see it
     with transaction.atomic():
         locked = _locked(job.election, "open voting in", (State.DRAFT, State.NOMINATIONS, State.VOTING))
         if locked.state != State.VOTING:
             _key_installed(locked)
-            progress(0, 0, "freezing the rolls")
             freeze_rolls(locked, user)
             locked.state = State.VOTING
             locked.save(update_fields=["state"])
