@@ -100,7 +100,7 @@ def make_voters(slug: str, n: int):
     the election, its contests and codes."""
     from tallyroom.elections.models import Candidate, Contest
     from tallyroom.roll.models import Member, RollEntry
-    from tallyroom.voting.codes import issue_and_send
+    from tallyroom.voting.codes import issued_codes
 
     election = keyed_election(slug)
     stv = Contest.objects.create(
@@ -121,9 +121,7 @@ def make_voters(slug: str, n: int):
         [RollEntry(contest=c, member=m, eligible=True) for m in members for c in (stv, chair)],
         batch_size=4000,
     )
-    pairs = []
-    issue_and_send(election, keep=pairs.extend)
-    return election, {"exec": stv, "chair": chair}, [code for _, code in pairs]
+    return election, {"exec": stv, "chair": chair}, [code for _, code in issued_codes(election)]
 
 
 def choices_for(contests, rng: random.Random) -> dict[int, list[str]]:

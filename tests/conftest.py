@@ -11,7 +11,7 @@ from django.utils import timezone
 from tallyroom.elections.models import Candidate, Contest, Election
 from tallyroom.organisation.models import Region, Unit
 from tallyroom.roll.models import Member, RollEntry
-from tallyroom.voting.codes import issue_and_send
+from tallyroom.voting.codes import issued_codes
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF
 
 
@@ -130,9 +130,7 @@ def voting_election(trustees_key):
 @pytest.fixture
 def setup(voting_election):
     election, contests, members = voting_election()
-    pairs = []
-    issue_and_send(election, keep=pairs.extend)
-    codes = {m.number: code for m, code in pairs}
+    codes = {r.number: code for r, code in issued_codes(election)}
     return election, contests, members, [codes[m.number] for m in members]
 
 

@@ -9,7 +9,7 @@ from tallyroom import lifecycle
 from tallyroom.elections.ballot import RON_NAME
 from tallyroom.elections.models import Contest
 from tallyroom.voting.casting import cast
-from tallyroom.voting.codes import issue_codes
+from tallyroom.voting.codes import issued_codes
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ EXECUTIVE = (
 def counted_blt(voting_election, officer, slug: str, order: list[list[str]]) -> str:
     election, contests, members = voting_election(slug=slug, voters=len(order) + 1)
     Contest.objects.filter(pk=contests["stv"].pk).update(tie_seed="published-seed")
-    codes = {m.pk: code for m, code in issue_codes(election)}
+    codes = {m.pk: code for m, code in issued_codes(election)}
     for member, ranking in zip(members[1:], order, strict=True):  # voter 0 is not on this roll
         cast(codes[member.pk], {contests["stv"]: ranking, contests["chair"]: ["Hal"]})
     lifecycle.close_voting(election, None)

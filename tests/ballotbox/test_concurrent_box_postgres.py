@@ -13,7 +13,7 @@ from tallyroom.ballotbox.marking import BallotError, current_marking
 from tallyroom.ballotbox.models import Ballot, ContestBox
 from tallyroom.roll.models import RollEntry
 from tallyroom.voting.casting import CodeError, cast
-from tallyroom.voting.codes import issue_codes
+from tallyroom.voting.codes import issued_codes
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +24,7 @@ def test_every_acknowledged_ballot_is_opened_exactly_once(voting_election):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://... (concurrency on SQLite is serialised)")
     election, contests, _ = voting_election(slug="rush", voters=VOTERS)
-    pairs = issue_codes(election)
+    pairs = issued_codes(election)
     codes = [code for _, code in pairs]
     names = {slug: current_marking(c).candidates for slug, c in contests.items()}
     rng = random.Random(11)

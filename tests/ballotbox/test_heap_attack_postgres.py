@@ -22,7 +22,7 @@ from django.test import Client
 from tallyroom import lifecycle
 from tallyroom.ballotbox.models import Ballot, SealedBallot
 from tallyroom.roll.models import RollEntry
-from tallyroom.voting.codes import issue_codes
+from tallyroom.voting.codes import issued_codes
 from tallyroom.voting.models import BallotCode
 
 from .web import vote
@@ -135,7 +135,7 @@ def test_no_heap_tuple_links_a_voter_to_a_plaintext_ballot(voting_election):
             if not table.startswith("pg_toast_"):  # keep every dead version: the attacker's best case
                 cursor.execute(f'ALTER TABLE "{table}" SET (autovacuum_enabled = false)')
     election, contests, members = voting_election(slug="heap", voters=VOTERS)
-    codes = {m.pk: code for m, code in issue_codes(election)}
+    codes = {m.pk: code for m, code in issued_codes(election)}
     cast_order, trackers = cast_in_order(election, contests, codes)
     lifecycle.close_voting(election, None)
     lifecycle.open_box(election, None, election.shares[:2])

@@ -13,7 +13,7 @@ from tallyroom import lifecycle
 from tallyroom.ballotbox.models import Ballot, SealedBallot
 from tallyroom.roll.models import RollEntry
 from tallyroom.voting.casting import cast
-from tallyroom.voting.codes import issue_codes
+from tallyroom.voting.codes import issued_codes
 from tallyroom.voting.models import BallotCode
 
 from . import voter_process
@@ -66,7 +66,7 @@ def test_a_cast_killed_before_its_commit_leaves_nothing_on_postgres(voting_elect
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://...")
     election, contests, members = voting_election(slug="killed", voters=3)
-    codes = {m.pk: code for m, code in issue_codes(election)}
+    codes = {m.pk: code for m, code in issued_codes(election)}
     voter = members[2]
     db = connection.settings_dict
     login = f"{db['USER']}:{db['PASSWORD']}" if db["PASSWORD"] else db["USER"]

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from tallyroom.elections.ballot import RON_NAME
 from tallyroom.elections.models import Candidate
-from tallyroom.voting.codes import issue_codes
+from tallyroom.voting.codes import issued_codes
 from tallyroom.voting.padding import pad_bytes
 
 from .web import review, start, token, vote
@@ -30,7 +30,7 @@ def test_every_step_response_has_one_size_and_asks_not_to_be_transformed(setup, 
     for i, candidate in enumerate(Candidate.objects.filter(contest__election=other)):
         candidate.name = LONG.format(i)
         candidate.save()
-    other_codes = [code for _, code in issue_codes(other)]
+    other_codes = [code for _, code in issued_codes(other)]
     long_stv, long_chair = ([c.name for c in named[slug].candidates.all()] for slug in ("stv", "chair"))
     long_names = vote(Client(), other_codes[2], {named["stv"]: long_stv, named["chair"]: long_chair[-1:]})
 

@@ -46,7 +46,7 @@ def build(voters: int) -> dict:
     from conftest import make_voting_election
     from tallyroom.ballotbox import box, keys
     from tallyroom.elections.models import Election
-    from tallyroom.voting.codes import issue_codes
+    from tallyroom.voting.codes import issued_codes
 
     call_command("migrate", verbosity=0)
     election, contests, members = make_voting_election(slug="child", voters=voters)
@@ -54,7 +54,7 @@ def build(voters: int) -> dict:
     key, shares = keys.ceremony(["Tina", "Umar", "Vic"], 2)
     box.install_key(election, key, None)
     Election.objects.filter(pk=election.pk).update(state=Election.State.VOTING)
-    codes = {m.pk: code for m, code in issue_codes(election)}
+    codes = {m.pk: code for m, code in issued_codes(election)}
     return {
         "election": election.pk,
         "contests": {slug: c.pk for slug, c in contests.items()},

@@ -11,7 +11,7 @@ from tallyroom import lifecycle
 from tallyroom.ballotbox.models import Ballot
 from tallyroom.roll.models import RollEntry
 from tallyroom.voting.casting import CodeError, cast
-from tallyroom.voting.codes import issue_and_send
+from tallyroom.voting.codes import issued_codes
 from tallyroom.voting.models import BallotCode
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -21,9 +21,7 @@ def test_concurrent_casts_use_each_code_once(voting_election):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://... (concurrency on SQLite is serialised)")
     election, contests, members = voting_election(slug="crowd", voters=60)
-    pairs = []
-    issue_and_send(election, keep=pairs.extend)
-    codes = [code for _, code in pairs]
+    codes = [code for _, code in issued_codes(election)]
     attempts = [c for c in codes for _ in range(3)]
     random.Random(7).shuffle(attempts)
 

@@ -386,6 +386,14 @@ def issue_and_send(
     return sent
 
 
+def issued_codes(election: Election, *, user=None) -> list[tuple[Recipient, str]]:
+    """``issue_and_send``, keeping the ``(recipient, code)`` pairs: for the demo's voters, tests
+    and benches that vote with the codes (nothing else should hold them)."""
+    pairs: list[tuple[Recipient, str]] = []
+    issue_and_send(election, user=user, keep=pairs.extend)
+    return pairs
+
+
 def send_codes(pairs: Sequence[tuple[Recipient | Member, str]], election: Election) -> Sent:
     """Send codes already stored (a reissued code), recording each one's delivery state (those not
     handed over when ``DeliveryFailed`` is raised are marked failed)."""
