@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench install clean messages
+.PHONY: demo demo-code test lint bench install clean messages
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,9 @@ demo: $(STAMP)
 # Refresh the translation catalogues (src/tallyroom/locale) and compile them: docs/languages.md.
 messages: $(STAMP)
 	PY=$(abspath $(PY)) scripts/messages
+# The second-factor code a demo login needs now: make demo-code LOGIN=ro
+demo-code: $(STAMP)
+	TALLYROOM_DEBUG=1 $(PY) -m tallyroom.web.manage demo_code $(LOGIN)
 
 bench: $(CROSSCHECK)
 	$(PY) bench/run.py

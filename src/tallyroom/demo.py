@@ -36,6 +36,7 @@ from tallyroom.voting.casting import cast
 from tallyroom.voting.codes import Recipient, code_hash, reissue_code
 from tallyroom.voting.models import BallotCode
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF
+from tallyroom.web.twofactor import enrol, secret_of
 
 SLUG = "thames-board-2025"
 SEED = 2025
@@ -191,6 +192,22 @@ def _users() -> User:
     return User.objects.get(username="ro")
 
 
+def totp_file() -> Path:
+    return demo_dir() / "totp.txt"
+
+
+def _second_factors() -> None:
+    """A TOTP device for each demo login (kept across loads); the keys, for an authenticator app
+    or ``manage demo_code``, go to ``var/demo/totp.txt``, readable by its owner only."""
+    lines = []
+    for username in LOGINS:
+        device = enrol(User.objects.get(username=username))
+        lines.append(f"{username} {secret_of(device)} {device.config_url}\n")
+    totp_file().parent.mkdir(parents=True, exist_ok=True)
+    totp_file().touch(mode=0o600)
+    totp_file().write_text("".join(lines))
+
+
 def _members_csv(rng: random.Random, units: dict[str, str], freeze) -> Path:
     """Write the demo's membership list: mostly eligible members, a few lapsed or too recent."""
     path = demo_dir() / "members.csv"
@@ -333,6 +350,7 @@ def load() -> tuple[Election, list[str]]:
     """Load the demo (or leave it as it is) and return the election and a few unused codes."""
     rng = random.Random(SEED)
     ro = _users()
+    _second_factors()
     fresh: list[str] = []
     election = Election.objects.filter(slug=SLUG).first()
     if election is None:

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 def test_events_chain_and_verify():
     first = record(None, "election.create", "election:1", name="London regional board")
-    second = record(None, "contest.publish", "contest:3")
+    second = record(None, "election.close", "election:1")
     assert first.prev_hash == GENESIS
     assert second.prev_hash == first.hash
     assert verify() == []

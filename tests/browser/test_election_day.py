@@ -9,6 +9,7 @@ from tallyroom import demo
 from tallyroom.results.models import ContestCount
 from tallyroom.voting.codes import code_hash
 from tallyroom.voting.models import BallotCode
+from tallyroom.web.twofactor import code_now
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,10 +38,26 @@ def vote(page, base, code, shoot, viewport):
     assert trackers.evaluate("t => t.scrollWidth <= t.clientWidth"), "every tracker shows whole"
 
 
+def watched(browser, size, violations: list):
+    """A browser context whose console messages about the Content-Security-Policy are kept."""
+    context = browser.new_context(viewport=size)
+    context.on(
+        "console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None
+    )
+    return context
+
+
+def demo_code(username):
+    """The second-factor code, computed from the key the demo wrote (as ``make demo-code`` does)."""
+    keys = dict(line.split()[:2] for line in demo.totp_file().read_text().splitlines())
+    return code_now(keys[username])
+
+
 def sign_in(page, base, username):
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(demo.LOGINS[username][0])
+    page.get_by_label("Code from your authenticator app").fill(demo_code(username))
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("button", name="Sign out").wait_for()  # signed in before going anywhere else
 
@@ -82,22 +99,24 @@ def officer_counts_and_publishes(page, base, shoot, viewport):
 
 def test_vote_close_count_publish(browser, live_server, shoot, viewports, settings, tmp_path):
     settings.VAR_DIR = tmp_path  # the demo's codes and mail-merge files stay out of var/
+    settings.TALLYROOM_REQUIRE_2FA = True  # staff sign in with the demo's TOTP keys
     election, codes = demo.load()
     base = live_server.url
 
-    voter = browser.new_context(viewport=viewports["phone"])  # voters mostly use phones
+    violations = []
+    voter = watched(browser, viewports["phone"], violations)  # voters mostly use phones
     vote(voter.new_page(), base, codes[0], shoot, "phone")
     voter.close()
-    officer = browser.new_context(viewport=viewports["desktop"])
+    officer = watched(browser, viewports["desktop"], violations)
     officer_counts_and_publishes(officer.new_page(), base, shoot, "desktop")
     officer.close()
-    scrutineer = browser.new_context(viewport=viewports["phone"])
+    scrutineer = watched(browser, viewports["phone"], violations)
     scrutiny = scrutineer_reads(scrutineer.new_page(), base, shoot, "phone")
     scrutineer.close()
 
     seen = {}
     for viewport, size in viewports.items():
-        reader = browser.new_context(viewport=size)  # anonymous
+        reader = watched(browser, size, violations)  # anonymous
         page = reader.new_page()
         page.goto(f"{base}/results/")
         page.get_by_role("link", name=CHAIR).click()
@@ -111,6 +130,7 @@ def test_vote_close_count_publish(browser, live_server, shoot, viewports, settin
         shoot(page, f"{viewport}-6-public-result")
         reader.close()
 
+    assert not violations, violations  # nothing the CSP blocked (no inline script or style)
     assert BallotCode.objects.get(code_hash=code_hash(codes[0])).is_used
     voted = BallotCode.objects.filter(election=election, used_at__isnull=False).count()
     assert f"{voted} of {BallotCode.objects.filter(election=election).count()} voters" in scrutiny["turnout"]

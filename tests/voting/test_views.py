@@ -115,7 +115,7 @@ def test_used_code_is_refused_and_not_counted_as_a_guess(setup):
     cast(codes[2], {})
     response = Client().post(reverse("voting:enter"), {"code": codes[2]})
     assert response.status_code == 400 and "already been used" in response.content.decode()
-    assert not AttemptCounter.objects.exists()
+    assert not AttemptCounter.objects.filter(failures__gt=0).exists()  # its reservation given back
 
 
 def test_wrong_or_forged_input_is_refused(setup):
@@ -134,7 +134,7 @@ def test_wrong_or_forged_input_is_refused(setup):
     assert unreviewed.status_code == 400 and not SealedBallot.objects.exists()
 
 
-def test_code_guessing_is_rate_limited_per_client_and_overall(setup, settings):
+def test_code_guessing_is_rate_limited_per_client(setup, settings):
     election, contests, members, codes = setup
     settings.TALLYROOM_CODE_FAILURES_PER_CLIENT = 3
     settings.TALLYROOM_CODE_FAILURES_OVERALL = 5
@@ -146,10 +146,7 @@ def test_code_guessing_is_rate_limited_per_client_and_overall(setup, settings):
     assert start(two, codes[2])  # another client is still served
     assert two.post(reverse("voting:enter"), {"code": "WRONG"}).status_code == 400
     assert two.post(reverse("voting:enter"), {"code": "WRONG"}).status_code == 400
-    assert two.post(reverse("voting:enter"), {"code": codes[3]}).status_code == 429  # 5 failures overall
-    assert (
-        Client(REMOTE_ADDR="192.0.2.3").post(reverse("voting:enter"), {"code": codes[3]}).status_code == 429
-    )
+    assert start(two, codes[3])  # 5 failures overall raise an alarm, not a block (test_ratelimit.py)
     assert AttemptCounter.objects.get(scope="everyone").failures == 5
     assert not any("192.0.2" in scope for scope in AttemptCounter.objects.values_list("scope", flat=True))
 

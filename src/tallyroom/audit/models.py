@@ -1,17 +1,20 @@
-"""Events: one row for every state change, each carrying the hash of the one before."""
-
-import hashlib
-import json
+"""Events: one row for every state change, each carrying the hash of the one before and the
+site's signature."""
 
 from django.db import models
+
+from .trail import canonical, chain_hash
 
 
 class Event(models.Model):
     """A recorded state change: who did what to which object, when and why.
 
     ``hash`` is SHA-256 over the previous event's hash and this event's canonical JSON
-    (``canonical()``), so altering or removing any event breaks every hash after it. Votes are
-    never events: an event names a voter only for roll decisions, never for a ballot.
+    (``canonical()``), so altering or removing any event breaks every hash after it; and
+    ``signature`` is the site's Ed25519 signature of ``hash`` (``signing``), made with a key kept
+    outside the database, so that nobody who can only write to the database can recompute the
+    chain unnoticed. Votes are never events: an event names a voter only for roll decisions,
+    never for a ballot.
     """
 
     seq = models.BigAutoField(primary_key=True)
@@ -22,6 +25,8 @@ class Event(models.Model):
     data = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    signature = models.CharField(max_length=128, blank=True, help_text="Ed25519 signature of hash, hex")
+    key_id = models.CharField(max_length=16, blank=True, help_text="which signing key (trail.key_id)")
 
     class Meta:
         ordering = ["seq"]
@@ -30,18 +35,23 @@ class Event(models.Model):
         return f"#{self.seq} {self.verb} {self.subject}"
 
     def canonical(self) -> str:
-        return json.dumps(
-            {
-                "at": self.at.isoformat(),
-                "actor": self.actor,
-                "verb": self.verb,
-                "subject": self.subject,
-                "data": self.data,
-            },
-            sort_keys=True,
-            separators=(",", ":"),
-            default=str,
-        )
+        return canonical(self.at.isoformat(), self.actor, self.verb, self.subject, self.data)
 
     def compute_hash(self) -> str:
-        return hashlib.sha256((self.prev_hash + self.canonical()).encode("utf-8")).hexdigest()
+        return chain_hash(self.prev_hash, self.canonical())
+
+    def as_line(self) -> dict:
+        """The event as a line of an exported trail."""
+        return {
+            "kind": "event",
+            "seq": self.seq,
+            "at": self.at.isoformat(),
+            "actor": self.actor,
+            "verb": self.verb,
+            "subject": self.subject,
+            "data": self.data,
+            "prev_hash": self.prev_hash,
+            "hash": self.hash,
+            "signature": self.signature,
+            "key_id": self.key_id,
+        }

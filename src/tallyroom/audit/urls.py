@@ -5,4 +5,8 @@ from django.urls import path
 from . import views
 
 app_name = "audit"
-urlpatterns = [path("", views.events, name="events")]
+urlpatterns = [
+    path("", views.events, name="events"),
+    path("export.jsonl", views.export, name="export"),
+    path("public-key.pem", views.public_key, name="public_key"),
+]

@@ -1,12 +1,17 @@
-"""The audit trail for scrutineers and the returning officer: every event, and whether the chain
-verifies."""
+"""The audit trail for scrutineers and the returning officer: every event, whether the trail
+verifies, and its export; the signing public key for anyone."""
 
 from django.core.paginator import Paginator
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, role_required
 
-from .events import verify
+from . import signing
+from .events import record, verify
+from .export import export_lines
 from .models import Event
 from .subjects import subject_names
 
@@ -20,3 +25,19 @@ def events(request):
     for event in page.object_list:
         event.subject_name = names.get(event.subject, "")
     return render(request, "audit/events.html", {"page": page, "problems": verify()})
+
+
+@require_GET
+@role_required(RETURNING_OFFICER, SCRUTINEER)
+def export(request):
+    """The whole trail as JSON lines, for ``tallyroom audit verify``."""
+    record(request.user, "audit.export", "audit")
+    response = StreamingHttpResponse(export_lines(), content_type="application/jsonl; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="audit-{timezone.now():%Y%m%d-%H%M%S}.jsonl"'
+    return response
+
+
+@require_GET
+def public_key(request):
+    """The public half of the signing key, PEM, for anyone."""
+    return HttpResponse(signing.public_pem(), content_type="text/plain; charset=utf-8")

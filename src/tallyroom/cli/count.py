@@ -15,7 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from tallyroom.count import CollegeError, Result, count, parse_share, read_groups
-from tallyroom.formats import BallotFile, FormatError, read_ballots
+from tallyroom.formats import BallotFile, FormatError, read_ballots, spreadsheet
 from tallyroom.formats.results import result_csv, result_dict, result_json, result_table
 
 from . import CommandError
@@ -210,7 +210,7 @@ def _stacked_csv(results: list[tuple[Path, Result]]) -> str:
     most stages (the stage columns come last, so shorter tables just end sooner)."""
     tables = [list(csv.reader(io.StringIO(result_csv(r)))) for _, r in results]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = spreadsheet.writer(out, lineterminator="\n")
     writer.writerow(["source", *max((t[0] for t in tables), key=len)])
     for (path, _), table in zip(results, tables, strict=True):
         writer.writerows([str(path), *row] for row in table[1:])

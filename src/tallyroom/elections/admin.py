@@ -9,6 +9,22 @@ from .forms import ContestForm
 from .models import Candidate, Contest, Election, Nomination, Slate
 
 
+class LockedOnceVotingOpens(AuditedAdmin):
+    """Rows of an election in voting or closed are read-only here, as on the staff pages."""
+
+    def election_of(self, obj):
+        return obj.election
+
+    def _locked(self, obj) -> bool:
+        return obj is not None and not self.election_of(obj).accepts_changes
+
+    def has_change_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_delete_permission(request, obj)
+
+
 class ContestInline(admin.TabularInline):
     model = Contest
     fields = ("name", "slug", "seats", "method", "position")
@@ -23,16 +39,19 @@ class ContestInline(admin.TabularInline):
 
 
 @admin.register(Election)
-class ElectionAdmin(AuditedAdmin):
+class ElectionAdmin(LockedOnceVotingOpens):
     list_display = ("name", "slug", "state", "freeze_date", "voting_opens", "voting_closes")
     list_filter = ("state",)
     search_fields = ("name", "slug")
     readonly_fields = ("state",)
     inlines = [ContestInline]
 
+    def election_of(self, obj):
+        return obj
+
 
 @admin.register(Contest)
-class ContestAdmin(AuditedAdmin):
+class ContestAdmin(LockedOnceVotingOpens):
     form = ContestForm
     list_display = ("name", "election", "seats", "method", "ron", "nomination_threshold", "roll_frozen_at")
     list_filter = ("election", "method")
@@ -54,22 +73,28 @@ class NominationInline(admin.TabularInline):
 
 
 @admin.register(Candidate)
-class CandidateAdmin(AuditedAdmin):
+class CandidateAdmin(LockedOnceVotingOpens):
     list_display = ("name", "contest", "groups", "position", "withdrawn")
     list_filter = ("contest__election", "withdrawn")
     search_fields = ("name",)
     raw_id_fields = ("member",)
     inlines = [NominationInline]
 
+    def election_of(self, obj):
+        return obj.contest.election
+
 
 @admin.register(Nomination)
-class NominationAdmin(AuditedAdmin):
+class NominationAdmin(LockedOnceVotingOpens):
     list_display = ("candidate", "unit", "affiliate", "received")
     list_filter = ("candidate__contest__election",)
 
+    def election_of(self, obj):
+        return obj.candidate.contest.election
+
 
 @admin.register(Slate)
-class SlateAdmin(AuditedAdmin):
+class SlateAdmin(LockedOnceVotingOpens):
     list_display = ("name", "election", "show_on_ballot")
     list_filter = ("election",)
     filter_horizontal = ("candidates",)

@@ -7,6 +7,7 @@ from django import forms
 
 from tallyroom.count import Constraint, ConstraintError, method_names, rule_set
 from tallyroom.formats.ballotfile import clean_name
+from tallyroom.formats.spreadsheet import refuse_formula
 from tallyroom.roll.models import Member
 
 from . import photos
@@ -52,7 +53,7 @@ class ElectionForm(forms.ModelForm):
     def clean_slug(self):
         if self.cleaned_data["slug"] == "new":
             raise forms.ValidationError("'new' is taken by the page for a new election; choose another slug.")
-        return self.cleaned_data["slug"]
+        return _fixed_slug(self.instance, self.cleaned_data["slug"], self.instance)
 
     def clean(self):
         data = super().clean()
@@ -63,6 +64,13 @@ class ElectionForm(forms.ModelForm):
         if nom_open and nom_close and nom_close <= nom_open:
             self.add_error("nominations_close", "Nominations must close after they open.")
         return data
+
+
+def _fixed_slug(instance, slug: str, election) -> str:
+    """Public links (results, lists of ballots) carry slugs, so once voting has opened a slug stays."""
+    if instance.pk and election is not None and not election.accepts_changes and slug != instance.slug:
+        raise forms.ValidationError(f"The slug is fixed once voting has opened (it stays {instance.slug!r}).")
+    return slug
 
 
 class ContestForm(forms.ModelForm):
@@ -122,6 +130,10 @@ class ContestForm(forms.ModelForm):
         where = fields.index("regions")  # who may vote: the whole membership, or these areas
         voters = ["whole_membership", *fields[where:]]
         self.order_fields([*fields[:5], *option_fields(), *fields[5:where], *voters])
+
+    def clean_slug(self):
+        election = self.instance.election if self.instance.election_id else None
+        return _fixed_slug(self.instance, self.cleaned_data["slug"], election)
 
     def clean_constraints(self):
         lines = [line.strip() for line in self.cleaned_data["constraints"].splitlines() if line.strip()]
@@ -229,6 +241,7 @@ class CandidateForm(forms.ModelForm):
         )
         if others.exists():
             raise forms.ValidationError("Another candidate in this contest has this name.")
+        _refuse_formula(name, "A candidate's name")
         return name
 
     def clean_statement(self):
@@ -238,6 +251,11 @@ class CandidateForm(forms.ModelForm):
                 f"The statement has {len(statement):,} characters: shorten it to {STATEMENT_LIMIT:,}."
             )
         return statement
+    def clean_groups(self):
+        groups = self.cleaned_data["groups"]
+        for group in groups.split(","):
+            _refuse_formula(group.strip(), "A group")
+        return groups
 
     def clean_member_number(self):
         number = self.cleaned_data["member_number"].strip()
@@ -264,6 +282,15 @@ class CandidateForm(forms.ModelForm):
                 defaults={"image": image, "content_type": content_type, "digest": photos.digest(image)},
             )
         return candidate
+
+
+def _refuse_formula(text: str, what: str) -> None:
+    """Names travel verbatim in the recount files (ballots.blt, groups.csv), so one that a
+    spreadsheet would run is refused here rather than altered there."""
+    try:
+        refuse_formula(text, what)
+    except ValueError as e:
+        raise forms.ValidationError(str(e)) from None
 
 
 class NominationForm(forms.ModelForm):

@@ -1,5 +1,6 @@
 """Staff pages for elections, contests, candidates, nominations and slates. Staff and the returning
-officer edit (until voting opens); scrutineers read. Every change records an event."""
+officer edit until voting opens (the election itself too: its name, slug and timetable are fixed
+from then on); scrutineers read. Every change records an event."""
 
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ def election_edit(request, slug=None):
     form = ElectionForm(request.POST or None, instance=election)
     back = election_url(election) if election else reverse("elections:index")
     title = f"Edit {election}" if election else "New election"
-    return _save(request, form, title=title, back=back, success=election_url)
+    return _save(request, form, title=title, back=back, success=election_url, election=election)
 
 
 @role_required(*READERS)

@@ -134,6 +134,8 @@ def _parse_lines(lines: list[str], source: str) -> BallotFile:
     truncated = 0
     for lineno, text in rows:
         tokens = text.translate(_SEPARATORS).split()
+        if not tokens:  # only separators (commas): a blank line, as on the fast path
+            continue
         if tokens == ["0"]:
             break
         if not merged and not withdrawn and tokens[0].startswith("-") and tokens[0] != "-":

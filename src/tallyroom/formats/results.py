@@ -7,7 +7,6 @@ docs/result-format.md.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Mapping
@@ -15,6 +14,8 @@ from decimal import Decimal, localcontext
 from typing import Any
 
 from tallyroom.count.result import Result
+
+from . import spreadsheet
 
 
 def result_dict(result: Result | Mapping[str, Any]) -> dict[str, Any]:
@@ -36,7 +37,7 @@ def result_csv(result: Result | Mapping[str, Any]) -> str:
     for s in table.stages[1:]:
         header += [f"transfers{s['stage']:02d}", f"total_votes{s['stage']:02d}"]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = spreadsheet.writer(out, lineterminator="\n")
     writer.writerow(header)
     for label, status, cells in table.rows():
         flat = [cells[0][1]] + [

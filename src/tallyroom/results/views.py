@@ -2,8 +2,10 @@
 verb of tallyroom.lifecycle), the scrutineers' read-only view of it, and the public results
 pages with their downloads."""
 
+import re
+
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -185,7 +187,9 @@ def review(request, election_slug, contest_slug):
 @role_required(RETURNING_OFFICER)
 def publish_count(request, election_slug, contest_slug):
     contest = _contest(election_slug, contest_slug)
-    reviewed = get_object_or_404(ContestCount, pk=request.POST.get("count"), contest=contest)
+    if not re.fullmatch(r"[0-9]{1,18}", request.POST.get("count", "")):
+        return HttpResponseBadRequest("Choose the count to publish: 'count' must be a count's number.")
+    reviewed = get_object_or_404(ContestCount, pk=request.POST["count"], contest=contest)
     try:
         lifecycle.publish(reviewed, request.user)
     except lifecycle.Refused as e:

@@ -16,6 +16,10 @@ class MemberAdmin(AuditedAdmin):
     list_select_related = ("unit",)
     raw_id_fields = ("unit", "affiliate")
 
+    def get_readonly_fields(self, request, obj=None):
+        """Contact details change only on the contact page (recorded with old and new values)."""
+        return ("email", "address") if obj is not None else ()
+
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):

@@ -32,3 +32,14 @@ class RollSearchForm(forms.Form):
         label="Show",
     )
     reason = forms.CharField(required=False, label="Reason contains")
+
+
+class ContactForm(forms.Form):
+    email = forms.EmailField(required=False)
+    address = forms.CharField(
+        required=False, label="Postal address", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="How the member asked for it; recorded in the audit trail with the old and new values.",
+    )

@@ -3,7 +3,10 @@
 Every row is checked in plain Python first and every bad row is reported by line; only a file
 without a single bad row is written, in one transaction, with bulk inserts and updates in batches.
 A member already present (by membership number) takes the file's values for every column; members
-absent from the file are left as they are.
+absent from the file are left as they are. Every change of an email or postal address is kept with
+its old and new values (``ContactChange``, and in the ``roll.import`` event); for a member on a
+frozen roll of an election not yet closed the file is refused instead, naming the line: their
+contact details change only by a recorded contact change (``contacts.change_contact``).
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from tallyroom.organisation.csvfile import Table
 from tallyroom.organisation.models import Affiliate, Unit
 
 from . import bulk
-from .models import Member
+from .contacts import CONTACT_FIELDS, frozen_elections
+from .models import ContactChange, Member
 
 REQUIRED = ("number", "name", "unit", "joined", "status", "category")
 OPTIONAL = ("email", "address", "paid_up_to", "affiliate")
@@ -130,7 +134,7 @@ def import_members(file_or_path, *, user=None) -> ImportReport:
     if not rows:
         raise MemberImportError([FormatError(table.name, None, "no members in the file")])
     with transaction.atomic():
-        _write(rows, report)
+        contacts = _write(rows, report, table, first_line, user)
         record(
             user,
             "roll.import",
@@ -139,21 +143,58 @@ def import_members(file_or_path, *, user=None) -> ImportReport:
             rows=report.rows,
             created=report.created,
             updated=report.updated,
+            contact_changes=contacts,
         )
     return report
 
 
-def _write(rows: dict[str, tuple], report: ImportReport) -> None:
+def _write(
+    rows: dict[str, tuple], report: ImportReport, table: Table, lines: dict[str, int], user
+) -> list[dict]:
+    """Write the rows; return the contact changes (as recorded in the event). MemberImportError,
+    before anything is written, if one would change a member on a frozen roll."""
     current = Member.objects.values_list("number", "pk", *FIELDS).iterator(chunk_size=BATCH)
     existing = {number: (pk, tuple(rest)) for number, pk, *rest in current}
-    new, changed = [], []
+    new, changed, contacts = [], [], []
     for number, row in rows.items():
         old = existing.get(number)
         if old is None:
             new.append((number, *row))
         elif old[1] != row:
             changed.append((*row, old[0]))
+            for field in CONTACT_FIELDS:
+                i = FIELDS.index(field)
+                if old[1][i] != row[i]:
+                    contacts.append(
+                        {"member": number, "pk": old[0], "field": field, "old": old[1][i], "new": row[i]}
+                    )
+    frozen = frozen_elections({c["pk"] for c in contacts})
+    for c in contacts:
+        if c["pk"] in frozen:
+            table.error(
+                lines[c["member"]],
+                f"member {c['member']} is on the frozen roll of {frozen[c['pk']]}: their {c['field']} "
+                "changes only by a recorded contact change (Roll > Change contact details), not by import",
+            )
+    if table.errors:
+        table.errors.sort(key=lambda e: e.line or 0)
+        raise MemberImportError(table.errors)
     bulk.insert(Member, ("number", *FIELDS), new)
     bulk.update(Member, FIELDS, changed)
     report.created, report.updated = len(new), len(changed)
     report.unchanged = len(rows) - len(new) - len(changed)
+    ContactChange.objects.bulk_create(
+        [
+            ContactChange(
+                member_id=c.pop("pk"),
+                field=c["field"],
+                old=c["old"],
+                new=c["new"],
+                source=f"{table.name}:{lines[c['member']]}",
+                changed_by=user,
+            )
+            for c in contacts
+        ],
+        batch_size=BATCH,
+    )
+    return [c | {"line": lines[c["member"]]} for c in contacts]

@@ -89,3 +89,32 @@ class RollDecision(models.Model):
 
     def __str__(self):
         return f"{self.kind} on {self.entry}: {self.eligible_before} -> {self.eligible_after}"
+
+
+class ContactChange(models.Model):
+    """A change to a member's email or postal address, with the values before and after: from a
+    member import (``source`` names the file and line) or, once the member is on a frozen roll,
+    only from a recorded contact change by staff (``reason`` says why). A code replaced after
+    such a change needs a second staff member's approval (voting.reissues)."""
+
+    class Field(models.TextChoices):
+        EMAIL = "email"
+        ADDRESS = "address", "postal address"
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="contact_changes")
+    field = models.CharField(max_length=16, choices=Field.choices)
+    old = models.TextField(blank=True)
+    new = models.TextField(blank=True)
+    source = models.CharField(max_length=300, blank=True, help_text="file and line, for an import")
+    reason = models.TextField(blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        indexes = [models.Index(fields=["member", "changed_at"])]
+
+    def __str__(self):
+        return f"{self.member}: {self.field} {self.old!r} -> {self.new!r}"

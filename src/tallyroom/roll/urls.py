@@ -12,4 +12,6 @@ urlpatterns = [
     path("contests/<int:pk>/build/", views.build, name="build"),
     path("contests/<int:pk>/roll.csv", views.export, name="export"),
     path("entries/<int:entry>/decision/", views.decision, name="decision"),
+    path("members/contact/", views.contact_find, name="contact_find"),
+    path("members/<str:number>/contact/", views.contact, name="contact"),
 ]

@@ -3,7 +3,6 @@ list, CSV export), rebuild it before it is frozen, and record decisions on a fro
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 
 from django.contrib import messages
@@ -17,12 +16,14 @@ from django.views.decorators.http import require_POST
 
 from tallyroom.audit.events import record
 from tallyroom.elections.models import Contest
+from tallyroom.formats import spreadsheet
 from tallyroom.formats.errors import FormatError
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF, has_role, role_required
 
+from .contacts import ContactChangeRefused, change_contact, frozen_elections
 from .decisions import DecisionRefused, decide
 from .eligibility import RollFrozen, build_roll, reasons_of
-from .forms import DecisionForm, RollSearchForm, UploadForm
+from .forms import ContactForm, DecisionForm, RollSearchForm, UploadForm
 from .importer import OPTIONAL, REQUIRED, MemberImportError, import_members
 from .models import Member, RollEntry
 
@@ -166,7 +167,7 @@ def export(request, pk):
     contest = get_object_or_404(Contest.objects.select_related("election"), pk=pk)
     with transaction.atomic():
         record(request.user, "roll.export", f"contest:{contest.pk}")
-    writer = csv.writer(_Echo())
+    writer = spreadsheet.writer(_Echo())
     rows = (
         RollEntry.objects.filter(contest=contest)
         .order_by("member__number")
@@ -224,3 +225,34 @@ def decision(request, entry):
         "roll/decision.html",
         {"entry": entry, "form": form, "decisions": entry.decisions.select_related("decided_by")},
     )
+
+
+@role_required(STAFF, RETURNING_OFFICER)
+def contact_find(request):
+    number = request.GET.get("number", "").strip()
+    if not Member.objects.filter(number=number).exists():
+        messages.error(request, f"No member has number {number!r}.")
+        return redirect("roll:index")
+    return redirect("roll:contact", number=number)
+
+
+@role_required(STAFF, RETURNING_OFFICER)
+def contact(request, number):
+    """Change a member's email or postal address by a recorded decision (old and new values)."""
+    member = get_object_or_404(Member, number=number)
+    form = ContactForm(request.POST or None, initial={"email": member.email, "address": member.address})
+    if request.method == "POST" and form.is_valid():
+        try:
+            change_contact(member, user=request.user, **form.cleaned_data)
+        except ContactChangeRefused as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, f"Contact details of {member} changed; the change is recorded.")
+            return redirect("roll:contact", number=member.number)
+    context = {
+        "member": member,
+        "form": form,
+        "frozen": frozen_elections([member.pk]).get(member.pk),
+        "changes": member.contact_changes.select_related("changed_by").order_by("-changed_at"),
+    }
+    return render(request, "roll/contact.html", context)

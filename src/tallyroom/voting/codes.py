@@ -39,10 +39,12 @@ from django.utils import timezone
 from tallyroom.audit.events import record
 from tallyroom.ballotbox.symbols import GROUP, random_symbols
 from tallyroom.elections.models import Election
+from tallyroom.formats import spreadsheet
 from tallyroom.roll import bulk
+from tallyroom.roll.contacts import changed_after_freeze
 from tallyroom.roll.models import Member, RollEntry
 
-from .models import BallotCode, Delivery
+from .models import BallotCode, CodeReissue, Delivery
 
 log = logging.getLogger(__name__)
 BATCH = 1000
@@ -73,8 +75,25 @@ def _salted(secret: str) -> bytes:
     return hashlib.sha256(b"tallyroom.voting.code" + secret.encode()).digest()
 
 
-def reissue_code(election: Election, member: Member, *, user=None) -> str:
-    """A new code for a voter who lost theirs (the old one stops working). Refused once they voted."""
+class NeedsApproval(ValueError):
+    """The member's contact details changed after the roll froze: replacing their code needs a
+    second staff member's approval (``reissues``)."""
+
+
+def reissue_code(
+    election: Election, member: Member, *, user=None, approval: CodeReissue | None = None
+) -> str:
+    """A new code for a voter who lost theirs (the old one stops working). Refused once they
+    voted; and, if their contact details changed after the roll froze (a changed address could
+    be an insider's), refused (NeedsApproval) unless ``approval`` is a request for it approved by
+    someone other than who asked (``reissues.approve``)."""
+    change = changed_after_freeze(member, election)
+    approved = approval is not None and approval.approved_by_id not in (None, approval.requested_by_id)
+    if change is not None and not approved:
+        raise NeedsApproval(
+            f"{member}'s {change.get_field_display()} changed after the roll froze: "
+            "a second staff member must approve a new code"
+        )
     with transaction.atomic():
         entry = BallotCode.objects.select_for_update().get(election=election, member=member)
         if entry.is_used:
@@ -84,14 +103,23 @@ def reissue_code(election: Election, member: Member, *, user=None) -> str:
         entry.issued_at = timezone.now()
         entry.sent_at = None
         entry.save(update_fields=["code_hash", "issued_at", "sent_at"])
-        record(user, "voting.reissue_code", f"election:{election.pk}", member=member.number)
+        if approval is None:
+            approval = CodeReissue(election=election, member=member, requested_by=user)
+        approval.done_at = timezone.now()
+        approval.save()
+        record(
+            user,
+            "voting.reissue_code",
+            f"election:{election.pk}",
+            member=member.number,
+            requested_by=approval.requested_by.get_username() if approval.requested_by else "system",
+            approved_by=approval.approved_by.get_username() if approval.approved_by else "",
+        )
     return code
 
 
 def vote_url() -> str:
-    return getattr(settings, "TALLYROOM_SITE_URL", "http://127.0.0.1:8000").rstrip("/") + reverse(
-        "voting:enter"
-    )
+    return settings.TALLYROOM_SITE_URL + reverse("voting:enter")
 
 
 def postal_dir() -> Path:
@@ -419,7 +447,7 @@ def _mark(states: dict[int, str], election: Election) -> None:
 def mail_merge_csv(pairs: Iterable[tuple[Recipient | Member, str]], election: Election, header=True) -> str:
     """A CSV for a mail merge: one row per voter with name, address and code."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = spreadsheet.writer(out, lineterminator="\n")
     if header:
         writer.writerow(["membership_number", "name", "address", "election", "code", "vote_at", "closes"])
     url = vote_url()

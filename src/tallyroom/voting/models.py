@@ -1,6 +1,7 @@
 """Ballot codes of the online channel, and counters of failed code attempts. Ballots themselves
 are in the ballot box (tallyroom.ballotbox)."""
 
+from django.conf import settings
 from django.db import models
 
 
@@ -54,3 +55,31 @@ class AttemptCounter(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scope", "window"], name="one_counter_per_window")]
         indexes = [models.Index(fields=["window"])]
+
+
+class CodeReissue(models.Model):
+    """A lost code replaced, or a request to replace one that waits for a second staff member's
+    approval (the member's contact details changed after the roll froze; see reissues.py)."""
+
+    election = models.ForeignKey("elections.Election", on_delete=models.CASCADE, related_name="reissues")
+    member = models.ForeignKey("roll.Member", on_delete=models.PROTECT, related_name="code_reissues")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    needs_approval = models.BooleanField(default=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    done_at = models.DateTimeField(null=True, blank=True, help_text="when the new code was made")
+    told_old_contact = models.CharField(max_length=300, blank=True, help_text="the old address told of it")
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self):
+        return f"reissue for {self.member} in {self.election}"
+
+    @property
+    def pending(self) -> bool:
+        return self.done_at is None

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import reissue_views, views
 
 app_name = "voting"
 urlpatterns = [
@@ -15,6 +15,12 @@ urlpatterns = [
     path("<slug:election>/codes/", views.codes_page, name="codes"),
     path("<slug:election>/codes/issue/", views.codes_issue, name="codes_issue"),
     path("<slug:election>/codes/reissue/", views.codes_reissue, name="codes_reissue"),
+    path("<slug:election>/codes/reissues/", reissue_views.reissues_page, name="reissues"),
+    path(
+        "<slug:election>/codes/reissues/<int:pk>/approve/",
+        reissue_views.reissue_approve,
+        name="reissue_approve",
+    ),
     path("<slug:election>/codes/post/<str:name>", views.codes_download, name="codes_download"),
     path("<slug:election>/codes/post/<str:name>/delete/", views.codes_delete, name="codes_delete"),
 ]

@@ -32,9 +32,9 @@ from tallyroom.elections.profiles import profiles
 from tallyroom.roll.models import Member
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF, has_role, role_required
 
-from . import ratelimit
+from . import ratelimit, reissues
 from .casting import CodeError, UnknownCode, cast, eligible_entries, voter
-from .codes import DeliveryFailed, delivery_counts, normalise, postal_dir, reissue_code, send_codes
+from .codes import DeliveryFailed, NeedsApproval, delivery_counts, normalise, postal_dir, reissue_code, send_codes
 from .forms import empty_form, read_form
 from .models import BallotCode, Delivery
 from .padding import padded
@@ -68,7 +68,7 @@ def enter(request):
     """Step 1: the voter enters their code."""
     error, typed = "", ""
     if request.method == "POST":
-        if ratelimit.blocked(request):
+        if not ratelimit.reserve(request):
             message = gettext("Too many wrong ballot codes have been tried. Wait 15 minutes and try again.")
             return problem(request, message, 429)
         typed = request.POST.get("code", "")[:40]
@@ -76,10 +76,10 @@ def enter(request):
         try:
             found = voter(code)
         except CodeError as e:
-            if isinstance(e, UnknownCode):
-                ratelimit.failed(request)
+            ratelimit.settle(request, failed=isinstance(e, UnknownCode))
             error = gettext(str(e))  # casting's messages are in the catalogue as they are
         else:
+            ratelimit.settle(request, failed=False)
             return show_ballot(request, found, code, {})
     # The box keeps what was typed (not the code normalised) so the voter can see their typo.
     context = {"error": error, "typed": typed}
@@ -320,6 +320,10 @@ def codes_reissue(request, election: str):
         return redirect("voting:codes", election=found.slug)
     try:
         code = reissue_code(found, member, user=request.user)
+    except NeedsApproval as e:
+        reissues.request(found, member, user=request.user)
+        messages.warning(request, f"{e}. The request waits under Reissues and contact changes.")
+        return redirect("voting:reissues", election=found.slug)
     except ValueError as e:
         messages.error(request, str(e))
     else:

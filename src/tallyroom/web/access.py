@@ -3,13 +3,15 @@
 - ``returning_officer``: opens and closes voting, counts, publishes, decides roll appeals.
 - ``staff``: manages the roll, candidates, nominations and slates.
 - ``scrutineer``: reads roll statistics, turnout and the audit trail; never a vote.
-Superusers hold every role. Voters have no account: they use a ballot code.
+Superusers hold every role. Voters have no account: they use a ballot code. Every role's page
+needs a session that passed the second factor (``twofactor``) when the deployment requires one.
 """
 
 from functools import wraps
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+
+from .twofactor import require_verified
 
 RETURNING_OFFICER = "returning_officer"
 STAFF = "staff"
@@ -35,8 +37,9 @@ def role_required(*roles: str):
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
+            refused = require_verified(request)
+            if refused is not None:
+                return refused
             if not has_role(request.user, *roles):
                 raise PermissionDenied
             return view(request, *args, **kwargs)

@@ -1,6 +1,8 @@
 """Settings for the test suite: the ordinary settings with a throwaway key and fast hashing."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("TALLYROOM_SECRET_KEY", "test-only-not-secret")
 
@@ -11,3 +13,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Jobs run in the process that starts them, at once (tests that need the queue say so: docs/jobs.md).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 TALLYROOM_MAIL_RETRY_DELAYS = (0, 0)
+# Tests sign staff in with force_login; the tests of the second factor turn it on (the default
+# everywhere else).
+TALLYROOM_REQUIRE_2FA = False
+# A signing key of the test run's own, made on first use.
+TALLYROOM_SIGNING_KEY_FILE = Path(tempfile.mkdtemp(prefix="tallyroom-tests-")) / "signing-key.pem"
+TALLYROOM_SIGNING_KEY_AUTOCREATE = True

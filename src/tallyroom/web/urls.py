@@ -4,11 +4,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import accounts, views
+from . import accounts, twofactor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", twofactor.SignInView.as_view(), name="login"),
+    path("accounts/two-factor/", twofactor.two_factor, name="two_factor"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/staff/", accounts.accounts, name="accounts"),
     path("accounts/staff/new/", accounts.account_edit, name="account_new"),

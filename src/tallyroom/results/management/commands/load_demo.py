@@ -23,6 +23,8 @@ class Command(BaseCommand):
             f"  Audit trail:          {url}/audit/",
             "Logins (sign in at /accounts/login/):",
             *(f"  {name:<11} password {pw:<24} ({role})" for name, (pw, role) in demo.LOGINS.items()),
+            "Each login also asks for the code of an authenticator app set up with the login's key in",
+            f"  {demo.totp_file()}; or print the current code: make demo-code LOGIN=ro",
         ]
         lines += [
             f"Trustees' shares ({demo.TRUSTEES_NEEDED} of {len(demo.TRUSTEES)} open the box once closed):",

@@ -1,0 +1,201 @@
+"""The audit trail as data, checked without Django or a database: its hash chain, its Ed25519
+signatures, the published counts against their events, and a published head.
+
+An exported trail (``export.py`` writes it; docs/security.md) is JSON lines: a ``trail`` header
+with the signing public key and the head, then every ``event`` in order, then every published
+``count``. ``verify_trail`` says what is wrong with one, an empty list meaning nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+GENESIS = "0" * 64
+FORMAT = "tallyroom-audit-trail"
+VERSION = 1
+
+
+def canonical(at: str, actor: str, verb: str, subject: str, data: Mapping[str, Any]) -> str:
+    """An event's contents as the one JSON text its hash covers."""
+    return json.dumps(
+        {"at": at, "actor": actor, "verb": verb, "subject": subject, "data": data},
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    )
+
+
+def chain_hash(prev_hash: str, text: str) -> str:
+    """SHA-256 over the previous event's hash and this event's canonical JSON."""
+    return hashlib.sha256((prev_hash + text).encode("utf-8")).hexdigest()
+
+
+def key_id(public_raw: bytes) -> str:
+    """A public key's short name: the first 16 hex digits of SHA-256 of its 32 raw bytes."""
+    return hashlib.sha256(public_raw).hexdigest()[:16]
+
+
+def signature_holds(public_raw: bytes, event_hash: str, signature_hex: str) -> bool:
+    """Whether ``signature_hex`` is the key's Ed25519 signature of ``event_hash`` (its ASCII)."""
+    try:
+        Ed25519PublicKey.from_public_bytes(public_raw).verify(
+            bytes.fromhex(signature_hex), event_hash.encode("ascii")
+        )
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def elected_of(result_json: str) -> list[str]:
+    return list(json.loads(result_json)["elected"])
+
+
+@dataclass
+class Trail:
+    """What ``verify_trail`` reads: the public keys by id, events and published counts as dicts
+    (the fields of an export's lines), and the head the trail claims."""
+
+    keys: dict[str, bytes]
+    events: Iterable[Mapping[str, Any]]
+    counts: list[Mapping[str, Any]] = field(default_factory=list)
+    head: str | None = None
+
+
+def verify_trail(trail: Trail, *, published_head: str | None = None, key: str | None = None) -> list[str]:
+    """Problems with ``trail``: a broken chain, an altered event, a missing or false signature,
+    a published count that differs from its ``contest.publish`` event, a claimed head that is
+    not the last event, and ``published_head`` (a hash, or its first 16 or more digits) not in
+    the chain (events removed or rewritten since it was published). ``key`` pins the signing
+    key's id."""
+    problems: list[str] = []
+    if key is not None and key not in trail.keys:
+        problems.append(
+            f"the trail is not signed with key {key} (it names {', '.join(trail.keys) or 'none'})"
+        )
+    prev, last_seq, unsigned = GENESIS, 0, []
+    hashes: list[str] = []
+    published: dict[int, list[Mapping[str, Any]]] = {}
+    for event in trail.events:
+        seq = event["seq"]
+        if seq <= last_seq:
+            problems.append(f"event {seq}: out of order (after event {last_seq})")
+        if event["prev_hash"] != prev:
+            problems.append(f"event {seq}: prev_hash does not match the event before it")
+        text = canonical(event["at"], event["actor"], event["verb"], event["subject"], event["data"])
+        if chain_hash(event["prev_hash"], text) != event["hash"]:
+            problems.append(f"event {seq}: hash does not match its contents")
+        public = trail.keys.get(event.get("key_id") or "")
+        if not event.get("signature"):
+            unsigned.append(seq)
+        elif public is None:
+            problems.append(
+                f"event {seq}: signed with key {event.get('key_id')!r}, which the trail does not give"
+            )
+        elif not signature_holds(public, event["hash"], event["signature"]):
+            problems.append(f"event {seq}: the signature does not match (altered, or signed by another key)")
+        if event["verb"] == "contest.publish":
+            published.setdefault(event["data"].get("count"), []).append(event)
+        prev, last_seq = event["hash"], seq
+        hashes.append(event["hash"])
+    if unsigned:
+        problems.append(f"{len(unsigned)} event(s) not signed: {_seqs(unsigned)}")
+    if trail.head is not None and trail.head != prev:
+        problems.append(f"the trail claims head {trail.head} but its last event is {prev}")
+    if published_head is not None:
+        problems += _check_head(published_head.strip().lower(), hashes)
+    problems += _check_counts(trail.counts, published)
+    return problems
+
+
+def _seqs(seqs: list[int]) -> str:
+    return ", ".join(map(str, seqs[:10])) + (f" and {len(seqs) - 10} more" if len(seqs) > 10 else "")
+
+
+def _check_head(head: str, hashes: list[str]) -> list[str]:
+    if len(head) < 16:
+        return [f"the published head {head!r} is too short: give at least 16 hex digits"]
+    if not any(h.startswith(head) for h in hashes):
+        return [f"the published head {head} is not in the trail: events were removed or rewritten after it"]
+    return []
+
+
+def _check_counts(
+    counts: list[Mapping[str, Any]], published: dict[int, list[Mapping[str, Any]]]
+) -> list[str]:
+    problems = []
+    for count in counts:
+        events = published.pop(count["id"], [])
+        name = f"count {count['id']} ({count.get('contest', '')})"
+        if len(events) != 1:
+            problems.append(f"{name}: published, but {len(events)} contest.publish events name it")
+            continue
+        data, seq = events[0]["data"], events[0]["seq"]
+        if list(data.get("elected", [])) != list(count["elected"]):
+            problems.append(
+                f"{name}: elected {count['elected']} but its contest.publish event {seq} "
+                f"says {data.get('elected')}"
+            )
+        if data.get("ballots_sha256") != count["ballots_sha256"]:
+            problems.append(f"{name}: its ballots' SHA-256 differs from its contest.publish event {seq}")
+        if "result_sha256" in data and data["result_sha256"] != count.get("result_sha256"):
+            problems.append(f"{name}: its result's SHA-256 differs from its contest.publish event {seq}")
+    for number, events in published.items():
+        problems.append(f"event {events[0]['seq']}: publishes count {number}, which is not a published count")
+    return problems
+
+
+class TrailFileError(ValueError):
+    """An export that cannot be read; the message names the file and line."""
+
+
+def read_trail(path: str, lines: Iterable[str]) -> Trail:
+    """An exported trail from its lines; ``TrailFileError`` names ``path`` and the line."""
+    keys: dict[str, bytes] = {}
+    events: list[dict] = []
+    counts: list[dict] = []
+    head = None
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            kind = item["kind"]
+            if number == 1 and (kind != "trail" or item.get("format") != FORMAT):
+                raise TrailFileError(f"{path}:1: not a tallyroom audit trail export (no trail header)")
+            if kind == "trail":
+                if item.get("version") != VERSION:
+                    raise TrailFileError(f"{path}:{number}: version {item.get('version')!r} is not {VERSION}")
+                keys = {k: bytes.fromhex(v) for k, v in item["public_keys"].items()}
+                head = item["head"]
+            elif kind == "event":
+                events.append(_event(item))
+            elif kind == "count":
+                if not isinstance(item["elected"], list) or not isinstance(item["ballots_sha256"], str):
+                    raise ValueError("a count's elected must be a list and ballots_sha256 a text")
+                counts.append(item | {"id": item["id"], "contest": item.get("contest", "")})
+            else:
+                raise TrailFileError(f"{path}:{number}: unknown kind {kind!r}")
+        except TrailFileError:
+            raise
+        except json.JSONDecodeError as e:
+            raise TrailFileError(f"{path}:{number}: not JSON: {e.msg} (column {e.colno})") from None
+        except (ValueError, KeyError, TypeError) as e:
+            problem = f"missing {e}" if isinstance(e, KeyError) else str(e).split("\n")[0]
+            raise TrailFileError(f"{path}:{number}: not a trail line: {problem}") from None
+    if not keys and not events:
+        raise TrailFileError(f"{path}: empty: no trail header")
+    return Trail(keys=keys, events=events, counts=counts, head=head)
+
+
+def _event(item: dict) -> dict:
+    event = {k: item[k] for k in ("seq", "at", "actor", "verb", "subject", "data", "prev_hash", "hash")}
+    if not isinstance(event["seq"], int) or not isinstance(event["data"], dict):
+        raise ValueError("seq must be a number and data an object")
+    return event | {"signature": item.get("signature", ""), "key_id": item.get("key_id", "")}

@@ -1,0 +1,162 @@
+"""Staff sign-in with a second factor: a TOTP code from an authenticator app (django-otp).
+
+An account with a confirmed TOTP device signs in with user name, password and the current code;
+the session is then *verified*. With ``TALLYROOM_REQUIRE_2FA`` on (the default), an account
+without a device that signs in with its password reaches only the set-up page, which shows the
+new device's QR code and secret and confirms it with a first code; every role's pages refuse an
+unverified session. Wrong codes count as failed sign-ins for the throttle (django-axes).
+"""
+
+from __future__ import annotations
+
+import base64
+from io import BytesIO
+from urllib.parse import urlencode
+
+import qrcode
+import qrcode.image.svg
+from django import forms
+from django.conf import settings
+from django.contrib.auth import user_login_failed
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import LoginView, redirect_to_login
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_otp import login as otp_login
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tallyroom.audit.events import record
+
+TOKEN = forms.CharField(
+    required=False,
+    label="Code from your authenticator app",
+    max_length=8,
+    widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+)
+
+
+def required() -> bool:
+    return bool(getattr(settings, "TALLYROOM_REQUIRE_2FA", True))
+
+
+def device_of(user) -> TOTPDevice | None:
+    """The user's confirmed TOTP device, if any."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first() if user.is_authenticated else None
+
+
+def enrol(user) -> TOTPDevice:
+    """The user's confirmed TOTP device, made if they have none (for set-up outside the web
+    pages, such as the demo's logins)."""
+    return device_of(user) or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+
+
+def verified(user) -> bool:
+    """Whether this signed-in session has passed the second factor, or needs none."""
+    if getattr(user, "is_verified", lambda: False)():
+        return True
+    return not required() and device_of(user) is None
+
+
+def secret_of(device: TOTPDevice) -> str:
+    """The device's key in base32, as authenticator apps take it by hand."""
+    return base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
+
+
+def code_now(secret: str) -> str:
+    """The six-digit code an authenticator app shows now for a base32 ``secret``."""
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    return f"{totp(key):06d}"
+
+
+def qr_data_uri(text: str) -> str:
+    """``text`` as a QR code, an SVG ``data:`` URI for an <img> (no inline markup for the CSP)."""
+    out = BytesIO()
+    qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8).save(out)
+    return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+
+
+def _token_failed(request, username: str) -> None:
+    user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
+
+
+class SignInForm(AuthenticationForm):
+    """User name and password, and the TOTP code when the account has a device."""
+
+    token = TOKEN
+    device: TOTPDevice | None = None
+
+    def clean(self):
+        data = super().clean()
+        user = self.get_user()
+        device = device_of(user) if user is not None else None
+        if device is not None:
+            if not device.verify_token(data.get("token", "").strip()):
+                _token_failed(self.request, user.get_username())
+                raise forms.ValidationError(
+                    "The code from your authenticator app is wrong or has expired; try the next one.",
+                    code="token",
+                )
+            self.device = device
+        return data
+
+
+class SignInView(LoginView):
+    form_class = SignInForm
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if form.device is not None:
+            otp_login(self.request, form.device)
+        return response
+
+
+class TokenForm(forms.Form):
+    token = TOKEN
+
+
+def _next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or "/"
+    return target if url_has_allowed_host_and_scheme(target, {request.get_host()}) else "/"
+
+
+@login_required
+def two_factor(request):
+    """Set up the second factor (a signed-in account without one), or give the code for this
+    session (an account with one whose session is not yet verified)."""
+    if verified(request.user) and device_of(request.user) is not None:
+        return HttpResponseRedirect(_next(request))
+    device = device_of(request.user)
+    setting_up = device is None
+    if setting_up:
+        device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+        device = device or TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"].strip()):
+            with transaction.atomic():
+                if setting_up:
+                    device.confirmed = True
+                    device.save(update_fields=["confirmed"])
+                    record(request.user, "account.two_factor_set_up", f"user:{request.user.pk}")
+            otp_login(request, device)
+            return HttpResponseRedirect(_next(request))
+        _token_failed(request, request.user.get_username())
+        form.add_error("token", "That code is wrong or has expired; try the next one.")
+    context = {"form": form, "setting_up": setting_up, "next": _next(request)}
+    if setting_up:
+        context |= {"secret": secret_of(device), "qr": qr_data_uri(device.config_url)}
+    return render(request, "registration/two_factor.html", context)
+
+
+def require_verified(request):
+    """None if the request may go on; else where to send it (sign in, or the second factor)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not verified(request.user):
+        return HttpResponseRedirect(f"{reverse('two_factor')}?{urlencode({'next': request.get_full_path()})}")
+    return None
