@@ -1,6 +1,7 @@
 """Files sent as evidence: at most ``MAX_FILES`` per appeal, each at most
 ``TALLYROOM_APPEALS_FILE_BYTES`` (default 5 MiB), and only of the types below, told by their first
-bytes (what the browser claims is ignored): PDF, PNG, JPEG, or plain UTF-8 text."""
+bytes (what the browser claims is ignored), whose name ends as that type's does: PDF (.pdf), PNG
+(.png), JPEG (.jpg, .jpeg), or plain UTF-8 text (.txt)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,12 @@ from django.conf import settings
 MAX_FILES = 5
 TYPES = ((b"%PDF-", "application/pdf"), (b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
 TEXT = "text/plain; charset=utf-8"
+ENDINGS = {
+    "application/pdf": (".pdf",),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    TEXT: (".txt",),
+}
 
 
 class EvidenceRefused(ValueError):
@@ -56,7 +63,7 @@ def checked(uploads) -> list[Checked]:
         if len(data) > limit:
             raise EvidenceRefused(f"{name} is larger than {limit:,} bytes.")
         content_type = kind_of(data)
-        if content_type is None:
+        if content_type is None or not name.lower().endswith(ENDINGS[content_type]):
             raise EvidenceRefused(f"{name} is not a PDF, PNG, JPEG or plain text file.")
         out.append(Checked(name, content_type, data))
     return out
