@@ -185,3 +185,10 @@ def test_scrutineer_sees_the_register_never_the_evidence(appeals, scrutineer, of
     page = Client().get(public).content.decode()
     assert "2 appeals: 0 pending, 1 upheld, 0 dismissed" not in page  # pending stays pending
     assert "2 appeals: 1 pending, 1 upheld, 0 dismissed" in page and "SECRET" not in page
+
+
+def test_guessed_postal_codes_are_rate_limited(appeals):
+    client = Client()
+    url = reverse("appeals:code")
+    statuses = [client.post(url, {"code": f"AAAA-BBBB-CCCC-{i:04d}"}).status_code for i in range(7)]
+    assert statuses == [400] * 5 + [429] * 2

@@ -58,7 +58,7 @@ def lookup(request):
     if request.method != "POST":
         return render(request, "appeals/lookup.html")
     started = time.monotonic()
-    if not limits.take(request):
+    if not limits.take(limits.LOOKUP, request):
         return render(request, "appeals/message.html", {"message": TOO_MANY}, status=429)
     links.request_link(request.POST.get("number", "")[:32])
     time.sleep(max(0.0, lookup_seconds() - (time.monotonic() - started)))
@@ -77,10 +77,11 @@ def access(request, token: str):
     """The emailed link: a button to continue (so a mail scanner fetching the link does not spend it)."""
     if request.method != "POST":
         return render(request, "appeals/access.html")
-    if not limits.take(request):
+    if limits.blocked(limits.LINK, request):
         return render(request, "appeals/message.html", {"message": TOO_MANY}, status=429)
     member = links.redeem(token)
     if member is None:
+        limits.take(limits.LINK, request)
         return render(request, "appeals/message.html", {"message": SPENT}, status=400)
     return _enter(request, member)
 
@@ -93,10 +94,11 @@ def code(request):
     """The postal code, typed in."""
     if request.method != "POST":
         return render(request, "appeals/code.html")
-    if not limits.take(request):
+    if limits.blocked(limits.LINK, request):
         return render(request, "appeals/message.html", {"message": TOO_MANY}, status=429)
     member = links.redeem(request.POST.get("code", ""))
     if member is None:
+        limits.take(limits.LINK, request)
         return render(request, "appeals/code.html", {"error": SPENT.replace("link", "code")}, status=400)
     return _enter(request, member)
 
