@@ -1,0 +1,220 @@
+"""Time a class decision: 130,000 members of a 640,000-member roll, excluded for joining after
+the freeze date, put back on the roll by one upheld class decision, their ballot codes issued and
+emailed, while voters go on casting ballots. PostgreSQL only (DATABASE_URL), in a scratch
+database created and dropped here.
+
+Set-up (not timed for the target): the members and the roll written with COPY, the trustees' key,
+the roll frozen, voting open and a code issued to each of the 510,000 eligible members. Then a
+thread casts ballots with known codes throughout, and the class decision is made
+(``appeals.classes.decide_class``: ``roll.decisions.decide_many``, then codes issued and sent on
+commit). Prints the decision's time, its parts (from the audit events), and the casting latency
+before and during it. Run with ``.venv/bin/python bench/class_decision.py [members] [excluded]``.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+TARGET_SECONDS = 60.0
+FREEZE = date(2016, 1, 12)
+WINDOW = (date(2016, 1, 13), date(2016, 7, 12))
+VOTERS = 400
+
+
+def setup(members: int, excluded: int):
+    from django.contrib.auth.models import Group, User
+    from django.utils import timezone
+
+    from tallyroom.appeals.models import AppealRules
+    from tallyroom.ballotbox import box, keys
+    from tallyroom.elections.models import Candidate, Contest, Election
+    from tallyroom.organisation.models import Region, Unit
+    from tallyroom.roll import bulk
+    from tallyroom.roll.eligibility import JOINED_LATE
+    from tallyroom.roll.models import Member, RollEntry
+    from tallyroom.voting.codes import issue_codes
+    from tallyroom.web.access import APPEALS_PANEL
+
+    region = Region.objects.create(code="r", name="Region")
+    unit = Unit.objects.create(code="u", name="Unit", region=region)
+    now = timezone.now()
+    election = Election.objects.create(
+        slug="leader",
+        name="Leadership 2016",
+        freeze_date=FREEZE,
+        voting_opens=now - timedelta(hours=1),
+        voting_closes=now + timedelta(days=14),
+    )
+    contest = Contest.objects.create(election=election, slug="leader", name="Leader", method="irv")
+    for i, name in enumerate(("Owen", "Jeremy")):
+        Candidate.objects.create(contest=contest, name=name, position=i)
+    key, _ = keys.ceremony(("T1", "T2", "T3"), 2)
+    box.install_key(election, key, None)
+    t = time.perf_counter()
+    late = set(range(0, members, members // excluded)[:excluded])
+    span = (WINDOW[1] - WINDOW[0]).days
+    rows = (
+        (
+            f"L{i:07d}",
+            f"Member {i}",
+            f"m{i}@example.org",
+            "",
+            unit.pk,
+            WINDOW[0] + timedelta(days=i % span)
+            if i in late
+            else date(2000, 1, 1) + timedelta(days=i % 5000),
+            "active",
+            "member",
+        )
+        for i in range(members)
+    )
+    fields = ("number", "name", "email", "address", "unit_id", "joined", "status", "category")
+    bulk.insert(Member, fields, rows)
+    ids = list(Member.objects.order_by("pk").values_list("pk", "joined"))
+    bulk.insert(
+        RollEntry,
+        ("contest_id", "member_id", "eligible", "reason", "weight", "college", "channel"),
+        (
+            (contest.pk, pk, joined <= FREEZE, "" if joined <= FREEZE else JOINED_LATE, 1, "", "")
+            for pk, joined in ids
+        ),
+    )
+    contest.freeze_roll()
+    Election.objects.filter(pk=election.pk).update(state=Election.State.VOTING)
+    election.refresh_from_db()
+    print(f"  set-up: {members:,} members and roll entries written in {time.perf_counter() - t:.1f} s")
+    t = time.perf_counter()
+    pairs = issue_codes(election)
+    print(f"  set-up: {len(pairs):,} codes issued to the eligible in {time.perf_counter() - t:.1f} s")
+    AppealRules.objects.create(election=election, appeals_close=now + timedelta(days=7), quorum=2)
+    group = Group.objects.create(name=APPEALS_PANEL)
+    panel = [User.objects.create_user(f"panel{i}") for i in range(2)]
+    for user in panel:
+        user.groups.add(group)
+    return election, contest, [code for _, code in pairs[:VOTERS]], panel
+
+
+def voter_thread(codes, contest, stop, latencies, during):
+    from django.db import connection
+
+    from tallyroom.voting.casting import cast
+
+    try:
+        for code in codes:
+            if stop.is_set():
+                return
+            t = time.perf_counter()
+            cast(code, {contest.pk: ["Jeremy", "Owen"]})
+            latencies.append((during.is_set(), time.perf_counter() - t))
+            time.sleep(0.02)
+    finally:
+        connection.close()
+
+
+def run(members: int, excluded: int) -> None:
+    import django
+    from django.core.management import call_command
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tallyroom.web.settings")
+    django.setup()
+    from django.db import connection
+    from django.utils import timezone
+
+    from tallyroom.appeals.classes import decide_class
+    from tallyroom.appeals.models import Outcome
+    from tallyroom.audit.models import Event
+    from tallyroom.roll.eligibility import JOINED_LATE
+    from tallyroom.roll.models import RollEntry
+    from tallyroom.voting.models import BallotCode
+
+    call_command("migrate", verbosity=0)
+    print(f"  {connection.vendor} {connection.Database.__name__}")
+    election, contest, codes, panel = setup(members, excluded)
+    stop, during, latencies = threading.Event(), threading.Event(), []
+    voters = threading.Thread(target=voter_thread, args=(codes, contest, stop, latencies, during))
+    voters.start()
+    time.sleep(2)  # casting before the decision: the baseline
+    during.set()
+    t, began = time.perf_counter(), timezone.now()
+    decision = decide_class(
+        election,
+        [contest],
+        JOINED_LATE,
+        Outcome.UPHELD,
+        "joined between 13 January and 12 July: the retrospective freeze is set aside",
+        panel,
+        panel[0],
+        *WINDOW,
+    )
+    took = time.perf_counter() - t
+    during.clear()
+    time.sleep(1)
+    stop.set()
+    voters.join()
+    sent = BallotCode.objects.filter(election=election, sent_at__isnull=False).count()
+    on_roll = RollEntry.objects.filter(contest=contest, eligible=True).count()
+    events = {
+        e.verb: e.at
+        for e in Event.objects.filter(
+            verb__in=["appeals.class_decision", "roll.decisions", "voting.issue_codes", "voting.send_codes"]
+        ).order_by("seq")
+    }
+    met = "met" if took < TARGET_SECONDS else "NOT met"
+    print(
+        f"  class decision: {decision.touched:,} put on the roll ({on_roll:,} of {members:,} now on it), "
+        f"{sent:,} codes sent, in {took:.1f} s (target {TARGET_SECONDS:.0f} s: {met})"
+    )
+    for verb in ("roll.decisions", "voting.issue_codes", "voting.send_codes"):
+        if verb in events:
+            print(
+                f"    {verb:20} done {(events[verb] - began).total_seconds():6.1f} s after the decision began"
+            )
+    for label, flag in (("before", False), ("during", True)):
+        xs = [s for d, s in latencies if d is flag]
+        if xs:
+            print(
+                f"  casting {label} it: {len(xs)} ballots, median {statistics.median(xs) * 1000:.0f} ms, "
+                f"slowest {max(xs) * 1000:.0f} ms"
+            )
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["--run"]:
+        run(int(sys.argv[2]), int(sys.argv[3]))
+        return
+    members = int(sys.argv[1]) if len(sys.argv) > 1 else 640_000
+    excluded = int(sys.argv[2]) if len(sys.argv) > 2 else 130_000
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        print("class decision: skipped (DATABASE_URL is not a PostgreSQL URL)")
+        return
+    import psycopg
+
+    scratch = f"tallyroom_bench_{os.getpid()}"
+    with tempfile.TemporaryDirectory() as tmp, psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{scratch}"')
+        try:
+            env = {
+                **os.environ,
+                "TALLYROOM_SECRET_KEY": "bench-only",
+                "TALLYROOM_HOME": str(Path(tmp)),
+                "DATABASE_URL": url.rsplit("/", 1)[0] + "/" + scratch,
+            }
+            print(f"Class decision: {excluded:,} of {members:,} members, PostgreSQL")
+            subprocess.run(
+                [sys.executable, __file__, "--run", str(members), str(excluded)], env=env, check=True
+            )
+        finally:
+            admin.execute(f'DROP DATABASE "{scratch}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()
