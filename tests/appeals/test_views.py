@@ -192,3 +192,36 @@ def test_guessed_postal_codes_are_rate_limited(appeals):
     url = reverse("appeals:code")
     statuses = [client.post(url, {"code": f"AAAA-BBBB-CCCC-{i:04d}"}).status_code for i in range(7)]
     assert statuses == [400] * 5 + [429] * 2
+
+
+def test_a_panel_member_excluded_from_a_case_sees_no_evidence(appeals):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tallyroom.appeals.cases import lodge
+    from tallyroom.appeals.evidence import checked
+    from tallyroom.appeals.models import Panellist
+
+    files = checked([SimpleUploadedFile("proof.txt", b"PRIVATE PROOF")])
+    case = lodge(appeals.lena, appeals.election, [appeals.contests["stv"]], "PRIVATE GROUNDS", "", files)
+    neighbour = appeals.panel[2]
+    Panellist.objects.create(user=neighbour, member=appeals.members[2])  # in Lena's unit
+    client = Client()
+    client.force_login(neighbour)
+    page = client.get(reverse("appeals:case", args=[case.pk])).content.decode()
+    assert "panel2 is a member of the appellant&#x27;s unit" in page and "PRIVATE" not in page
+    assert client.get(reverse("appeals:file", args=[case.pk, case.files.get().pk])).status_code == 403
+    forged = client.post(
+        reverse("appeals:case", args=[case.pk]),
+        {
+            "action": "decide",
+            "outcome": "upheld",
+            "reason": "mine",
+            "panel": [neighbour.pk, appeals.panel[0].pk],
+        },
+    )
+    assert forged.status_code == 400 and b"excluded from this decision" in forged.content
+    case.refresh_from_db()
+    assert case.outcome == Outcome.PENDING
+    other = Client()
+    other.force_login(appeals.panel[0])
+    assert other.get(reverse("appeals:file", args=[case.pk, case.files.get().pk])).content == b"PRIVATE PROOF"
