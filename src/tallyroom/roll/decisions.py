@@ -115,10 +115,13 @@ def decide_many(contest, entries, *, eligible: bool, reason: str, user, kind: st
     is sent after it commits. Members who have voted are not struck off."""
     reason = _checked(user, reason, kind)
     with transaction.atomic():
-        # FOR NO KEY UPDATE: ballots going into this contest's box (whose key checks take FOR KEY
-        # SHARE on the contest) are not held up while the decision is written.
+        # The contest's row alone, FOR NO KEY UPDATE: ballots being cast (which take FOR SHARE on
+        # the election and FOR KEY SHARE on the contest) are not held up while it is written.
         contest = (
-            type(contest).objects.select_for_update(no_key=True).select_related("election").get(pk=contest.pk)
+            type(contest)
+            .objects.select_for_update(no_key=True, of=("self",))
+            .select_related("election")
+            .get(pk=contest.pk)
         )
         _changeable(contest)
         chosen = entries.filter(contest=contest, eligible=not eligible)
