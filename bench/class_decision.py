@@ -172,7 +172,9 @@ def run(members: int, excluded: int) -> None:
     issued = BallotCode.objects.filter(election=election, member__joined__gt=FREEZE).count()
     after = {verb: (at - began).total_seconds() for verb, at in events.items()}
     ready = after.get("voting.issue_codes", took)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"  class decision: {decision.touched:,} put on the roll ({on_roll:,} of {members:,} now on it)")
+    print(f"    (load average {load} on {os.cpu_count()} CPUs)")
     print(f"    roll decisions written     {after['roll.decisions']:6.1f} s")
     met = "met" if ready < TARGET_SECONDS else "NOT met"
     print(f"    {issued:,} codes issued     {ready:6.1f} s  (target {TARGET_SECONDS:.0f} s: {met})")
