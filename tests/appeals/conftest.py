@@ -11,7 +11,7 @@ from tallyroom.appeals.models import AppealRules
 from tallyroom.elections.models import Contest
 from tallyroom.roll.eligibility import JOINED_LATE
 from tallyroom.roll.models import Member, RollEntry
-from tallyroom.voting.codes import issue_codes
+from tallyroom.voting.codes import issued_codes
 from tallyroom.web.access import APPEALS_PANEL
 
 
@@ -49,7 +49,7 @@ def appeals(voting_election, user_with):
     unit = members[2].unit
     lena = late_member("L1", contests.values(), unit=unit)
     leo = late_member("L2", contests.values(), unit=unit)
-    codes = {m.number: c for m, c in issue_codes(election)}
+    codes = {m.number: c for m, c in issued_codes(election)}
     panel = [user_with(f"panel{i}", APPEALS_PANEL) for i in range(3)]
     return SimpleNamespace(
         election=election,

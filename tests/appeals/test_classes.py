@@ -36,6 +36,7 @@ def test_class_decision_upheld_for_hundreds(appeals, joiners, django_capture_on_
     stv, chair = appeals.contests["stv"], appeals.contests["chair"]
     pending = lodge(inside[0], appeals.election, [stv], "joined in February")
     assert covered([stv], JOINED_LATE, *WINDOW).count() == 300 + 2  # with L1 and L2 (joined 1 Feb)
+    mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         decision = decide_class(
             appeals.election,

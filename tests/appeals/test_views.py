@@ -39,6 +39,7 @@ def signed_in(member, client=None) -> Client:
 
 def test_lookup_answers_unknown_numbers_exactly_as_known_ones(appeals, django_capture_on_commit_callbacks):
     bodies = []
+    mail.outbox.clear()
     for number in (appeals.lena.number, "NO-SUCH-NUMBER", appeals.members[0].number):
         client = Client()
         with django_capture_on_commit_callbacks(execute=True):

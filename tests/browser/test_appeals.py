@@ -17,7 +17,7 @@ from tallyroom.ballotbox.models import SealedBallot
 from tallyroom.elections.models import Contest
 from tallyroom.roll.eligibility import JOINED_LATE
 from tallyroom.roll.models import Member, RollEntry
-from tallyroom.voting.codes import issue_codes
+from tallyroom.voting.codes import issued_codes
 from tallyroom.voting.models import BallotCode
 from tallyroom.web.access import APPEALS_PANEL
 
@@ -106,7 +106,7 @@ def test_barred_member_appeals_is_upheld_and_votes(
     unit = members[2].unit
     rita = barred("N100", "Rita Newjoin", [contests["stv"], contests["chair"]], unit)
     sam = barred("N200", "Sam Latecomer", [contests["stv"]], unit)
-    issue_codes(election)  # codes are out: voting has begun
+    issued_codes(election)  # codes are out: voting has begun
     panel = [user_with(f"panel{i}", APPEALS_PANEL) for i in range(2)]
     base = live_server.url
 
