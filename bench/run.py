@@ -7,6 +7,7 @@
     .venv/bin/python bench/run.py analysis [ARGS]         # bench/analyses.py: forecasts, power indices
     .venv/bin/python bench/run.py open-box [ARGS]         # bench/open_box.py
     .venv/bin/python bench/run.py open-voting [ARGS]      # bench/open_voting.py
+    .venv/bin/python bench/run.py class-decision [ARGS]   # bench/class_decision.py, if present
 
 The counting benchmark makes one poll from a seed (``tallyroom.formats.synthetic``), then:
 
@@ -52,6 +53,7 @@ OTHER_BENCHES = {
     "analysis": "analyses.py",
     "open-box": "open_box.py",
     "open-voting": "open_voting.py",
+    "class-decision": "class_decision.py",
 }
 
 

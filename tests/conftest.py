@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core import mail
 from django.utils import timezone
 
 from tallyroom.elections.models import Candidate, Contest, Election
@@ -131,6 +132,7 @@ def voting_election(trustees_key):
 def setup(voting_election):
     election, contests, members = voting_election()
     codes = {r.number: code for r, code in issued_codes(election)}
+    mail.outbox.clear()  # the codes' own emails: each test sees only the mail it causes
     return election, contests, members, [codes[m.number] for m in members]
 
 

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from tallyroom.results.counting import count_contest
-from tallyroom.results.models import Count
+from tallyroom.lifecycle import count as count_contest
+from tallyroom.results.models import ContestCount
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ def test_a_count_that_is_not_a_number_is_a_bad_request(closed_election, officer,
     )
     assert response.status_code == 400
     assert b"'count' must be a count's number" in response.content
-    assert not Count.objects.filter(published=True).exists()
+    assert not ContestCount.objects.filter(published=True).exists()
 
 
 def test_a_missing_count_is_a_bad_request_and_an_unknown_one_not_found(closed_election, officer, clients):

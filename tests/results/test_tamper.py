@@ -17,8 +17,9 @@ from tallyroom.audit.events import record, verify
 from tallyroom.audit.export import export_lines
 from tallyroom.audit.models import Event
 from tallyroom.cli import main
-from tallyroom.results.counting import count_contest, publish
-from tallyroom.results.models import Count
+from tallyroom.lifecycle import count as count_contest
+from tallyroom.lifecycle import publish
+from tallyroom.results.models import ContestCount
 
 pytestmark = pytest.mark.django_db
 AUDIT = reverse("audit:events")
@@ -34,14 +35,14 @@ def published(closed_election, officer, clients):
     page = clients["anonymous"].get(reverse("results:contest", args=["vale-2026", "chair"])).content.decode()
     head = re.search(r'head <code class="hash">([0-9a-f]{64})</code>', page).group(1)
     assert head == Event.objects.order_by("-seq").first().hash
-    return Count.objects.get(pk=count.pk), head
+    return ContestCount.objects.get(pk=count.pk), head
 
 
-def rewrite_elected(count: Count, elected: list[str], events=True) -> None:
+def rewrite_elected(count: ContestCount, elected: list[str], events=True) -> None:
     """What the insider did with SQL."""
     result = json.loads(count.result_json)
     result["elected"] = elected
-    Count.objects.filter(pk=count.pk).update(result_json=json.dumps(result, indent=2) + "\n")
+    ContestCount.objects.filter(pk=count.pk).update(result_json=json.dumps(result, indent=2) + "\n")
     if events:
         for event in Event.objects.filter(
             verb__in=["contest.count", "contest.publish"], data__count=count.pk
@@ -86,7 +87,7 @@ def test_the_reviewed_attack_is_detected(published, clients, tmp_path, capsys):
     rewrite_elected(count, ["Ann"])
     recompute_hashes()
     Event.objects.order_by("-seq").first().delete()
-    assert Count.objects.get(pk=count.pk).elected == ["Ann"]  # the public page would show Ann ...
+    assert ContestCount.objects.get(pk=count.pk).elected == ["Ann"]  # the public page would show Ann ...
     page = clients["scrutineer"].get(AUDIT).content.decode()
     assert "The chain does not verify" in page and "signature does not match" in page  # ... but not quietly
     status, out = verify_export(tmp_path, capsys, "--head", head)

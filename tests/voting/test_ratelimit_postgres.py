@@ -11,16 +11,14 @@ from django.urls import reverse
 from tallyroom.voting.models import AttemptCounter
 from tallyroom.voting.ratelimit import client_scope
 
-from .conftest import make_election
-
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_burst_of_wrong_codes_is_held_to_the_limit(settings):
+def test_a_burst_of_wrong_codes_is_held_to_the_limit(settings, voting_election):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://... (concurrency on SQLite is serialised)")
     settings.TALLYROOM_CODE_FAILURES_PER_CLIENT = 10
-    make_election(slug="burst", voters=3)
+    voting_election(slug="burst", voters=3)
 
     def guess(i):
         try:

@@ -25,9 +25,9 @@ def head() -> dict:
 def published_counts(newer_than=None, but=()) -> list[dict]:
     """Every published count as an export line; with ``newer_than``, less those published after
     that time whose ids are not in ``but`` (published after the export's head)."""
-    from tallyroom.results.models import Count
+    from tallyroom.results.models import ContestCount
 
-    counts = Count.objects.filter(published=True).select_related("contest__election").order_by("pk")
+    counts = ContestCount.objects.filter(published=True).select_related("contest__election").order_by("pk")
     if newer_than is not None:
         counts = counts.exclude(models.Q(published_at__gt=newer_than) & ~models.Q(pk__in=list(but)))
     return [

@@ -241,7 +241,6 @@ class CandidateForm(forms.ModelForm):
         )
         if others.exists():
             raise forms.ValidationError("Another candidate in this contest has this name.")
-        _refuse_formula(name, "A candidate's name")
         return name
 
     def clean_statement(self):
@@ -251,6 +250,7 @@ class CandidateForm(forms.ModelForm):
                 f"The statement has {len(statement):,} characters: shorten it to {STATEMENT_LIMIT:,}."
             )
         return statement
+
     def clean_groups(self):
         groups = self.cleaned_data["groups"]
         for group in groups.split(","):

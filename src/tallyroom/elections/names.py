@@ -7,9 +7,9 @@ from __future__ import annotations
 import unicodedata
 
 from tallyroom.formats.ballotfile import clean_name
+from tallyroom.formats.spreadsheet import is_formula
 
 SEPARATOR = ">"  # the public list writes preferences as "Ann > Bob"
-FORMULA_STARTS = "=+-@"  # a spreadsheet takes a cell starting so for a formula
 BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
 
 
@@ -25,6 +25,6 @@ def name_problem(name: str) -> str:
             f"A name cannot contain '{SEPARATOR}': the public list of ballots separates preferences "
             f"with ' {SEPARATOR} '."
         )
-    if name[:1] in FORMULA_STARTS:
+    if is_formula(name):
         return f"A name cannot start with {name[0]!r}: spreadsheets would read it as a formula."
     return ""

@@ -15,7 +15,6 @@ again continues with the voters who have no code yet.
 
 from __future__ import annotations
 
-import csv
 import functools
 import hashlib
 import hmac

@@ -34,7 +34,15 @@ from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF, has_role,
 
 from . import ratelimit, reissues
 from .casting import CodeError, UnknownCode, cast, eligible_entries, voter
-from .codes import DeliveryFailed, NeedsApproval, delivery_counts, normalise, postal_dir, reissue_code, send_codes
+from .codes import (
+    DeliveryFailed,
+    NeedsApproval,
+    delivery_counts,
+    normalise,
+    postal_dir,
+    reissue_code,
+    send_codes,
+)
 from .forms import empty_form, read_form
 from .models import BallotCode, Delivery
 from .padding import padded

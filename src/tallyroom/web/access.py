@@ -3,6 +3,7 @@
 - ``returning_officer``: opens and closes voting, counts, publishes, decides roll appeals.
 - ``staff``: manages the roll, candidates, nominations and slates.
 - ``scrutineer``: reads roll statistics, turnout and the audit trail; never a vote.
+- ``appeals_panel``: hears members' appeals against exclusion and decides them (tallyroom.appeals).
 Superusers hold every role. Voters have no account: they use a ballot code. Every role's page
 needs a session that passed the second factor (``twofactor``) when the deployment requires one.
 """
@@ -16,12 +17,19 @@ from .twofactor import require_verified
 RETURNING_OFFICER = "returning_officer"
 STAFF = "staff"
 SCRUTINEER = "scrutineer"
-ROLES = (RETURNING_OFFICER, STAFF, SCRUTINEER)
-ROLE_NAMES = {RETURNING_OFFICER: "Returning officer", STAFF: "Staff", SCRUTINEER: "Scrutineer"}
+APPEALS_PANEL = "appeals_panel"
+ROLES = (RETURNING_OFFICER, STAFF, SCRUTINEER, APPEALS_PANEL)
+ROLE_NAMES = {
+    RETURNING_OFFICER: "Returning officer",
+    STAFF: "Staff",
+    SCRUTINEER: "Scrutineer",
+    APPEALS_PANEL: "Appeals panel",
+}
 ROLE_DUTIES = {
     RETURNING_OFFICER: "opens and closes voting, counts, publishes, decides roll appeals",
     STAFF: "manages members, the roll, contests, candidates, nominations and slates",
     SCRUTINEER: "reads the roll, turnout and the audit trail",
+    APPEALS_PANEL: "hears members' appeals against exclusion and decides them",
 }
 
 

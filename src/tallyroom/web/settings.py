@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "tallyroom.voting",
     "tallyroom.results",
     "tallyroom.jobs",
+    "tallyroom.appeals",
 ]
 
 MIDDLEWARE = [

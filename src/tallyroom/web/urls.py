@@ -23,4 +23,5 @@ urlpatterns = [
     path("results/", include("tallyroom.results.urls")),
     path("audit/", include("tallyroom.audit.urls")),
     path("jobs/", include("tallyroom.jobs.urls")),
+    path("appeals/", include("tallyroom.appeals.urls")),
 ]

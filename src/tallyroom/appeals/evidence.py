@@ -1,0 +1,69 @@
+"""Files sent as evidence: at most ``MAX_FILES`` per appeal, each at most
+``TALLYROOM_APPEALS_FILE_BYTES`` (default 5 MiB), and only of the types below, told by their first
+bytes (what the browser claims is ignored), whose name ends as that type's does: PDF (.pdf), PNG
+(.png), JPEG (.jpg, .jpeg), or plain UTF-8 text (.txt)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+MAX_FILES = 5
+TYPES = ((b"%PDF-", "application/pdf"), (b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
+TEXT = "text/plain; charset=utf-8"
+ENDINGS = {
+    "application/pdf": (".pdf",),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    TEXT: (".txt",),
+}
+
+
+class EvidenceRefused(ValueError):
+    """A file is of a type, or a size, not taken; the message names it."""
+
+
+@dataclass(frozen=True)
+class Checked:
+    name: str
+    content_type: str
+    data: bytes
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "TALLYROOM_APPEALS_FILE_BYTES", 5 * 1024 * 1024))
+
+
+def kind_of(data: bytes) -> str | None:
+    for magic, content_type in TYPES:
+        if data.startswith(magic):
+            return content_type
+    if b"\0" in data:
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return TEXT
+
+
+def checked(uploads) -> list[Checked]:
+    """The uploaded files (Django ``UploadedFile``\\ s) read and checked, or EvidenceRefused."""
+    if len(uploads) > MAX_FILES:
+        raise EvidenceRefused(f"Send at most {MAX_FILES} files.")
+    limit, out = max_bytes(), []
+    for upload in uploads:
+        name = upload.name.rsplit("/", 1)[-1][:200] or "file"
+        if upload.size > limit:
+            raise EvidenceRefused(
+                f"{name} is {upload.size:,} bytes: each file may be at most {limit:,} bytes."
+            )
+        data = upload.read(limit + 1)
+        if len(data) > limit:
+            raise EvidenceRefused(f"{name} is larger than {limit:,} bytes.")
+        content_type = kind_of(data)
+        if content_type is None or not name.lower().endswith(ENDINGS[content_type]):
+            raise EvidenceRefused(f"{name} is not a PDF, PNG, JPEG or plain text file.")
+        out.append(Checked(name, content_type, data))
+    return out

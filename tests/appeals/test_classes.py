@@ -1,0 +1,102 @@
+"""Class decisions: one decision for everyone excluded by the same rule, in bulk."""
+
+from datetime import date
+
+import pytest
+from django.core import mail
+
+from tallyroom.appeals.cases import AppealRefused, lodge
+from tallyroom.appeals.classes import covered, decide_class, touched_members
+from tallyroom.appeals.models import Outcome
+from tallyroom.audit.events import verify
+from tallyroom.audit.models import Event
+from tallyroom.roll.eligibility import JOINED_LATE
+from tallyroom.roll.models import RollDecision, RollEntry
+from tallyroom.voting.models import BallotCode
+
+from .conftest import late_member
+
+pytestmark = pytest.mark.django_db
+WINDOW = (date(2026, 1, 12), date(2026, 7, 12))
+
+
+@pytest.fixture
+def joiners(appeals):
+    """300 joined inside the window, 40 after it, 20 inside it but also lapsed."""
+    contests = list(appeals.contests.values())
+    inside = [late_member(f"W{i:04d}", contests, joined=date(2026, 2, 1 + i % 28)) for i in range(300)]
+    after = [late_member(f"A{i:04d}", contests, joined=date(2026, 8, 1)) for i in range(40)]
+    both = [late_member(f"B{i:04d}", contests, joined=date(2026, 3, 1)) for i in range(20)]
+    RollEntry.objects.filter(member__in=both).update(reason=f"status lapsed; {JOINED_LATE}")
+    return inside, after, both
+
+
+def test_class_decision_upheld_for_hundreds(appeals, joiners, django_capture_on_commit_callbacks):
+    inside, after, both = joiners
+    stv, chair = appeals.contests["stv"], appeals.contests["chair"]
+    pending = lodge(inside[0], appeals.election, [stv], "joined in February")
+    assert covered([stv], JOINED_LATE, *WINDOW).count() == 300 + 2  # with L1 and L2 (joined 1 Feb)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = decide_class(
+            appeals.election,
+            [stv, chair],
+            JOINED_LATE,
+            Outcome.UPHELD,
+            "the retrospective freeze date is set aside for those who joined by 12 July",
+            appeals.panel[:2],
+            appeals.panel[0],
+            *WINDOW,
+        )
+    assert decision.touched == 2 * 302
+    on = set(RollEntry.objects.filter(contest=stv, eligible=True).values_list("member__number", flat=True))
+    assert {m.number for m in inside} <= on and not on & {m.number for m in after + both}
+    assert not RollEntry.objects.filter(
+        member__in=inside, contest=appeals.contests["block"], eligible=True
+    ).exists()
+    listed = touched_members(decision)
+    assert listed.count() == 604 and {d.entry.member.number for d in listed} >= {m.number for m in inside}
+    assert RollDecision.objects.filter(reason__startswith=f"class decision {decision.pk}: ").count() == 604
+    assert BallotCode.objects.filter(member__in=inside, sent_at__isnull=False).count() == 300
+    assert not BallotCode.objects.filter(member__in=after + both).exists()
+    pending.refresh_from_db()
+    assert pending.outcome == Outcome.UPHELD and pending.class_decision == decision
+    event = Event.objects.get(verb="appeals.class_decision")
+    assert (
+        event.data["touched"] == 604
+        and event.data["cases_settled"] == 1
+        and event.data["rule"] == JOINED_LATE
+    )
+    assert Event.objects.filter(verb="roll.decisions").count() == 2
+    assert sum(1 for m in mail.outbox if m.subject.startswith("Your ballot code")) == 300 + 2
+    assert verify() == []
+
+
+def test_class_decision_dismissed_changes_nothing(appeals, joiners):
+    stv = appeals.contests["stv"]
+    decision = decide_class(
+        appeals.election,
+        [stv],
+        JOINED_LATE,
+        Outcome.DISMISSED,
+        "the NEC's freeze date stands",
+        appeals.panel[:2],
+        appeals.panel[0],
+        *WINDOW,
+    )
+    assert decision.touched == 302 and not touched_members(decision).exists()
+    assert not RollEntry.objects.filter(contest=stv, eligible=True, member__number__startswith="W").exists()
+
+
+def test_class_decision_needs_quorum(appeals, joiners):
+    with pytest.raises(AppealRefused, match="quorum of 2"):
+        decide_class(
+            appeals.election,
+            [appeals.contests["stv"]],
+            JOINED_LATE,
+            Outcome.UPHELD,
+            "r",
+            appeals.panel[:1],
+            appeals.panel[0],
+        )
+    assert not RollEntry.objects.filter(member__number__startswith="W", eligible=True).exists()
