@@ -7,7 +7,6 @@ shares are fractions of 1 written to 4 decimal places.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
@@ -15,6 +14,7 @@ from typing import Any
 
 from tallyroom.count import Ballots, Result
 from tallyroom.count.numbers import decimal_str
+from tallyroom.formats import spreadsheet
 
 from .preferences import NextPreferences, next_preferences
 from .slates import slate_of, slate_order
@@ -145,7 +145,7 @@ def transfers_csv(reports: Sequence[tuple[str, Mapping[str, Any]]], level: str =
     """Every stage's transfer matrix in long form: ``source,stage,action,from,to,votes``, where
     ``level`` is ``candidates`` or ``slates``."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = spreadsheet.writer(out, lineterminator="\n")
     writer.writerow(["source", "stage", "action", "from", "to", "votes"])
     for source, report in reports:
         for stage in report["transfers"]:

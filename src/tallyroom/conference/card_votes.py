@@ -12,13 +12,13 @@ to its share (docs/methods/colleges.md).
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
 from tallyroom.count.numbers import exact_str
+from tallyroom.formats import spreadsheet
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def line_items_csv(delegations: Iterable[Delegation]) -> str:
     """The published card vote's line items, one row per delegation: its college, card vote,
     delegates present and weight per delegate (exact: ``1000/3``; empty when none is present)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = spreadsheet.writer(out, lineterminator="\n")
     writer.writerow(["delegation", "college", "card_vote", "present", "weight_per_delegate"])
     for d in delegations:
         writer.writerow(

@@ -11,7 +11,6 @@ members as at the rule's date. docs/conference.md quotes the clause followed and
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import io
 import tomllib
@@ -20,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+from tallyroom.formats import spreadsheet
 
 PRESETS_FILE = Path(__file__).with_name("entitlement.toml")
 
@@ -162,7 +163,7 @@ def entitlements_csv(entitlements: Iterable[Entitlement]) -> str:
     """Entitlements as a CSV table for export, one row per delegation, the working in its last
     column (lines joined by a space)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = spreadsheet.writer(out, lineterminator="\n")
     header = ["delegation", "rule", "as_at", "members", "women", "young", "for_members"]
     header += ["women_among_them", "extra_woman", "extra_young", "total", "women_at_least", "working"]
     writer.writerow(header)

@@ -285,8 +285,8 @@ class CandidateForm(forms.ModelForm):
 
 
 def _refuse_formula(text: str, what: str) -> None:
-    """Names travel verbatim in the recount files (ballots.blt, groups.csv), so one that a
-    spreadsheet would run is refused here rather than altered there."""
+    """Groups travel verbatim in groups.csv (a recount file), so one that a spreadsheet would run
+    is refused here rather than altered there (candidates' names: ``names.name_problem``)."""
     try:
         refuse_formula(text, what)
     except ValueError as e:
