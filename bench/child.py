@@ -25,7 +25,8 @@ GNU_TIME = Path("/usr/bin/time")
 @dataclass
 class Run:
     """What one child did: ``finished`` is False when it was stopped at the budget; ``peak_mb``
-    is None when it was not measured (stopped, or no GNU time)."""
+    and ``cpu`` (user + system seconds, less disturbed than wall time by other work on the
+    machine) are None when they were not measured (stopped, or no GNU time)."""
 
     finished: bool
     returncode: int
@@ -33,6 +34,7 @@ class Run:
     peak_mb: float | None
     stdout: str
     stderr: str
+    cpu: float | None = None
 
 
 def run(argv: list[str], budget: float) -> Run:
@@ -42,7 +44,7 @@ def run(argv: list[str], budget: float) -> Run:
         tempfile.TemporaryFile() as err,
         tempfile.NamedTemporaryFile("r") as peak,
     ):
-        launcher = [str(GNU_TIME), "--format", "%M", "--output", peak.name] if GNU_TIME.exists() else []
+        launcher = [str(GNU_TIME), "--format", "%U %S %M", "--output", peak.name] if GNU_TIME.exists() else []
         start = time.perf_counter()
         process = subprocess.Popen(
             [*launcher, *argv], stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True
@@ -61,7 +63,9 @@ def run(argv: list[str], budget: float) -> Run:
         timer.cancel()
         out.seek(0)
         err.seek(0)
-        kilobytes = peak.read().split()
+        measured = peak.read().split()  # user s, system s, max RSS KB (after any message)
+        kilobytes = measured[-1:]
+        times = measured[-3:-1] if len(measured) >= 3 else []
         return Run(
             not (stopped.is_set() and returncode == -signal.SIGKILL),
             returncode,
@@ -69,6 +73,7 @@ def run(argv: list[str], budget: float) -> Run:
             int(kilobytes[-1]) / 1024 if kilobytes and kilobytes[-1].isdigit() else None,
             out.read().decode(errors="replace"),
             err.read().decode(errors="replace"),
+            sum(float(t) for t in times) if times else None,
         )
 
 

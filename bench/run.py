@@ -17,6 +17,9 @@ The counting benchmark makes one poll from a seed (``tallyroom.formats.synthetic
 3. each counter on PyPI (``rivals``), in a child stopped at the time budget, on the same ballots
    at each size (prefixes of the poll), its winners compared with tallyroom's;
 
+4. issue 12's figures (``every_method``): each STV method's whole command and its phases
+   (bench/phases.py) on a file of (nearly) all-distinct rankings, against one NumPy pass over it;
+
 and prints the tables and whether each target is met. Every figure comes from a run made here.
 """
 
@@ -28,6 +31,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -44,6 +48,13 @@ from tallyroom.formats.blt import write_blt
 from tallyroom.formats.synthetic import profile
 
 TARGETS = {"engine": 0.3, "cli": 2.0, "peak_mb": 500.0, "speedup": 10.0}
+# issue 12: every STV method within 1.5x Scottish STV's whole command on one file; the whole
+# command within 5x one NumPy pass over that file, under 300 MB.
+ISSUE_12 = {"methods": ("scottish-stv", "meek", "ers97"), "ratio": 1.5, "pass": 5.0, "peak_mb": 300.0}
+NUMPY_PASS = (
+    "import sys, numpy as np; b = np.frombuffer(open(sys.argv[1], 'rb').read(), np.uint8); "
+    "print(int(np.count_nonzero(b == 10)))"
+)
 MAIN_METHODS = {"scottish-stv": "stv", "irv": "irv"}
 SMALL_METHODS = ("meek", "ers97")  # not performance-critical: one figure each
 OTHER_BENCHES = {
@@ -200,6 +211,7 @@ def counting(args: argparse.Namespace) -> int:
                 theirs.extend(escalate(library, method, args, paths, ours))
         print_tables(rows, theirs, ours)
         print_targets(args, ours, cli, theirs)
+        every_method(args, work)
         print(f"\nbench took {time.perf_counter() - start:.0f} s; {load()}")
     finally:
         shutil.rmtree(work)
@@ -213,6 +225,87 @@ def cli_rows(args: argparse.Namespace, poll, work: Path) -> list[Row]:
     size = blt.stat().st_size / 1e6
     print(f"BLT file written in {time.perf_counter() - start:.1f} s: {size:.0f} MB, one line per ballot")
     return [cli_row(m, args.seats, blt, args.ballots, args.budget, args.repeats) for m in MAIN_METHODS]
+
+
+def every_method(args: argparse.Namespace, work: Path) -> None:
+    """Issue 12's figures: the whole command for each STV method on one file in which (nearly)
+    every ranking is distinct (lengths from half the candidates up), its phases (bench/phases.py),
+    and one NumPy pass over the same file (start-up, read, scan); medians of ``--repeats`` runs,
+    in wall and in CPU seconds (user + system: on a busy machine the wall time is mostly waiting)."""
+    poll = profile(args.ballots, args.candidates, args.seed, min_length=max(1, args.candidates // 2))
+    blt = work / "distinct.blt"
+    write_blt(blt, poll, args.seats)
+    size, distinct = blt.stat().st_size / 1e6, polls.distinct(poll)
+    del poll
+    print(
+        f"\n## every method on one file: {size:.0f} MB BLT, "
+        f"{distinct:,} distinct rankings of {args.ballots:,}"
+    )
+    print(f"(medians of {args.repeats} runs; whole: `tallyroom count FILE.blt --format json`; {load()})")
+    numpy_pass = _medians(
+        [child.run([sys.executable, "-c", NUMPY_PASS, str(blt)], args.budget) for _ in range(args.repeats)]
+    )
+    print(
+        "one NumPy pass over the file (start-up, read, scan): "
+        f"wall {numpy_pass[0]:.3f} s, cpu {numpy_pass[1]:.3f} s"
+    )
+    print(
+        "| method | whole wall s | whole cpu s | peak MB | cpu s: imports | read | parse | merge | "
+        "count (engine) | output | cpu × scottish-stv: whole | engine |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    command = shutil.which("tallyroom", path=str(Path(sys.executable).parent)) or "tallyroom"
+    figures: dict[str, tuple[float, float, float, float]] = {}  # wall, cpu, engine cpu, peak
+    names = ("imports", "read", "parse", "merge", "count", "output")
+    for method in ISSUE_12["methods"]:
+        argv = [command, "count", str(blt), "--method", method, "--seats", str(args.seats)]
+        argv += ["--format", "json", "--tie-seed", "bench"]
+        runs = [child.run(argv, args.budget) for _ in range(args.repeats)]
+        phases = [
+            child.run(child.python("phases.py", blt, method, args.seats), args.budget)
+            for _ in range(args.repeats)
+        ]
+        if any(not r.finished or r.returncode for r in runs + phases):
+            print(f"| {method} | failed or over the budget |" + " |" * 10)
+            continue
+        parts = [json.loads(r.stdout)["cpu"] for r in phases]
+        cpu = {k: statistics.median(p[k] for p in parts) for k in names}
+        wall, whole_cpu = _medians(runs)
+        figures[method] = (wall, whole_cpu, cpu["count"], max(r.peak_mb or 0.0 for r in runs))
+        base = figures.get("scottish-stv")
+        ratios = f"{whole_cpu / base[1]:.2f}× | {cpu['count'] / base[2]:.2f}×" if base else "- | -"
+        cells = " | ".join(f"{cpu[k]:.3f}" for k in names)
+        print(f"| {method} | {wall:.3f} | {whole_cpu:.3f} | {figures[method][3]:.0f} | {cells} | {ratios} |")
+    if "scottish-stv" not in figures:
+        return
+    stv = figures["scottish-stv"]
+    for method in ISSUE_12["methods"][1:]:
+        if method in figures:
+            wall, cpu = figures[method][0] / stv[0], figures[method][1] / stv[1]
+            print(
+                f"- {method} whole command <= {ISSUE_12['ratio']}× scottish-stv's: wall {wall:.2f}×, "
+                f"cpu {cpu:.2f}×: {verdict(wall <= ISSUE_12['ratio'])} (wall), "
+                f"{verdict(cpu <= ISSUE_12['ratio'])} (cpu)"
+            )
+    wall, cpu = stv[0] / numpy_pass[0], stv[1] / numpy_pass[1]
+    print(
+        f"- scottish-stv whole command <= {ISSUE_12['pass']:.0f}× one NumPy pass: "
+        f"wall {wall:.1f}×, cpu {cpu:.1f}×: "
+        f"{verdict(wall <= ISSUE_12['pass'])} (wall), {verdict(cpu <= ISSUE_12['pass'])} (cpu)"
+    )
+    peak = max(f[3] for f in figures.values())
+    print(
+        f"- peak memory < {ISSUE_12['peak_mb']:.0f} MB (largest of the methods): {peak:.0f} MB: "
+        f"{verdict(peak < ISSUE_12['peak_mb'])}"
+    )
+
+
+def _medians(runs: list[child.Run]) -> tuple[float, float]:
+    """The median wall and CPU seconds of ``runs`` (CPU as wall where GNU time is missing)."""
+    return (
+        statistics.median(r.seconds for r in runs),
+        statistics.median(r.cpu if r.cpu is not None else r.seconds for r in runs),
+    )
 
 
 def escalate(library: str, method: str, args: argparse.Namespace, paths: dict, ours: dict) -> list[Row]:

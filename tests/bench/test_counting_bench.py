@@ -100,3 +100,10 @@ def test_the_whole_run_on_a_tiny_poll(capsys):
     assert len(theirs) == 4 * len(fast)
     assert all("| yes |" in line for line in theirs), out
     assert "## targets at 600 ballots" in out
+    every = [
+        line.split("|")[1].strip()
+        for line in out.split("## every method on one file")[1].splitlines()
+        if line.startswith("| ") and not line.startswith("| method")
+    ]
+    assert every == ["scottish-stv", "meek", "ers97"], out
+    assert "one NumPy pass over the file" in out and "scottish-stv whole command <=" in out

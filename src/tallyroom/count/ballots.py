@@ -78,9 +78,10 @@ class Ballots:
             int(self.rankings.min()) < PAD or int(self.rankings.max()) >= len(self.candidates)
         ):
             raise ValueError("a ranking names a candidate index out of range")
-        marked = self.rankings != PAD
-        if (marked[:, 1:] > marked[:, :-1]).any():  # a mark after the padding
-            raise ValueError("a ranking has a gap: every mark must come before the padding")
+        for at in range(0, len(self.rankings), 1 << 16):  # in blocks, so the temporaries stay small
+            marked = self.rankings[at : at + (1 << 16)] != PAD
+            if (marked[:, 1:] > marked[:, :-1]).any():  # a mark after the padding
+                raise ValueError("a ranking has a gap: every mark must come before the padding")
         if (self.college is None) != (not self.colleges):
             raise ValueError("ballots with colleges need both the college names and each row's college")
         if self.colleges:
@@ -275,23 +276,29 @@ def _row_groups(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     gives them, found faster: each row's bytes as 64-bit words, hashed to one key; a hash
     collision (checked) falls back to np.unique. None when the keys, so the rows, are all distinct."""
     n, width = len(rows), rows.shape[1] * rows.itemsize
-    padded = np.zeros((n, -(-width // 8) * 8), dtype=np.uint8)
-    padded[:, :width] = np.ascontiguousarray(rows).view(np.uint8).reshape(n, width)
-    words = padded.view(np.uint64)
-    key = words[:, 0].copy() if words.shape[1] else np.zeros(n, dtype=np.uint64)
-    for j in range(1, words.shape[1]):
-        key *= np.uint64(0x9E3779B97F4A7C15)
-        key ^= words[:, j]
+    key = np.zeros(n, dtype=np.uint64)
+    block = 1 << 16  # rows hashed at a time, so the padded copy stays small
+    padded = np.zeros((min(n, block), -(-width // 8) * 8), dtype=np.uint8)
+    for at in range(0, n if width else 0, block):
+        part = np.ascontiguousarray(rows[at : at + block]).view(np.uint8).reshape(-1, width)
+        padded[: len(part), :width] = part
+        words = padded[: len(part)].view(np.uint64)
+        hashed = key[at : at + block]
+        hashed[:] = words[:, 0]
+        for j in range(1, words.shape[1]):
+            hashed *= np.uint64(0x9E3779B97F4A7C15)
+            hashed ^= words[:, j]
+    ordered = np.sort(key)
+    if n < 2 or (ordered[1:] != ordered[:-1]).all():
+        return None
     order = np.argsort(key)  # unstable (fast); the first of each group is its least index
     ordered = key[order]
     new = np.empty(n, dtype=bool)
     new[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
-    if new.all():
-        return None
     first = np.minimum.reduceat(order, np.flatnonzero(new))
     inverse = np.empty(n, dtype=np.intp)
     inverse[order] = np.cumsum(new) - 1
-    if words.shape[1] > 1 and not np.array_equal(words[first[inverse]], words):
+    if width > 8 and not np.array_equal(rows[first[inverse]], rows):
         _, first, inverse = np.unique(rows, axis=0, return_index=True, return_inverse=True)
     return first, inverse.reshape(-1)

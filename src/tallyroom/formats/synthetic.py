@@ -19,15 +19,16 @@ from tallyroom.count.ballots import PAD, Ballots, index_dtype
 from .blt import write_blt
 
 
-def profile(nballots: int, ncand: int, seed: int = 2024) -> Ballots:
-    """``nballots`` ballots over ``ncand`` candidates named ``C01``, ``C02``..., not merged."""
+def profile(nballots: int, ncand: int, seed: int = 2024, min_length: int = 1) -> Ballots:
+    """``nballots`` ballots over ``ncand`` candidates named ``C01``, ``C02``..., not merged, each
+    of a length drawn uniformly from ``min_length`` to ``ncand``."""
     rng = np.random.default_rng(seed)
     strength = np.log(rng.uniform(0.5, 3.0, ncand))
     rankings = np.empty((nballots, ncand), dtype=index_dtype(ncand))
     for lo in range(0, nballots, 100_000):  # in blocks, to bound the float temporaries
         hi = min(lo + 100_000, nballots)
         rankings[lo:hi] = np.argsort(-(strength + rng.gumbel(size=(hi - lo, ncand))), axis=1)
-    lengths = rng.integers(1, ncand + 1, nballots)
+    lengths = rng.integers(min_length, ncand + 1, nballots)
     rankings[np.arange(ncand) >= lengths[:, None]] = PAD
     names = tuple(f"C{i + 1:02d}" for i in range(ncand))
     return Ballots(names, rankings, np.ones(nballots, dtype=np.int64), title="Synthetic election")
