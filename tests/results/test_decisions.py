@@ -1,12 +1,14 @@
 """Before voting opens (the checklist, which open_voting itself enforces), the confirmation pages,
 and the recorded decisions that extend or reopen voting."""
 
+import io
 from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from tallyroom import lifecycle
 from tallyroom.audit.models import Event
@@ -190,3 +192,17 @@ def test_the_review_page_shows_the_result_above_the_publish_button(closed_electi
     assert (
         page.index("Publish this result") > page.index('id="stages-heading"') > page.index("winners-heading")
     )
+
+
+def test_the_public_result_page_offers_the_pdf_sheet(closed_election, officer):
+    counted = lifecycle.count(closed_election.contests.get(slug="section"), officer)
+    lifecycle.publish(counted, officer)
+    client = client_for(None)
+    page = client.get(reverse("results:contest", args=["vale-2026", "section"])).content.decode()
+    url = reverse("results:download", args=["vale-2026", "section", "result.pdf"])
+    assert url in page
+    response = client.get(url)
+    assert response["Content-Type"] == "application/pdf"
+    assert 'filename="vale-2026-section-result.pdf"' in response["Content-Disposition"]
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Elected: 1. Tom, 2. Amy" in text and "woman>=1" in text and "Tom 4.00000 Elected at 1" in text
