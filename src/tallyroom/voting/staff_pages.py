@@ -1,8 +1,11 @@
-"""Staff pages during voting: reminders to those who have not voted (with the count that will
-receive them, sent now or scheduled), turnout over time as a chart with its table, and the
-turnout and has-voted lists as CSV (streamed, formula cells neutralised)."""
+"""Staff pages: the ballot preview, with a test vote that stores nothing; and during voting,
+reminders to those who have not voted (the count that will receive one shown, sent now or
+scheduled), turnout over time as a chart with its table, and the turnout and has-voted lists as
+CSV (streamed, formula cells neutralised)."""
 
 from __future__ import annotations
+
+from types import SimpleNamespace
 
 from django import forms
 from django.contrib import messages
@@ -10,8 +13,10 @@ from django.db.models import Count
 from django.db.models.functions import TruncHour
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from tallyroom.ballotbox.marking import current_marking
 from tallyroom.elections.forms import DATETIME
 from tallyroom.elections.models import Election
 from tallyroom.formats import spreadsheet
@@ -19,10 +24,11 @@ from tallyroom.roll.models import RollEntry
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF, role_required
 
 from . import reminders
+from .forms import empty_form, read_form
 from .models import BallotCode
 from .turnout import turnout
 from .turnout_chart import turnout_chart
-from .views import SENDERS
+from .views import SENDERS, arrange
 
 
 class ScheduleForm(forms.Form):
@@ -153,3 +159,36 @@ def voted_csv(request, election: str):
             ]
 
     return _csv_response(rows(), f"{found.slug}-has-voted.csv")
+
+
+# The preview's stand-in voter: rotated ballots start where voter 0's would.
+PREVIEW_VOTER = SimpleNamespace(pk=0)
+
+
+@role_required(STAFF, RETURNING_OFFICER, SCRUTINEER)
+def preview(request, election: str):
+    """Every contest's ballot as voters will see it; a submitted test vote goes through the real
+    form reading and marking checks (``read_form``) and is shown back, stored nowhere."""
+    found = get_object_or_404(Election, slug=election)
+    contests = list(found.contests.order_by("position", "pk"))
+    if request.method == "POST":
+        forms, review = [], []
+        for contest in contests:
+            marking = current_marking(contest)
+            form, names = read_form(contest, marking, request.POST)
+            forms.append(form)
+            review.append((contest, marking, names or []))
+        if not any(f.has_errors for f in forms):
+            return render(request, "voting/test_vote.html", {"election": found, "review": review})
+        status = 400
+    else:
+        forms, status = [empty_form(c, current_marking(c)) for c in contests], 200
+    arrange(forms, PREVIEW_VOTER)
+    context = {
+        "election": found,
+        "forms": forms,
+        "token": "",
+        "has_errors": any(f.has_errors for f in forms),
+        "preview": reverse("voting:preview", args=[found.slug]),
+    }
+    return render(request, "voting/ballot.html", context, status=status)

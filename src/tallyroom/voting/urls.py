@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("<slug:election>/codes/post/<str:name>", views.codes_download, name="codes_download"),
     path("<slug:election>/codes/post/<str:name>/delete/", views.codes_delete, name="codes_delete"),
+    path("<slug:election>/preview/", staff_pages.preview, name="preview"),
     path("<slug:election>/reminders/", staff_pages.reminders_page, name="reminders"),
     path("<slug:election>/reminders/send/", staff_pages.reminders_send, name="reminders_send"),
     path("<slug:election>/reminders/schedule/", staff_pages.reminders_schedule, name="reminders_schedule"),
