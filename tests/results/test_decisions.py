@@ -6,12 +6,14 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
 from tallyroom import lifecycle
 from tallyroom.audit.models import Event
+from tallyroom.ballotbox import keys
 from tallyroom.ballotbox.models import ContestBox
 from tallyroom.elections import checklist
 from tallyroom.elections.models import Candidate, Election
@@ -206,3 +208,20 @@ def test_the_public_result_page_offers_the_pdf_sheet(closed_election, officer):
     assert 'filename="vale-2026-section-result.pdf"' in response["Content-Disposition"]
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     assert "Elected: 1. Tom, 2. Amy" in text and "woman>=1" in text and "Tom 4.00000 Elected at 1" in text
+
+
+def test_the_officer_installs_the_trustees_key_from_its_file(draft_election, officer, staff):
+    key, _ = keys.ceremony(["Tina", "Umar", "Vic"], 2)
+    url = reverse("results:key", args=["vale-2026"])
+    assert client_for(staff).get(url).status_code == 403
+    client = client_for(officer)
+    bad = SimpleUploadedFile("election-key.json", b'{"format": "something else"}')
+    page = client.post(url, {"file": bad}).content.decode()
+    assert "election-key.json: not a valid election key file" in page
+    assert "no trustees' key" in " ".join(checklist.problems(draft_election))
+    upload = SimpleUploadedFile("election-key.json", key.to_json().encode())
+    response = client.post(url, {"file": upload})
+    assert response.status_code == 302
+    assert draft_election.key.public == key.public.hex()
+    assert Event.objects.get(verb="ballotbox.install_key").actor == "ro"
+    assert not any("trustees' key" in p for p in checklist.problems(draft_election))

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tallyroom import lifecycle
+from tallyroom.ballotbox import box, keys
+from tallyroom.ballotbox.models import ElectionKey
 from tallyroom.elections import checklist
 from tallyroom.elections.forms import DATETIME
 from tallyroom.elections.models import Election
@@ -53,6 +55,35 @@ def checklist_page(request, election_slug):
         "counts": recipients(election),
     }
     return render(request, "results/checklist.html", context)
+
+
+class KeyForm(forms.Form):
+    file = forms.FileField(
+        label="The election's key file", help_text="election-key.json from the key ceremony"
+    )
+
+
+@role_required(RETURNING_OFFICER)
+def key_page(request, election_slug):
+    """Install the trustees' key: the public half (election-key.json) of the ceremony, which is
+    run offline with ``tallyroom keys ceremony``; allowed until voting opens."""
+    election = get_object_or_404(Election, slug=election_slug)
+    form = KeyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            key = keys.PublicKey.from_json(upload.read(64 * 1024).decode("utf-8", "replace"))
+            box.install_key(election, key, request.user)
+        except (keys.ShareError, box.BoxError) as e:
+            form.add_error("file", f"{upload.name}: {e}")
+        else:
+            messages.success(
+                request, f"Key {key.fingerprint} installed: {key.threshold} of {len(key.trustees)} trustees."
+            )
+            return redirect("results:checklist", election_slug)
+    installed = ElectionKey.objects.filter(election=election).first()
+    context = {"election": election, "form": form, "installed": installed}
+    return render(request, "results/key.html", context)
 
 
 @require_POST

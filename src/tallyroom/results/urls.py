@@ -11,6 +11,7 @@ urlpatterns = [
     path("officer/<slug:election_slug>/", views.election, name="election"),
     path("officer/<slug:election_slug>/open/", views.open_voting, name="open"),
     path("officer/<slug:election_slug>/checklist/", decisions.checklist_page, name="checklist"),
+    path("officer/<slug:election_slug>/key/", decisions.key_page, name="key"),
     path("officer/<slug:election_slug>/mail-test/", decisions.mail_test, name="mail_test"),
     path("officer/<slug:election_slug>/close/", decisions.close_page, name="close"),
     path("officer/<slug:election_slug>/extend/", decisions.decision, {"kind": "extend"}, name="extend"),
