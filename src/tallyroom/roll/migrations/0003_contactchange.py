@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('roll', '0001_initial'),
+        ('roll', '0002_rollentry_channel_rollentry_voted_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

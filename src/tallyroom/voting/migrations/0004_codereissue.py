@@ -9,8 +9,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('elections', '0002_initial'),
-        ('roll', '0002_contactchange'),
-        ('voting', '0001_initial'),
+        ('roll', '0003_contactchange'),
+        ('voting', '0003_delivery'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
