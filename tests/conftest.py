@@ -57,6 +57,25 @@ def trustees_key(db):
     return install
 
 
+@pytest.fixture
+def ready_to_open(db):
+    """Do what the checklist asks before voting opens (elections/checklist.py): build each
+    contest's roll and send the officer a test email."""
+    from tallyroom.elections import checklist
+    from tallyroom.roll.eligibility import build_roll
+
+    def ready(election, officer) -> None:
+        for contest in election.contests.all():
+            build_roll(contest, user=officer)
+        if not officer.email:
+            officer.email = f"{officer.get_username()}@example.org"
+            officer.save(update_fields=["email"])
+        checklist.send_test_mail(election, officer)
+        mail.outbox.clear()  # the tests count the codes' messages
+
+    return ready
+
+
 def make_voting_election(slug="board-2026", voters=6):
     """An open election: ``stv`` (3 seats, 4 candidates + RON), ``block`` (2 of 3), ``chair``
     (plurality). Voter 0 is on the roll of ``chair`` only as a delegate (weight 2.5, college

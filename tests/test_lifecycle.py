@@ -9,7 +9,7 @@ from django.core import mail
 from django.utils import timezone
 
 from tallyroom.audit.models import Event
-from tallyroom.elections.models import Contest, Election
+from tallyroom.elections.models import Candidate, Contest, Election
 from tallyroom.lifecycle import Refused, close_voting, issue_codes, open_voting
 from tallyroom.organisation.models import Region, Unit
 from tallyroom.roll.models import Member, RollEntry
@@ -26,7 +26,7 @@ def officer():
 
 
 @pytest.fixture
-def election(trustees_key):
+def election(trustees_key, ready_to_open, officer):
     """A draft election with one contest; three members, one of whom joined after the freeze date."""
     unit = Unit.objects.create(code="ashby", name="Ashby", region=Region.objects.create(code="r", name="R"))
     now = timezone.now()
@@ -37,11 +37,13 @@ def election(trustees_key):
         voting_opens=now,
         voting_closes=now + timedelta(7),
     )
-    Contest.objects.create(election=election, slug="chair", name="Chair", method="irv")
+    chair = Contest.objects.create(election=election, slug="chair", name="Chair", method="irv")
+    Candidate.objects.create(contest=chair, name="Ann")
     for i, joined in enumerate((date(2020, 1, 1), date(2021, 1, 1), date(2026, 2, 1))):
         email = f"n{i}@example.org"
         Member.objects.create(number=f"N{i}", name=f"N {i}", email=email, unit=unit, joined=joined)
     trustees_key(election)
+    ready_to_open(election, officer)
     return election
 
 

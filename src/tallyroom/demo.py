@@ -27,9 +27,11 @@ from django.utils import timezone
 
 from tallyroom import lifecycle
 from tallyroom.ballotbox import box, keys
+from tallyroom.elections import checklist
 from tallyroom.elections.ballot import RON_NAME
 from tallyroom.elections.models import Candidate, Contest, Election, Slate
 from tallyroom.organisation.models import Region, Unit
+from tallyroom.roll.eligibility import build_roll
 from tallyroom.roll.importer import import_members
 from tallyroom.roll.models import RollEntry
 from tallyroom.voting.casting import cast
@@ -182,10 +184,18 @@ def _trustees(election: Election, ro: User) -> None:
         path.write_text(f"{share.text}\n")
 
 
+def _checked(election: Election, ro: User) -> None:
+    """What the officer does on the checklist page: build each roll and send a test email."""
+    for contest in election.contests.all():
+        build_roll(contest, user=ro)
+    checklist.send_test_mail(election, ro)
+
+
 def _users() -> User:
     """The demo logins (passwords reset on every load); returns the returning officer."""
     for username, (password, role) in LOGINS.items():
         user, _ = User.objects.get_or_create(username=username)
+        user.email = f"{username}@tallyroom.invalid"
         user.set_password(password)
         user.save()
         user.groups.add(Group.objects.get_or_create(name=role)[0])
@@ -357,6 +367,7 @@ def load() -> tuple[Election, list[str]]:
         with transaction.atomic():
             election = _create(ro, rng)
         _trustees(election, ro)
+        _checked(election, ro)
         pairs: list[tuple[Recipient, str]] = []
         job = lifecycle.open_voting(election, ro, inline=True, keep=pairs.extend)
         if job.state != job.State.DONE:

@@ -4,6 +4,8 @@ audit event in one transaction, and raises ``Refused`` (saying why) leaving noth
 
     open_voting(election)   draft/nominations -> voting, as a job: freeze rolls, issue and send codes
     close_voting(election)  voting -> closed: no more ballots; the box records what it holds
+    extend_voting(election) voting: the close moves later, a recorded decision with its reason
+    reopen_voting(election) closed, box still sealed -> voting: after an early close, with a reason
     open_box(election)      closed: the trustees' shares open the box (tallyroom.ballotbox.box)
     count(contest)          once opened: the engine counts the contest's ballots
     start_count(contest)    the same, as a job (the web app's way)
@@ -25,6 +27,8 @@ from django.utils import timezone
 from tallyroom import count as engine
 from tallyroom.audit.events import record
 from tallyroom.ballotbox import box, keys
+from tallyroom.ballotbox.models import ContestBox
+from tallyroom.elections import checklist
 from tallyroom.elections.models import Contest, Election
 from tallyroom.formats import blt_text
 from tallyroom.formats.results import result_json
@@ -67,17 +71,25 @@ def _not_under_way(election: Election, *kinds: str, contest: Contest | None = No
         raise Refused(f"{what}: {job.get_kind_display().lower()} is under way already (job {job.pk})")
 
 
+def _ready(election: Election) -> None:
+    """Refused, with every reason, while the checklist finds anything wrong (elections/checklist.py)."""
+    found = checklist.problems(election)
+    if found:
+        raise Refused(f"cannot open voting in {election.name}: " + " ".join(found))
+
+
 KeepCodes = Callable[[list[tuple[Recipient, str]]], None]
 
 
 def open_voting(election: Election, user, *, inline: bool = False, keep: KeepCodes | None = None) -> Job:
     """Decide to open voting and start the job that does it (``opening_work``). Allowed from draft
-    or nominations, once the trustees' key is installed, unless an opening is under way. Returns
+    or nominations once the checklist finds nothing wrong (the trustees' key among it), unless an
+    opening is under way. Returns
     the job; ``inline`` runs it here (the demo, tests), handing each batch's ``(recipient, code)``
     pairs to ``keep``."""
     with transaction.atomic():
         locked = _locked(election, "open voting in", (State.DRAFT, State.NOMINATIONS))
-        _key_installed(locked)
+        _ready(locked)
         _not_under_way(locked, Job.Kind.OPEN_VOTING, Job.Kind.ISSUE_CODES)
         job = jobs.start(Job.Kind.OPEN_VOTING, locked, user, queue=not inline)
     return jobs.run_inline(job, keep=keep) if inline else job
@@ -139,6 +151,51 @@ def close_voting(election: Election, user) -> None:
         locked.save(update_fields=["state"])
         record(user, "election.close", f"election:{locked.pk}")
         box.close(locked, user)
+    election.refresh_from_db()
+
+
+def _move_close(locked: Election, user, verb: str, until, reason: str) -> None:
+    """Set the locked election's close to ``until`` (with its state, as set by the caller) and
+    record the decision ``verb`` with its reason; refused without a reason or a future close."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise Refused("say why: the reason is recorded in the audit trail")
+    if until <= timezone.now():
+        raise Refused(f"the new close ({timezone.localtime(until):%d %b %Y %H:%M}) must be in the future")
+    before = locked.voting_closes
+    locked.voting_closes = until
+    locked.save(update_fields=["state", "voting_closes"])
+    record(
+        user,
+        verb,
+        f"election:{locked.pk}",
+        closes_was=before.isoformat(),
+        closes=until.isoformat(),
+        reason=reason,
+    )
+
+
+def extend_voting(election: Election, user, until, reason: str) -> None:
+    """Move the close of voting later, to ``until``, as a recorded decision (with ``reason``)."""
+    with transaction.atomic():
+        locked = _locked(election, "extend voting in", (State.VOTING,))
+        if until <= locked.voting_closes:
+            raise Refused("an extension must move the close later than it is now")
+        _move_close(locked, user, "election.extend", until, reason)
+    election.refresh_from_db()
+
+
+def reopen_voting(election: Election, user, until, reason: str) -> None:
+    """Reopen voting after a close, until ``until``, as a recorded decision (with ``reason``).
+    Only while the box is still sealed: what the box held at the close is set aside (its record
+    stays in the audit trail) and recorded again at the next close."""
+    with transaction.atomic():
+        locked = _locked(election, "reopen voting in", (State.CLOSED,))
+        if box.is_opened(locked):
+            raise Refused(f"cannot reopen voting in {locked.name}: the ballot box has been opened")
+        ContestBox.objects.filter(contest__election=locked).delete()
+        locked.state = State.VOTING
+        _move_close(locked, user, "election.reopen", until, reason)
     election.refresh_from_db()
 
 

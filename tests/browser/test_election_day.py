@@ -66,7 +66,7 @@ def scrutineer_reads(page, base, shoot, viewport) -> dict:
     sign_in(page, base, "scrutineer")
     page.goto(f"{base}/results/officer/{demo.SLUG}/")
     seen = {"turnout": page.locator(".turnout-overall").inner_text()}
-    seen["buttons"] = page.get_by_role("button", name="Close voting").count()
+    seen["buttons"] = sum(page.get_by_role(r, name="Close voting").count() for r in ("button", "link"))
     shoot(page, f"{viewport}-7-scrutineer-dashboard")
     page.get_by_role("link", name="Audit trail").first.click()
     seen["audit"] = page.locator("main").inner_text()
@@ -78,7 +78,10 @@ def officer_counts_and_publishes(page, base, shoot, viewport):
     sign_in(page, base, "ro")
     page.goto(f"{base}/results/officer/{demo.SLUG}/")
     shoot(page, f"{viewport}-4-dashboard")
-    page.get_by_role("button", name="Close voting").click()
+    page.get_by_role("link", name="Close voting").click()
+    page.get_by_role("alert").wait_for()  # the demo closes early: the page says so
+    shoot(page, f"{viewport}-4a-close-confirmation")
+    page.get_by_role("button", name="Close voting now, before the scheduled close").click()
     page.get_by_text("Voting is closed.").wait_for()
     first, second, _ = demo.share_files()
     page.get_by_label("Share 1").fill(first.read_text())

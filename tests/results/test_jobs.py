@@ -23,6 +23,14 @@ DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # 
 State = Election.State
 
 
+@pytest.fixture(autouse=True)
+def checked(request, ready_to_open):
+    """The draft election passes the checklist (elections/checklist.py) before it is opened."""
+    if "draft_election" in request.fixturenames:
+        request.getfixturevalue("shares")
+        ready_to_open(request.getfixturevalue("draft_election"), request.getfixturevalue("officer"))
+
+
 def test_the_opening_request_returns_at_once_and_a_worker_does_the_work(
     draft_election, shares, clients, settings
 ):

@@ -106,7 +106,10 @@ def test_counting_before_close_is_refused_with_a_message(open_election, clients)
     assert not ContestCount.objects.exists()
 
 
-def test_open_voting_from_the_dashboard(draft_election, shares, clients):
+def test_open_voting_from_the_dashboard(draft_election, shares, clients, officer, ready_to_open):
+    page = clients["officer"].post(reverse("results:open", args=["vale-2026"]), follow=True).content.decode()
+    assert "roll has not been built" in page  # the checklist's reasons
+    ready_to_open(draft_election, officer)
     page = clients["officer"].post(reverse("results:open", args=["vale-2026"]), follow=True).content.decode()
     assert "Voting is open: 10 ballot codes issued: 10 emailed, 0 for post." in page
     again = clients["officer"].post(reverse("results:open", args=["vale-2026"]), follow=True).content.decode()

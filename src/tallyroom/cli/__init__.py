@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from tallyroom.count import ConstraintError, TieUnresolved
 from tallyroom.formats import FormatError
 
-COMMANDS = ["count", "analyse", "methods", "keys", "audit", "manage"]
+COMMANDS = ["count", "analyse", "methods", "keys", "audit", "manage", "sheet"]
 
 
 class CommandError(Exception):

@@ -53,18 +53,7 @@ def result_table(result: Result | Mapping[str, Any]) -> str:
     d = result_dict(result)
     table = _StageTable(d)
     lines = [d.get("title") or "Result", ""]
-    facts = [("Method", _method(d)), ("Seats", str(d["seats"])), ("Valid poll", d["valid_poll"])]
-    if d.get("quota") is not None:
-        facts.append(("Quota", d["quota"]))
-    if _nonzero(d.get("empty")):
-        facts.append(("Empty ballots", d["empty"]))
-    for key, label in (("withdrawn", "Withdrawn"), ("constraints", "Constraints")):
-        if d.get(key):
-            facts.append((label, ", ".join(d[key])))
-    if d.get("ron"):
-        facts.append(("Re-open nominations", d["ron"]))
-    if d.get("tie_seed") is not None:
-        facts.append(("Tie seed", d["tie_seed"]))
+    facts = sheet_facts(d)
     width = max(len(k) for k, _ in facts)
     lines += [f"{k + ':':<{width + 1}} {v}" for k, v in facts]
     if d.get("colleges"):
@@ -84,6 +73,23 @@ def result_table(result: Result | Mapping[str, Any]) -> str:
             f"  {d['seats_reopened']} seat(s) won by re-open nominations: to be filled by a new election."
         )
     return "\n".join(lines) + "\n"
+
+
+def sheet_facts(d: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The facts a result sheet states above its table: method, seats, poll, quota and so on."""
+    facts = [("Method", _method(d)), ("Seats", str(d["seats"])), ("Valid poll", d["valid_poll"])]
+    if d.get("quota") is not None:
+        facts.append(("Quota", d["quota"]))
+    if _nonzero(d.get("empty")):
+        facts.append(("Empty ballots", d["empty"]))
+    for key, label in (("withdrawn", "Withdrawn"), ("constraints", "Constraints")):
+        if d.get(key):
+            facts.append((label, ", ".join(d[key])))
+    if d.get("ron"):
+        facts.append(("Re-open nominations", d["ron"]))
+    if d.get("tie_seed") is not None:
+        facts.append(("Tie seed", d["tie_seed"]))
+    return facts
 
 
 class _StageTable:

@@ -6,6 +6,7 @@ import shlex
 
 from tallyroom.count import rule_set
 from tallyroom.formats.results import result_csv, result_table
+from tallyroom.formats.sheet_pdf import result_pdf
 
 from .models import ContestCount
 
@@ -29,7 +30,13 @@ def groups_csv(groups: dict[str, list[str]]) -> str:
     return out.getvalue()
 
 
-def render(count: ContestCount, name: str) -> tuple[str, str]:
+def _colours(count: ContestCount) -> dict[str, str]:
+    """Candidate -> the colour of their first slate (as the result page's chart draws them)."""
+    candidates = count.contest.candidates.prefetch_related("slates")
+    return {c.name: c.slates.all()[0].colour for c in candidates if c.slates.all()}
+
+
+def render(count: ContestCount, name: str) -> tuple[str | bytes, str]:
     """``(body, content type)`` of the download called ``name``; KeyError if there is none."""
     if name == "ballots.blt":
         return count.ballots_blt, TEXT
@@ -39,6 +46,8 @@ def render(count: ContestCount, name: str) -> tuple[str, str]:
         return result_csv(count.result), "text/csv; charset=utf-8"
     if name == "result.txt":
         return result_table(count.result), TEXT
+    if name == "result.pdf":
+        return result_pdf(count.result, _colours(count)), "application/pdf"
     if name == "tie-seed.txt":
         return f"{count.tie_seed}\n", TEXT
     if name == "groups.csv" and count.groups:

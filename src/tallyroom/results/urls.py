@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import decisions, views
 
 app_name = "results"
 urlpatterns = [
@@ -10,7 +10,12 @@ urlpatterns = [
     path("officer/", views.dashboard, name="dashboard"),
     path("officer/<slug:election_slug>/", views.election, name="election"),
     path("officer/<slug:election_slug>/open/", views.open_voting, name="open"),
-    path("officer/<slug:election_slug>/close/", views.close_voting, name="close"),
+    path("officer/<slug:election_slug>/checklist/", decisions.checklist_page, name="checklist"),
+    path("officer/<slug:election_slug>/key/", decisions.key_page, name="key"),
+    path("officer/<slug:election_slug>/mail-test/", decisions.mail_test, name="mail_test"),
+    path("officer/<slug:election_slug>/close/", decisions.close_page, name="close"),
+    path("officer/<slug:election_slug>/extend/", decisions.decision, {"kind": "extend"}, name="extend"),
+    path("officer/<slug:election_slug>/reopen/", decisions.decision, {"kind": "reopen"}, name="reopen"),
     path("officer/<slug:election_slug>/open-box/", views.open_box, name="open_box"),
     path("officer/<slug:election_slug>/<slug:contest_slug>/count/", views.count_view, name="count"),
     path("officer/<slug:election_slug>/<slug:contest_slug>/", views.review, name="review"),

@@ -145,12 +145,6 @@ def open_voting(request, election_slug):
 
 @require_POST
 @role_required(RETURNING_OFFICER)
-def close_voting(request, election_slug):
-    return _act(request, election_slug, lifecycle.close_voting, "Voting is closed.")
-
-
-@require_POST
-@role_required(RETURNING_OFFICER)
 def open_box(request, election_slug):
     """The trustees present their shares (pasted, or as files); the box is opened in memory."""
     shares = [request.POST.get(f"share{i}", "") for i in range(1, 10)]

@@ -83,3 +83,22 @@ class CodeReissue(models.Model):
     @property
     def pending(self) -> bool:
         return self.done_at is None
+
+
+class Reminder(models.Model):
+    """A reminder to the members who have not voted online, sent on demand (``send_at`` is when it
+    was asked for) or scheduled for ``send_at``: ``tallyroom manage send_reminders`` sends those
+    due. ``sent_at`` and ``sent`` say when it went and to how many."""
+
+    election = models.ForeignKey("elections.Election", on_delete=models.CASCADE, related_name="reminders")
+    send_at = models.DateTimeField()
+    created_by = models.CharField(max_length=150)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["send_at", "pk"]
+        indexes = [models.Index(fields=["sent_at", "send_at"])]
+
+    def __str__(self):
+        return f"reminder for {self.election} at {self.send_at:%Y-%m-%d %H:%M}"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import reissue_views, views
+from . import reissue_views, staff_pages, views
 
 app_name = "voting"
 urlpatterns = [
@@ -23,4 +23,11 @@ urlpatterns = [
     ),
     path("<slug:election>/codes/post/<str:name>", views.codes_download, name="codes_download"),
     path("<slug:election>/codes/post/<str:name>/delete/", views.codes_delete, name="codes_delete"),
+    path("<slug:election>/preview/", staff_pages.preview, name="preview"),
+    path("<slug:election>/reminders/", staff_pages.reminders_page, name="reminders"),
+    path("<slug:election>/reminders/send/", staff_pages.reminders_send, name="reminders_send"),
+    path("<slug:election>/reminders/schedule/", staff_pages.reminders_schedule, name="reminders_schedule"),
+    path("<slug:election>/turnout/", staff_pages.turnout_page, name="turnout"),
+    path("<slug:election>/turnout.csv", staff_pages.turnout_csv, name="turnout_csv"),
+    path("<slug:election>/has-voted.csv", staff_pages.voted_csv, name="voted_csv"),
 ]

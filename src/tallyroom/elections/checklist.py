@@ -1,0 +1,109 @@
+"""What must be right before voting opens, checked in one place: ``problems(election)`` lists, in
+the officer's words, everything that would make the opening go wrong. The checklist page shows
+them and ``tallyroom.lifecycle.open_voting`` refuses while any remains, so neither the web app
+nor the CLI can open an election that cannot be voted in or counted.
+
+A test email (``send_test_mail``) proves the mail settings: the officer receives it, and the
+recorded event is what the checklist looks for.
+"""
+
+from __future__ import annotations
+
+from django.core.mail import send_mail
+from django.utils import timezone
+
+from tallyroom.audit.events import record
+from tallyroom.audit.models import Event
+from tallyroom.ballotbox import box
+from tallyroom.count.constraints import ConstraintError, Constraints
+from tallyroom.roll.models import RollEntry
+
+from .models import Contest, Election
+
+MAIL_TEST = "election.mail_test"
+
+
+class MailTestError(Exception):
+    """The test email could not be sent; the message says why."""
+
+
+def _contest_problems(contest: Contest) -> list[str]:
+    name = contest.name
+    found = []
+    if contest.seats < 1:
+        found.append(f"{name} has no seats: give it at least 1.")
+    standing = [c for c in contest.candidates.all() if not c.withdrawn]
+    if len(standing) < contest.seats:
+        found.append(
+            f"{name} has {len(standing)} candidate{'s' if len(standing) != 1 else ''} standing"
+            f" for {contest.seats} seat{'s' if contest.seats != 1 else ''}"
+            " (re-open nominations does not count as a candidate)."
+        )
+    lines = contest.constraint_lines()
+    if lines and standing and contest.seats >= 1:
+        names = [c.name for c in standing]
+        groups = {c.name: c.group_list() for c in standing if c.group_list()}
+        try:
+            rules = Constraints(names, lines, groups)
+        except ConstraintError as e:
+            found.append(f"{name}: {e}.")
+        else:
+            if not rules.feasible([], range(len(names)), contest.seats):
+                found.append(
+                    f"{name}: the constraints ({rules}) cannot be met by the candidates standing"
+                    f" for {contest.seats} seat{'s' if contest.seats != 1 else ''}."
+                )
+    if not contest.roll_is_frozen:
+        entries = RollEntry.objects.filter(contest=contest)
+        if not entries.exists():
+            found.append(f"{name}: its roll has not been built (build it on the contest's roll page).")
+        elif not entries.filter(eligible=True).exists():
+            found.append(f"{name}: nobody is eligible on its roll.")
+    return found
+
+
+def problems(election: Election, now=None) -> list[str]:
+    """Everything that must be put right before ``election`` opens; empty when it may open."""
+    now = now or timezone.now()
+    found = []
+    contests = list(election.contests.prefetch_related("candidates"))
+    if not contests:
+        found.append("The election has no contests.")
+    for contest in contests:
+        found += _contest_problems(contest)
+    if election.voting_opens >= election.voting_closes:
+        found.append("Voting must open before it closes: check the timetable.")
+    if election.voting_closes <= now:
+        found.append(f"The close of voting ({election.voting_closes:%d %b %Y %H:%M}) has passed.")
+    try:
+        box.public_key(election)
+    except box.BoxError as e:
+        found.append(f"{e}: install the trustees' key.")
+    if not mail_tested(election):
+        found.append("The mail settings have not been tested: send yourself a test email.")
+    return found
+
+
+def mail_tested(election: Election) -> Event | None:
+    """The latest recorded test email for ``election``, if any."""
+    return Event.objects.filter(verb=MAIL_TEST, subject=f"election:{election.pk}").order_by("-seq").first()
+
+
+def send_test_mail(election: Election, user) -> str:
+    """Send a test email to ``user`` through the configured mail settings and record it; returns
+    the address. Raises MailTestError (nothing recorded) if the user has no address or the mail
+    server refuses."""
+    address = getattr(user, "email", "")
+    if not address:
+        raise MailTestError("Your account has no email address: add one on your account page first.")
+    try:
+        send_mail(
+            f"Test email: {election.name}",
+            "This test shows that ballot codes and reminders for this election can be sent.\n",
+            None,
+            [address],
+        )
+    except OSError as e:
+        raise MailTestError(f"The mail server refused the test email: {e}") from None
+    record(user, MAIL_TEST, f"election:{election.pk}", to=address)
+    return address

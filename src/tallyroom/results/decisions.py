@@ -1,0 +1,150 @@
+"""The returning officer's pages before each irreversible step: the checklist and confirmation
+before opening voting, the confirmation before closing it, and the recorded decisions that move
+the close later or reopen voting after an early close (each a verb of tallyroom.lifecycle)."""
+
+from django import forms
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from tallyroom import lifecycle
+from tallyroom.ballotbox import box, keys
+from tallyroom.ballotbox.models import ElectionKey
+from tallyroom.elections import checklist
+from tallyroom.elections.forms import DATETIME
+from tallyroom.elections.models import Election
+from tallyroom.roll.models import Member
+from tallyroom.web.access import RETURNING_OFFICER, role_required
+
+
+class DecisionForm(forms.Form):
+    """A new close of voting and why (both go into the audit trail)."""
+
+    until = forms.DateTimeField(label="Voting closes at", widget=DATETIME)
+    reason = forms.CharField(
+        label="Reason",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="recorded in the audit trail with your name",
+    )
+
+
+def recipients(election: Election) -> dict[str, int]:
+    """Who opening voting would send codes to, from the rolls as built now: ``codes`` (members
+    eligible in any contest), ``emails`` and ``postal`` (those without an email address)."""
+    voters = Member.objects.filter(
+        roll_entries__contest__election=election, roll_entries__eligible=True
+    ).distinct()
+    counts = voters.aggregate(
+        codes=Count("pk", distinct=True), postal=Count("pk", filter=Q(email=""), distinct=True)
+    )
+    return {**counts, "emails": counts["codes"] - counts["postal"]}
+
+
+@role_required(RETURNING_OFFICER)
+def checklist_page(request, election_slug):
+    """What must be right before voting opens; when all is, what opening will do, and the button."""
+    election = get_object_or_404(Election, slug=election_slug)
+    found = checklist.problems(election) if election.accepts_changes else []
+    context = {
+        "election": election,
+        "problems": found,
+        "mail_test": checklist.mail_tested(election),
+        "counts": recipients(election),
+    }
+    return render(request, "results/checklist.html", context)
+
+
+class KeyForm(forms.Form):
+    file = forms.FileField(
+        label="The election's key file", help_text="election-key.json from the key ceremony"
+    )
+
+
+@role_required(RETURNING_OFFICER)
+def key_page(request, election_slug):
+    """Install the trustees' key: the public half (election-key.json) of the ceremony, which is
+    run offline with ``tallyroom keys ceremony``; allowed until voting opens."""
+    election = get_object_or_404(Election, slug=election_slug)
+    form = KeyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            key = keys.PublicKey.from_json(upload.read(64 * 1024).decode("utf-8", "replace"))
+            box.install_key(election, key, request.user)
+        except (keys.ShareError, box.BoxError) as e:
+            form.add_error("file", f"{upload.name}: {e}")
+        else:
+            messages.success(
+                request, f"Key {key.fingerprint} installed: {key.threshold} of {len(key.trustees)} trustees."
+            )
+            return redirect("results:checklist", election_slug)
+    installed = ElectionKey.objects.filter(election=election).first()
+    context = {"election": election, "form": form, "installed": installed}
+    return render(request, "results/key.html", context)
+
+
+@require_POST
+@role_required(RETURNING_OFFICER)
+def mail_test(request, election_slug):
+    election = get_object_or_404(Election, slug=election_slug)
+    try:
+        address = checklist.send_test_mail(election, request.user)
+    except checklist.MailTestError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, f"A test email was sent to {address}: check that it arrived.")
+    return redirect("results:checklist", election_slug)
+
+
+@role_required(RETURNING_OFFICER)
+def close_page(request, election_slug):
+    """The confirmation before closing; says loudly when the scheduled close is still to come."""
+    election = get_object_or_404(Election, slug=election_slug)
+    if request.method == "POST":
+        try:
+            lifecycle.close_voting(election, request.user)
+        except lifecycle.Refused as e:
+            messages.error(request, str(e))
+        else:
+            messages.success(request, "Voting is closed.")
+        return redirect("results:election", election_slug)
+    early = election.state == Election.State.VOTING and timezone.now() < election.voting_closes
+    return render(request, "results/close.html", {"election": election, "early": early})
+
+
+# What each decision is: its verb, the page's title, the message once done, the state it needs.
+DECISIONS = {
+    "extend": (
+        lifecycle.extend_voting,
+        "Extend voting",
+        "Voting now closes at {until:%H:%M on %d %B %Y}.",
+        Election.State.VOTING,
+    ),
+    "reopen": (
+        lifecycle.reopen_voting,
+        "Reopen voting",
+        "Voting is open again until {until:%H:%M on %d %B %Y}.",
+        Election.State.CLOSED,
+    ),
+}
+
+
+@role_required(RETURNING_OFFICER)
+def decision(request, election_slug, kind):
+    """Extend voting, or reopen it after an early close: a new close and a reason."""
+    verb, title, done, allowed = DECISIONS[kind]
+    election = get_object_or_404(Election, slug=election_slug)
+    form = DecisionForm(request.POST or None, initial={"until": election.voting_closes})
+    if request.method == "POST" and form.is_valid():
+        try:
+            verb(election, request.user, form.cleaned_data["until"], form.cleaned_data["reason"])
+        except lifecycle.Refused as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, done.format(until=timezone.localtime(election.voting_closes)))
+            return redirect("results:election", election_slug)
+    context = {"election": election, "form": form, "title": title, "allowed": election.state == allowed}
+    return render(request, "results/decision.html", context)

@@ -1,0 +1,100 @@
+"""The PDF result sheet: it carries the winners and every stage's figures, renders, and is made
+from the published JSON by the CLI and offered on the public result page."""
+
+import io
+import json
+import shutil
+import subprocess
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from tallyroom.cli import main
+from tallyroom.formats.results import result_dict
+from tallyroom.formats.sheet_pdf import result_pdf
+
+WARD = Path(__file__).parent.parent / "data/scotland/ballots/2012-edinburgh/edinburgh_2012_ward1.blt"
+
+
+@pytest.fixture(scope="module")
+def ward_result(tmp_path_factory):
+    path = tmp_path_factory.mktemp("sheet") / "result.json"
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["count", str(WARD), "-m", "scottish-stv", "-f", "json"]) == 0
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return path
+
+
+def text_of(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_the_sheet_has_the_winners_and_every_stage_figure(ward_result):
+    result = json.loads(ward_result.read_text())
+    text = text_of(result_pdf(result))
+    assert "Elected: 1. Norman James WORK, 2. Lindsay PATERSON, 3. Alastair Gordon SHIELDS" in text
+    assert f"Quota: {result['quota']}" in text
+    words = set(text.split())
+    for stage in result["stages"]:
+        assert f"Stage {stage['stage']}" in text
+        for value in stage["totals"].values():
+            assert value in words, value
+        assert stage["non_transferable"] in words
+    assert "Stage 7: exclusion of Billy FITZPATRICK; elected Alastair Gordon SHIELDS." in text
+
+
+def test_welsh_letters_are_kept_where_the_font_has_them():
+    result = result_dict(
+        {
+            "title": "Cadeirydd",
+            "method": "irv",
+            "seats": 1,
+            "valid_poll": "3",
+            "candidates": ["Gwŷn Llŵyd", "Siân"],
+            "elected": ["Gwŷn Llŵyd"],
+            "withdrawn": [],
+            "constraints": [],
+            "stages": [
+                {
+                    "stage": 1,
+                    "action": "first",
+                    "subject": [],
+                    "totals": {"Gwŷn Llŵyd": "2", "Siân": "1"},
+                    "non_transferable": "0",
+                    "elected": ["Gwŷn Llŵyd"],
+                    "excluded": [],
+                }
+            ],
+        }
+    )
+    text = text_of(result_pdf(result))
+    if Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf").exists():
+        assert "Gwŷn Llŵyd" in text and "Siân" in text
+    else:
+        assert "Gw?n Ll?yd" in text and "Siân" in text
+
+
+def test_the_cli_writes_the_sheet_and_it_renders(ward_result, tmp_path, capsys):
+    out = tmp_path / "sheet.pdf"
+    assert main(["sheet", str(ward_result), "-o", str(out)]) == 0
+    assert "7 stages" in capsys.readouterr().out
+    assert "Norman James WORK" in text_of(out.read_bytes())
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (Debian's poppler-utils) is not installed: scripts/ensure-pdf-tools")
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(out), str(tmp_path / "page")], check=True)
+    pages = sorted(tmp_path.glob("page*.png"))
+    assert len(pages) == len(PdfReader(out).pages) >= 1
+    assert all(p.read_bytes().startswith(b"\x89PNG") and p.stat().st_size > 1000 for p in pages)
+
+
+def test_the_cli_refuses_a_file_that_is_not_a_result(tmp_path, capsys):
+    bad = tmp_path / "x.json"
+    bad.write_text('{"title": "x"}')
+    assert main(["sheet", str(bad), "-o", str(tmp_path / "s.pdf")]) == 1
+    assert "x.json: not a result JSON file (no candidates" in capsys.readouterr().err
+    bad.write_text("{")
+    assert main(["sheet", str(bad), "-o", str(tmp_path / "s.pdf")]) == 1
+    assert not (tmp_path / "s.pdf").exists()

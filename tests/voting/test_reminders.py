@@ -1,0 +1,105 @@
+"""Reminders to members who have not voted (on demand and scheduled), turnout over time, and the
+staff's CSV exports."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tallyroom.audit.models import Event
+from tallyroom.elections.models import Election
+from tallyroom.voting import reminders
+from tallyroom.voting.casting import cast
+from tallyroom.voting.models import BallotCode, Reminder
+
+pytestmark = pytest.mark.django_db
+
+
+def login(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def two_voted(setup):
+    """Voters 1 and 2 have voted; of the other four, 3 and 0 have no email (every third)."""
+    election, contests, members, codes = setup
+    for i in (1, 2):
+        cast(codes[i], {contests["chair"]: ["Hal"]})
+    mail.outbox.clear()  # the codes' own messages: the tests count the reminders
+    return election, members, codes
+
+
+def test_the_page_counts_who_will_receive_it_and_the_reminder_holds_no_code(two_voted, staff):
+    election, members, codes = two_voted
+    hashes = list(BallotCode.objects.order_by("pk").values_list("code_hash", flat=True))
+    client = login(staff)
+    page = client.get(reverse("voting:reminders", args=[election.slug])).content.decode()
+    assert "<strong>2 members</strong>" in page  # voters 4 and 5: unused code, an email
+    assert client.get(reverse("voting:reminders", args=[election.slug])).status_code == 200
+    assert Election.objects.get().state == Election.State.VOTING and not mail.outbox  # the page sends nothing
+    page = client.post(reverse("voting:reminders_send", args=[election.slug]), follow=True).content.decode()
+    assert "Reminder sent to 2 members who have not voted." in page
+    assert sorted(m.to[0] for m in mail.outbox) == ["voter4@example.org", "voter5@example.org"]
+    for message in mail.outbox:
+        assert not any(code in message.body for code in codes)
+        assert "ask for a new one" in message.body and "holds no code" in message.body
+    assert list(BallotCode.objects.order_by("pk").values_list("code_hash", flat=True)) == hashes
+    assert Event.objects.get(verb="voting.remind").data == {"sent": 2, "scheduled": False}
+
+
+def test_no_reminder_once_voting_has_closed(two_voted, staff):
+    election, _, _ = two_voted
+    Election.objects.filter(pk=election.pk).update(state=Election.State.CLOSED)
+    page = login(staff).post(reverse("voting:reminders_send", args=[election.slug]), follow=True)
+    assert "Voting is not open" in page.content.decode() and not mail.outbox
+
+
+def test_a_scheduled_reminder_is_sent_once_when_due_by_the_command(two_voted, staff):
+    election, _, _ = two_voted
+    at = timezone.localtime(timezone.now() + timedelta(hours=1))
+    login(staff).post(
+        reverse("voting:reminders_schedule", args=[election.slug]), {"at": at.strftime("%Y-%m-%dT%H:%M")}
+    )
+    reminder = Reminder.objects.get()
+    out = io.StringIO()
+    call_command("send_reminders", election.slug, stdout=out)
+    assert "no reminder due" in out.getvalue() and not mail.outbox
+    Reminder.objects.filter(pk=reminder.pk).update(send_at=timezone.now() - timedelta(minutes=1))
+    call_command("send_reminders", election.slug, stdout=out)
+    assert len(mail.outbox) == 2 and Reminder.objects.get().sent == 2
+    call_command("send_reminders", election.slug, stdout=out)
+    assert len(mail.outbox) == 2  # sent once
+    with pytest.raises(reminders.NotOpen, match="before voting closes"):
+        reminders.schedule(election, staff, election.voting_closes + timedelta(hours=1))
+
+
+def test_turnout_over_time_chart_and_table(two_voted, scrutineer):
+    election, _, _ = two_voted
+    page = login(scrutineer).get(reverse("voting:turnout", args=[election.slug])).content.decode()
+    assert "<svg" in page and "Turnout rose to 33.3% (2 of 6)" in page
+    assert "<td>2</td><td>2</td>" in page  # the table: 2 in the hour, 2 so far
+
+
+def test_exports_stream_and_neutralise_formulas(two_voted, staff, scrutineer):
+    election, members, _ = two_voted
+    members[4].name = '=HYPERLINK("http://x")'
+    members[4].save()
+    response = login(staff).get(reverse("voting:voted_csv", args=[election.slug]))
+    assert response.streaming
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0] == ["contest", "number", "name", "unit", "voted", "voted_at", "channel"]
+    chair = {r[1]: r for r in rows[1:] if r[0] == "chair"}
+    assert chair[members[1].number][4] == "yes" and chair[members[3].number][4] == "no"
+    assert chair[members[4].number][2] == '\'=HYPERLINK("http://x")'
+    assert login(scrutineer).get(reverse("voting:voted_csv", args=[election.slug])).status_code == 403
+    response = login(scrutineer).get(reverse("voting:turnout_csv", args=[election.slug]))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[-1] == ["All", "6", "2", "33.3%"]
