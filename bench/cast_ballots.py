@@ -46,6 +46,7 @@ from urllib.parse import urlencode, urlparse
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tallyroom_bench")
 os.environ.setdefault("TALLYROOM_SECRET_KEY", "bench-only-not-secret")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tallyroom.web.settings")
+os.environ.setdefault("TALLYROOM_SIGNING_KEY_AUTOCREATE", "1")  # a scratch audit key
 TRACKER = re.compile(r'<code class="tracker">([A-Z0-9-]+)</code>')
 
 

@@ -109,6 +109,8 @@ def voter(codes_file: str, contest_id: int) -> None:
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tallyroom.web.settings")
+
+    os.environ.setdefault("TALLYROOM_SIGNING_KEY_AUTOCREATE", "1")  # a scratch audit key
     django.setup()
     from tallyroom.voting.casting import cast
 
@@ -124,6 +126,8 @@ def run(members: int, excluded: int) -> None:
     from django.core.management import call_command
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tallyroom.web.settings")
+
+    os.environ.setdefault("TALLYROOM_SIGNING_KEY_AUTOCREATE", "1")  # a scratch audit key
     django.setup()
     from django.conf import settings
     from django.db import connection

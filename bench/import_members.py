@@ -75,6 +75,8 @@ def run(files: list[str]) -> None:
     from django.core.management import call_command
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tallyroom.web.settings")
+
+    os.environ.setdefault("TALLYROOM_SIGNING_KEY_AUTOCREATE", "1")  # a scratch audit key
     django.setup()
     from django.db import connection
 
@@ -126,7 +128,12 @@ def main() -> None:
         write_members(files[2], rows, seed=1, changed=0.1)
         size = files[0].stat().st_size / 1e6
         print(f"{rows:,} rows ({size:.0f} MB) written in {time.perf_counter() - t:.1f} s")
-        env = {**os.environ, "TALLYROOM_SECRET_KEY": "bench-only", "TALLYROOM_HOME": str(tmp)}
+        env = {
+            **os.environ,
+            "TALLYROOM_SECRET_KEY": "bench-only",
+            "TALLYROOM_HOME": str(tmp),
+            "TALLYROOM_SIGNING_KEY_AUTOCREATE": "1",
+        }
         command = [sys.executable, __file__, "--run", *map(str, files)]
         print("SQLite")
         subprocess.run(command, env={**env, "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}"}, check=True)

@@ -177,6 +177,8 @@ def run_child(size: int) -> None:
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tallyroom.web.settings")
+
+    os.environ.setdefault("TALLYROOM_SIGNING_KEY_AUTOCREATE", "1")  # a scratch audit key
     django.setup()
     from django.contrib.auth.models import User
     from django.core.management import call_command

@@ -19,7 +19,8 @@
 - ``TALLYROOM_SIGNIN_FAILURES`` (default 5) wrong sign-ins for one user name from one address
   lock that pair out for ``TALLYROOM_SIGNIN_LOCKOUT_MINUTES`` (default 15).
 - ``TALLYROOM_SIGNING_KEY_FILE``: the Ed25519 private key that signs the audit trail and counts
-  (default ``var/signing-key.pem``, made on first use; docs/security.md).
+  (default ``var/signing-key.pem``; `make demo` and ``TALLYROOM_DEBUG`` make it on first use, as
+  does ``TALLYROOM_SIGNING_KEY_AUTOCREATE=1``, which the benches set; docs/security.md).
 - ``TALLYROOM_TIME_ZONE``: the organisation's time zone (default Europe/London).
 - ``TALLYROOM_CODE_KEY``, ``TALLYROOM_CLIENT_IP_HEADER``, ``TALLYROOM_POSTAL_DIR``,
   ``TALLYROOM_CODE_WINDOW``, ``TALLYROOM_CODE_FAILURES_PER_CLIENT``,
@@ -185,6 +186,8 @@ _VOTING = {
 globals().update({name: kind(os.environ[name]) for name, kind in _VOTING.items() if os.environ.get(name)})
 
 TALLYROOM_SIGNING_KEY_FILE = Path(os.environ.get("TALLYROOM_SIGNING_KEY_FILE", VAR_DIR / "signing-key.pem"))
+# Make the key on first use where there is none (benches on scratch folders; never in production).
+TALLYROOM_SIGNING_KEY_AUTOCREATE = os.environ.get("TALLYROOM_SIGNING_KEY_AUTOCREATE") == "1"
 
 # Staff sign-in: short sessions that end with the browser, a second factor, throttled attempts.
 SESSION_COOKIE_AGE = int(os.environ.get("TALLYROOM_SESSION_SECONDS", str(8 * 3600)))
