@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "tallyroom.results",
     "tallyroom.jobs",
     "tallyroom.appeals",
+    "tallyroom.conference",
 ]
 
 MIDDLEWARE = [
