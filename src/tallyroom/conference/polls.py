@@ -96,6 +96,8 @@ def create_poll(
 
 
 def _locked(poll: Poll, *states: str) -> Poll:
+    """The poll re-read under a row lock (held to the end of the transaction), refused unless
+    it is in one of ``states``."""
     locked = Poll.objects.select_for_update().select_related("election", "conference").get(pk=poll.pk)
     if locked.state not in states:
         raise Refused(f"{locked}: the poll is {locked.get_state_display().lower()}")
@@ -106,7 +108,7 @@ def open_poll(poll: Poll, user) -> int:
     """Open the poll: its roll is the delegates present now, each with their weight (their share
     of the card vote) and college; the line items keep the raw figures. Returns the voters."""
     with transaction.atomic():
-        poll = _locked(poll, Poll.State.READY)
+        _locked(poll, Poll.State.READY)
         if Poll.objects.filter(conference=poll.conference, state=Poll.State.OPEN).exists():
             raise Refused("another poll is open: close it first")
         delegations = poll.conference.delegations.prefetch_related("delegates")
@@ -160,7 +162,7 @@ def vote(poll: Poll, delegate: Delegate, names: Sequence[str], channel: str = Ch
 def close_poll(poll: Poll, user) -> None:
     """Close voting in the poll; the box records what it holds."""
     with transaction.atomic():
-        poll = _locked(poll, Poll.State.OPEN)
+        _locked(poll, Poll.State.OPEN)
         lifecycle.close_voting(poll.election, user)
         poll.state, poll.closed_at = Poll.State.CLOSED, timezone.now()
         poll.save(update_fields=["state", "closed_at"])
@@ -173,7 +175,7 @@ def declare(poll: Poll, user, shares: Sequence[str]) -> None:
     if poll.state == Poll.State.OPEN:
         close_poll(poll, user)
     with transaction.atomic():
-        poll = _locked(poll, Poll.State.CLOSED)
+        _locked(poll, Poll.State.CLOSED)
         try:
             lifecycle.open_box(poll.election, user, shares)
             counted = lifecycle.count(poll.contest, user)
@@ -197,7 +199,7 @@ def show_of_hands(poll: Poll, user, counts: Mapping[str, int]) -> None:
     if any(not isinstance(v, int) or v < 0 for v in counts.values()):
         raise Refused("a show of hands is counted in whole numbers")
     with transaction.atomic():
-        poll = _locked(poll, Poll.State.READY)
+        _locked(poll, Poll.State.READY)
         poll.show_of_hands = dict(counts)
         poll.state = Poll.State.DECLARED
         poll.save(update_fields=["show_of_hands", "state"])
