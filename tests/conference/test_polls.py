@@ -11,7 +11,6 @@ from tallyroom.ballotbox import keys
 from tallyroom.ballotbox.models import ContestBox
 from tallyroom.conference import delegations, polls, seating
 from tallyroom.conference.models import Delegate, Delegation, Poll
-from tallyroom.count.numbers import exact_str
 from tallyroom.results.models import ContestCount
 from tallyroom.roll.models import Member, RollEntry
 
@@ -44,7 +43,11 @@ def test_card_votes_shared_among_those_present_substitutes_and_check_out(confere
     assert w["hk00000"] == w["cm00000"] == ("1", "clp")
     items = {i["delegation"]: i for i in poll.line_items}
     assert items["GMB"] == {
-        "delegation": "GMB", "college": "affiliates", "card_vote": 9000, "present": 3, "weight_per_delegate": "3000"
+        "delegation": "GMB",
+        "college": "affiliates",
+        "card_vote": 9000,
+        "present": 3,
+        "weight_per_delegate": "3000",
     }
     polls.close_poll(poll, staff)
     # one GMB delegate leaves: the next poll shares 9,000 between two
@@ -66,10 +69,14 @@ def test_card_votes_shared_among_those_present_substitutes_and_check_out(confere
     assert w["gm00003"] == w["gm00001"] == ("3000", "affiliates")
     assert w["hk00000"] == ("1000", "clp")  # Hackney's 1,000 members, one delegate present
     assert w["cm00000"] == ("700", "clp")
-    assert [e.verb for e in Event.objects.filter(verb__startswith="conference.s")] == ["conference.substitute_seated"]
+    assert [e.verb for e in Event.objects.filter(verb__startswith="conference.s")] == [
+        "conference.substitute_seated"
+    ]
 
 
-def test_a_substitute_is_seated_only_for_an_absent_delegate_of_their_delegation(conference, staff, check_in_all):
+def test_a_substitute_is_seated_only_for_an_absent_delegate_of_their_delegation(
+    conference, staff, check_in_all
+):
     check_in_all(conference)
     with pytest.raises(delegations.Refused, match="checked in: check them out first"):
         seating.seat_substitute(delegate("gm00003"), delegate("gm00000"), staff)
@@ -92,7 +99,9 @@ def test_a_proxy_holder_votes_for_the_absent_delegate(conference, staff, check_i
     assert {i["delegation"]: i["present"] for i in poll.line_items}["GMB"] == 3
 
 
-def test_weighted_stv_by_colleges_through_the_box_equals_the_hand_worked_sheet(conference, staff, check_in_all):
+def test_weighted_stv_by_colleges_through_the_box_equals_the_hand_worked_sheet(
+    conference, staff, check_in_all
+):
     """Four CLP delegates (each 1/8 of the whole: the CLP college is half, shared by four) and
     three GMB delegates (each 3,000 of 9,000: 1/6 of the whole); the Fabians absent. One seat.
     In 24ths of the whole, the sheet worked by hand:
@@ -108,12 +117,22 @@ def test_weighted_stv_by_colleges_through_the_box_equals_the_hand_worked_sheet(c
     check_in_all(conference)
     seating.check(delegate("fb00000"), False, staff)
     poll, shares = new_poll(
-        conference, staff, "Chair", candidates=["A", "B", "C", "D"], method="scottish-stv", college_shares=HALVES
+        conference,
+        staff,
+        "Chair",
+        candidates=["A", "B", "C", "D"],
+        method="scottish-stv",
+        college_shares=HALVES,
     )
     polls.open_poll(poll, staff)
     cast = {
-        "hk00000": ["A", "B"], "hk00001": ["A", "C"], "hk00002": ["A", "D"], "cm00000": ["C", "B"],
-        "gm00000": ["B"], "gm00001": ["B", "C"], "gm00002": ["D", "C"],
+        "hk00000": ["A", "B"],
+        "hk00001": ["A", "C"],
+        "hk00002": ["A", "D"],
+        "cm00000": ["C", "B"],
+        "gm00000": ["B"],
+        "gm00001": ["B", "C"],
+        "gm00002": ["D", "C"],
     }
     for number, names in cast.items():
         polls.vote(poll, delegate(number), names)
@@ -161,8 +180,13 @@ def test_a_motion_by_card_vote_with_colleges_and_abstentions(conference, staff, 
     poll, shares = new_poll(conference, staff, college_shares=HALVES)
     polls.open_poll(poll, staff)
     for number, names in {
-        "hk00000": ["For"], "hk00001": ["For"], "cm00000": ["Against"],  # CLPs 2:1 for
-        "gm00000": ["Against"], "gm00001": ["Against"], "gm00002": [], "fb00000": ["For"],  # 6000:300 against
+        "hk00000": ["For"],
+        "hk00001": ["For"],
+        "cm00000": ["Against"],  # CLPs 2:1 for
+        "gm00000": ["Against"],
+        "gm00001": ["Against"],
+        "gm00002": [],
+        "fb00000": ["For"],  # 6000:300 against
     }.items():
         polls.vote(poll, delegate(number), names)
     polls.declare(poll, staff, shares[:2])
@@ -186,10 +210,16 @@ def test_a_show_of_hands_is_recorded_as_such(client, conference, staff, user_wit
         {"action": "hands", "For": "120", "Against": "45", "Abstain": "3"},
     )
     poll.refresh_from_db()
-    assert poll.state == Poll.State.DECLARED and poll.show_of_hands == {"For": 120, "Against": 45, "Abstain": 3}
+    assert poll.state == Poll.State.DECLARED and poll.show_of_hands == {
+        "For": 120,
+        "Against": 45,
+        "Abstain": 3,
+    }
     assert Event.objects.get(verb="conference.show_of_hands").data["counts"]["For"] == 120
     assert not RollEntry.objects.filter(contest__election=poll.election).exists()
-    assert "Show of hands: For 120" in client.get(f"/conference/{conference.slug}/projector/").content.decode()
+    assert (
+        "Show of hands: For 120" in client.get(f"/conference/{conference.slug}/projector/").content.decode()
+    )
 
 
 def test_phone_ballot_with_the_badge_code_then_projector(client, conference, staff, user_with, check_in_all):
@@ -223,7 +253,6 @@ def test_phone_ballot_with_the_badge_code_then_projector(client, conference, sta
     assert "Elected: <strong>For</strong>" in shown
     items = client.get(f"/conference/{conference.slug}/poll/{poll.pk}/line-items.csv").content.decode()
     assert "GMB,affiliates,9000,3,3000" in items
-    assert exact_str(Fraction(9000, 3)) == "3000"
 
 
 def test_roles_guard_the_desk_and_the_chair(client, conference, staff, user_with):
@@ -231,8 +260,15 @@ def test_roles_guard_the_desk_and_the_chair(client, conference, staff, user_with
 
     poll, _ = new_poll(conference, staff)
     client.force_login(user_with("desk", REGISTRATION_DESK))
-    assert client.post(f"/conference/{conference.slug}/chair/{poll.pk}/", {"action": "open"}).status_code == 403
+    assert (
+        client.post(f"/conference/{conference.slug}/chair/{poll.pk}/", {"action": "open"}).status_code == 403
+    )
     client.force_login(user_with("nobody"))
     person = delegate("gm00000")
-    assert client.post(f"/conference/{conference.slug}/desk/", {"delegate": person.pk, "action": "in"}).status_code == 403
+    assert (
+        client.post(
+            f"/conference/{conference.slug}/desk/", {"delegate": person.pk, "action": "in"}
+        ).status_code
+        == 403
+    )
     assert not Delegate.objects.get(pk=person.pk).checked_in
