@@ -188,3 +188,46 @@ class Poll(models.Model):
     @property
     def contest(self):
         return self.election.contests.get()
+
+
+class Paper(models.Model):
+    """A numbered paper ballot of a poll, issued to one delegate, returned to the ballot box, then
+    keyed in by two tellers (a third settles a disagreement) before it goes into the box."""
+
+    class State(models.TextChoices):
+        ISSUED = "issued"
+        RETURNED = "returned"
+        DISPUTED = "disputed", "Entries disagree"
+        IN_BOX = "in_box", "In the box"
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="papers")
+    number = models.PositiveIntegerField()
+    delegate = models.ForeignKey(Delegate, on_delete=models.PROTECT, related_name="papers")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.ISSUED)
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["poll", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "number"], name="paper_number_per_poll"),
+            models.UniqueConstraint(fields=["poll", "delegate"], name="one_paper_per_delegate_per_poll"),
+        ]
+
+    def __str__(self):
+        return f"paper {self.number} of {self.poll}"
+
+
+class PaperEntry(models.Model):
+    """One teller's keying of a paper: the names marked, first preference first."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="entries")
+    teller = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    choices = models.JSONField(default=list)
+    settles = models.BooleanField(default=False, help_text="a third teller's entry settling a disagreement")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["paper", "at"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "teller"], name="one_entry_per_teller_per_paper")
+        ]

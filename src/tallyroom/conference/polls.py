@@ -3,7 +3,8 @@ key, so opening one poll's box can never open another's (docs/conference.md).
 
     create_poll(conference, title, ...)       a draft election and contest, with its key installed
     open_poll(poll, chair)                    the roll: delegates present now, with their weights
-    vote(poll, delegate, names)               into the ballot box, channel in_room (or paper)
+    vote(poll, delegate, names)               into the ballot box, channel in_room (papers.py:
+                                              paper ballots keyed in twice, channel paper)
     declare(poll, chair, shares)              close, open the box with the trustees' shares,
                                               count with the colleges' shares, publish
     show_of_hands(poll, chair, counts)        recorded as such, no ballots
@@ -29,6 +30,7 @@ from tallyroom.count.numbers import exact_str
 from tallyroom.elections.models import Candidate, Contest, Election
 from tallyroom.roll.models import RollEntry
 
+from . import papers
 from .delegations import Refused
 from .models import Conference, Delegate, Poll
 from .seating import present_voters
@@ -149,13 +151,16 @@ def open_poll(poll: Poll, user) -> int:
     return len(voters)
 
 
-def vote(poll: Poll, delegate: Delegate, names: Sequence[str], channel: str = Channel.IN_ROOM) -> box.Receipt:
-    """Put ``delegate``'s ballot (names chosen, first preference first) in the poll's box."""
+def vote(poll: Poll, delegate: Delegate, names: Sequence[str]) -> box.Receipt:
+    """Put ``delegate``'s ballot (names chosen, first preference first) in the poll's box, from
+    their phone or a kiosk (channel in_room); refused once they hold a paper of this poll."""
     if poll.state != Poll.State.OPEN:
         raise BallotError("This poll is not open.")
+    if poll.papers.filter(delegate=delegate).exists():
+        raise BallotError("You have been given a paper ballot in this poll: vote on the paper.")
     contest = poll.election.contests.values_list("pk", flat=True).get()
     return box.deposit(
-        poll.election_id, delegate.member_id, {contest: list(names)}, channel, contests=[contest]
+        poll.election_id, delegate.member_id, {contest: list(names)}, Channel.IN_ROOM, contests=[contest]
     )
 
 
@@ -163,6 +168,7 @@ def close_poll(poll: Poll, user) -> None:
     """Close voting in the poll; the box records what it holds."""
     with transaction.atomic():
         _locked(poll, Poll.State.OPEN)
+        papers.check_reconciled(poll)
         lifecycle.close_voting(poll.election, user)
         poll.state, poll.closed_at = Poll.State.CLOSED, timezone.now()
         poll.save(update_fields=["state", "closed_at"])

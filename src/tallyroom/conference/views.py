@@ -25,9 +25,9 @@ from tallyroom.voting import ratelimit
 from tallyroom.voting.forms import empty_form, read_form
 from tallyroom.voting.padding import padded
 from tallyroom.voting.views import problem
-from tallyroom.web.access import CHAIR, REGISTRATION_DESK, RETURNING_OFFICER, STAFF, role_required
+from tallyroom.web.access import CHAIR, REGISTRATION_DESK, RETURNING_OFFICER, STAFF, TELLER, role_required
 
-from . import delegations, polls, seating
+from . import delegations, papers, polls, seating
 from .card_votes import Delegation as CardVote
 from .card_votes import line_items_csv
 from .models import Conference, Delegate, Delegation, EntitlementChallenge, Poll
@@ -334,3 +334,47 @@ def ballot(request, slug, code):
         "has_errors": form.has_errors,
     }
     return padded(render(request, "conference/ballot.html", context, status=status))
+
+
+@role_required(TELLER)
+@never_cache
+def tellers(request, slug, pk):
+    """The tellers' table for a poll's paper ballots: issue them to the delegates present, mark
+    them returned, key each in (twice, by two tellers; a third settles), and the reconciliation."""
+    poll = get_object_or_404(Poll, pk=pk, conference__slug=slug)
+    contest = poll.contest
+    marking = current_marking(contest)
+    form = empty_form(contest, marking)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        number = request.POST.get("number", "").strip()
+        if action == "issue":
+            present = Delegate.objects.filter(delegation__conference=poll.conference).order_by(
+                "delegation", "pk"
+            )
+            _refusable(request, lambda: papers.issue(poll, present, request.user), "Papers issued.")
+        elif not number.isdigit():
+            messages.error(request, "Enter the paper's number.")
+        elif action == "returned":
+            _refusable(
+                request, lambda: papers.returned(poll, int(number), request.user), f"Paper {number} returned."
+            )
+        elif action == "key":
+            form, names = read_form(contest, marking, request.POST)
+            if names is not None:
+                _refusable(
+                    request,
+                    lambda: papers.key_in(poll, int(number), request.user, names),
+                    f"Paper {number} keyed.",
+                )
+                return redirect("conference:tellers", slug, pk)
+        if action != "key" or not form.has_errors:
+            return redirect("conference:tellers", slug, pk)
+    context = {
+        "conference": poll.conference,
+        "poll": poll,
+        "forms": [form],
+        "figures": papers.reconciliation(poll),
+        "flagged": poll.papers.filter(state="disputed").values_list("number", flat=True),
+    }
+    return render(request, "conference/tellers.html", context)
