@@ -272,3 +272,13 @@ def test_roles_guard_the_desk_and_the_chair(client, conference, staff, user_with
         == 403
     )
     assert not Delegate.objects.get(pk=person.pk).checked_in
+
+
+def test_a_kiosk_takes_the_badge_code_typed_in(client, conference, staff, check_in_all):
+    check_in_all(conference)
+    (badge,) = seating.issue_badges([delegate("gm00001")], str, staff)
+    poll, _ = new_poll(conference, staff)
+    polls.open_poll(poll, staff)
+    typed = badge.code.lower().replace("-", " ")
+    page = client.post(f"/conference/{conference.slug}/vote/", {"code": typed}, follow=True)
+    assert b"Motion 1" in page.content and b"Gm Member 1" in page.content

@@ -20,5 +20,6 @@ urlpatterns = [
     path("<slug:slug>/papers/<int:pk>/", views.tellers, name="tellers"),
     path("<slug:slug>/projector/", views.projector, name="projector"),
     path("<slug:slug>/poll/<int:pk>/line-items.csv", views.line_items, name="line_items"),
+    path("<slug:slug>/vote/", views.enter, name="enter"),
     path("<slug:slug>/v/<str:code>/", views.ballot, name="ballot"),
 ]

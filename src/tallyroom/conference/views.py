@@ -22,6 +22,7 @@ from tallyroom.results.models import ContestCount
 from tallyroom.results.views import sheet
 from tallyroom.roll.models import Member
 from tallyroom.voting import ratelimit
+from tallyroom.voting.codes import normalise
 from tallyroom.voting.forms import empty_form, read_form
 from tallyroom.voting.padding import padded
 from tallyroom.voting.views import problem
@@ -294,6 +295,15 @@ def line_items(request, slug, pk):
 
 def _open_poll(conf: Conference) -> Poll | None:
     return conf.polls.filter(state=Poll.State.OPEN).select_related("election").first()
+
+
+@never_cache
+def enter(request, slug):
+    """A kiosk (or a phone without a camera): the badge's code typed in, then its ballot."""
+    conf = _conference(slug)
+    if request.method == "POST":
+        return redirect("conference:ballot", slug, normalise(request.POST.get("code", "")) or "-")
+    return padded(render(request, "conference/enter.html", {"conference": conf}))
 
 
 @never_cache
