@@ -151,16 +151,22 @@ def open_poll(poll: Poll, user) -> int:
     return len(voters)
 
 
-def vote(poll: Poll, delegate: Delegate, names: Sequence[str]) -> box.Receipt:
+def vote(poll: Poll, delegate: Delegate, names: Sequence[str], contest_id: int | None = None) -> box.Receipt:
     """Put ``delegate``'s ballot (names chosen, first preference first) in the poll's box, from
-    their phone or a kiosk (channel in_room); refused once they hold a paper of this poll."""
+    their phone or a kiosk (channel in_room); refused once they hold a paper of this poll.
+    ``contest_id``: the poll's contest, if the caller has it (a query saved)."""
     if poll.state != Poll.State.OPEN:
         raise BallotError("This poll is not open.")
     if poll.papers.filter(delegate=delegate).exists():
         raise BallotError("You have been given a paper ballot in this poll: vote on the paper.")
-    contest = poll.election.contests.values_list("pk", flat=True).get()
+    if contest_id is None:
+        contest_id = poll.election.contests.values_list("pk", flat=True).get()
     return box.deposit(
-        poll.election_id, delegate.member_id, {contest: list(names)}, Channel.IN_ROOM, contests=[contest]
+        poll.election_id,
+        delegate.member_id,
+        {contest_id: list(names)},
+        Channel.IN_ROOM,
+        contests=[contest_id],
     )
 
 

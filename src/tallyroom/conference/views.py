@@ -330,7 +330,7 @@ def ballot(request, slug, code):
         form, names = read_form(contest, marking, request.POST)
         if names is not None:
             try:
-                receipt = polls.vote(poll, holder, names)
+                receipt = polls.vote(poll, holder, names, contest.pk)
             except BallotError as e:
                 return padded(problem(request, str(e)))
             return padded(render(request, "voting/receipt.html", {"receipt": receipt}))
