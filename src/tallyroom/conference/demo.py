@@ -26,10 +26,11 @@ from datetime import date
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from tallyroom.ballotbox import keys
+from tallyroom.demo import make_logins
 from tallyroom.elections.models import Slate
 from tallyroom.organisation.models import Affiliate, Region, Unit
 from tallyroom.roll.models import Member
@@ -111,11 +112,7 @@ def share_files() -> list[Path]:
 
 
 def _users() -> User:
-    for username, (password, role) in LOGINS.items():
-        user, _ = User.objects.get_or_create(username=username)
-        user.set_password(password)
-        user.save()
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
+    make_logins(LOGINS)
     return User.objects.get(username="chair")
 
 
