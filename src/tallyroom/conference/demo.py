@@ -7,8 +7,11 @@ by the rules and checked in, and the day so far is:
 1. the **CLP section** (2 seats, at least one woman, Scottish STV) elected by CLP delegates only:
    declared;
 2. the **regional section** (3 seats, Scottish STV) decided 50/50 by colleges, where one union's
-   delegation (the Riverside and Transport Workers) decides the last seat: declared — the
-   ``deciding_union`` check below recounts it with that union's ballots turned the other way;
+   delegation (the Riverside and Transport Workers) decides the last seat: declared. The CLP
+   delegates split about 3:1 for Grassroots; the affiliates' card votes go Forward but for that
+   union's 36,000 of 120,000. So Grassroots has 3/8 + 3/20 = 52.5% of the combined vote and two
+   of the three seats; with that union's ballots for Forward it would have 37.5% and one
+   (tests/conference/test_demo.py recounts it so);
 3. **Motion 1** (a people's railway) by card vote with colleges: declared;
 4. **Motion 2** (conference thanks the stewards) by a show of hands: recorded;
 5. the **regional chair** (the alternative vote), open now: most delegates have voted; the badge
@@ -54,7 +57,7 @@ FORWARD, GRASSROOTS = "Forward Together", "Grassroots Voice"
 DECIDING_UNION = "Riverside and Transport Workers"
 AFFILIATES = [  # name, affiliated members, delegates, leaning (the share of its card vote's bloc)
     ("General Allied Workers", 41_000, 8, FORWARD),
-    (DECIDING_UNION, 30_000, 6, GRASSROOTS),
+    (DECIDING_UNION, 36_000, 6, GRASSROOTS),
     ("Union of Public Service Staff", 22_000, 6, FORWARD),
     ("Shopworkers and Distributive Union", 9_500, 4, FORWARD),
     ("Communication and Media Guild", 6_000, 3, FORWARD),
@@ -195,10 +198,20 @@ def _poll(conf, chair, title, **kw) -> tuple[Poll, list[str]]:
     return polls.create_poll(conf, title, key, chair, **kw), [s.text for s in shares]
 
 
+def _clp_leanings(conf: Conference, rng: random.Random, grassroots: float = 0.75) -> dict[int, str]:
+    """Each CLP's slate, CLPs taken in a random order: Grassroots until they hold ``grassroots``
+    of the CLP delegates, Forward after (so the CLP college splits about 3:1 whatever the seed)."""
+    clps = list(conf.delegations.filter(kind="clp"))
+    rng.shuffle(clps)
+    total, held, leaning = sum(d.entitled for d in clps), 0, {}
+    for d in clps:
+        leaning[d.pk] = GRASSROOTS if held < grassroots * total else FORWARD
+        held += d.entitled if leaning[d.pk] == GRASSROOTS else 0
+    return leaning
+
+
 def _day(conf: Conference, chair, rng: random.Random) -> None:
-    leaning = {
-        d.pk: (GRASSROOTS if rng.random() < 0.6 else FORWARD) for d in conf.delegations.filter(kind="clp")
-    }
+    leaning = _clp_leanings(conf, rng)
 
     def side(person):
         return _leaning(person.delegation, leaning)
