@@ -148,3 +148,31 @@ def test_proxies_only_where_standing_orders_allow(conference, staff):
     with pytest.raises(delegations.Refused, match="holds 1 proxy already"):
         delegations.set_proxy(c, b, staff)
     assert Delegate.objects.get(pk=a.pk).proxy_holder_id == b.pk
+
+
+def test_admin_sets_a_secretary_and_records_it(client, conference, admin_user):
+    from django.contrib.auth.models import User
+
+    from tallyroom.audit.models import Event
+
+    camden = Delegation.objects.get(name="Camden CLP")
+    clerk = User.objects.get(username="clerk")
+    client.force_login(admin_user)
+    page = client.get(f"/admin/conference/delegation/{camden.pk}/change/")
+    assert page.status_code == 200
+    data = {
+        "conference": conference.pk,
+        "kind": "clp",
+        "unit": camden.unit_id,
+        "name": camden.name,
+        "college": "clp",
+        "women_members": "150",
+        "young_members": "0",
+        "sole_delegate_last_year_woman": "unknown",
+        "secretaries": [clerk.pk],
+    }
+    response = client.post(f"/admin/conference/delegation/{camden.pk}/change/", data)
+    assert response.status_code == 302, response.content[:2000]
+    camden.refresh_from_db()
+    assert list(camden.secretaries.all()) == [clerk] and camden.women_members == 150
+    assert "secretaries" in Event.objects.get(verb="delegation.change").data["fields"]
