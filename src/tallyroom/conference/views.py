@@ -310,13 +310,13 @@ def enter(request, slug):
 def ballot(request, slug, code):
     """The delegate's phone (or a kiosk): the open poll's ballot, cast with the badge's code."""
     conf = _conference(slug)
-    if ratelimit.blocked(request):
+    if not ratelimit.reserve(request):
         return padded(
             problem(request, "Too many wrong badge codes have been tried. Wait and try again.", 429)
         )
     holder = seating.holder_of(conf, code)
+    ratelimit.settle(request, failed=holder is None)
     if holder is None:
-        ratelimit.failed(request)
         return padded(problem(request, "This badge's code is not known: ask at the registration desk.", 404))
     poll = _open_poll(conf)
     if poll is None:

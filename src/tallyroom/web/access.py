@@ -5,7 +5,7 @@
 - ``scrutineer``: reads roll statistics, turnout and the audit trail; never a vote.
 - ``appeals_panel``: hears members' appeals against exclusion and decides them (tallyroom.appeals).
 - ``chair``: opens and closes a conference's in-room polls, enters a show of hands.
-- ``registration_desk``: checks conference delegates in and out, seats substitutes, unlocks kiosks.
+- ``registration_desk``: checks conference delegates in and out, seats substitutes, prints badges.
 - ``teller``: keys in paper ballots (each paper twice, by two tellers) and settles disagreements.
 A delegation's secretary names its delegates: a role scoped to that delegation (conference app).
 Superusers hold every role. Voters have no account: they use a ballot code. Every role's page

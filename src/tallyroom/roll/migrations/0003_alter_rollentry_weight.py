@@ -6,6 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
+        ('roll', '0002_contactchange'),
         ('roll', '0002_rollentry_channel_rollentry_voted_at'),
     ]
 
