@@ -103,6 +103,8 @@ def test_chair_opens_twenty_phones_vote_projector_shows_result(
     shoot(page, "conference-4b-chair-declares")
     assert "result declared" in page.locator(".messages").inner_text()
 
+    screen.close()  # it reloads itself every 3 s: a fresh page, so no reload races the visit
+    screen = desk.new_page()
     screen.goto(f"{base}/conference/{conference.slug}/projector/")
     result = screen.locator("#result")
     result.wait_for()
