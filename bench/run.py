@@ -8,6 +8,7 @@
     .venv/bin/python bench/run.py open-box [ARGS]         # bench/open_box.py
     .venv/bin/python bench/run.py open-voting [ARGS]      # bench/open_voting.py
     .venv/bin/python bench/run.py class-decision [ARGS]   # bench/class_decision.py, if present
+    .venv/bin/python bench/run.py conference [ARGS]       # bench/conference.py (PostgreSQL)
 
 The counting benchmark makes one poll from a seed (``tallyroom.formats.synthetic``), then:
 
@@ -65,6 +66,7 @@ OTHER_BENCHES = {
     "open-box": "open_box.py",
     "open-voting": "open_voting.py",
     "class-decision": "class_decision.py",
+    "conference": "conference.py",
 }
 
 

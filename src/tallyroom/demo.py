@@ -191,14 +191,19 @@ def _checked(election: Election, ro: User) -> None:
     checklist.send_test_mail(election, ro)
 
 
-def _users() -> User:
-    """The demo logins (passwords reset on every load); returns the returning officer."""
-    for username, (password, role) in LOGINS.items():
+def make_logins(logins: dict[str, tuple[str, str]]) -> None:
+    """Demo logins, ``{user name: (password, role)}``; passwords are reset on every load."""
+    for username, (password, role) in logins.items():
         user, _ = User.objects.get_or_create(username=username)
         user.email = f"{username}@tallyroom.invalid"
         user.set_password(password)
         user.save()
         user.groups.add(Group.objects.get_or_create(name=role)[0])
+
+
+def _users() -> User:
+    """The demo logins; returns the returning officer."""
+    make_logins(LOGINS)
     return User.objects.get(username="ro")
 
 

@@ -31,6 +31,7 @@ from tallyroom.ballotbox.models import ContestBox
 from tallyroom.elections import checklist
 from tallyroom.elections.models import Contest, Election
 from tallyroom.formats import blt_text
+from tallyroom.formats.csvballots import csv_ballots_text
 from tallyroom.formats.results import result_json
 from tallyroom.jobs import runner as jobs
 from tallyroom.jobs.models import Job
@@ -247,8 +248,9 @@ def counting_work(job: Job, progress) -> dict:
 
 def count(contest: Contest, user) -> ContestCount:
     """Count ``contest`` through the engine and store the count with what anyone needs to recount
-    it: the ballots as BLT (with their SHA-256), the result (method and options in it), the groups
-    and the tie seed. Refused before the box is opened or once a result is published."""
+    it: the ballots as BLT, or as CSV with each ballot's college for a contest decided by colleges
+    (with their SHA-256), the result (method and options in it), the groups and the tie seed.
+    Refused before the box is opened or once a result is published."""
     _countable(contest)
     try:
         given = box.count_input(contest)
@@ -262,12 +264,16 @@ def count(contest: Contest, user) -> ContestCount:
             tie_seed=contest.tie_seed or None,
             withdrawn=list(given.withdrawn),
             ron=given.ron,
+            college_shares=contest.college_shares or None,
         )
     except box.BoxError as e:
         raise Refused(str(e)) from None
     except (ValueError, engine.TieUnresolved) as e:
         raise Refused(f"{contest.name} could not be counted: {e}") from e
-    blt = blt_text(given.ballots, contest.seats, list(given.withdrawn), _slates(contest))
+    if given.ballots.colleges:  # BLT has no column for a college: the CSV ballots recount it
+        blt = csv_ballots_text(given.ballots)
+    else:
+        blt = blt_text(given.ballots, contest.seats, list(given.withdrawn), _slates(contest))
     with transaction.atomic():
         stored = ContestCount.objects.create(
             contest=contest,

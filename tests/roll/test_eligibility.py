@@ -41,7 +41,7 @@ def test_each_exclusion_reason(places, contest, fields, reason):
     assert standing(contest) == {"ok": "", "out": reason}
     assert counts == {"eligible": 1, "excluded": 1, reason: 1}
     entry = RollEntry.objects.get(member__number="ok")
-    assert entry.eligible and entry.weight == 1 and entry.college == ""
+    assert entry.eligible and entry.weight == "1" and entry.college == ""
     assert not RollEntry.objects.get(member__number="out").eligible
 
 

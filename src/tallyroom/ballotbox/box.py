@@ -423,8 +423,9 @@ def open_box(
 def count_input(contest: Contest) -> CountInput:
     """The contest's opened ballots for counting, weights exact. Candidates are in ballot order; a
     name found on ballots but no longer on the ballot (withdrawn after voting began) follows, in
-    name order, and is passed as withdrawn. Ballots are in a canonical order (by ranking, weight,
-    college), so the published file says nothing of the order they were cast or stored in."""
+    name order, and is passed as withdrawn. A contest decided by colleges (``college_shares``)
+    keeps each ballot's college. Ballots are in a canonical order (by ranking, weight, college),
+    so the published file says nothing of the order they were cast or stored in."""
     if not ContestBox.objects.filter(contest=contest, opened_at__isnull=False).exists():
         raise BoxError(f"{contest.name}: the ballots are counted once the trustees have opened the box")
     rows = list(
@@ -437,6 +438,10 @@ def count_input(contest: Contest) -> CountInput:
     names += withdrawn
     index = {name: i for i, name in enumerate(names)}
     ranked = sorted(([index[n] for n in prefs], Fraction(weight), college) for prefs, weight, college in rows)
-    ballots = Ballots.from_rankings(names, ((r, w) for r, w, _ in ranked), title=contest.name)
+    if contest.college_shares:  # decided by colleges: each ballot keeps its college
+        colleges = sorted(contest.college_shares)
+        ballots = Ballots.from_college_rankings(names, ranked, title=contest.name, colleges=colleges)
+    else:
+        ballots = Ballots.from_rankings(names, ((r, w) for r, w, _ in ranked), title=contest.name)
     groups = {c.name: c.group_list() for c in contest.candidates.all() if c.group_list()}
     return CountInput(ballots, tuple(withdrawn), RON_NAME if contest.ron else None, groups)

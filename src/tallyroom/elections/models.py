@@ -62,6 +62,16 @@ class Contest(models.Model):
     categories = models.JSONField(default=list, blank=True, help_text="voter categories allowed")
     paid_up_on = models.DateField(null=True, blank=True, help_text="must be paid up to at least this date")
     roll_frozen_at = models.DateTimeField(null=True, blank=True)
+    college_shares = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='decided by electoral colleges: {"clp": "1/2", "affiliates": "1/2"}',
+    )
+    ballots_public = models.BooleanField(
+        "publish the ballots with their weights",
+        default=True,
+        help_text="off: the weighted ballots go to scrutineers only, the totals stay public",
+    )
 
     class BallotOrder(models.TextChoices):
         FIXED = "fixed", "Fixed: by the candidates' positions"

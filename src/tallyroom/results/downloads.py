@@ -36,10 +36,16 @@ def _colours(count: ContestCount) -> dict[str, str]:
     return {c.name: c.slates.all()[0].colour for c in candidates if c.slates.all()}
 
 
+def ballots_name(count: ContestCount) -> str:
+    """The ballots' download: CSV with each ballot's college for a count decided by colleges
+    (BLT has no column for one), BLT otherwise."""
+    return "ballots.csv" if count.result.get("colleges") else "ballots.blt"
+
+
 def render(count: ContestCount, name: str) -> tuple[str | bytes, str]:
     """``(body, content type)`` of the download called ``name``; KeyError if there is none."""
-    if name == "ballots.blt":
-        return count.ballots_blt, TEXT
+    if name == ballots_name(count):
+        return count.ballots_blt, TEXT if name.endswith(".blt") else "text/csv; charset=utf-8"
     if name == "result.json":
         return count.result_json, "application/json"
     if name == "result.csv":
@@ -61,12 +67,14 @@ def _option_text(value) -> str:
 
 def recount_command(count: ContestCount) -> str:
     """The ``tallyroom count`` command line that recounts ``count`` from its downloads: the method,
-    seats, every option that differs from the method's preset, the constraints with the groups
-    file, RON and the tie seed."""
+    seats, each college's share, every option that differs from the method's preset, the
+    constraints with the groups file, RON and the tie seed."""
     result, prefix = count.result, filename_prefix(count)
     preset = {k: _option_text(v) for k, v in rule_set(result["method"]).options_dict().items()}
-    args = ["tallyroom", "count", f"{prefix}ballots.blt", "--method", result["method"]]
+    args = ["tallyroom", "count", f"{prefix}{ballots_name(count)}", "--method", result["method"]]
     args += ["--seats", str(result["seats"])]
+    for college in result.get("colleges", []):
+        args += ["--college", f"{college['college']}={college['share']}"]
     for key, value in result["options"].items():
         if _option_text(value) != preset.get(key):
             args += ["--option", f"{key}={_option_text(value)}"]

@@ -225,13 +225,22 @@ def contest(request, election_slug, contest_slug):
         "prefix": downloads.filename_prefix(published),
         "electorate": contest_turnout(published.contest),
         "profiles": [shown[n] for n in published.result["candidates"] if n in shown and shown[n].shown],
+        "ballots_name": downloads.ballots_name(published),
+        "ballots_visible": ballots_visible(request.user, published.contest),
     }
     return render(request, "results/contest.html", context)
+
+
+def ballots_visible(user, contest: Contest) -> bool:
+    """Weighted ballots are public unless the contest gives them to scrutineers only."""
+    return contest.ballots_public or has_role(user, SCRUTINEER, RETURNING_OFFICER)
 
 
 @require_GET
 def download(request, election_slug, contest_slug, name):
     published = _published(election_slug, contest_slug)
+    if name == downloads.ballots_name(published) and not ballots_visible(request.user, published.contest):
+        raise Http404("the weighted ballots of this contest go to the scrutineers only")
     try:
         body, content_type = downloads.render(published, name)
     except KeyError:

@@ -17,7 +17,6 @@ Eligible members get weight 1 and no college (one member, one vote).
 from __future__ import annotations
 
 from collections import Counter
-from decimal import Decimal
 
 from django.db import transaction
 
@@ -33,7 +32,7 @@ NOT_PAID_UP = "not paid up"
 CATEGORY = "category not allowed"
 SEPARATOR = "; "
 BATCH = 5000
-ONE = Decimal(1)
+ONE = "1"
 
 
 class RollFrozen(RuntimeError):

@@ -44,7 +44,9 @@ class RollEntry(models.Model):
     """One member's standing on one contest's roll: eligible, or excluded with the reason.
 
     ``weight`` and ``college`` carry to the member's ballot: 1 and blank for one member one vote; a
-    delegate's card vote and electoral college otherwise. ``voted_at`` and ``channel`` are the
+    delegate's share of a card vote and electoral college otherwise. The weight is exact, as text:
+    a whole number, a decimal or a fraction (``1000/3``, a card vote shared among three delegates
+    present), so no share is rounded. ``voted_at`` and ``channel`` are the
     member's "has voted" mark in this contest, set by the ballot box as it stores their ballot.
     """
 
@@ -52,7 +54,7 @@ class RollEntry(models.Model):
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="roll_entries")
     eligible = models.BooleanField()
     reason = models.CharField(max_length=200, blank=True, help_text="why excluded (blank if eligible)")
-    weight = models.DecimalField(max_digits=14, decimal_places=4, default=1)
+    weight = models.CharField(max_length=64, default="1", help_text="exact: 1, 2.5 or 1000/3")
     college = models.CharField(max_length=64, blank=True)
     voted_at = models.DateTimeField(null=True, blank=True)
     channel = models.CharField(

@@ -4,6 +4,10 @@
 - ``staff``: manages the roll, candidates, nominations and slates.
 - ``scrutineer``: reads roll statistics, turnout and the audit trail; never a vote.
 - ``appeals_panel``: hears members' appeals against exclusion and decides them (tallyroom.appeals).
+- ``chair``: opens and closes a conference's in-room polls, enters a show of hands.
+- ``registration_desk``: checks conference delegates in and out, seats substitutes, prints badges.
+- ``teller``: keys in paper ballots (each paper twice, by two tellers) and settles disagreements.
+A delegation's secretary names its delegates: a role scoped to that delegation (conference app).
 Superusers hold every role. Voters have no account: they use a ballot code. Every role's page
 needs a session that passed the second factor (``twofactor``) when the deployment requires one.
 """
@@ -18,18 +22,27 @@ RETURNING_OFFICER = "returning_officer"
 STAFF = "staff"
 SCRUTINEER = "scrutineer"
 APPEALS_PANEL = "appeals_panel"
-ROLES = (RETURNING_OFFICER, STAFF, SCRUTINEER, APPEALS_PANEL)
+CHAIR = "chair"
+REGISTRATION_DESK = "registration_desk"
+TELLER = "teller"
+ROLES = (RETURNING_OFFICER, STAFF, SCRUTINEER, APPEALS_PANEL, CHAIR, REGISTRATION_DESK, TELLER)
 ROLE_NAMES = {
     RETURNING_OFFICER: "Returning officer",
     STAFF: "Staff",
     SCRUTINEER: "Scrutineer",
     APPEALS_PANEL: "Appeals panel",
+    CHAIR: "Conference chair",
+    REGISTRATION_DESK: "Registration desk",
+    TELLER: "Teller",
 }
 ROLE_DUTIES = {
     RETURNING_OFFICER: "opens and closes voting, counts, publishes, decides roll appeals",
     STAFF: "manages members, the roll, contests, candidates, nominations and slates",
     SCRUTINEER: "reads the roll, turnout and the audit trail",
     APPEALS_PANEL: "hears members' appeals against exclusion and decides them",
+    CHAIR: "opens and closes a conference's in-room polls, enters a show of hands",
+    REGISTRATION_DESK: "checks conference delegates in and out, seats substitutes, prints badges",
+    TELLER: "keys in paper ballots, each twice by two tellers",
 }
 
 

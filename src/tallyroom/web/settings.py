@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "tallyroom.results",
     "tallyroom.jobs",
     "tallyroom.appeals",
+    "tallyroom.conference",
 ]
 
 MIDDLEWARE = [

@@ -24,4 +24,5 @@ urlpatterns = [
     path("audit/", include("tallyroom.audit.urls")),
     path("jobs/", include("tallyroom.jobs.urls")),
     path("appeals/", include("tallyroom.appeals.urls")),
+    path("conference/", include("tallyroom.conference.urls")),
 ]

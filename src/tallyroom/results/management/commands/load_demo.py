@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from tallyroom import demo
+from tallyroom.conference import demo as conference_demo
 
 
 class Command(BaseCommand):
@@ -35,3 +36,4 @@ class Command(BaseCommand):
         else:
             lines.append("No unused ballot codes: voting is not open.")
         self.stdout.write("\n".join(lines) + "\n")
+        self.stdout.write(conference_demo.summary(conference_demo.load(), url) + "\n")

@@ -1,0 +1,274 @@
+"""Delegations and their delegates: entitlement from the roll as at a date (``entitlement.py``),
+challenges to it, delegates named or imported and checked against it, substitutes and proxies.
+
+Every change is one transaction with its audit event; a refusal (``Refused``) changes nothing.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from tallyroom.audit.events import record
+from tallyroom.organisation.csvfile import Table
+from tallyroom.organisation.importer import StructureImportError
+from tallyroom.roll.models import Member
+
+from .entitlement import Counts, entitle, entitlements_csv, rule
+from .models import Conference, Delegate, Delegation, EntitlementChallenge
+
+YES = {"yes", "y", "true", "1"}
+NO = {"no", "n", "false", "0", ""}
+
+
+class Refused(ValueError):
+    """The change is not allowed; the message says why."""
+
+
+class DelegateImportError(StructureImportError):
+    """A delegates file refused as a whole: ``errors`` names each file line and its problem."""
+
+
+def counted_members(delegation: Delegation, as_at) -> int:
+    """A CLP's members as at ``as_at``: active members of its unit who had joined by then."""
+    return Member.objects.filter(
+        unit_id=delegation.unit_id, status=Member.Status.ACTIVE, joined__lte=as_at
+    ).count()
+
+
+def entitlement_of(delegation: Delegation, conference: Conference):
+    """The CLP's ``entitlement.Entitlement`` from the roll as at the conference's date."""
+    counts = Counts(
+        counted_members(delegation, conference.counted_as_at),
+        delegation.women_members,
+        delegation.young_members,
+        conference.counted_as_at,
+    )
+    return entitle(counts, rule(conference.rule), delegation.name, delegation.sole_delegate_last_year_woman)
+
+
+def compute_entitlements(conference: Conference, user) -> int:
+    """Work out every delegation's entitlement and store it with its working; an affiliate's is
+    the number its standing orders set. Returns how many delegations were worked out."""
+    with transaction.atomic():
+        now = timezone.now()
+        delegations = list(conference.delegations.select_for_update())
+        for d in delegations:
+            if d.kind == Delegation.Kind.CLP:
+                e = entitlement_of(d, conference)
+                d.members_counted, d.entitled = e.counts.members, e.total
+                d.women_at_least, d.young_at_least = e.women_at_least, int(e.extra_young)
+                d.working = list(e.working)
+            else:
+                d.entitled = d.delegates_allowed or 0
+                d.women_at_least = d.young_at_least = 0
+                d.working = [
+                    f"Affiliated membership declared: {d.declared_members or 0:,}.",
+                    f"Delegates as the standing orders set: {d.entitled}.",
+                ]
+            d.entitlement_at = now
+        Delegation.objects.bulk_update(
+            delegations,
+            ["members_counted", "entitled", "women_at_least", "young_at_least", "working", "entitlement_at"],
+        )
+        record(
+            user,
+            "conference.entitlement",
+            f"conference:{conference.pk}",
+            rule=conference.rule,
+            as_at=conference.counted_as_at.isoformat(),
+            entitled={d.name: d.entitled for d in delegations},
+        )
+    return len(delegations)
+
+
+def export_csv(conference: Conference) -> str:
+    """Every CLP's entitlement with its working, as ``entitlement.entitlements_csv`` writes it."""
+    clps = conference.delegations.filter(kind=Delegation.Kind.CLP)
+    return entitlements_csv(entitlement_of(d, conference) for d in clps)
+
+
+def challenge(delegation: Delegation, user, grounds: str, claimed: int | None = None) -> EntitlementChallenge:
+    """Record a challenge to ``delegation``'s entitlement."""
+    if not grounds.strip():
+        raise Refused("say on what grounds the entitlement is challenged")
+    with transaction.atomic():
+        made = EntitlementChallenge.objects.create(
+            delegation=delegation, grounds=grounds.strip(), claimed=claimed, raised_by=user
+        )
+        record(
+            user,
+            "conference.challenge",
+            f"delegation:{delegation.pk}",
+            challenge=made.pk,
+            grounds=made.grounds,
+            claimed=claimed,
+            entitled=delegation.entitled,
+        )
+    return made
+
+
+def decide(made: EntitlementChallenge, user, upheld: bool, decision: str, entitled: int | None = None):
+    """Decide a pending challenge: upheld, the delegation's entitlement becomes ``entitled``."""
+    if not decision.strip():
+        raise Refused("give the reasons for the decision")
+    if upheld and entitled is None:
+        raise Refused("an upheld challenge says what the entitlement now is")
+    with transaction.atomic():
+        made = EntitlementChallenge.objects.select_for_update().get(pk=made.pk)
+        if made.state != EntitlementChallenge.State.PENDING:
+            raise Refused("this challenge has been decided already")
+        delegation = Delegation.objects.select_for_update().get(pk=made.delegation_id)
+        made.entitled_before = delegation.entitled
+        if upheld:
+            delegation.entitled = entitled
+            delegation.working = [*delegation.working, f"Challenge {made.pk} upheld: {decision.strip()}"]
+            delegation.save(update_fields=["entitled", "working"])
+        made.state = EntitlementChallenge.State.UPHELD if upheld else EntitlementChallenge.State.DISMISSED
+        made.entitled_after = delegation.entitled
+        made.decision, made.decided_by, made.decided_at = decision.strip(), user, timezone.now()
+        made.save()
+        record(
+            user,
+            "conference.challenge_decided",
+            f"delegation:{delegation.pk}",
+            challenge=made.pk,
+            state=made.state,
+            entitled_before=made.entitled_before,
+            entitled_after=made.entitled_after,
+            decision=made.decision,
+        )
+    return made
+
+
+def may_name(user, delegation: Delegation) -> bool:
+    """The delegation's secretary names its delegates (a role scoped to it); staff may too."""
+    from tallyroom.web.access import STAFF, has_role
+
+    return has_role(user, STAFF) or delegation.secretaries.filter(pk=user.pk).exists()
+
+
+def check_place(delegation: Delegation, member: Member, woman: bool, young: bool, substitute: bool) -> None:
+    """Refused unless ``member`` may take a place: in the CLP's unit, active, not named already,
+    within the entitlement, leaving room for the women (and the young delegate) the rule requires."""
+    if delegation.entitled is None:
+        raise Refused(f"{delegation.name}: work out the entitlement before naming delegates")
+    if member.status != Member.Status.ACTIVE:
+        raise Refused(f"{member.name} is not an active member ({member.status})")
+    if delegation.kind == Delegation.Kind.CLP and member.unit_id != delegation.unit_id:
+        raise Refused(f"{member.name} is not a member of {delegation.name}")
+    if delegation.delegates.filter(member=member).exists():
+        raise Refused(f"{member.name} is named in {delegation.name} already")
+    if substitute:
+        return
+    named = list(delegation.delegates.filter(substitute=False).values_list("woman", "young"))
+    if len(named) >= delegation.entitled:
+        raise Refused(f"{delegation.name} is entitled to {delegation.entitled} delegates, all named")
+    places = delegation.entitled - len(named)
+    women_short = max(0, delegation.women_at_least - sum(w for w, _ in named))
+    if not woman and women_short >= places:
+        raise Refused(
+            f"{delegation.name}: the {places} place{'s' * (places > 1)} left must go to women "
+            f"(at least {delegation.women_at_least} women among its delegates)"
+        )
+    young_short = max(0, delegation.young_at_least - sum(y for _, y in named))
+    if not young and young_short >= places:
+        raise Refused(f"{delegation.name}: the last place is for its young delegate")
+
+
+def name_delegate(
+    delegation: Delegation, member: Member, user, woman=False, young=False, substitute=False
+) -> Delegate:
+    """Name ``member`` as a delegate (or substitute) of ``delegation``, checked by ``check_place``."""
+    with transaction.atomic():
+        delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
+        check_place(delegation, member, woman, young, substitute)
+        made = Delegate.objects.create(
+            delegation=delegation, member=member, woman=woman, young=young, substitute=substitute
+        )
+        record(
+            user,
+            "conference.delegate_named",
+            f"delegation:{delegation.pk}",
+            member=member.number,
+            woman=woman,
+            young=young,
+            substitute=substitute,
+        )
+    return made
+
+
+def _flag(value: str) -> bool | None:
+    value = value.strip().lower()
+    return True if value in YES else False if value in NO else None
+
+
+def import_delegates(conference: Conference, source, user) -> int:
+    """Delegates from a CSV file (``delegation,number,woman,young,substitute``): every row is
+    checked as ``name_delegate`` would; one bad row and nothing is written (DelegateImportError
+    names each file line and its problem). Returns how many were named."""
+    table = Table(source, ("delegation", "number"), ("woman", "young", "substitute"))
+    by_name = {d.name: d for d in conference.delegations.all()}
+    rows = []
+    for line, row in table:
+        delegation, member = by_name.get(row["delegation"]), None
+        flags = {k: _flag(row[k]) for k in ("woman", "young", "substitute")}
+        if delegation is None:
+            table.error(line, f"no delegation {row['delegation']!r} in {conference.name}")
+        member = Member.objects.filter(number=row["number"]).first()
+        if member is None:
+            table.error(line, f"no member numbered {row['number']!r}")
+        bad = [k for k, v in flags.items() if v is None]
+        if bad:
+            table.error(line, f"{bad[0]} must be yes or no, not {row[bad[0]]!r}")
+        if delegation and member and not bad:
+            rows.append((line, delegation, member, flags))
+    if table.errors:
+        raise DelegateImportError(sorted(table.errors, key=lambda e: e.line or 0))
+    with transaction.atomic():
+        for line, delegation, member, flags in rows:
+            try:
+                name_delegate(delegation, member, user, **flags)
+            except Refused as e:
+                table.error(line, str(e))
+        if table.errors:  # raised inside the transaction: the rows named before are undone
+            raise DelegateImportError(table.errors)
+        record(
+            user,
+            "conference.delegates_imported",
+            f"conference:{conference.pk}",
+            file=table.name,
+            rows=len(rows),
+        )
+    return len(rows)
+
+
+def set_proxy(giver: Delegate, holder: Delegate | None, user) -> None:
+    """``holder`` (None: nobody) holds ``giver``'s vote while ``giver`` is absent: only where the
+    standing orders allow proxies, within one delegation, and at most their number per holder."""
+    conference = giver.delegation.conference
+    with transaction.atomic():
+        if holder is not None:
+            if not conference.proxies_allowed:
+                raise Refused(f"{conference.name}'s standing orders do not allow proxies")
+            if holder.delegation_id != giver.delegation_id:
+                raise Refused("a proxy is held by a delegate of the same delegation")
+            if holder.pk == giver.pk or holder.proxy_holder_id:
+                raise Refused("a delegate cannot hold their own proxy, nor one who has given theirs")
+            held = (
+                Delegate.objects.select_for_update().filter(proxy_holder=holder).exclude(pk=giver.pk).count()
+            )
+            if held >= conference.proxies_per_holder:
+                raise Refused(
+                    f"{holder.member.name} holds {held} prox{'ies' if held > 1 else 'y'} already, "
+                    f"the most the standing orders allow"
+                )
+        giver.proxy_holder = holder
+        giver.save(update_fields=["proxy_holder"])
+        record(
+            user,
+            "conference.proxy",
+            f"delegation:{giver.delegation_id}",
+            giver=giver.member.number,
+            holder=holder.member.number if holder else None,
+        )

@@ -1,0 +1,390 @@
+"""A conference's pages: delegations and their entitlement (staff, secretaries), the registration
+desk and badges, the chair's polls, the projector, and the delegate's own phone ballot.
+
+Every POST is a verb of ``delegations``, ``seating`` or ``polls``: one transaction and its audit
+event. The delegate's pages (the ballot and its receipt) are padded to one size.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from tallyroom.ballotbox.marking import BallotError, current_marking
+from tallyroom.formats.errors import FormatError
+from tallyroom.results.models import ContestCount
+from tallyroom.results.views import sheet
+from tallyroom.roll.models import Member
+from tallyroom.voting import ratelimit
+from tallyroom.voting.codes import normalise
+from tallyroom.voting.forms import empty_form, read_form
+from tallyroom.voting.padding import padded
+from tallyroom.voting.views import problem
+from tallyroom.web.access import CHAIR, REGISTRATION_DESK, RETURNING_OFFICER, STAFF, TELLER, role_required
+
+from . import delegations, papers, polls, seating
+from .card_votes import Delegation as CardVote
+from .card_votes import line_items_csv
+from .models import Conference, Delegate, Delegation, EntitlementChallenge, Poll
+
+CSV = "text/csv; charset=utf-8"
+
+
+def _conference(slug: str) -> Conference:
+    return get_object_or_404(Conference, slug=slug)
+
+
+def _refusable(request, action, done: str):
+    """Run ``action``; a refusal becomes an error message, success the message ``done``."""
+    try:
+        action()
+    except (delegations.Refused, BallotError, FormatError) as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, done)
+
+
+@role_required(STAFF, RETURNING_OFFICER, REGISTRATION_DESK, CHAIR)
+@require_GET
+def conference(request, slug):
+    conf = _conference(slug)
+    context = {
+        "conference": conf,
+        "delegations": conf.delegations.prefetch_related("delegates"),
+        "polls": conf.polls.select_related("election"),
+    }
+    return render(request, "conference/conference.html", context)
+
+
+@role_required(STAFF)
+@require_POST
+def compute(request, slug):
+    conf = _conference(slug)
+    _refusable(
+        request, lambda: delegations.compute_entitlements(conf, request.user), "Entitlements worked out."
+    )
+    return redirect("conference:conference", slug)
+
+
+@require_GET
+def entitlement_csv(request, slug):
+    """Every CLP's entitlement with its working (public: anyone can check it)."""
+    conf = _conference(slug)
+    response = HttpResponse(delegations.export_csv(conf), content_type=CSV)
+    response["Content-Disposition"] = f'attachment; filename="{conf.slug}-entitlement.csv"'
+    return response
+
+
+@role_required(STAFF)
+@require_POST
+def import_delegates(request, slug):
+    conf = _conference(slug)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "Choose a CSV file of delegates.")
+    else:
+        try:
+            n = delegations.import_delegates(conf, upload, request.user)
+        except delegations.DelegateImportError as e:
+            for error in e.errors:
+                messages.error(request, str(error))
+        except FormatError as e:
+            messages.error(request, str(e))
+        else:
+            messages.success(request, f"{n} delegates named.")
+    return redirect("conference:conference", slug)
+
+
+def _delegation(request, slug, pk) -> Delegation:
+    found = get_object_or_404(Delegation, conference__slug=slug, pk=pk)
+    if not (
+        delegations.may_name(request.user, found)
+        or request.user.groups.filter(name=RETURNING_OFFICER).exists()
+    ):
+        raise PermissionDenied
+    return found
+
+
+@login_required
+def delegation(request, slug, pk):
+    """The delegation's entitlement with its working, its delegates and its challenges; its
+    secretary (or staff) names delegates here."""
+    found = _delegation(request, slug, pk)
+    if request.method == "POST":
+        if not delegations.may_name(request.user, found):
+            raise PermissionDenied
+        member = Member.objects.filter(number=request.POST.get("number", "").strip()).first()
+        if member is None:
+            messages.error(request, "No member has that membership number.")
+        else:
+            flags = {k: request.POST.get(k) == "on" for k in ("woman", "young", "substitute")}
+            _refusable(
+                request,
+                lambda: delegations.name_delegate(found, member, request.user, **flags),
+                f"{member.name} named.",
+            )
+        return redirect("conference:delegation", slug, pk)
+    context = {
+        "conference": found.conference,
+        "delegation": found,
+        "delegates": found.delegates.select_related("member", "seated_for__member", "proxy_holder__member"),
+        "challenges": found.challenges.all(),
+        "may_name": delegations.may_name(request.user, found),
+        "may_decide": request.user.is_superuser
+        or request.user.groups.filter(name=RETURNING_OFFICER).exists(),
+    }
+    return render(request, "conference/delegation.html", context)
+
+
+@login_required
+@require_POST
+def raise_challenge(request, slug, pk):
+    found = _delegation(request, slug, pk)
+    claimed = request.POST.get("claimed", "").strip()
+    _refusable(
+        request,
+        lambda: delegations.challenge(
+            found, request.user, request.POST.get("grounds", ""), int(claimed) if claimed.isdigit() else None
+        ),
+        "Challenge recorded.",
+    )
+    return redirect("conference:delegation", slug, pk)
+
+
+@role_required(RETURNING_OFFICER)
+@require_POST
+def decide_challenge(request, slug, pk, challenge):
+    made = get_object_or_404(
+        EntitlementChallenge, pk=challenge, delegation_id=pk, delegation__conference__slug=slug
+    )
+    entitled = request.POST.get("entitled", "").strip()
+    _refusable(
+        request,
+        lambda: delegations.decide(
+            made,
+            request.user,
+            request.POST.get("upheld") == "yes",
+            request.POST.get("decision", ""),
+            int(entitled) if entitled.isdigit() else None,
+        ),
+        "Challenge decided.",
+    )
+    return redirect("conference:delegation", slug, pk)
+
+
+@role_required(STAFF, REGISTRATION_DESK)
+@never_cache
+def desk(request, slug):
+    """The registration desk: check delegates in and out, seat a substitute, print badges."""
+    conf = _conference(slug)
+    if request.method == "POST":
+        person = get_object_or_404(Delegate, pk=request.POST.get("delegate"), delegation__conference=conf)
+        action = request.POST.get("action")
+        if action in ("in", "out"):
+            _refusable(
+                request,
+                lambda: seating.check(person, action == "in", request.user),
+                f"{person.member.name} checked {action}.",
+            )
+        elif action == "seat":
+            absent = get_object_or_404(Delegate, pk=request.POST.get("seat_of"), delegation=person.delegation)
+            _refusable(
+                request,
+                lambda: seating.seat_substitute(person, absent, request.user),
+                f"{person.member.name} takes {absent.member.name}'s seat.",
+            )
+        return redirect("conference:desk", slug)
+    people = Delegate.objects.filter(delegation__conference=conf).select_related(
+        "member", "delegation", "seated_for__member"
+    )
+    return render(request, "conference/desk.html", {"conference": conf, "delegates": people})
+
+
+@role_required(STAFF, REGISTRATION_DESK)
+@never_cache
+@require_POST
+def badges(request, slug):
+    """Print badges (a fresh credential each) for the delegates chosen, or every delegate."""
+    conf = _conference(slug)
+    people = Delegate.objects.filter(delegation__conference=conf).select_related("member", "delegation")
+    chosen = request.POST.getlist("delegate")
+    if chosen:
+        people = people.filter(pk__in=chosen)
+    made = seating.issue_badges(
+        people,
+        lambda code: request.build_absolute_uri(reverse("conference:ballot", args=[slug, code])),
+        request.user,
+    )
+    response = render(request, "conference/badges.html", {"conference": conf, "badges": made})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@role_required(CHAIR, RETURNING_OFFICER)
+@never_cache
+def chair(request, slug, pk=None):
+    """The chair's desk: open a poll, close it and declare with the trustees' shares, or enter a
+    show of hands."""
+    conf = _conference(slug)
+    if request.method == "POST":
+        poll = get_object_or_404(Poll, pk=pk, conference=conf)
+        action = request.POST.get("action")
+        if action == "open":
+            _refusable(request, lambda: polls.open_poll(poll, request.user), f"{poll} is open.")
+        elif action == "close":
+            _refusable(request, lambda: polls.close_poll(poll, request.user), f"{poll} is closed.")
+        elif action == "declare":
+            shares = [s for s in request.POST.getlist("share") if s.strip()]
+            _refusable(
+                request, lambda: polls.declare(poll, request.user, shares), f"{poll}: result declared."
+            )
+        elif action == "hands":
+            counts = {k: request.POST.get(k, "") for k in ("For", "Against", "Abstain")}
+            try:
+                numbers = {k: int(v) for k, v in counts.items()}
+            except ValueError:
+                messages.error(request, "Enter the count of hands for each of For, Against and Abstain.")
+            else:
+                _refusable(
+                    request,
+                    lambda: polls.show_of_hands(poll, request.user, numbers),
+                    "Show of hands recorded.",
+                )
+        return redirect("conference:chair", slug)
+    items = [(p, polls.turnout(p)) for p in conf.polls.select_related("election__key")]
+    return render(request, "conference/chair.html", {"conference": conf, "polls": items})
+
+
+def _result(poll: Poll) -> dict | None:
+    counted = ContestCount.objects.filter(contest__election_id=poll.election_id, published=True).first()
+    return sheet(counted) if counted else None
+
+
+@require_GET
+@never_cache
+def projector(request, slug):
+    """The hall's screen: the open poll's turnout of delegates present, then the latest result.
+    It reloads itself every few seconds (a meta refresh: no JavaScript)."""
+    conf = _conference(slug)
+    current = conf.polls.exclude(state=Poll.State.READY).order_by("-opened_at", "-position").first()
+    declared = conf.polls.filter(state=Poll.State.DECLARED).order_by("-position").first()
+    shown = current if current and current.state != Poll.State.DECLARED else declared
+    context = {"conference": conf, "poll": shown}
+    if shown:
+        context["voted"], context["present"] = polls.turnout(shown)
+        if shown.state == Poll.State.DECLARED:
+            context["result"] = _result(shown)
+    return render(request, "conference/projector.html", context)
+
+
+@require_GET
+def line_items(request, slug, pk):
+    """A declared poll's card vote line items: every delegation, card vote, present, weight."""
+    poll = get_object_or_404(Poll, pk=pk, conference__slug=slug, state=Poll.State.DECLARED)
+    rows = [CardVote(i["delegation"], i["college"], i["card_vote"], i["present"]) for i in poll.line_items]
+    response = HttpResponse(line_items_csv(rows), content_type=CSV)
+    response["Content-Disposition"] = f'attachment; filename="{poll.election.slug}-line-items.csv"'
+    return response
+
+
+def _open_poll(conf: Conference) -> Poll | None:
+    return conf.polls.filter(state=Poll.State.OPEN).select_related("election").first()
+
+
+@never_cache
+def enter(request, slug):
+    """A kiosk (or a phone without a camera): the badge's code typed in, then its ballot."""
+    conf = _conference(slug)
+    if request.method == "POST":
+        return redirect("conference:ballot", slug, normalise(request.POST.get("code", "")) or "-")
+    return padded(render(request, "conference/enter.html", {"conference": conf}))
+
+
+@never_cache
+def ballot(request, slug, code):
+    """The delegate's phone (or a kiosk): the open poll's ballot, cast with the badge's code."""
+    conf = _conference(slug)
+    if not ratelimit.reserve(request):
+        return padded(
+            problem(request, "Too many wrong badge codes have been tried. Wait and try again.", 429)
+        )
+    holder = seating.holder_of(conf, code)
+    ratelimit.settle(request, failed=holder is None)
+    if holder is None:
+        return padded(problem(request, "This badge's code is not known: ask at the registration desk.", 404))
+    poll = _open_poll(conf)
+    if poll is None:
+        context = {"conference": conf, "holder": holder, "code": code}
+        return padded(render(request, "conference/waiting.html", context))
+    contest = poll.contest
+    marking = current_marking(contest)
+    form = empty_form(contest, marking)
+    status = 200
+    if request.method == "POST":
+        form, names = read_form(contest, marking, request.POST)
+        if names is not None:
+            try:
+                receipt = polls.vote(poll, holder, names, contest.pk)
+            except BallotError as e:
+                return padded(problem(request, str(e)))
+            return padded(render(request, "voting/receipt.html", {"receipt": receipt}))
+        status = 400
+    context = {
+        "conference": conf,
+        "poll": poll,
+        "forms": [form],
+        "holder": holder,
+        "code": code,
+        "has_errors": form.has_errors,
+    }
+    return padded(render(request, "conference/ballot.html", context, status=status))
+
+
+@role_required(TELLER)
+@never_cache
+def tellers(request, slug, pk):
+    """The tellers' table for a poll's paper ballots: issue them to the delegates present, mark
+    them returned, key each in (twice, by two tellers; a third settles), and the reconciliation."""
+    poll = get_object_or_404(Poll, pk=pk, conference__slug=slug)
+    contest = poll.contest
+    marking = current_marking(contest)
+    form = empty_form(contest, marking)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        number = request.POST.get("number", "").strip()
+        if action == "issue":
+            present = Delegate.objects.filter(delegation__conference=poll.conference).order_by(
+                "delegation", "pk"
+            )
+            _refusable(request, lambda: papers.issue(poll, present, request.user), "Papers issued.")
+        elif not number.isdigit():
+            messages.error(request, "Enter the paper's number.")
+        elif action == "returned":
+            _refusable(
+                request, lambda: papers.returned(poll, int(number), request.user), f"Paper {number} returned."
+            )
+        elif action == "key":
+            form, names = read_form(contest, marking, request.POST)
+            if names is not None:
+                _refusable(
+                    request,
+                    lambda: papers.key_in(poll, int(number), request.user, names),
+                    f"Paper {number} keyed.",
+                )
+                return redirect("conference:tellers", slug, pk)
+        if action != "key" or not form.has_errors:
+            return redirect("conference:tellers", slug, pk)
+    context = {
+        "conference": poll.conference,
+        "poll": poll,
+        "forms": [form],
+        "figures": papers.reconciliation(poll),
+        "flagged": poll.papers.filter(state="disputed").values_list("number", flat=True),
+    }
+    return render(request, "conference/tellers.html", context)
