@@ -193,6 +193,8 @@ def test_a_provisional_ballot_counts_only_once_its_appeal_is_upheld(setup, offic
     contests["block"].freeze_roll()
     decide(entry, eligible=True, reason="appeal upheld: paid up in time", user=officer)
     assert box.admit_provisional("case:1", member.pk, None) == 1
+    receipt = box.deposit(election.pk, member.pk, {contests["stv"].pk: ["Ada"]}, Channel.ONLINE)
+    assert [c.slug for c, _ in receipt.trackers] == ["stv", "chair"]  # block was voted provisionally
     lifecycle.close_voting(election, None)
     lifecycle.open_box(election, None, election.shares[:2])
     assert list(Ballot.objects.filter(contest=contests["block"]).values_list("preferences", flat=True)) == [

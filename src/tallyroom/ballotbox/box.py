@@ -184,6 +184,8 @@ def deposit(
         )
         if contests is not None:
             entries = entries.filter(contest_id__in=list(contests))
+        elif not provisional:  # a provisional ballot admitted after an upheld appeal voted there
+            entries = entries.exclude(channel=Channel.PROVISIONAL, voted_at__isnull=False)
         rows = list(entries.values_list("pk", "contest_id", "weight", "college"))
         if not rows:
             raise BallotError("You are not on the roll of any contest open to this ballot.")
