@@ -313,5 +313,6 @@ def publish(counted: ContestCount, user) -> None:
             f"contest:{contest.pk}",
             count=counted.pk,
             ballots_sha256=counted.ballots_sha256,
+            result_sha256=hashlib.sha256(counted.result_json.encode("utf-8")).hexdigest(),
             elected=counted.elected,
         )

@@ -109,9 +109,11 @@ def test_a_count_edited_alone_differs_from_its_signed_event(published, clients, 
     count, _ = published
     rewrite_elected(count, ["Ann"], events=False)
     problems = verify()
+    seq = Event.objects.get(verb="contest.publish").seq
+    where = f"count {count.pk} (vale-2026/chair)"
     assert problems == [
-        f"count {count.pk} (vale-2026/chair): elected ['Ann'] but its contest.publish event "
-        f"{Event.objects.get(verb='contest.publish').seq} says ['Bob']"
+        f"{where}: elected ['Ann'] but its contest.publish event {seq} says ['Bob']",
+        f"{where}: its result's SHA-256 differs from its contest.publish event {seq}",
     ]
     status, out = verify_export(tmp_path, capsys)
     assert status == 1 and "elected ['Ann'] but its contest.publish event" in out
