@@ -7,11 +7,9 @@ says nothing of which numbers exist; a link or code counts only when it does not
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
 
 from tallyroom.voting.models import AttemptCounter
-from tallyroom.voting.ratelimit import client_scope, current_window
+from tallyroom.voting.ratelimit import client_scope, current_window, take_attempt
 
 
 def tries_per_client() -> int:
@@ -34,15 +32,4 @@ def blocked(kind: str, request) -> bool:
 
 def take(kind: str, request) -> bool:
     """Count an attempt of ``kind`` by this client; False (nothing counted) if it has none left."""
-    scope, window, limit = _scope(kind, request), current_window(), tries_per_client()
-    below = AttemptCounter.objects.filter(scope=scope, window=window, failures__lt=limit)
-    if below.update(failures=F("failures") + 1):
-        return True
-    if limit < 1:
-        return False
-    try:
-        with transaction.atomic():
-            AttemptCounter.objects.create(scope=scope, window=window, failures=1)
-        return True
-    except IntegrityError:
-        return bool(below.update(failures=F("failures") + 1))
+    return take_attempt(_scope(kind, request), current_window(), tries_per_client())

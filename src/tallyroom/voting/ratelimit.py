@@ -84,7 +84,7 @@ def reserve(request) -> bool:
     address or network has none left. Follow with ``settle``."""
     window, taken = current_window(), []
     for scope, limit in scopes(request).items():
-        if not _take(scope, window, limit):
+        if not take_attempt(scope, window, limit):
             for done in taken:
                 _give_back(done, window)
             return False
@@ -108,7 +108,7 @@ def settle(request, *, failed: bool) -> None:
     AttemptCounter.objects.filter(window__lt=window).exclude(scope=ALARM).delete()
 
 
-def _take(scope: str, window: int, limit: int) -> bool:
+def take_attempt(scope: str, window: int, limit: int) -> bool:
     """Add one to a counter unless it is at ``limit``, in one statement (safe between processes);
     the counter is made on first use."""
     below = AttemptCounter.objects.filter(scope=scope, window=window, failures__lt=limit)
