@@ -13,8 +13,7 @@ import base64
 from io import BytesIO
 from urllib.parse import urlencode
 
-import qrcode
-import qrcode.image.svg
+import segno
 from django import forms
 from django.conf import settings
 from django.contrib.auth import user_login_failed
@@ -76,7 +75,7 @@ def code_now(secret: str) -> str:
 def qr_data_uri(text: str) -> str:
     """``text`` as a QR code, an SVG ``data:`` URI for an <img> (no inline markup for the CSP)."""
     out = BytesIO()
-    qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8).save(out)
+    segno.make(text, error="m").save(out, kind="svg", scale=8)
     return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue()).decode("ascii")
 
 
