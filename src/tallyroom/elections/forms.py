@@ -104,6 +104,8 @@ class ContestForm(forms.ModelForm):
             "ballot_order",
             "ballot_seed",
             "nomination_threshold",
+            "results_by_region",
+            "region_minimum",
             "regions",
             "units",
             "categories",
