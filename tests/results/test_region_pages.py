@@ -60,7 +60,11 @@ def regional(trustees_key, officer, ready_to_open):
         unit = Unit.objects.create(code=f"{name.lower()}-clp", name=f"{name} CLP", region=region)
         for k, ballot in enumerate(ballots):
             Member.objects.create(
-                number=f"{name}{k}", name=f"{name} {k}", email=f"{name}{k}@example.org", unit=unit, joined=date(2020, 1, 1)
+                number=f"{name}{k}",
+                name=f"{name} {k}",
+                email=f"{name}{k}@example.org",
+                unit=unit,
+                joined=date(2020, 1, 1),
             )
             voters.append((f"{name}{k}", ballot))
     shares = trustees_key(election)
@@ -100,7 +104,10 @@ def test_the_page_shows_each_region_as_the_cli_computes_it(regional, clients, ca
         path.write_text(blt_text(ballots, 1, [], {}), encoding="utf-8")
         files.append(str(path))
     capsys.readouterr()
-    assert main(["analyse", "regions", *files, "--method", "irv", "--seats", "1", "--minimum", str(MINIMUM)]) == 0
+    assert (
+        main(["analyse", "regions", *files, "--method", "irv", "--seats", "1", "--minimum", str(MINIMUM)])
+        == 0
+    )
     cli = json.loads(capsys.readouterr().out)
     assert kept == cli
     # Cat (3) is excluded; her ballots go to Bob (2) and Ann (1): Bob 7, Ann 6

@@ -5,7 +5,8 @@ A *delegation* is a named group of ballots: a union's or a constituency party's 
 weight class (all ballots of one weight: ``by_weight``). Each counterfactual recounts the contest
 by the same rules with that one delegation changed:
 
-- *abstain*: its ballots are removed;
+- *abstain*: its ballots are removed (not for the only delegation of an electoral college: the
+  count of a college without ballots is not defined);
 - *switch to S*: each of its ballots becomes slate S's ticket (S's candidates in the order they
   stand on the ballot file), followed by the ballot's own preferences for everyone else, in its
   order. A delegation is switched to every slate but its own (the slate of most of its
@@ -178,7 +179,9 @@ def counterfactuals(
     out = []
     for i, d in enumerate(delegations):
         others = [*delegations[:i], *delegations[i + 1 :]]
-        changes = [("abstain", others)]
+        # abstaining would leave its college without ballots: the count is not defined then
+        alone = bool(d.college) and not any(o.college == d.college for o in others)
+        changes = [] if alone else [("abstain", others)]
         mine = own_slate(d, candidates, slates) if slates else None
         for s, ticket in tickets.items():
             if s != mine:
