@@ -49,7 +49,8 @@ def test_a_forecast_runs_as_a_job_and_gives_what_the_cli_gives(draft_election, c
     html = clients["staff"].get(reverse("results:forecast", args=["vale-2026", made.pk])).content.decode()
     assert '<code class="seed">7</code>' in html
     for name, p in cli["win_probability"].items():
-        assert f'<th scope="row">{name}</th><td>{"Dan" if name == "Dan" else "Forward"}</td><td>{p * 100:.1f}%</td>' in html
+        slate = "Dan" if name == "Dan" else "Forward"
+        assert f'<th scope="row">{name}</th><td>{slate}</td><td>{p * 100:.1f}%</td>' in html
     for seats, p in cli["seats"]["Forward"].items():
         assert f'<th scope="row">{seats}</th><td>{p * 100:.1f}%</td>' in html
     assert 'class="analysis-chart"' in html and "Chance of election" in html
@@ -61,11 +62,16 @@ def test_a_forecast_runs_as_a_job_and_gives_what_the_cli_gives(draft_election, c
     ("text", "message"),
     [
         ("unit,turnout,Forward,Dan\nEastbridge,0.6,30\n", "returns.csv:2: expected 4 cells, found 3"),
-        ("unit,turnout,Forward,Dan\nEastbridge,1.6,30,2\n", "returns.csv:2: turnout 1.6 is not between 0 and 1"),
+        (
+            "unit,turnout,Forward,Dan\nEastbridge,1.6,30,2\n",
+            "returns.csv:2: turnout 1.6 is not between 0 and 1",
+        ),
         ("unit,turnout,Forward,Left\nEastbridge,0.6,30,2\n", "the column Left name no slate of CLP section"),
     ],
 )
-def test_bad_returns_are_refused_naming_the_line_and_nothing_is_stored(draft_election, clients, text, message):
+def test_bad_returns_are_refused_naming_the_line_and_nothing_is_stored(
+    draft_election, clients, text, message
+):
     section = draft_election.contests.get(slug="section")
     page = upload(clients["staff"], section, text)
     assert page.status_code == 200 and message in page.content.decode()

@@ -65,6 +65,16 @@ class Counterfactual:
     def decisive(self) -> bool:
         return bool(self.lost or self.gained)
 
+    def to_dict(self) -> dict:
+        return {
+            "delegation": self.delegation,
+            "change": self.change,
+            "decisive": self.decisive,
+            "lost": list(self.lost),
+            "gained": list(self.gained),
+            "elected": list(self.elected),
+        }
+
 
 def by_weight(ballots: Ballots) -> list[Delegation]:
     """One delegation per weight class: all ballots of the same weight, named by the weight."""

@@ -145,17 +145,7 @@ def _power(found: Sequence[pivotal.Delegation], shares: Mapping[str, Fraction]) 
     weights, quota = game
     shapley = len(weights) ** 2 * sum(weights) <= SHAPLEY_LIMIT
     p = power.power(weights, quota, shapley=shapley)
-    rows = [
-        {
-            "name": d.name,
-            "weight": w,
-            "swings": str(p.swings[i]),
-            "banzhaf": f"{float(p.banzhaf[i]):.6f}",
-            "penrose": f"{float(p.penrose[i]):.6f}",
-            "shapley_shubik": None if p.shapley_shubik is None else f"{float(p.shapley_shubik[i]):.6f}",
-        }
-        for i, (d, w) in enumerate(zip(found, weights, strict=True))
-    ]
+    rows = p.rows([d.name for d in found], weights)
     return {"defined": True, "quota": quota, "delegations": rows}
 
 
@@ -173,17 +163,7 @@ def _pivotal(count: ContestCount, read: BallotFile, slate_of: Mapping[str, str])
             {"name": d.name, "college": d.college, "ballots": len(d.ballots), "weight": str(d.weight)}
             for d in found
         ],
-        "counterfactuals": [
-            {
-                "delegation": c.delegation,
-                "change": c.change,
-                "decisive": c.decisive,
-                "lost": list(c.lost),
-                "gained": list(c.gained),
-                "elected": list(c.elected),
-            }
-            for c in pivotal.decisive(every)
-        ],
+        "counterfactuals": [c.to_dict() for c in pivotal.decisive(every)],
         "recounts": len(every),
         "power": _power(found, shares),
     }
