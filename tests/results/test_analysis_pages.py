@@ -7,6 +7,8 @@ import re
 import shlex
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tallyroom.cli import main
@@ -147,6 +149,16 @@ def test_the_election_page_adds_up_the_slates_and_shows_turnout(published, clien
     assert '<th scope="row">Eastbridge</th>' not in html
     # the one region is the whole election: nothing to merge it with
     assert '<th scope="row">Vale</th><td>90.0%</td><td>9</td><td>10</td>' in html
+
+
+def test_public_turnout_is_worked_out_once(published, clients):
+    url = reverse("results:election_results", args=["vale-2026"])
+    with CaptureQueriesContext(connection) as first:  # works it out (and makes the analyses)
+        clients["anonymous"].get(url)
+    assert [q for q in first.captured_queries if "voting_ballotcode" in q["sql"]]
+    with CaptureQueriesContext(connection) as queries:
+        assert "9 of 10 voters have voted" in clients["anonymous"].get(url).content.decode()
+    assert not [q for q in queries.captured_queries if "voting_ballotcode" in q["sql"]]
 
 
 def test_the_election_page_is_public_only_once_a_result_is_published(closed_election, clients):

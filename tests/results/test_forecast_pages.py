@@ -3,6 +3,8 @@ chances of election and seats by slate with the seed, as `tallyroom analyse fore
 bad returns are refused naming the line, storing nothing."""
 
 import json
+import re
+import shlex
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -38,15 +40,22 @@ def test_a_forecast_runs_as_a_job_and_gives_what_the_cli_gives(draft_election, c
     assert job.state == Job.State.DONE and job.done == job.total == 60
     progress = clients["staff"].get(job.get_absolute_url()).content.decode()
     assert "60 of 60 (100%)" in progress and "See the forecast" in progress
-    (tmp_path / "returns.csv").write_text(CANVASS)
-    (tmp_path / "slates.csv").write_text("candidate,group\nTom,Forward\nDan,Dan\nAmy,Forward\n")
+    html = clients["staff"].get(reverse("results:forecast", args=["vale-2026", made.pk])).content.decode()
+    # the command the page prints, on the two files it offers, gives the same figures
+    command = re.search(r'<pre class="recount">(.*?)</pre>', html).group(1)
+    assert command.endswith("--seats 2 --method scottish-stv --cohesion 0.8 -n 60 --seed 7")
+    for name in ("canvass.csv", "slates.csv"):
+        got = clients["staff"].get(reverse("results:forecast_file", args=["vale-2026", made.pk, name]))
+        assert got.status_code == 200 and clients["scrutineer"].get(got.wsgi_request.path).status_code == 403
+        (tmp_path / name).write_bytes(got.content)
+    assert (tmp_path / "canvass.csv").read_text() == CANVASS
+    assert (tmp_path / "slates.csv").read_text() == "candidate,group\nTom,Forward\nDan,Dan\nAmy,Forward\n"
     capsys.readouterr()
-    argv = ["analyse", "forecast", str(tmp_path / "returns.csv"), "--slates", str(tmp_path / "slates.csv")]
-    argv += ["--seats", "2", "--method", "scottish-stv", "--cohesion", "0.8", "-n", "60", "--seed", "7"]
+    argv = shlex.split(command)[1:]
+    argv[2], argv[4] = str(tmp_path / argv[2]), str(tmp_path / argv[4])
     assert main([*argv, "--workers", "1"]) == 0
     cli = json.loads(capsys.readouterr().out)
     assert {"shift": None, "share": 0.0, **made.result} == cli and cli["seed"] == 7
-    html = clients["staff"].get(reverse("results:forecast", args=["vale-2026", made.pk])).content.decode()
     assert '<code class="seed">7</code>' in html
     for name, p in cli["win_probability"].items():
         slate = "Dan" if name == "Dan" else "Forward"
@@ -54,7 +63,6 @@ def test_a_forecast_runs_as_a_job_and_gives_what_the_cli_gives(draft_election, c
     for seats, p in cli["seats"]["Forward"].items():
         assert f'<th scope="row">{seats}</th><td>{p * 100:.1f}%</td>' in html
     assert 'class="analysis-chart"' in html and "Chance of election" in html
-    assert "--seed 7" in html  # the command that reproduces it
     assert Event.objects.filter(verb="results.forecast").count() == 1
 
 

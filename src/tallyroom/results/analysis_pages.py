@@ -9,18 +9,22 @@ from fractions import Fraction
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404
+from django.core.cache import cache
+from django.db.models import Max
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from tallyroom.analysis import charts, regions
+from tallyroom.ballotbox.models import ContestBox
 from tallyroom.elections.models import Election
 from tallyroom.voting.turnout import turnout
 from tallyroom.web.access import RETURNING_OFFICER, STAFF, role_required
 
 from . import forecasts
 from .analyses import analysis_of
+from .downloads import groups_csv
 from .models import ContestCount, Forecast
 
 PUBLIC_TURNOUT_MINIMUM = regions.MINIMUM
@@ -120,6 +124,15 @@ def _total_loyalty(reports: list[dict]) -> list[dict]:
     return rows
 
 
+def public_turnout(election: Election):
+    """The election's turnout as the public sees it (small groups merged). A result is published
+    only once the box is open, when no code can be used any more: turnout is final, so it is
+    worked out once (kept in the cache under the box's opening time) rather than on every view."""
+    opened = ContestBox.objects.filter(contest__election=election).aggregate(at=Max("opened_at"))["at"]
+    key = f"public-turnout:{election.pk}:{opened.isoformat() if opened else 'sealed'}"
+    return cache.get_or_set(key, lambda: turnout(election).merged(PUBLIC_TURNOUT_MINIMUM), timeout=None)
+
+
 @require_GET
 def election_results(request, election_slug):
     """An election's published results together: each contest, seats by slate across them, the
@@ -160,7 +173,7 @@ def election_results(request, election_slug):
         "pending": pending,
         "seats": seats,
         "loyalty": _total_loyalty([r for _, r in reports]),
-        "turnout": turnout(election).merged(PUBLIC_TURNOUT_MINIMUM),
+        "turnout": public_turnout(election),
         "turnout_minimum": PUBLIC_TURNOUT_MINIMUM,
     }
     return render(request, "results/election_results.html", context)
@@ -247,9 +260,29 @@ def forecast_page(request, election_slug, pk):
 
 
 def _forecast_command(made: Forecast) -> str:
-    """The ``tallyroom analyse forecast`` command that gives the same figures."""
-    contest = made.contest
+    """The ``tallyroom analyse forecast`` command that gives the same figures from the downloads."""
+    contest, (canvass, slates) = made.contest, FORECAST_FILES
     return (
-        f"tallyroom analyse forecast {made.canvass_name} --slates slates.csv --seats {contest.seats} "
+        f"tallyroom analyse forecast {canvass} --slates {slates} --seats {contest.seats} "
         f"--method {contest.method} --cohesion {made.cohesion:g} -n {made.simulations} --seed {made.seed}"
     )
+
+
+FORECAST_FILES = ("canvass.csv", "slates.csv")
+
+
+@require_GET
+@role_required(RETURNING_OFFICER, STAFF)
+def forecast_file(request, election_slug, pk, name):
+    """A forecast's inputs: the canvass returns as uploaded, and each candidate's slate as the
+    ``candidate,group`` CSV ``--slates`` reads."""
+    made = get_object_or_404(Forecast.objects.select_related("contest__election"), pk=pk)
+    if made.contest.election.slug != election_slug or name not in FORECAST_FILES:
+        raise Http404("no such file")
+    if name == "canvass.csv":
+        body = made.canvass
+    else:
+        body = groups_csv({c: [s] for c, s in forecasts.contest_slates(made.contest).items()})
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="forecast-{made.pk}-{name}"'
+    return response

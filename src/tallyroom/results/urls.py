@@ -19,6 +19,11 @@ urlpatterns = [
     path("officer/<slug:election_slug>/open-box/", views.open_box, name="open_box"),
     path("officer/<slug:election_slug>/forecasts/", analysis_pages.forecast_list, name="forecasts"),
     path("officer/<slug:election_slug>/forecasts/<int:pk>/", analysis_pages.forecast_page, name="forecast"),
+    path(
+        "officer/<slug:election_slug>/forecasts/<int:pk>/<str:name>",
+        analysis_pages.forecast_file,
+        name="forecast_file",
+    ),
     path("officer/<slug:election_slug>/<slug:contest_slug>/count/", views.count_view, name="count"),
     path("officer/<slug:election_slug>/<slug:contest_slug>/", views.review, name="review"),
     path("officer/<slug:election_slug>/<slug:contest_slug>/publish/", views.publish_count, name="publish"),
