@@ -210,7 +210,7 @@ def open_box(
         raise Refused(str(e)) from None
 
 
-def _slates(contest: Contest) -> dict[str, str]:
+def slate_labels(contest: Contest) -> dict[str, str]:
     """Candidate name -> the slates endorsing them (published as the candidate's party in the BLT)."""
     candidates = contest.candidates.prefetch_related("slates")
     slates = {c.name: ", ".join(s.name for s in c.slates.all()) for c in candidates}
@@ -273,7 +273,7 @@ def count(contest: Contest, user) -> ContestCount:
     if given.ballots.colleges:  # BLT has no column for a college: the CSV ballots recount it
         blt = csv_ballots_text(given.ballots)
     else:
-        blt = blt_text(given.ballots, contest.seats, list(given.withdrawn), _slates(contest))
+        blt = blt_text(given.ballots, contest.seats, list(given.withdrawn), slate_labels(contest))
     with transaction.atomic():
         stored = ContestCount.objects.create(
             contest=contest,

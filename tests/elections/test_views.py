@@ -124,6 +124,23 @@ def test_locked_once_voting_opens(client, staff, contest):
     assert contest.seats == 1 and not Event.objects.exists()
 
 
+def test_results_by_region_is_chosen_before_voting_opens(client, staff, election, contest):
+    client.force_login(staff)
+    post_contest(client, election, results_by_region="on", region_minimum="", slug="board")
+    board = Contest.objects.get(slug="board")
+    assert board.results_by_region and board.region_minimum == 50  # blank: the default
+    page = client.get(reverse("elections:contest", args=[election.slug, board.pk])).content.decode()
+    assert "shown, regions of fewer than 50 ballots merged" in page
+    refused = post_contest(client, election, region_minimum="0", slug="b2").content.decode()
+    assert "greater than or equal to 1" in refused and not Contest.objects.filter(slug="b2").exists()
+    contest.election.state = "voting"
+    contest.election.save()
+    url = reverse("elections:contest_edit", args=[contest.election.slug, contest.pk])
+    client.post(url, {**CONTEST, "slug": contest.slug, "results_by_region": "on"})
+    contest.refresh_from_db()
+    assert not contest.results_by_region  # too late: the ballots already cast carry no region
+
+
 def test_access(client, contest, scrutineer):
     slug = contest.election.slug
     read = reverse("elections:contest", args=[slug, contest.pk])

@@ -41,8 +41,8 @@ def _f(x: float) -> str:
     return f"{x:.1f}"
 
 
-def flow_svg(result: Result, slates: Mapping[str, str], *, height: int = 420) -> str:
-    """The count as a flow chart (see the module docstring)."""
+def flow_svg(result: Result, slates: Mapping[str, str], *, height: int = 420, embed: str = "") -> str:
+    """The count as a flow chart (see the module docstring); ``embed``: see ``_svg``."""
     names = list(result.stages[0].totals)
     colours = slate_colours(names, slates)
     ncols = len(result.stages)
@@ -130,22 +130,27 @@ def flow_svg(result: Result, slates: Mapping[str, str], *, height: int = 420) ->
         f"A flow chart of {ncols} stages: each column is a stage, each block a candidate's votes in "
         "their slate's colour, each band a transfer. The table of transfers gives the same figures."
     )
-    return _svg(width, height, title, desc, "".join(parts))
+    return _svg(width, height, title, desc, "".join(parts), embed)
 
 
 def _short(text: str, n: int = 31) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def _svg(width: float, height: float, title: str, desc: str, body: str) -> str:
+def _svg(width: float, height: float, title: str, desc: str, body: str, embed: str = "") -> str:
+    """A standalone SVG file; with ``embed`` (an id prefix), for a web page instead: no ``<style>``
+    element (a page's Content-Security-Policy may forbid inline styles: its stylesheet styles the
+    classes, under ``svg.analysis-chart``), ids prefixed so that several charts share a page."""
     style = (
         "<style>text{font-family:sans-serif;font-size:11px;fill:#222}.name{text-anchor:end}"
         ".stage{text-anchor:start;font-weight:bold}.value{font-size:10px}</style>"
     )
+    t, d = (f"{embed}-title", f"{embed}-desc") if embed else ("t", "d")
+    css_class, style = (' class="analysis-chart"', "") if embed else ("", style)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_f(width)}" height="{_f(height)}" '
-        f'viewBox="0 0 {_f(width)} {_f(height)}" role="img" aria-labelledby="t d">'
-        f'<title id="t">{escape(title)}</title><desc id="d">{escape(desc)}</desc>{style}{body}</svg>\n'
+        f'viewBox="0 0 {_f(width)} {_f(height)}" role="img" aria-labelledby="{t} {d}"{css_class}>'
+        f'<title id="{t}">{escape(title)}</title><desc id="{d}">{escape(desc)}</desc>{style}{body}</svg>\n'
     )
 
 
@@ -170,8 +175,11 @@ def table_html(caption: str, header: Sequence[str], rows: Sequence[Sequence[Any]
     )
 
 
-def bar_svg(title: str, rows: Sequence[tuple[str, float]], *, unit: str = "", colours=None) -> str:
-    """Horizontal bars, one per ``(label, value)`` row, in the order given (rank them first)."""
+def bar_svg(
+    title: str, rows: Sequence[tuple[str, float]], *, unit: str = "", colours=None, embed: str = ""
+) -> str:
+    """Horizontal bars, one per ``(label, value)`` row, in the order given (rank them first);
+    ``embed``: see ``_svg``."""
     colours = colours or {}
     bar, gap, label_room, width = 16, 6, 200, 640
     top = max((v for _, v in rows), default=0) or 1.0
@@ -188,7 +196,7 @@ def bar_svg(title: str, rows: Sequence[tuple[str, float]], *, unit: str = "", co
         )
     height = 30 + len(rows) * (bar + gap)
     desc = f"{len(rows)} bars, largest first where ranked; the table beside the chart gives the same figures."
-    return _svg(width, height, title, desc, "".join(parts))
+    return _svg(width, height, title, desc, "".join(parts), embed)
 
 
 def bar_table_html(title: str, rows: Sequence[tuple[str, float]], *, unit: str = "") -> str:

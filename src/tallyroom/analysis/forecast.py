@@ -33,8 +33,9 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from math import lcm
@@ -62,8 +63,12 @@ class Unit:
 
 def read_canvass(path: str | Path) -> list[Unit]:
     """Read canvass returns (module docstring); FormatError names the file, line and problem."""
-    source = str(path)
-    reader = csv.reader(io.StringIO(decode_text(Path(path).read_bytes()), newline=""))
+    return parse_canvass(Path(path).read_bytes(), str(path))
+
+
+def parse_canvass(data: bytes, source: str = "<canvass>") -> list[Unit]:
+    """Canvass returns from the bytes of a file (an upload) called ``source``."""
+    reader = csv.reader(io.StringIO(decode_text(data), newline=""))
     header: list[str] | None = None
     units: list[Unit] = []
     try:
@@ -292,9 +297,11 @@ def forecast(
     simulations: int,
     seed: int,
     workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Forecast:
     """Monte Carlo of ``simulations`` counts (module docstring). ``workers`` processes (default:
-    the cores, at most 2 blocks each); the figures do not depend on it."""
+    the cores, at most 2 blocks each); the figures do not depend on it. ``progress(done, total)``
+    is told the simulations done after each block."""
     unknown = {b for u in units for b in u.supporters} - set(model.slates)
     if unknown:
         raise ValueError(f"the canvass names slates the model lacks: {', '.join(sorted(unknown))}")
@@ -309,11 +316,12 @@ def forecast(
         for i, (s, n) in enumerate(zip(children, blocks, strict=True))
     ]
     workers = min(workers or os.cpu_count() or 1, len(jobs))
-    if workers > 1:
-        with ProcessPoolExecutor(workers) as pool:
-            parts = list(pool.map(_block, jobs))
-    else:
-        parts = [_block(job) for job in jobs]
+    parts: list[tuple[np.ndarray, int]] = []
+    with ProcessPoolExecutor(workers) if workers > 1 else nullcontext() as pool:
+        for part in pool.map(_block, jobs) if pool else map(_block, jobs):
+            parts.append(part)
+            if progress:
+                progress(sum(len(p[0]) for p in parts), simulations)
     elected = np.concatenate([p[0] for p in parts]) if parts else np.zeros((0, len(model.candidates)), bool)
     counted = sum(p[1] for p in parts)
     wins = {c: int(elected[:, i].sum()) for i, c in enumerate(model.candidates)}

@@ -5,7 +5,8 @@ A *delegation* is a named group of ballots: a union's or a constituency party's 
 weight class (all ballots of one weight: ``by_weight``). Each counterfactual recounts the contest
 by the same rules with that one delegation changed:
 
-- *abstain*: its ballots are removed;
+- *abstain*: its ballots are removed (not for the only delegation of an electoral college: the
+  count of a college without ballots is not defined);
 - *switch to S*: each of its ballots becomes slate S's ticket (S's candidates in the order they
   stand on the ballot file), followed by the ballot's own preferences for everyone else, in its
   order. A delegation is switched to every slate but its own (the slate of most of its
@@ -16,8 +17,10 @@ choice decided a seat, with the candidates who would have lost and gained one.
 
 Delegation files are CSV: a header ``delegation,weight,1st,2nd,...`` then one row per ballot:
 the delegation's name, the ballot's weight (whole or decimal) and the candidates' names in order
-of preference. A row ``candidates,,NAME,NAME,...`` may come first to list every candidate in the
-order the results show them (otherwise: every name ranked, alphabetically).
+of preference. For a contest decided by electoral colleges the header is
+``delegation,college,weight,1st,...`` and each row names the delegation's college too. A row
+``candidates,,NAME,NAME,...`` (``candidates,,,NAME,...`` with colleges) may come first to list
+every candidate in the order the results show them (otherwise: every name ranked, alphabetically).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import csv
 import io
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -43,6 +46,7 @@ Ranking = tuple[int, ...]
 class Delegation:
     name: str
     ballots: tuple[tuple[Ranking, Fraction], ...]
+    college: str = ""  # the electoral college it votes in, if the contest is decided by colleges
 
     @property
     def weight(self) -> Fraction:
@@ -61,6 +65,16 @@ class Counterfactual:
     def decisive(self) -> bool:
         return bool(self.lost or self.gained)
 
+    def to_dict(self) -> dict:
+        return {
+            "delegation": self.delegation,
+            "change": self.change,
+            "decisive": self.decisive,
+            "lost": list(self.lost),
+            "gained": list(self.gained),
+            "elected": list(self.elected),
+        }
+
 
 def by_weight(ballots: Ballots) -> list[Delegation]:
     """One delegation per weight class: all ballots of the same weight, named by the weight."""
@@ -77,8 +91,9 @@ def read_delegations(path: str | Path) -> tuple[list[str], list[Delegation]]:
     source = str(path)
     reader = csv.reader(io.StringIO(decode_text(Path(path).read_bytes()), newline=""))
     declared: list[str] | None = None
-    rows: list[tuple[int, str, str, list[str]]] = []
+    rows: list[tuple[int, str, str, str, list[str]]] = []
     header = False
+    colleges = False
     try:
         for cells in reader:
             line = reader.line_num
@@ -92,20 +107,30 @@ def read_delegations(path: str | Path) -> tuple[list[str], list[Delegation]]:
                 declared = [c for c in cells[2:] if c]
             elif first == "delegation" and not header and not rows:
                 header = True
+                colleges = len(cells) > 1 and cells[1].casefold() == "college"
             elif not header:
                 raise FormatError(source, line, "the first row must be the header delegation,weight,1st,...")
             else:
-                if len(cells) < 2 or not cells[0]:
-                    raise FormatError(source, line, "a row needs a delegation name and a weight")
+                college = cells.pop(1) if colleges and len(cells) > 1 else ""
+                if len(cells) < 2 or not cells[0] or (colleges and not college):
+                    needs = (
+                        "a delegation name, a college and a weight"
+                        if colleges
+                        else "a delegation name and a weight"
+                    )
+                    raise FormatError(source, line, f"a row needs {needs}")
                 if not WEIGHT.fullmatch(cells[1]):
                     raise FormatError(source, line, f"weight {cells[1]!r} is not a number")
-                rows.append((line, cells[0], cells[1], cells[2:]))
+                rows.append((line, cells[0], college, cells[1], cells[2:]))
     except csv.Error as e:
         raise FormatError(source, reader.line_num, f"not CSV: {e}") from None
     names = declared or sorted({n for *_, ranked in rows for n in ranked if n})
     index = {n: i for i, n in enumerate(names)}
     groups: dict[str, list[tuple[Ranking, Fraction]]] = {}
-    for line, name, weight, ranked in rows:
+    college_of: dict[str, str] = {}
+    for line, name, college, weight, ranked in rows:
+        if college_of.setdefault(name, college) != college:
+            raise FormatError(source, line, f"{name} is in college {college_of[name]}, not {college}")
         ranking: list[int] = []
         for cell in ranked:
             if not cell:
@@ -118,10 +143,14 @@ def read_delegations(path: str | Path) -> tuple[list[str], list[Delegation]]:
         groups.setdefault(name, []).append((tuple(ranking), Fraction(weight)))
     if not groups:
         raise FormatError(source, None, "no ballots")
-    return names, [Delegation(n, tuple(b)) for n, b in groups.items()]
+    return names, [Delegation(n, tuple(b), college_of[n]) for n, b in groups.items()]
 
 
 def ballots_of(candidates: Sequence[str], delegations: Sequence[Delegation], title: str = "") -> Ballots:
+    """The delegations' ballots together (each in its delegation's college, if they have one)."""
+    if any(d.college for d in delegations):
+        rows = [(r, w, d.college) for d in delegations for r, w in d.ballots]
+        return Ballots.from_college_rankings(candidates, rows, title)
     return Ballots.from_rankings(candidates, [b for d in delegations for b in d.ballots], title)
 
 
@@ -138,7 +167,7 @@ def switched(delegation: Delegation, ticket: Sequence[int]) -> Delegation:
     """The delegation with every ballot turned into ``ticket`` then its own other preferences."""
     first = tuple(ticket)
     rows = tuple((first + tuple(c for c in r if c not in first), w) for r, w in delegation.ballots)
-    return Delegation(delegation.name, rows)
+    return replace(delegation, ballots=rows)
 
 
 def counterfactuals(
@@ -160,7 +189,9 @@ def counterfactuals(
     out = []
     for i, d in enumerate(delegations):
         others = [*delegations[:i], *delegations[i + 1 :]]
-        changes = [("abstain", others)]
+        # abstaining would leave its college without ballots: the count is not defined then
+        alone = bool(d.college) and not any(o.college == d.college for o in others)
+        changes = [] if alone else [("abstain", others)]
         mine = own_slate(d, candidates, slates) if slates else None
         for s, ticket in tickets.items():
             if s != mine:

@@ -35,6 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from math import comb, factorial
+from typing import Any
 
 import numpy as np
 
@@ -49,6 +50,22 @@ class Power:
     banzhaf: list[Fraction]  # normalised: swings / total swings
     penrose: list[Fraction]  # absolute: swings / 2**(n-1)
     shapley_shubik: list[Fraction] | None = None
+
+    def rows(self, names: Sequence[str], weights: Sequence[int]) -> list[dict[str, Any]]:
+        """One JSON-ready row per player: name, weight, swings and the indices (6 decimals)."""
+        return [
+            {
+                "name": name,
+                "weight": w,
+                "swings": str(self.swings[i]),
+                "banzhaf": f"{float(self.banzhaf[i]):.6f}",
+                "penrose": f"{float(self.penrose[i]):.6f}",
+                "shapley_shubik": None
+                if self.shapley_shubik is None
+                else f"{float(self.shapley_shubik[i]):.6f}",
+            }
+            for i, (name, w) in enumerate(zip(names, weights, strict=True))
+        ]
 
 
 def _check(weights: Sequence[int], quota: int) -> list[int]:

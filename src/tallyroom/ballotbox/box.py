@@ -33,17 +33,21 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
 
+from tallyroom.analysis.regions import merge_plan
 from tallyroom.audit.events import record
 from tallyroom.count import Ballots
 from tallyroom.elections.ballot import RON_NAME, ballot_candidates
 from tallyroom.elections.models import Contest, Election
-from tallyroom.roll.models import RollEntry
+from tallyroom.organisation.models import Region
+from tallyroom.roll.models import Member, RollEntry
 
 from . import keys
 from .marking import BallotError, contest_marking
 from .models import Ballot, Channel, ContestBox, ElectionKey, SealedBallot
 from .symbols import random_symbols
 
+NO_REGION = "No region"
+REGION_CODE_ROOM = 32  # a region's code is at most 32 characters (organisation.Region.code)
 TRACKER_LENGTH = 12  # 60 bits: unique within a contest with overwhelming probability (and enforced)
 WRITE_BATCH = 5000
 
@@ -202,9 +206,14 @@ def deposit(
         if claimed != len(layouts):
             raise BallotError("You have already voted in this election.")
         sealed = []
+        region = _region_code(member_id) if any(c.results_by_region for (c, _), *_ in layouts) else ""
         for (contest, mark), _, weight, college in layouts:
             content = {"p": mark.check(choices.get(contest.pk, ())), "w": str(Fraction(weight)), "c": college}
-            ciphertext = keys.seal(key.public, content, keys.pad_size(mark.candidates))
+            room = mark.candidates
+            if contest.results_by_region:  # the region's code, in room enough for the longest code
+                content["r"] = region
+                room = [*room, "r" * REGION_CODE_ROOM]
+            ciphertext = keys.seal(key.public, content, keys.pad_size(room))
             tracker = new_tracker()
             mac = box_mac(contest.pk, tracker, channel, ciphertext)
             sealed.append(
@@ -219,6 +228,22 @@ def deposit(
             )
         SealedBallot.objects.bulk_create(sealed)
     return Receipt(election, tuple((s.contest, s.tracker) for s in sealed))
+
+
+def _region_code(member_id: int) -> str:
+    """The code of the region of the member's unit ("" for a member with no unit)."""
+    return Member.objects.filter(pk=member_id).values_list("unit__region__code", flat=True).first() or ""
+
+
+def merged_regions(codes: Sequence[str], minimum: int) -> dict[str, str]:
+    """Region code -> the label stored on its ballots: the region's name, or the names of the
+    regions merged with it (``analysis.regions.merge_plan``) until each label has at least
+    ``minimum`` ballots (a ballot's weight does not count: a card vote is one voter)."""
+    names = dict(Region.objects.filter(code__in=set(codes)).values_list("code", "name"))
+    label = {code: names.get(code, NO_REGION) for code in set(codes)}
+    sizes = Counter(label[c] for c in codes)
+    cells = {name: " + ".join(group) for group in merge_plan(sizes, minimum) for name in group}
+    return {code: cells[name] for code, name in label.items()}
 
 
 def _digest(rows: Iterable[tuple[str, str, bytes, str]]) -> str:
@@ -345,19 +370,25 @@ def _store(contest_id: int, ballots: list[dict]) -> None:
     if connection.vendor != "postgresql":
         Ballot.objects.bulk_create(
             (
-                Ballot(contest_id=contest_id, preferences=b["p"], weight=b["w"], college=b["c"])
+                Ballot(
+                    contest_id=contest_id,
+                    preferences=b["p"],
+                    weight=b["w"],
+                    college=b["c"],
+                    region=b.get("r", ""),
+                )
                 for b in ballots
             ),
             batch_size=WRITE_BATCH,
         )
         return
-    columns = "contest_id, preferences, weight, college"
+    columns = "contest_id, preferences, weight, college, region"
     with (
         connection.cursor() as cursor,
         cursor.copy(f"COPY {Ballot._meta.db_table} ({columns}) FROM STDIN") as copy,
     ):
         for b in ballots:
-            copy.write_row((contest_id, json.dumps(b["p"]), b["w"], b["c"]))
+            copy.write_row((contest_id, json.dumps(b["p"]), b["w"], b["c"], b.get("r", "")))
 
 
 def _opened(open_: Callable[[bytes], dict], rows: list[tuple[str, str, bytes, str]]) -> Iterator[list[dict]]:
@@ -404,6 +435,10 @@ def open_box(
         now = timezone.now()
         for box in boxes:
             ballots = contents.pop(box.contest_id, [])
+            if box.contest.results_by_region:
+                cell = merged_regions([b.get("r", "") for b in ballots], box.contest.region_minimum)
+                for b in ballots:
+                    b["r"] = cell[b.get("r", "")]
             shuffle(ballots)
             _store(box.contest_id, ballots)
             box.opened_at = now
@@ -447,3 +482,20 @@ def count_input(contest: Contest) -> CountInput:
         ballots = Ballots.from_rankings(names, ((r, w) for r, w, _ in ranked), title=contest.name)
     groups = {c.name: c.group_list() for c in contest.candidates.all() if c.group_list()}
     return CountInput(ballots, tuple(withdrawn), RON_NAME if contest.ron else None, groups)
+
+
+def region_input(contest: Contest, candidates: Sequence[str]) -> dict[str, Ballots]:
+    """A contest shown by region: its opened ballots by their region label (merged at the opening,
+    each label with at least the contest's minimum of ballots), over ``candidates`` (the count's
+    names, in its order), in the canonical order of ``count_input``."""
+    if not contest.results_by_region:
+        raise BoxError(f"{contest.name}: the ballots do not carry regions (not turned on before voting)")
+    index = {name: i for i, name in enumerate(candidates)}
+    by_region: dict[str, list[tuple[list[int], Fraction]]] = defaultdict(list)
+    rows = Ballot.objects.filter(contest=contest).values_list("region", "preferences", "weight")
+    for region, prefs, weight in rows.iterator(5000):
+        by_region[region].append(([index[n] for n in prefs], Fraction(weight)))
+    return {
+        region: Ballots.from_rankings(candidates, sorted(ranked), title=f"{contest.name}: {region}")
+        for region, ranked in sorted(by_region.items())
+    }

@@ -66,12 +66,15 @@ class SealedBallot(models.Model):
 
 class Ballot(models.Model):
     """A plaintext ballot for counting, written at the opening in random order: no tracker, no
-    channel, no time. ``weight`` is exact (an integer, decimal or fraction as text)."""
+    channel, no time. ``weight`` is exact (an integer, decimal or fraction as text). ``region``:
+    for a contest shown by region, the voter's region, or the regions merged with it at the
+    opening so that every label the table holds has at least the contest's minimum of ballots."""
 
     contest = models.ForeignKey("elections.Contest", on_delete=models.PROTECT, related_name="ballots")
     preferences = models.JSONField(default=list, help_text="candidate names, first preference first")
     weight = models.CharField(max_length=64, default="1")
     college = models.CharField(max_length=64, blank=True)
+    region = models.CharField(max_length=1000, blank=True)
 
     def __str__(self):
         return f"ballot in {self.contest}"

@@ -227,18 +227,7 @@ def run_power(args: argparse.Namespace) -> int:
 
 
 def _power_rows(college: str, names, weights, p: power.Power) -> list[dict]:
-    return [
-        {
-            "college": college,
-            "name": name,
-            "weight": w,
-            "swings": str(p.swings[i]),
-            "banzhaf": f"{float(p.banzhaf[i]):.6f}",
-            "penrose": f"{float(p.penrose[i]):.6f}",
-            "shapley_shubik": None if p.shapley_shubik is None else f"{float(p.shapley_shubik[i]):.6f}",
-        }
-        for i, (name, w) in enumerate(zip(names, weights, strict=True))
-    ]
+    return [{"college": college, **row} for row in p.rows(names, weights)]
 
 
 def run_pivotal(args: argparse.Namespace) -> int:
@@ -257,17 +246,7 @@ def run_pivotal(args: argparse.Namespace) -> int:
 
     actual, found = pivotal.counterfactuals(candidates, delegations, recount, slate_map or None)
     shown = found if args.all else pivotal.decisive(found)
-    rows = [
-        {
-            "delegation": c.delegation,
-            "change": c.change,
-            "decisive": c.decisive,
-            "lost": list(c.lost),
-            "gained": list(c.gained),
-            "elected": list(c.elected),
-        }
-        for c in shown
-    ]
+    rows = [c.to_dict() for c in shown]
     if args.format == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")

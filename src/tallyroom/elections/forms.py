@@ -104,6 +104,8 @@ class ContestForm(forms.ModelForm):
             "ballot_order",
             "ballot_seed",
             "nomination_threshold",
+            "results_by_region",
+            "region_minimum",
             "regions",
             "units",
             "categories",
@@ -130,6 +132,11 @@ class ContestForm(forms.ModelForm):
         where = fields.index("regions")  # who may vote: the whole membership, or these areas
         voters = ["whole_membership", *fields[where:]]
         self.order_fields([*fields[:5], *option_fields(), *fields[5:where], *voters])
+        self.fields["region_minimum"].required = False  # blank: the default, 50 ballots
+
+    def clean_region_minimum(self):
+        given = self.cleaned_data["region_minimum"]
+        return Contest._meta.get_field("region_minimum").default if given is None else given
 
     def clean_slug(self):
         election = self.instance.election if self.instance.election_id else None

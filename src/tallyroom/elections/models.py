@@ -1,5 +1,6 @@
 """An election, its contests (sections), candidates, nominations and slates."""
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -71,6 +72,18 @@ class Contest(models.Model):
         "publish the ballots with their weights",
         default=True,
         help_text="off: the weighted ballots go to scrutineers only, the totals stay public",
+    )
+    results_by_region = models.BooleanField(
+        "show first preferences and the result by region",
+        default=False,
+        help_text="each ballot carries its voter's region through the box; regions with fewer "
+        "ballots than the minimum are merged when the box is opened (docs/analysis.md)",
+    )
+    region_minimum = models.PositiveIntegerField(
+        "smallest region shown (ballots)",
+        default=50,
+        validators=[MinValueValidator(1)],
+        help_text="regions with fewer ballots are merged with the next smallest",
     )
 
     class BallotOrder(models.TextChoices):

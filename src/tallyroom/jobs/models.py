@@ -17,6 +17,8 @@ class Job(models.Model):
         OPEN_VOTING = "open_voting", "Opening voting"
         ISSUE_CODES = "issue_codes", "Issuing ballot codes"
         COUNT = "count", "Counting"
+        ANALYSE = "analyse", "Analysing a result"
+        FORECAST = "forecast", "Forecasting"
 
     class State(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -70,9 +72,14 @@ class Job(models.Model):
         return reverse("jobs:job", args=[self.pk])
 
     def outcome_url(self) -> str:
-        """Where to go once the job is done: the count's review page, or the election's codes."""
+        """Where to go once the job is done: the count's review page, the analysed result, the
+        forecast, or the election's codes."""
         if self.kind == self.Kind.COUNT:
             return reverse("results:review", args=[self.election.slug, self.contest.slug])
+        if self.kind == self.Kind.ANALYSE:
+            return reverse("results:contest", args=[self.election.slug, self.contest.slug])
+        if self.kind == self.Kind.FORECAST:
+            return reverse("results:forecast", args=[self.election.slug, self.forecast.pk])
         if self.kind == self.Kind.ISSUE_CODES:
             return reverse("voting:codes", args=[self.election.slug])
         return reverse("results:election", args=[self.election.slug])

@@ -30,6 +30,8 @@ WORK = {
     Job.Kind.OPEN_VOTING: "tallyroom.lifecycle.opening_work",
     Job.Kind.ISSUE_CODES: "tallyroom.lifecycle.issuing_work",
     Job.Kind.COUNT: "tallyroom.lifecycle.counting_work",
+    Job.Kind.ANALYSE: "tallyroom.results.analyses.analysing_work",
+    Job.Kind.FORECAST: "tallyroom.results.forecasts.forecasting_work",
 }
 PROGRESS_EVERY = 0.5  # seconds between progress writes
 
@@ -47,7 +49,9 @@ def _subject(job: Job) -> str:
     return f"job:{job.pk}"
 
 
-def _enqueue(job: Job) -> None:
+def enqueue(job: Job) -> None:
+    """Queue the task of ``job``, started with ``queue=False`` once what its work reads is stored
+    (call inside that transaction)."""
     from .tasks import run_job
 
     job.task_id = str(run_job.enqueue(job.pk).id)
@@ -62,7 +66,7 @@ def start(kind: str, election, user, *, contest=None, queue: bool = True) -> Job
         job = Job.objects.create(kind=kind, election=election, contest=contest, started_by=user)
         record(user, "job.start", _subject(job), kind=kind, election=election.slug, queued=queue)
         if queue:
-            _enqueue(job)
+            enqueue(job)
     return job
 
 
@@ -83,7 +87,7 @@ def retry(job: Job, user) -> Job:
         locked.state, locked.message, locked.finished_at = Job.State.QUEUED, "", None
         locked.save(update_fields=["state", "message", "finished_at", "updated_at"])
         record(user, "job.retry", _subject(locked), kind=locked.kind, attempts=locked.attempts)
-        _enqueue(locked)
+        enqueue(locked)
     return locked
 
 

@@ -47,3 +47,41 @@ class ContestCount(models.Model):
     @property
     def elected(self) -> list[str]:
         return list(self.result["elected"])
+
+
+class ContestAnalysis(models.Model):
+    """What ``tallyroom.analysis`` says of a published count, computed once (results/analyses.py):
+    ``data`` as JSON (slates and transfers, pivotal delegations and power, regions) and the flow
+    chart of the count as SVG."""
+
+    count = models.OneToOneField(ContestCount, on_delete=models.CASCADE, related_name="analysis")
+    data = models.JSONField()
+    flow_svg = models.TextField()
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"analysis of {self.count}"
+
+
+class Forecast(models.Model):
+    """A forecast of a contest from canvass returns (docs/analysis.md), run as a job: the returns
+    as uploaded, the model's cohesion, the simulations and the seed, and what the job found."""
+
+    contest = models.ForeignKey("elections.Contest", on_delete=models.CASCADE, related_name="forecasts")
+    canvass = models.TextField(help_text="the canvass returns as uploaded (CSV)")
+    canvass_name = models.CharField(max_length=200)
+    cohesion = models.FloatField()
+    simulations = models.PositiveIntegerField()
+    seed = models.PositiveBigIntegerField()
+    job = models.OneToOneField(
+        "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="forecast"
+    )
+    result = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"forecast of {self.contest} (seed {self.seed})"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import decisions, views
+from . import analysis_pages, decisions, views
 
 app_name = "results"
 urlpatterns = [
@@ -17,9 +17,17 @@ urlpatterns = [
     path("officer/<slug:election_slug>/extend/", decisions.decision, {"kind": "extend"}, name="extend"),
     path("officer/<slug:election_slug>/reopen/", decisions.decision, {"kind": "reopen"}, name="reopen"),
     path("officer/<slug:election_slug>/open-box/", views.open_box, name="open_box"),
+    path("officer/<slug:election_slug>/forecasts/", analysis_pages.forecast_list, name="forecasts"),
+    path("officer/<slug:election_slug>/forecasts/<int:pk>/", analysis_pages.forecast_page, name="forecast"),
+    path(
+        "officer/<slug:election_slug>/forecasts/<int:pk>/<str:name>",
+        analysis_pages.forecast_file,
+        name="forecast_file",
+    ),
     path("officer/<slug:election_slug>/<slug:contest_slug>/count/", views.count_view, name="count"),
     path("officer/<slug:election_slug>/<slug:contest_slug>/", views.review, name="review"),
     path("officer/<slug:election_slug>/<slug:contest_slug>/publish/", views.publish_count, name="publish"),
+    path("<slug:election_slug>/", analysis_pages.election_results, name="election_results"),
     path("<slug:election_slug>/<slug:contest_slug>/", views.contest, name="contest"),
     path("<slug:election_slug>/<slug:contest_slug>/<str:name>", views.download, name="download"),
 ]

@@ -19,6 +19,7 @@ from tallyroom.voting.turnout import contest_turnout, turnout
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, has_role, role_required
 
 from . import downloads
+from .analysis_pages import contest_context
 from .chart import stage_chart
 from .models import ContestCount
 
@@ -219,14 +220,16 @@ def index(request):
 def contest(request, election_slug, contest_slug):
     published = _published(election_slug, contest_slug)
     shown = profiles(published.contest)
+    visible = ballots_visible(request.user, published.contest)
     context = {
+        **contest_context(published, request.user, visible),
         **sheet(published),
         "recount_command": downloads.recount_command(published),
         "prefix": downloads.filename_prefix(published),
         "electorate": contest_turnout(published.contest),
         "profiles": [shown[n] for n in published.result["candidates"] if n in shown and shown[n].shown],
         "ballots_name": downloads.ballots_name(published),
-        "ballots_visible": ballots_visible(request.user, published.contest),
+        "ballots_visible": visible,
     }
     return render(request, "results/contest.html", context)
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from django.db.models import Count, Q
 
+from tallyroom.analysis.regions import merge_plan
 from tallyroom.count.numbers import decimal_str
 from tallyroom.elections.models import Election
+from tallyroom.roll.models import Member
 
 from .models import BallotCode
 
@@ -42,19 +44,55 @@ class Turnout:
 class ElectionTurnout:
     overall: Turnout
     by_unit: list[Turnout]
+    by_region: list[Turnout] = field(default_factory=list)
+    by_category: list[Turnout] = field(default_factory=list)
+
+    def merged(self, minimum: int) -> ElectionTurnout:
+        """The same with every group of fewer than ``minimum`` voters merged with the next
+        smallest (``analysis.regions.merge_plan``), as the public sees it: whether the one member
+        of a small unit voted is no one else's business."""
+        return ElectionTurnout(
+            self.overall,
+            _merged(self.by_unit, minimum),
+            _merged(self.by_region, minimum),
+            _merged(self.by_category, minimum),
+        )
+
+
+def _merged(rows: list[Turnout], minimum: int) -> list[Turnout]:
+    by_name = {t.unit: t for t in rows}
+    return [
+        Turnout(
+            " + ".join(group),
+            sum(by_name[n].issued for n in group),
+            sum(by_name[n].voted for n in group),
+        )
+        for group in merge_plan({t.unit: t.issued for t in rows}, minimum)
+    ]
+
+
+def _by(election: Election, field_name: str, empty: str, labels=None) -> list[Turnout]:
+    rows = (
+        BallotCode.objects.filter(election=election)
+        .values(field_name)
+        .annotate(issued=Count("pk"), voted=Count("pk", filter=Q(used_at__isnull=False)))
+        .order_by(field_name)
+    )
+    labels = labels or {}
+    return [Turnout(labels.get(r[field_name], r[field_name]) or empty, r["issued"], r["voted"]) for r in rows]
 
 
 def turnout(election: Election) -> ElectionTurnout:
-    """Turnout of ``election``, overall and by the voters' unit (members with no unit as "No unit")."""
-    rows = (
-        BallotCode.objects.filter(election=election)
-        .values("member__unit__name")
-        .annotate(issued=Count("pk"), voted=Count("pk", filter=Q(used_at__isnull=False)))
-        .order_by("member__unit__name")
-    )
-    by_unit = [Turnout(r["member__unit__name"] or "No unit", r["issued"], r["voted"]) for r in rows]
+    """Turnout of ``election``, overall and by the voters' unit, region (their unit's) and voter
+    category (members with no unit as "No unit" and "No region")."""
+    by_unit = _by(election, "member__unit__name", "No unit")
     overall = Turnout("", sum(t.issued for t in by_unit), sum(t.voted for t in by_unit))
-    return ElectionTurnout(overall, by_unit)
+    return ElectionTurnout(
+        overall,
+        by_unit,
+        _by(election, "member__unit__region__name", "No region"),
+        _by(election, "member__category", "No category", dict(Member.Category.choices)),
+    )
 
 
 def contest_turnout(contest) -> Turnout:

@@ -1,0 +1,252 @@
+"""The analyses of a published result (docs/analysis.md), computed once and kept.
+
+A job (``analysing_work``) recounts the published ballots by the published rules, checks the
+recount is the published result byte for byte, and keeps (``ContestAnalysis``) what
+``tallyroom.analysis`` says of it: seats, first preferences and transfers by slate with every
+stage's transfer matrix and the flow chart; for a contest with weighted delegations (a card vote,
+a contest decided by colleges) the counterfactual recounts that find the delegations whose
+choice decided a seat, and their voting power where it is defined; for a contest shown by
+region, first preferences and the final round by region. The pages read what was kept.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from fractions import Fraction
+from math import lcm
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Count
+
+from tallyroom import lifecycle
+from tallyroom.analysis import charts, pivotal, power, regions, report, slates
+from tallyroom.ballotbox import box
+from tallyroom.ballotbox.models import Ballot
+from tallyroom.count import Ballots, Result
+from tallyroom.count import count as engine_count
+from tallyroom.count.numbers import decimal_str
+from tallyroom.formats import BallotFile, parse_blt, parse_csv_ballots, result_json
+from tallyroom.jobs import runner as jobs
+from tallyroom.jobs.models import Job
+
+from .models import ContestAnalysis, ContestCount
+
+POWER_LIMIT = 5_000_000  # the largest total weight of a game whose indices are computed exactly
+SHAPLEY_LIMIT = 50_000_000  # delegations² x total weight: above it, Banzhaf only
+
+
+class AnalysisError(Exception):
+    """The published result cannot be analysed; the message says why."""
+
+
+def read_published(count: ContestCount) -> BallotFile:
+    """The published ballots file, read back as anyone downloading it would."""
+    data = count.ballots_blt.encode("utf-8")
+    colleges = [c["college"] for c in count.result.get("colleges", [])]
+    if not colleges:
+        return parse_blt(data, "ballots.blt")
+    read = parse_csv_ballots(data, "ballots.csv")
+    b = read.ballots  # the colleges in the order counted (the file lists them as they first appear)
+    order = [b.colleges.index(name) for name in colleges]
+    where = np.argsort(order)
+    ballots = Ballots(
+        b.candidates, b.rankings, b.weights, b.denominator, b.title, tuple(colleges), where[b.college]
+    )
+    return replace(read, ballots=ballots)
+
+
+def recounter(count: ContestCount):
+    """``recount(ballots) -> Result``: a count by the published rules (method, seats, options,
+    constraints with the groups, tie seed, withdrawals, RON and the colleges' shares)."""
+    r = count.result
+    shares = {c["college"]: Fraction(c["share"]) for c in r.get("colleges", [])}
+
+    def recount(ballots) -> Result:
+        return engine_count(
+            ballots,
+            r["method"],
+            r["seats"],
+            options=r["options"],
+            constraints=r["constraints"],
+            groups=count.groups or None,
+            tie_seed=r["tie_seed"] or None,
+            withdrawn=r["withdrawn"],
+            ron=r["ron"] or None,
+            college_shares=shares or None,
+        )
+
+    return recount
+
+
+def slate_map(count: ContestCount, read: BallotFile) -> dict[str, str]:
+    """candidate -> slate, as ``tallyroom analyse`` reads them from the published BLT's parties
+    (a CSV of ballots has none: the contest's slates, which the BLT would have carried)."""
+    return slates.party_slates(read.parties or lifecycle.slate_labels(count.contest))
+
+
+def delegations(count: ContestCount, candidates: Sequence[str]) -> list[pivotal.Delegation]:
+    """The contest's ballots as delegations: one per college and weight (a delegation's delegates
+    share its card vote equally, so a weight names the delegation that carries it), named by the
+    delegation when a conference poll's line items show that only one carries it."""
+    index = {name: i for i, name in enumerate(candidates)}
+    classes: dict[tuple[str, Fraction], list] = defaultdict(list)
+    rows = Ballot.objects.filter(contest=count.contest).values_list("preferences", "weight", "college")
+    for prefs, weight, college in rows.iterator(5000):
+        classes[(college, Fraction(weight))].append((tuple(index[n] for n in prefs), Fraction(weight)))
+    holders = _weight_holders(count)
+    out = []
+    for (college, weight), ballots in sorted(classes.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
+        names = holders.get((college, weight), [])
+        label = f"{college}: weight {weight}" if college else f"weight {weight}"
+        name = names[0] if len(names) == 1 else label + (f" ({len(names)} delegations)" if names else "")
+        out.append(pivotal.Delegation(name, tuple(sorted(ballots)), college))
+    return out
+
+
+def _weight_holders(count: ContestCount) -> dict[tuple[str, Fraction], list[str]]:
+    """(college, weight per delegate) -> the delegations carrying it, from a conference poll's
+    line items (none for a contest that is not a poll)."""
+    poll = getattr(count.contest.election, "poll", None)
+    found: dict[tuple[str, Fraction], list[str]] = defaultdict(list)
+    for line in poll.line_items if poll is not None else []:
+        if line["weight_per_delegate"]:
+            found[(line["college"], Fraction(line["weight_per_delegate"]))].append(line["delegation"])
+    return found
+
+
+def power_game(
+    found: Sequence[pivotal.Delegation], shares: Mapping[str, Fraction]
+) -> tuple[list[int], int] | str:
+    """The delegations as one weighted game: each weighs its ballots' total, scaled to its
+    college's share of the whole when the contest is decided by colleges, all made whole numbers
+    by their common denominator; the quota is more than half. Or why the indices are not defined."""
+    totals = defaultdict(Fraction)
+    for d in found:
+        totals[d.college] += d.weight
+    exact = [d.weight * shares[d.college] / totals[d.college] if shares else d.weight for d in found]
+    scale = lcm(*(w.denominator for w in exact))
+    weights = [int(w * scale) for w in exact]
+    if sum(weights) > POWER_LIMIT:
+        return (
+            f"not computed: as whole numbers the delegations' weights add up to {sum(weights):,}, "
+            f"more than the {POWER_LIMIT:,} an exact index is computed for here"
+        )
+    return weights, sum(weights) // 2 + 1
+
+
+def _power(found: Sequence[pivotal.Delegation], shares: Mapping[str, Fraction]) -> dict[str, Any]:
+    game = power_game(found, shares)
+    if isinstance(game, str):
+        return {"defined": False, "reason": game}
+    weights, quota = game
+    shapley = len(weights) ** 2 * sum(weights) <= SHAPLEY_LIMIT
+    p = power.power(weights, quota, shapley=shapley)
+    rows = p.rows([d.name for d in found], weights)
+    return {"defined": True, "quota": quota, "delegations": rows}
+
+
+def _pivotal(count: ContestCount, read: BallotFile, slate_of: Mapping[str, str]) -> dict[str, Any] | None:
+    """Counterfactual recounts and voting power, for a contest of two or more delegations."""
+    candidates = list(read.ballots.candidates)
+    found = delegations(count, candidates)
+    if len(found) < 2:
+        return None
+    actual, every = pivotal.counterfactuals(candidates, found, recounter(count), slate_of or None)
+    shares = {c["college"]: Fraction(c["share"]) for c in count.result.get("colleges", [])}
+    return {
+        "elected": actual.elected,
+        "delegations": [
+            {"name": d.name, "college": d.college, "ballots": len(d.ballots), "weight": str(d.weight)}
+            for d in found
+        ],
+        "counterfactuals": [c.to_dict() for c in pivotal.decisive(every)],
+        "recounts": len(every),
+        "power": _power(found, shares),
+    }
+
+
+def _regions(count: ContestCount, read: BallotFile, result: Result) -> dict[str, Any] | None:
+    contest = count.contest
+    if not contest.results_by_region:
+        return None
+    if read.ballots.colleges:
+        return {"cells": [], "note": "a contest decided by colleges is not broken down by region"}
+    by = box.region_input(contest, list(read.ballots.candidates))
+    rows = Ballot.objects.filter(contest=contest).values_list("region").annotate(n=Count("pk"))
+    papers = dict(rows.values_list("region", "n"))  # ballot papers: a card vote is one voter
+    cells = regions.by_region(by, result, minimum=contest.region_minimum, papers=papers)
+    d = result.places
+    return {
+        "elected": result.elected,
+        "finalists": regions.finalists(result),
+        "minimum": contest.region_minimum,
+        "cells": [
+            {
+                "regions": list(c.regions),
+                "papers": decimal_str(c.papers, 0),
+                "below_minimum": c.below_minimum,
+                "first": {k: decimal_str(v, d) for k, v in c.first.items()},
+                "final": {k: decimal_str(v, d) for k, v in c.final.items()},
+            }
+            for c in cells
+        ],
+    }
+
+
+def compute(count: ContestCount, progress=None) -> ContestAnalysis:
+    """Analyse ``count`` (a published count) and keep the analysis; AnalysisError if the recount
+    is not the published result."""
+    step = progress or (lambda done, total, message=None: None)
+    step(0, 4, "recounting the published ballots")
+    read = read_published(count)
+    result = recounter(count)(read.ballots)
+    if result_json(result) != count.result_json:
+        raise AnalysisError(f"{count.contest.name}: the recount of the published ballots is not the result")
+    slate_of = slate_map(count, read)
+    step(1, 4, "slates and transfers")
+    data: dict[str, Any] = {"slates": report.public(report.contest_report(result, slate_of, read.ballots))}
+    flow = charts.flow_svg(result, slate_of, embed=f"flow-{count.pk}")
+    step(2, 4, "delegations: counterfactual recounts")
+    data["pivotal"] = _pivotal(count, read, slate_of)
+    step(3, 4, "regions")
+    data["regions"] = _regions(count, read, result)
+    with transaction.atomic():
+        analysis, _ = ContestAnalysis.objects.update_or_create(
+            count=count, defaults={"data": data, "flow_svg": flow}
+        )
+    step(4, 4, "analysed")
+    return analysis
+
+
+def analysing_work(job: Job, progress) -> dict:
+    """The analysis job of a contest's published result."""
+    published = ContestCount.objects.select_related("contest__election").get(
+        contest=job.contest, published=True
+    )
+    analysis = compute(published, progress)
+    return {"analysis": analysis.pk, "message": f"{job.contest.name}: the analyses are ready."}
+
+
+def analysis_of(count: ContestCount, user=None) -> tuple[ContestAnalysis | None, Job | None]:
+    """The kept analysis of a published count, or the job making it (started if there is none
+    yet: a failed one is retried by staff from its page, not started again by a visitor)."""
+    kept = ContestAnalysis.objects.filter(count=count).first()
+    if kept is not None:
+        return kept, None
+    contest = count.contest
+    job = Job.objects.filter(contest=contest, kind=Job.Kind.ANALYSE).first()
+    if job is None:
+        with transaction.atomic():
+            job = jobs.active(contest.election, Job.Kind.ANALYSE, contest=contest) or jobs.start(
+                Job.Kind.ANALYSE,
+                contest.election,
+                user if user and user.is_authenticated else None,
+                contest=contest,
+            )
+        job.refresh_from_db()
+        kept = ContestAnalysis.objects.filter(count=count).first()
+    return kept, None if kept else job

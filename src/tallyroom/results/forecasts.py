@@ -1,0 +1,117 @@
+"""Forecasts of a contest from uploaded canvass returns (docs/analysis.md), run as jobs.
+
+The contest gives the candidates, their slates (each candidate's first slate), the method and
+the seats; the upload gives the canvass returns; the model is ``analysis.forecast.simple_model``
+with the cohesion chosen. ``start`` checks the returns and stores them with the job in one
+transaction (bad returns store nothing, and say which line is wrong); ``forecasting_work`` runs
+the Monte Carlo in the worker, its progress the simulations done, and keeps what it found.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db import transaction
+
+from tallyroom.analysis import forecast
+from tallyroom.audit.events import record
+from tallyroom.elections.models import Contest
+from tallyroom.formats import FormatError
+from tallyroom.formats.ballotfile import decode_text
+from tallyroom.jobs import runner as jobs
+from tallyroom.jobs.models import Job
+
+from .models import Forecast
+
+MAX_SIMULATIONS = 20_000
+MAX_UPLOAD = 1_000_000  # bytes of canvass returns
+
+
+class ForecastRefused(ValueError):
+    """The forecast cannot start; the message says why."""
+
+
+def contest_slates(contest: Contest) -> dict[str, str]:
+    """candidate -> slate: each standing candidate's first slate (one standing on none, alone)."""
+    found = {}
+    for c in contest.candidates.filter(withdrawn=False).prefetch_related("slates").order_by("position", "pk"):
+        on = list(c.slates.all())
+        found[c.name] = on[0].name if on else c.name
+    return found
+
+
+def model_of(contest: Contest, cohesion: float) -> forecast.Model:
+    found = contest_slates(contest)
+    return forecast.simple_model(list(found), found, cohesion)
+
+
+def start(
+    contest: Contest, user, data: bytes, name: str, cohesion: float, simulations: int, seed: int
+) -> Forecast:
+    """Check the canvass returns ``data`` (the upload called ``name``) against the contest's slates
+    and start the forecast's job; ForecastRefused (nothing stored) if they or the figures are wrong."""
+    if len(data) > MAX_UPLOAD:
+        raise ForecastRefused(
+            f"{name}: {len(data):,} bytes; canvass returns of at most {MAX_UPLOAD:,} are taken"
+        )
+    if not 0 <= cohesion <= 1:
+        raise ForecastRefused(f"cohesion {cohesion} is not between 0 and 1")
+    if not 1 <= simulations <= MAX_SIMULATIONS:
+        raise ForecastRefused(f"simulations {simulations}: choose 1 to {MAX_SIMULATIONS:,}")
+    if seed < 0:
+        raise ForecastRefused(f"seed {seed} is negative")
+    try:
+        units = forecast.parse_canvass(data, name)
+    except FormatError as e:
+        raise ForecastRefused(str(e)) from None
+    model = model_of(contest, cohesion)
+    unknown = sorted({b for u in units for b in u.supporters} - set(model.slates))
+    if unknown:
+        raise ForecastRefused(
+            f"{name}: the column{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} name no slate of "
+            f"{contest.name} (its slates: {', '.join(model.slates)})"
+        )
+    with transaction.atomic():
+        made = Forecast.objects.create(
+            contest=contest,
+            canvass=decode_text(data),
+            canvass_name=name,
+            cohesion=cohesion,
+            simulations=simulations,
+            seed=seed,
+            created_by=user,
+        )
+        record(
+            user,
+            "results.forecast",
+            f"contest:{contest.pk}",
+            forecast=made.pk,
+            canvass=name,
+            canvass_sha256=hashlib.sha256(data).hexdigest(),
+            cohesion=cohesion,
+            simulations=simulations,
+            seed=seed,
+        )
+        made.job = jobs.start(Job.Kind.FORECAST, contest.election, user, contest=contest, queue=False)
+        made.save(update_fields=["job"])
+        jobs.enqueue(made.job)
+    return made
+
+
+def forecasting_work(job: Job, progress) -> dict:
+    """The forecast's job: its simulations, counted by the contest's method, in this process."""
+    made = job.forecast
+    contest = made.contest
+    units = forecast.parse_canvass(made.canvass.encode("utf-8"), made.canvass_name)
+    found = forecast.forecast(
+        model_of(contest, made.cohesion),
+        units,
+        forecast.Contest(contest.method, contest.seats, dict(contest.options)),
+        made.simulations,
+        made.seed,
+        workers=1,
+        progress=lambda done, total: progress(done, total, f"{done:,} of {total:,} simulations"),
+    )
+    made.result = found.to_dict()
+    made.save(update_fields=["result"])
+    return {"forecast": made.pk, "message": f"Forecast of {contest.name} (seed {made.seed}) ready."}

@@ -1,0 +1,131 @@
+"""Results by region: the voter's region goes through the box with the ballot (never a link to
+the voter), regions under the contest's minimum are merged when the box is opened, so neither
+the ballot table nor the page ever holds a smaller group; the page's figures are those of
+`tallyroom analyse regions` on the stored cells."""
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+
+from tallyroom import lifecycle
+from tallyroom.ballotbox.models import Ballot
+from tallyroom.cli import main
+from tallyroom.count import Ballots
+from tallyroom.elections.models import Candidate, Contest, Election
+from tallyroom.formats import blt_text
+from tallyroom.organisation.models import Region, Unit
+from tallyroom.results.models import ContestAnalysis
+from tallyroom.roll.models import Member
+from tallyroom.voting.casting import cast
+
+pytestmark = pytest.mark.django_db
+
+# region -> the ballots its members cast (one member each)
+BALLOTS = {
+    "North": [["Ann"]] * 4 + [["Bob", "Ann"]] * 2,
+    "South": [["Bob"]] * 3 + [["Cat", "Bob"]] * 2,
+    "Isle": [["Cat", "Ann"], ["Ann"]],
+}
+MINIMUM = 4  # Isle's 2 ballots are merged with South's 5; North's 6 stand alone
+
+
+@pytest.fixture
+def regional(trustees_key, officer, ready_to_open):
+    """An IRV contest shown by region, voted in through the box and published."""
+    now = timezone.now()
+    election = Election.objects.create(
+        slug="isles-2026",
+        name="Isles 2026",
+        freeze_date=date(2026, 1, 1),
+        voting_opens=now,
+        voting_closes=now + timedelta(days=7),
+    )
+    contest = Contest.objects.create(
+        election=election,
+        slug="chair",
+        name="Chair",
+        method="irv",
+        results_by_region=True,
+        region_minimum=MINIMUM,
+    )
+    for i, name in enumerate(("Ann", "Bob", "Cat")):
+        Candidate.objects.create(contest=contest, name=name, position=i)
+    voters = []
+    for name, ballots in BALLOTS.items():
+        region = Region.objects.create(code=name.lower(), name=name)
+        unit = Unit.objects.create(code=f"{name.lower()}-clp", name=f"{name} CLP", region=region)
+        for k, ballot in enumerate(ballots):
+            Member.objects.create(
+                number=f"{name}{k}",
+                name=f"{name} {k}",
+                email=f"{name}{k}@example.org",
+                unit=unit,
+                joined=date(2020, 1, 1),
+            )
+            voters.append((f"{name}{k}", ballot))
+    shares = trustees_key(election)
+    ready_to_open(election, officer)
+    pairs = []
+    lifecycle.open_voting(election, officer, inline=True, keep=pairs.extend)
+    codes = {r.number: code for r, code in pairs}
+    for number, ballot in voters:
+        cast(codes[number], {contest: ballot})
+    lifecycle.close_voting(election, officer)
+    lifecycle.open_box(election, officer, shares[:2])
+    stored = lifecycle.count(contest, officer)
+    lifecycle.publish(stored, officer)
+    return stored
+
+
+def test_the_box_stores_regions_merged_to_the_minimum(regional):
+    sizes = dict(Ballot.objects.values_list("region").annotate(n=Count("pk")).values_list("region", "n"))
+    assert sizes == {"North": 6, "Isle + South": 7}
+    assert all(n >= MINIMUM for n in sizes.values())  # whoever holds the database sees no smaller group
+
+
+def test_a_contest_not_shown_by_region_stores_no_region(closed_election):
+    assert set(Ballot.objects.values_list("region", flat=True)) == {""}
+
+
+def test_the_page_shows_each_region_as_the_cli_computes_it(regional, clients, capsys, tmp_path):
+    html = clients["anonymous"].get(reverse("results:contest", args=["isles-2026", "chair"])).content.decode()
+    kept = ContestAnalysis.objects.get(count=regional).data["regions"]
+    # the CLI, given the stored cells as one ballot file each
+    candidates = regional.result["candidates"]
+    files = []
+    for label in ("Isle + South", "North"):
+        rows = Ballot.objects.filter(region=label).values_list("preferences", flat=True)
+        ballots = Ballots.from_rankings(candidates, [([candidates.index(n) for n in p], 1) for p in rows])
+        path = tmp_path / f"{label}.blt"
+        path.write_text(blt_text(ballots, 1, [], {}), encoding="utf-8")
+        files.append(str(path))
+    capsys.readouterr()
+    assert (
+        main(["analyse", "regions", *files, "--method", "irv", "--seats", "1", "--minimum", str(MINIMUM)])
+        == 0
+    )
+    cli = json.loads(capsys.readouterr().out)
+    assert kept == cli
+    # Cat (3) is excluded; her ballots go to Bob (2) and Ann (1): Bob 7, Ann 6
+    assert regional.elected == ["Bob"]
+    north = next(c for c in kept["cells"] if c["regions"] == ["North"])
+    assert north["first"] == {"Ann": "4", "Bob": "2", "Cat": "0"}
+    assert north["final"] == {"Ann": "4", "Bob": "2", "exhausted": "0"}
+    # a ranked table and a bar chart, Isle + South (Bob 5 of 7) above North (2 of 6)
+    assert html.index('<th scope="row">Isle + South</th>') < html.index('<th scope="row">North</th>')
+    assert '<th scope="row">Isle + South</th><td>7</td><td>71.4%</td>' in html
+    assert '<th scope="row">North</th><td>6</td><td>33.3%</td>' in html
+    assert "Bob: share of the final round by region" in html
+    assert ">Isle<" not in html and ">South<" not in html  # no region under the minimum is shown alone
+
+
+def test_turnout_by_region_is_public_with_small_regions_merged(regional, clients):
+    html = clients["anonymous"].get(reverse("results:election_results", args=["isles-2026"])).content.decode()
+    # 13 voters, every region under the public minimum of 50: one row for all of them
+    assert '<th scope="row">Isle + North + South</th><td>100.0%</td><td>13</td><td>13</td>' in html
+    staff = clients["scrutineer"].get(reverse("results:election", args=["isles-2026"])).content.decode()
+    assert '<th scope="row">Isle</th><td>100.0%</td><td>2</td><td>2</td>' in staff
