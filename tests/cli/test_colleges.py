@@ -23,7 +23,7 @@ def run(capsys, *argv) -> tuple[int, str, str]:
 
 
 def conference() -> Ballots:
-    """As the web side would build it: delegates' rankings with card votes and colleges."""
+    """As the ballot box gives it: delegates' rankings with card votes, colleges in alphabetical order."""
     third = Fraction(1000, 3)  # Unite: 1,000 members, three delegates present
     return Ballots.from_college_rankings(
         ["Ann", "Bob", "Cat"],
@@ -37,6 +37,7 @@ def conference() -> Ballots:
             ((1, 0), 250, "GMB"),
         ],
         title="CLP section",
+        colleges=["CLP", "GMB", "Unite"],
     )
 
 
@@ -58,8 +59,8 @@ def test_the_csv_download_recounts_to_the_same_bytes(capsys, download, method):
     assert (code, err) == (0, "")
     assert out == result_json(published)
     colleges = json.loads(out)["colleges"]
-    assert [c["college"] for c in colleges] == ["CLP", "Unite", "GMB"]
-    assert colleges[1]["votes"]["Cat"] == "2000/3"  # exact: two of Unite's delegates, 1000/3 each
+    assert [c["college"] for c in colleges] == ["CLP", "GMB", "Unite"]
+    assert colleges[2]["votes"]["Cat"] == "2000/3"  # exact: two of Unite's delegates, 1000/3 each
     _, table, _ = run(
         capsys, "count", download, "-m", method, "--seats", seats, *SHARES, "--tie-seed", "seed"
     )
@@ -75,7 +76,7 @@ def test_a_college_without_a_share_is_named_at_its_first_line(capsys, download):
 @pytest.mark.parametrize(
     "argv, reason",
     [
-        ([], "the ballots carry colleges (CLP, Unite, GMB): give each its share with --college NAME=SHARE"),
+        ([], "the ballots carry colleges (CLP, GMB, Unite): give each its share with --college NAME=SHARE"),
         (
             [*SHARES[:4], "--college", "GMB=1/3"],
             "the college shares add up to 13/12, not 1 (CLP=0.5, Unite=0.25, GMB=1/3)",

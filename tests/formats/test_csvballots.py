@@ -89,7 +89,7 @@ weight,college,1st,2nd
 def test_a_college_column_and_fraction_weights():
     f = parse(COLLEGE_CSV)
     b = f.ballots
-    assert b.title == "CLP section" and b.colleges == ("CLP", "Unite", "GMB")
+    assert b.title == "CLP section" and b.colleges == ("CLP", "GMB", "Unite")  # alphabetical
     assert [(r, w, b.college_of(i)) for i, (r, w) in enumerate(b)] == [
         ((0, 1), 2, "CLP"),
         ((2, 1), Fraction(1000, 3), "Unite"),
@@ -144,3 +144,22 @@ def test_ballots_with_colleges_are_not_written_as_blt():
 
     with pytest.raises(ValueError, match="BLT has no college column"):
         blt_text(parse(COLLEGE_CSV).ballots, 1)
+
+
+def test_a_written_college_file_recounts_to_the_same_result_byte_for_byte():
+    """The colleges come back in the counted (alphabetical) order, whatever order the rows put
+    them in, so the published ballots.csv recounts to the published result.json exactly."""
+    from tallyroom.count import Ballots, count
+    from tallyroom.formats import csv_ballots_text, result_json
+
+    rows = [([0, 1], 1, "clp"), ([0, 1], 1, "clp"), ([2, 1], 1, "clp"), ([1], 3000, "affiliates")]
+    rows.append(([3, 2], 3000, "affiliates"))
+    counted = Ballots.from_college_rankings(
+        ["A", "B", "C", "D"], sorted(rows), title="Chair", colleges=["affiliates", "clp"]
+    )
+    back = parse(csv_ballots_text(counted)).ballots
+    assert back.colleges == ("affiliates", "clp")  # the file's first row is a clp ballot
+    shares = {"affiliates": "1/2", "clp": "1/2"}
+    first = count(counted, "scottish-stv", 1, college_shares=shares, tie_seed="s")
+    again = count(back, "scottish-stv", 1, college_shares=shares, tie_seed="s")
+    assert result_json(again) == result_json(first)

@@ -8,8 +8,9 @@
 
 Without a header, or with one whose first cell is ``ranking``, every cell is a name and each
 row weighs 1. A header whose first cells are ``weight,college`` gives each row a weight, then its
-electoral college's name, then the ranking. A row whose first cell is ``candidates`` lists every
-candidate, in the order results show them (it may come before or after the header); without it,
+electoral college's name, then the ranking (the colleges are taken in alphabetical order, as the
+ballot box gives them, whatever order the rows come in). A row whose first cell is ``candidates``
+lists every candidate, in the order results show them (it may come before or after the header); without it,
 the candidates are the names ranked anywhere, in alphabetical order. A ``title`` row names the
 contest (without one, the title is the file's name without its extension). Trailing empty cells
 are ignored, as are rows with no name (without a weight column). A ballot counts up to its first
@@ -101,7 +102,8 @@ def parse_csv_ballots(data: bytes, source: str = "<csv>") -> BallotFile:
     title = Path(source).stem if title is None else title
     try:
         if by_college:
-            merged = Ballots.from_college_rankings(names, ballots, title=title)
+            colleges = sorted(college_lines)
+            merged = Ballots.from_college_rankings(names, ballots, title=title, colleges=colleges)
         else:
             merged = Ballots.from_rankings(names, [(r, w) for r, w, _ in ballots], title=title)
     except ValueError as e:

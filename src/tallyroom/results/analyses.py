@@ -13,12 +13,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from fractions import Fraction
 from math import lcm
 from typing import Any
 
-import numpy as np
 from django.db import transaction
 from django.db.models import Count
 
@@ -26,7 +24,7 @@ from tallyroom import lifecycle
 from tallyroom.analysis import charts, pivotal, power, regions, report, slates
 from tallyroom.ballotbox import box
 from tallyroom.ballotbox.models import Ballot
-from tallyroom.count import Ballots, Result
+from tallyroom.count import Result
 from tallyroom.count import count as engine_count
 from tallyroom.count.numbers import decimal_str
 from tallyroom.formats import BallotFile, parse_blt, parse_csv_ballots, result_json
@@ -46,17 +44,9 @@ class AnalysisError(Exception):
 def read_published(count: ContestCount) -> BallotFile:
     """The published ballots file, read back as anyone downloading it would."""
     data = count.ballots_blt.encode("utf-8")
-    colleges = [c["college"] for c in count.result.get("colleges", [])]
-    if not colleges:
+    if not count.result.get("colleges"):
         return parse_blt(data, "ballots.blt")
-    read = parse_csv_ballots(data, "ballots.csv")
-    b = read.ballots  # the colleges in the order counted (the file lists them as they first appear)
-    order = [b.colleges.index(name) for name in colleges]
-    where = np.argsort(order)
-    ballots = Ballots(
-        b.candidates, b.rankings, b.weights, b.denominator, b.title, tuple(colleges), where[b.college]
-    )
-    return replace(read, ballots=ballots)
+    return parse_csv_ballots(data, "ballots.csv")
 
 
 def recounter(count: ContestCount):
