@@ -128,39 +128,38 @@ class Papers:
 
 def count(ballots: Ballots, seats: int, options: Options, context: Context) -> Result:
     scale = 10**options.places
-    unit = ballots.denominator * scale  # totals are counted in units of 1/unit of a vote
+    unit = ballots.denominator * scale  # every figure is an int: units of 1/unit of a vote
     papers = Papers(ballots, context.standing)
-    state = CountState(ballots, seats, context, options.places)
+    state = CountState(ballots, seats, context, options.places, unit)
     n = len(ballots.candidates)
-    totals = [Fraction(0)] * n
+    totals = [0] * n
 
-    def credit(groups: list[tuple[int, int, int]]) -> Fraction:
-        """Add each receiving candidate's votes; returns the value that found no continuing
+    def credit(groups: list[tuple[int, int, int]]) -> int:
+        """Add each receiving candidate's votes; returns the units that found no continuing
         preference (non-transferable)."""
-        lost = Fraction(0)
+        lost = 0
         for c, value, weight in groups:
-            amount = Fraction(weight * value, unit)
             if c == PAD:
-                lost += amount
+                lost += weight * value
             else:
-                totals[c] += amount
+                totals[c] += weight * value
         return lost
 
     everyone = np.arange(len(ballots), dtype=np.intp)
     first = papers.deal([(scale, everyone)])
     credit([g for g in first if g[0] != PAD])
     empty = Fraction(sum(w for c, _, w in first if c == PAD), ballots.denominator)
-    valid = ballots.total - empty
-    quota = make_quota(options.quota, valid, seats)
-    non_transferable = loss = Fraction(0)
+    quota = make_quota(options.quota, ballots.total - empty, seats)
+    counted = quota.in_units(unit)
+    non_transferable = loss = 0
     surplus_due: list[int] = []  # elected, surplus not yet transferred, in order of election
 
     stage = state.record("first", [], totals, non_transferable, loss)
     while True:
         before = len(state.elected)
-        state.settle(stage, totals, quota)
+        state.settle(stage, totals, counted)
         papers.leave(state.elected[before:])
-        surplus_due += [c for c in state.elected[before:] if totals[c] > quota.value]
+        surplus_due += [c for c in state.elected[before:] if totals[c] > counted.value]
         if state.finished:
             break
         doomed = state.doomed()
@@ -169,37 +168,38 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
             papers.leave(doomed)
             for c in doomed:
                 non_transferable += credit(papers.deal(list(papers.take(c).items())))
-                totals[c] = Fraction(0)
+                totals[c] = 0
             stage = state.record("exclusion", doomed, totals, non_transferable, loss, excluded=doomed)
             stage.note = "doomed: electing them would break the constraints"
             continue
         if surplus_due:
             if options.surplus_order == "largest":
-                c = state.largest(surplus_due, [totals[d] - quota.value for d in surplus_due])
+                c = state.largest(surplus_due, [totals[d] - counted.value for d in surplus_due])
             else:
                 c = surplus_due[0]
             surplus_due.remove(c)
-            surplus = totals[c] - quota.value
-            ratio = surplus / totals[c]
+            surplus, held = totals[c] - counted.value, totals[c]
             groups = papers.deal(
-                [(_round(ratio * v, options.rounding), r) for v, r in papers.take(c).items()]
+                [(_share(surplus * v, held, options.rounding), r) for v, r in papers.take(c).items()]
             )
             non_transferable += credit(groups)
-            loss += surplus - Fraction(sum(w * value for _, value, w in groups), unit)
-            totals[c] = quota.value
-            tv = Fraction(_round(ratio * scale, options.rounding), scale)
+            loss += surplus - sum(w * value for _, value, w in groups)
+            totals[c] = counted.value
+            tv = Fraction(_share(surplus * scale, held, options.rounding), scale)
             stage = state.record("surplus", [c], totals, non_transferable, loss, transfer_value=tv)
             continue
         c = state.lowest(totals)
         state.exclude([c])
         papers.leave([c])
         non_transferable += credit(papers.deal(list(papers.take(c).items())))
-        totals[c] = Fraction(0)
+        totals[c] = 0
         stage = state.record("exclusion", [c], totals, non_transferable, loss, excluded=[c])
     return state.result(ballots, quota.value)
 
 
-def _round(value: Fraction, rounding: str) -> int:
+def _share(numerator: Fraction | int, denominator: int, rounding: str) -> int:
+    """``numerator / denominator`` as a whole number, truncated (``down``) or rounded half up."""
     if rounding == "nearest":
-        value += Fraction(1, 2)
-    return value.numerator // value.denominator
+        numerator = 2 * numerator + denominator
+        denominator *= 2
+    return numerator // denominator
