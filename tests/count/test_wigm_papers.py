@@ -93,3 +93,16 @@ def test_many_candidates_passed_over_at_once():
     ballots = Ballots.from_rankings([f"C{i}" for i in range(20)], rows)
     large, small = both(ballots, "scottish-stv", 8, tie_seed="skip")
     assert large == small
+
+
+def test_weights_too_large_for_float_sums_are_summed_exactly_both_ways():
+    """Card votes near 2**50: the sums of a transfer pass 2**53, so bincount's floats would round."""
+    rng = np.random.default_rng(1)
+    rows = [
+        (tuple(int(c) for c in rng.permutation(6)[: rng.integers(1, 7)]), int(rng.integers(1, 2**50)))
+        for _ in range(300)
+    ]
+    ballots = Ballots.from_rankings([f"C{i}" for i in range(6)], rows)
+    large, small = both(ballots, "scottish-stv", 3, tie_seed="big")
+    assert large == small
+    assert sum(small[0]["stages"][0]["totals"][c] != "0.00000" for c in ballots.candidates) >= 5
