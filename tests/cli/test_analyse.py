@@ -181,12 +181,8 @@ def test_pivotal_and_regions_of_a_college_contest(capsys, tmp_path):
     assert (code, err) == (0, "")
     data = json.loads(out)
     by = {(c["delegation"], c["change"]): c for c in data["counterfactuals"]}
-    assert set(by) == {
-        ("CLP: weight 1", "abstain"),
-        ("Aff: weight 200", "abstain"),
-        ("Aff: weight 300", "abstain"),
-    }
-    assert "no votes to scale" in by["CLP: weight 1", "abstain"]["note"]
+    # the CLP's one weight class is all its college: it does not abstain
+    assert set(by) == {("Aff: weight 200", "abstain"), ("Aff: weight 300", "abstain")}
     # without the 200 the affiliates' half is all Bob's: Bob 1/5 + 1/2
     assert by["Aff: weight 200", "abstain"]["elected"] == ["Bob"]
     assert by["Aff: weight 300", "abstain"]["elected"] == ["Ann"]
