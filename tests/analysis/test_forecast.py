@@ -13,6 +13,7 @@ from tallyroom.analysis.forecast import (
     Contest,
     Model,
     Unit,
+    _running_sums,
     forecast,
     read_canvass,
     sample_ballots,
@@ -140,3 +141,8 @@ def test_canvass_file_and_its_errors(tmp_path):
         path.write_text(text, encoding="utf-8")
         with pytest.raises(FormatError, match=problem):
             read_canvass(path)
+
+
+def test_the_slates_event_times_are_numpys_running_sums_to_the_bit():
+    gaps = np.random.default_rng(8).standard_exponential((500, 8), dtype=np.float32)
+    assert np.array_equal(_running_sums(gaps.copy()), np.cumsum(gaps, axis=1))

@@ -17,7 +17,7 @@ from tallyroom.analysis.pivotal import (
     read_delegations,
     switched,
 )
-from tallyroom.analysis.regions import EXHAUSTED, by_region, merge_plan
+from tallyroom.analysis.regions import EXHAUSTED, by_region, combined, merge_plan
 from tallyroom.count import Ballots, count
 from tallyroom.formats import FormatError
 from tallyroom.formats.blt import read_blt
@@ -134,3 +134,94 @@ def test_a_contest_smaller_than_the_minimum_is_one_cell_marked():
     (cell,) = by_region(split, result)
     assert cell.below_minimum and cell.regions == ("x", "y")
     assert cell.final == {"A": 5, "B": 3, EXHAUSTED: 0}  # both hold votes at the last stage
+
+
+# A contest decided by colleges, CLP 1/2 and affiliates 1/2, counted by IRV for one seat. CLP
+# delegates (weight 1): A, AB, B in the North, AC, BC in the South, and a CLP of two votes BA
+# (weight 2): the CLP's 7 votes give A 3/7 and B 4/7 of its half. Affiliates' card votes: 300 A in
+# the North; 100 B and 250 CA in the South: of their half 300, 100 and 250 in 650.
+# First stage, as shares of the whole: A 3/14 + 3/13 = 81/182, B 2/7 + 1/13 = 33/91, C 5/26;
+# C is excluded and its 250 go to A: A 58/91 wins.
+COLLEGE_NORTH = [((0,), 1, "CLP"), ((0, 1), 1, "CLP"), ((1,), 1, "CLP"), ((0,), 300, "Aff")]
+COLLEGE_SOUTH = [((0, 2), 1, "CLP"), ((1, 2), 1, "CLP"), ((1, 0), 2, "CLP"), ((1,), 100, "Aff")]
+COLLEGE_SOUTH.append(((2, 0), 250, "Aff"))
+SHARES = {"CLP": Fraction(1, 2), "Aff": Fraction(1, 2)}
+
+
+def college_count(ballots):
+    return count(ballots, "irv", 1, college_shares=SHARES)
+
+
+def test_weight_classes_of_a_college_contest_are_recounted_with_each_college_scaled():
+    ballots = Ballots.from_college_rankings(["A", "B", "C"], COLLEGE_NORTH + COLLEGE_SOUTH)
+    classes = by_weight(ballots)
+    assert [(d.name, d.college, len(d.ballots)) for d in classes] == [
+        ("CLP: weight 2", "CLP", 1),
+        ("CLP: weight 1", "CLP", 5),
+        ("Aff: weight 300", "Aff", 1),
+        ("Aff: weight 250", "Aff", 1),
+        ("Aff: weight 100", "Aff", 1),
+    ]
+    counted = []
+
+    def recount(b):
+        counted.append(college_count(b))
+        return counted[-1]
+
+    actual, found = counterfactuals(["A", "B", "C"], classes, recount)
+    assert actual.elected == ["A"] and actual.stages[0].totals["A"] / actual.valid_poll == Fraction(81, 182)
+    by = {c.delegation: c for c in found}
+    # Without the five single CLP votes the CLP's half is all B's: B 1/2 + 1/13 has a majority.
+    assert (by["CLP: weight 1"].lost, by["CLP: weight 1"].gained) == (("A",), ("B",))
+    # Without the 300 for A the affiliates' half is 100 B, 250 C of 350: A 3/14, B 2/7 + 1/7 = 3/7,
+    # C 5/14; A is excluded, AB and AC pass on 1/14 each, and B's 1/2 is a majority of 13/14.
+    assert by["Aff: weight 300"].gained == ("B",)
+    without_300 = counted[1 + [d.name for d in classes].index("Aff: weight 300")]
+    assert without_300.stages[0].totals["B"] / without_300.valid_poll == Fraction(3, 7)
+    assert without_300.stages[1].totals["B"] / without_300.valid_poll == Fraction(1, 2)
+    # The CLP of two (A 3/5 then: 3/10 + 3/13 > 1/2), the 250 and the 100 change nothing.
+    assert [c.delegation for c in decisive(found)] == ["CLP: weight 1", "Aff: weight 300"]
+
+
+def test_a_weight_class_with_all_its_college_s_votes_does_not_abstain():
+    rows = [((0,), 1, "CLP"), ((0, 1), 1, "CLP"), ((1,), 1, "CLP"), ((1, 0), 300, "Aff"), ((0,), 300, "Aff")]
+    ballots = Ballots.from_college_rankings(["A", "B"], rows)
+    slates = {"A": "Left", "B": "Right"}
+    actual, found = counterfactuals(["A", "B"], by_weight(ballots), college_count, slates)
+    assert actual.elected == ["A"]  # A: 2/3 of the CLP's half, 1/2 of the affiliates'
+    # the college would have no ballots to scale to its share: no abstention, only the switch
+    assert [(c.delegation, c.change) for c in found] == [
+        ("CLP: weight 1", "switch to Right"),
+        ("Aff: weight 300", "switch to Left"),  # its own slate: Right, by the first of equal weights
+    ]
+    assert found[0].gained == ("B",)  # the CLP's half all B's: B 1/2 + 1/4
+    assert found[1].elected == ("A",)  # the affiliates' half all A's: A 1/3 + 1/2
+
+
+def test_regions_of_a_college_contest_count_each_college_at_its_factor():
+    names = ["A", "B", "C"]
+    north = Ballots.from_college_rankings(names, COLLEGE_NORTH)
+    south = Ballots.from_college_rankings(names, COLLEGE_SOUTH, colleges=["CLP", "Aff"])
+    together = combined({"North": north, "South": south})
+    assert together.colleges == ("CLP", "Aff") and together.total == 3 + 300 + 2 + 2 + 100 + 250
+    result = college_count(together)
+    whole = result.valid_poll
+    cells = {c.name: c for c in by_region({"North": north, "South": south}, result, minimum=1)}
+    assert (cells["North"].papers, cells["South"].papers) == (303, 354)  # as cast
+    # North: A has 2 CLP votes (2/14 of the whole) and the 300 (3/13); B 1 CLP vote.
+    assert cells["North"].first == {"A": whole * Fraction(34, 91), "B": whole / 14, "C": 0}
+    assert cells["South"].first == {
+        "A": whole / 14,
+        "B": whole * Fraction(53, 182),
+        "C": whole * Fraction(5, 26),
+    }
+    # The finalists are A and B; the 250 CA count for A in the final round.
+    assert cells["South"].final == {
+        "A": whole * Fraction(24, 91),
+        "B": whole * Fraction(53, 182),
+        EXHAUSTED: 0,
+    }
+    for name in names:
+        assert sum(c.first[name] for c in cells.values()) == result.stages[0].totals[name]
+    for name in ("A", "B"):
+        assert sum(c.final[name] for c in cells.values()) == result.stages[-1].totals[name]

@@ -153,10 +153,36 @@ def test_forecast_with_cohesion_and_support_tables(capsys, tmp_path):
     assert code == 1 and err == f"tallyroom: {support}:1: -1.0 is negative\n"
 
 
-def test_ballots_in_colleges_are_refused_where_not_yet_handled(capsys, tmp_path):
-    path = tmp_path / "colleges.csv"
-    path.write_text("weight,college,1,2\n3,CLP,Ann,Bob\n2,Affiliates,Bob,Ann\n", encoding="utf-8")
-    code, out, err = run(capsys, "analyse", "regions", path, "-m", "irv", "--seats", "1")
-    assert (code, out) == (1, "") and "not broken down by region yet" in err
-    code, out, err = run(capsys, "analyse", "pivotal", path, "--by-weight", "-m", "irv", "--seats", "1")
-    assert (code, out) == (1, "") and "cannot be split into delegations yet" in err
+def test_pivotal_and_regions_of_a_college_contest(capsys, tmp_path):
+    # CLP 1/2: Ann 3 delegates in the North, Bob 2 in the South; affiliates 1/2: card votes of
+    # 200 for Ann (North) and 300 for Bob (South). A CLP vote counts 1/10 of the whole, an
+    # affiliate vote 1/1000: the North gives Ann 3/10 + 2/10, the South Bob 2/10 + 3/10.
+    north, south = tmp_path / "north.csv", tmp_path / "south.csv"
+    north.write_text(
+        "weight,college,1,2\n1,CLP,Ann,Bob\n1,CLP,Ann\n1,CLP,Ann,Cy\n200,Aff,Ann\n", encoding="utf-8"
+    )
+    south.write_text("weight,college,1,2\n1,CLP,Bob\n1,CLP,Bob,Ann\n300,Aff,Bob,Cy\n", encoding="utf-8")
+    shares = ["--college", "CLP=1/2", "--college", "Aff=1/2", "-m", "irv", "--seats", "1", "--tie-seed", "t"]
+    code, out, err = run(capsys, "analyse", "regions", north, south, "--minimum", "1", *shares)
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    cells = {c["regions"][0]: c for c in data["cells"]}
+    # each CLP vote counts 1/10 of the whole, each affiliate vote 1/1000: a whole of 10 * 10**6
+    whole = sum(int(v) for c in cells.values() for v in c["first"].values())
+    assert cells["north"]["first"] == {"Ann": str(whole // 2), "Bob": "0", "Cy": "0"}
+    assert cells["south"]["first"] == {"Ann": "0", "Bob": str(whole // 2), "Cy": "0"}
+    assert cells["north"]["papers"] == "203" and cells["south"]["papers"] == "302"
+    combined = tmp_path / "all.csv"
+    combined.write_text(
+        north.read_text(encoding="utf-8") + south.read_text(encoding="utf-8").split("\n", 1)[1],
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "analyse", "pivotal", combined, "--by-weight", "--all", *shares)
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    by = {(c["delegation"], c["change"]): c for c in data["counterfactuals"]}
+    # the CLP's one weight class is all its college: it does not abstain
+    assert set(by) == {("Aff: weight 200", "abstain"), ("Aff: weight 300", "abstain")}
+    # without the 200 the affiliates' half is all Bob's: Bob 1/5 + 1/2
+    assert by["Aff: weight 200", "abstain"]["elected"] == ["Bob"]
+    assert by["Aff: weight 300", "abstain"]["elected"] == ["Ann"]

@@ -2,8 +2,10 @@
 abstained, or had gone the way of another slate?
 
 A *delegation* is a named group of ballots: a union's or a constituency party's delegates, or a
-weight class (all ballots of one weight: ``by_weight``). Each counterfactual recounts the contest
-by the same rules with that one delegation changed:
+weight class (all ballots of one weight: ``by_weight``; with colleges, of one weight in one
+college). Each counterfactual recounts the contest by the same rules with that one delegation
+changed, its ballots kept in their college, so the recount scales each college to its share as
+the count does:
 
 - *abstain*: its ballots are removed (not for the only delegation of an electoral college: the
   count of a college without ballots is not defined);
@@ -77,13 +79,20 @@ class Counterfactual:
 
 
 def by_weight(ballots: Ballots) -> list[Delegation]:
-    """One delegation per weight class: all ballots of the same weight, named by the weight."""
-    if ballots.colleges:
-        raise ValueError("ballots in electoral colleges cannot be split into delegations yet")
-    classes: dict[Fraction, list[tuple[Ranking, Fraction]]] = defaultdict(list)
-    for ranking, weight in ballots:
-        classes[weight].append((ranking, weight))
-    return [Delegation(f"weight {w}", tuple(rows)) for w, rows in sorted(classes.items(), reverse=True)]
+    """One delegation per weight class: all ballots of the same weight, named by the weight,
+    heaviest first; with colleges, one per weight class of each college (``"CLP: weight 1"``),
+    college by college, so that every recount scales each college to its share as the count does."""
+    classes: dict[tuple[int, Fraction], list[tuple[Ranking, Fraction]]] = defaultdict(list)
+    for i, (ranking, weight) in enumerate(ballots):
+        college = -1 if ballots.college is None else int(ballots.college[i])
+        classes[college, weight].append((ranking, weight))
+    order = sorted(classes, key=lambda key: (key[0], -key[1]))
+    if ballots.college is None:
+        return [Delegation(f"weight {w}", tuple(classes[k, w])) for k, w in order]
+    return [
+        Delegation(f"{ballots.colleges[k]}: weight {w}", tuple(classes[k, w]), ballots.colleges[k])
+        for k, w in order
+    ]
 
 
 def read_delegations(path: str | Path) -> tuple[list[str], list[Delegation]]:

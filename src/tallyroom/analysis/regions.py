@@ -20,6 +20,12 @@ in alphabetical order. Merging the smallest first keeps large regions whole. Eve
 then has at least ``minimum`` papers, so neither a cell nor the difference of a cell and the
 whole contest shows fewer than ``minimum`` ballots; if the whole contest is smaller, the single
 cell is marked ``below_minimum``.
+
+**Colleges**: in a contest decided by electoral colleges a ballot of college ``k`` counts its
+weight times the college's factor (``College.factor`` of the result: each college scaled to its
+share of the whole contest, as the count scaled it), so ``first`` and ``final`` are in the
+count's own figures and the cells add up to its first stage. A cell's papers are still the
+ballots' weights as cast.
 """
 
 from __future__ import annotations
@@ -68,6 +74,20 @@ def merge_plan(papers: Mapping[str, Fraction], minimum: int = MINIMUM) -> list[t
     return sorted((c[0] for c in cells), key=lambda names: names[0])
 
 
+def combined(regions: Mapping[str, Ballots], title: str = "") -> Ballots:
+    """The regions' ballots together (identical rankings merged; within their colleges, when
+    they carry colleges): what ``by_region``'s ``result`` counts."""
+    parts = list(regions.values())
+    names = parts[0].candidates
+    if not any(b.colleges for b in parts):
+        return Ballots.from_rankings(names, [row for b in parts for row in b], title)
+    if not all(b.colleges for b in parts):
+        raise ValueError("either every region's ballots carry colleges or none do")
+    colleges = list(dict.fromkeys(c for b in parts for c in b.colleges))
+    rows = [(r, w, b.college_of(i)) for b in parts for i, (r, w) in enumerate(b)]
+    return Ballots.from_college_rankings(names, rows, title, colleges)
+
+
 def _first(ballots: Ballots) -> np.ndarray:
     marked = ballots.marked()
     return weighted_bincount(ballots.rankings[marked, 0], ballots.weights[marked], len(ballots.candidates))
@@ -83,6 +103,18 @@ def _final(ballots: Ballots, among: list[int]) -> tuple[np.ndarray, int]:
     return votes, exact_sum(ballots.weights[~has])
 
 
+def _counted(region: str, ballots: Ballots, result: Result) -> list[tuple[Ballots, Fraction]]:
+    """The region's ballots in parts that count alike, each with what one unit of its weights
+    counts: the whole at ``1 / denominator``, or each college at its factor too."""
+    if not ballots.colleges:
+        return [(ballots, Fraction(1, ballots.denominator))]
+    factors = {c.name: c.factor for c in result.colleges}
+    missing = [c for c in ballots.colleges if c not in factors]
+    if missing:
+        raise ValueError(f"region {region}: the count has no college {', '.join(missing)}")
+    return [(b, factors[c] / b.denominator) for c, b in ballots.by_college().items()]
+
+
 def by_region(
     regions: Mapping[str, Ballots],
     result: Result,
@@ -95,10 +127,6 @@ def by_region(
         raise ValueError("no regions")
     names = next(iter(regions.values())).candidates
     for region, b in regions.items():
-        if b.colleges:
-            raise ValueError(
-                f"region {region}: ballots in electoral colleges are not broken down by region yet"
-            )
         if b.candidates != names:
             raise ValueError(f"region {region} has other candidates than the first region")
     sizes = {r: Fraction(papers[r]) if papers else b.total for r, b in regions.items()}
@@ -107,21 +135,22 @@ def by_region(
     cells = []
     total = sum(sizes.values(), Fraction(0))
     for group in merge_plan(sizes, minimum):
-        first = np.zeros(len(names), dtype=object)
-        final = np.zeros(len(names), dtype=object)
+        first = [Fraction(0)] * len(names)
+        final = [Fraction(0)] * len(names)
         exhausted = Fraction(0)
         for region in group:
-            b = regions[region]
-            first += [Fraction(int(v), b.denominator) for v in _first(b)]
-            votes, lost = _final(b, among)
-            final += [Fraction(int(v), b.denominator) for v in votes]
-            exhausted += Fraction(lost, b.denominator)
+            for part, unit in _counted(region, regions[region], result):
+                votes, lost = _final(part, among)
+                for i, (f, v) in enumerate(zip(_first(part).tolist(), votes.tolist(), strict=True)):
+                    first[i] += f * unit
+                    final[i] += v * unit
+                exhausted += lost * unit
         cells.append(
             Cell(
                 group,
                 sum((sizes[r] for r in group), Fraction(0)),
-                {c: Fraction(first[i]) for i, c in enumerate(names) if c not in result.withdrawn},
-                {**{c: Fraction(final[names.index(c)]) for c in top}, EXHAUSTED: exhausted},
+                {c: first[i] for i, c in enumerate(names) if c not in result.withdrawn},
+                {**{c: final[names.index(c)] for c in top}, EXHAUSTED: exhausted},
                 below_minimum=total < minimum,
             )
         )

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from tallyroom.analysis import charts, forecast, pivotal, power, regions, report, slates
 from tallyroom.count import Ballots
-from tallyroom.count.numbers import decimal_str
+from tallyroom.count.numbers import decimal_str, exact_str
 from tallyroom.formats import BallotFile, FormatError, read_ballots
 
 from . import CommandError
@@ -242,7 +242,10 @@ def run_pivotal(args: argparse.Namespace) -> int:
     slate_map = _slate_map(args, read) if (args.slates or args.party_rules or read.parties) else {}
 
     def recount(ballots: Ballots):
-        return count_file(args.file, args, BallotFile(ballots, read.seats, read.withdrawn, read.parties))
+        again = BallotFile(
+            ballots, read.seats, read.withdrawn, read.parties, college_lines=read.college_lines
+        )
+        return count_file(args.file, args, again)
 
     actual, found = pivotal.counterfactuals(candidates, delegations, recount, slate_map or None)
     shown = found if args.all else pivotal.decisive(found)
@@ -329,13 +332,11 @@ def run_regions(args: argparse.Namespace) -> int:
         raise CommandError("two region files have the same name")
     first = next(iter(files.values()))
     for name, read in files.items():
-        if read.ballots.colleges:
-            raise CommandError(f"{name}: ballots in electoral colleges are not broken down by region yet")
         if read.ballots.candidates != first.ballots.candidates:
             raise CommandError(f"{name}: the region files must list the same candidates in the same order")
-    together = Ballots.from_rankings(
-        first.ballots.candidates, [b for read in files.values() for b in read.ballots], first.ballots.title
-    )
+        if bool(read.ballots.colleges) != bool(first.ballots.colleges):
+            raise CommandError(f"{name}: either every region file has a college column or none has")
+    together = regions.combined({n: r.ballots for n, r in files.items()}, first.ballots.title)
     result = count_file(
         args.files[0], args, BallotFile(together, first.seats, first.withdrawn, first.parties)
     )
@@ -343,7 +344,7 @@ def run_regions(args: argparse.Namespace) -> int:
     d = result.places
 
     def fmt(values: dict[str, Fraction]) -> dict[str, str]:
-        return {k: decimal_str(v, d) for k, v in values.items()}
+        return {k: _votes(v, d) for k, v in values.items()}
 
     if args.chart:
         who = args.candidate or (result.elected[0] if result.elected else regions.finalists(result)[0])
@@ -358,9 +359,9 @@ def run_regions(args: argparse.Namespace) -> int:
         writer.writerow(["cell", "papers", "round", "candidate", "votes"])
         for c in cells:
             for name, v in c.first.items():
-                writer.writerow([c.name, decimal_str(c.papers, 0), "first", name, decimal_str(v, d)])
+                writer.writerow([c.name, decimal_str(c.papers, 0), "first", name, _votes(v, d)])
             for name, v in c.final.items():
-                writer.writerow([c.name, decimal_str(c.papers, 0), "final", name, decimal_str(v, d)])
+                writer.writerow([c.name, decimal_str(c.papers, 0), "final", name, _votes(v, d)])
         sys.stdout.write(out.getvalue())
     else:
         data = {
@@ -380,3 +381,9 @@ def run_regions(args: argparse.Namespace) -> int:
         }
         sys.stdout.write(_json(data))
     return 0
+
+
+def _votes(value: Fraction, places: int) -> str:
+    """A region's votes at the count's places, or exactly where those do not show them (a ballot
+    split off a college's merged row can count a fraction of a unit)."""
+    return decimal_str(value, places) if (value * 10**places).denominator == 1 else exact_str(value)

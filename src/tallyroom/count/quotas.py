@@ -21,11 +21,17 @@ from fractions import Fraction
 @dataclass(frozen=True)
 class Quota:
     name: str
-    value: Fraction
+    value: Fraction  # an int from in_units when whole
     exceed: bool  # True: votes must exceed the value; False: reaching it elects
 
     def reached(self, votes: Fraction | int) -> bool:
         return votes > self.value if self.exceed else votes >= self.value
+
+    def in_units(self, unit: int) -> Quota:
+        """The same quota counted in units of ``1 / unit`` of a vote (for totals held so): an int
+        when it is a whole number of units, as ints compare faster with ints than Fractions do."""
+        value = self.value * unit
+        return Quota(self.name, value.numerator if value.denominator == 1 else value, self.exceed)
 
 
 def _droop(valid_poll: Fraction, seats: int) -> Quota:

@@ -1,7 +1,8 @@
 """What every STV method decides the same way, whatever its arithmetic.
 
 An STV method (wigm, ers97, meek) keeps its own ballots and arithmetic and hands each stage's
-totals (exact, indexable by candidate) to a ``CountState``, which keeps who is elected, excluded or
+totals (exact, indexable by candidate: Fractions of a vote, or ints in units of ``1 / unit`` of a
+vote, as wigm counts) to a ``CountState``, which keeps who is elected, excluded or
 continuing, records the stages, and takes the decisions the methods share:
 
 - ``settle(stage, totals, quota)``: after a stage's transfer, elect the continuing candidates who
@@ -37,8 +38,9 @@ from .result import Result, Stage, Tie
 class CountState:
     """The state of one STV count over ``ballots.candidates`` (by index)."""
 
-    def __init__(self, ballots: Ballots, seats: int, context: Context, places: int):
+    def __init__(self, ballots: Ballots, seats: int, context: Context, places: int, unit: int = 1):
         self.names = ballots.candidates
+        self.unit = unit  # totals handed in count 1 / unit of a vote; stages record them in votes
         self.seats = seats
         self.context = context
         self.places = places
@@ -46,8 +48,9 @@ class CountState:
         self.elected: list[int] = []
         self.excluded: list[int] = []
         self.stages: list[Stage] = []
-        self.history: list[list[Fraction]] = []
+        self.history: list[list[Fraction | int]] = []  # in the units handed in
         self._ties: list[Tie] = []
+        self._votes: dict[Fraction | int, Fraction] = {}  # units -> votes, for unit > 1
 
     @property
     def seats_left(self) -> int:
@@ -61,9 +64,9 @@ class CountState:
         self,
         action: str,
         subject: Sequence[int],
-        totals: Sequence[Fraction],
-        non_transferable: Fraction,
-        loss: Fraction,
+        totals: Sequence[Fraction | int],
+        non_transferable: Fraction | int,
+        loss: Fraction | int,
         transfer_value: Fraction | None = None,
         excluded: Sequence[int] = (),
     ) -> Stage:
@@ -72,17 +75,27 @@ class CountState:
             stage=len(self.stages) + 1,
             action=action,
             subject=[self.names[c] for c in subject],
-            totals={self.names[c]: _exact(totals[c]) for c in self.context.standing},
-            non_transferable=_exact(non_transferable),
-            loss=_exact(loss),
+            totals={self.names[c]: self.votes(totals[c]) for c in self.context.standing},
+            non_transferable=self.votes(non_transferable),
+            loss=self.votes(loss),
             transfer_value=transfer_value,
             ties=self._ties,
             excluded=[self.names[c] for c in excluded],
         )
         self._ties = []
         self.stages.append(stage)
-        self.history.append([_exact(t) for t in totals])
+        self.history.append(list(totals) if self.unit > 1 else [_exact(t) for t in totals])
         return stage
+
+    def votes(self, value: Fraction | int) -> Fraction:
+        """A figure handed in (in units of ``1 / unit``) as a Fraction of a vote. Totals repeat from
+        stage to stage (elected candidates keep the quota, excluded ones 0), so each is made once."""
+        if self.unit == 1:
+            return _exact(value)
+        votes = self._votes.get(value)
+        if votes is None:
+            votes = self._votes[value] = Fraction(value, self.unit)
+        return votes
 
     def elect(self, stage: Stage, candidates: Sequence[int]) -> None:
         for c in candidates:

@@ -17,7 +17,14 @@ Ballots are held per distinct ranking: a pointer to its current preference, and 
 the rankings it holds grouped by their value (a fixed-point int with ``places`` decimals). A transfer
 touches only the transferring candidate's rankings: pointers advance past candidates no longer
 continuing, and the weights are summed by receiving candidate exactly (integers, by sorting and
-``np.add.reduceat``). Values are computed once per distinct value, in Python ints.
+``np.add.reduceat``). Values are computed once per distinct value, in Python ints; every total is
+an int, in units of ``1 / (denominator x 10**places)`` of a vote.
+
+A small count (``SMALL``: rankings times candidates, about 4,000 rankings of 30) holds its papers
+as ``FewPapers`` instead, the same papers in fewer NumPy calls a transfer: at that size the cost
+of a call, not the papers, is what counts (a forecast's Monte Carlo counts thousands of such
+contests; above it ``Papers`` is faster). Both give the same groups, so the same figures
+(tests/count/test_wigm_papers.py).
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from .ballots import PAD, Ballots
+from .ballots import PAD, Ballots, weighted_bincount
 from .context import Context
 from .quotas import check as check_quota
 from .quotas import quota as make_quota
@@ -35,6 +42,7 @@ from .result import Result
 from .stv import CountState
 
 ROUNDINGS = ("down", "nearest")
+SMALL = 1 << 17  # rankings x candidates up to which a count holds its papers as FewPapers
 SURPLUS_ORDERS = ("largest", "elected")
 
 
@@ -126,41 +134,120 @@ class Papers:
         return {v: np.concatenate(parts) for v, parts in held.items()}
 
 
+class FewPapers:
+    """Papers of a small count (the methods of ``Papers``, the same groups), moved in few NumPy
+    calls a transfer: the per-call cost, not the papers, is what counts at that size. Each
+    ranking's place (``at``: the flat index of the mark it stands at), holder (PAD: none) and
+    value are arrays; a transfer's papers are summed by receiver in one ``bincount``; and its
+    papers advance together, one call per mark passed over, all of them each time."""
+
+    def __init__(self, ballots: Ballots, standing: list[int]):
+        n, width = len(ballots.candidates), ballots.rankings.shape[1]
+        rows = len(ballots)
+        if rows and int(ballots.weights.max()) * rows >= 2**63:
+            raise ValueError("ballot weights are too large to sum exactly in 64-bit integers")
+        padded = np.full((rows, width + 1), PAD, dtype=ballots.rankings.dtype)
+        padded[:, :width] = ballots.rankings  # a pointer past the last preference reads PAD
+        self.flat = padded.ravel()
+        self.at = np.arange(rows, dtype=np.intp) * (width + 1) - 1  # one before the first mark
+        self.skip = np.ones(n + 1, dtype=bool)  # index -1 (PAD) stops a paper
+        self.skip[standing] = False
+        self.skip[-1] = False
+        self.n = n
+        self.weights = ballots.weights
+        self.holder = np.full(rows, PAD, dtype=np.int32)
+        self.value = np.zeros(rows, dtype=np.int64)
+
+    def leave(self, candidates: list[int]) -> None:
+        """Papers pass over these candidates from now on."""
+        self.skip[candidates] = True
+
+    def advance(self, rows: np.ndarray) -> np.ndarray:
+        """Move the papers ``rows`` to their next continuing preference; returns it (PAD if none)."""
+        at = self.at[rows] + 1
+        marks = self.flat[at]
+        passing = self.skip[marks]
+        while passing.any():
+            at += passing
+            marks = self.flat[at]
+            passing = self.skip[marks]
+        self.at[rows] = at
+        return marks
+
+    def deal(self, parts: list[tuple[int, np.ndarray]]) -> list[tuple[int, int, int]]:
+        """As ``Papers.deal``: the papers of ``(value, rows)`` pairs go to their next preferences;
+        returns ``(candidate or PAD, value, total weight)`` for each receiving group."""
+        parts = [(v, r) for v, r in parts if len(r)]
+        if not parts:
+            return []
+        values = [v for v, _ in parts]
+        groups = self.n + 1  # keys (part, receiver), PAD first
+        if len(parts) == 1:
+            rows = parts[0][1]
+            marks = self.advance(rows)
+            self.value[rows] = values[0]
+            key = marks + 1
+        else:
+            rows = np.concatenate([r for _, r in parts])
+            marks = self.advance(rows)
+            sizes = [len(r) for _, r in parts]
+            self.value[rows] = np.repeat(np.array(values, dtype=np.int64), sizes)
+            key = np.repeat(np.arange(1, len(parts) * groups, groups), sizes) + marks
+        self.holder[rows] = marks  # a paper of no value is kept (Papers drops it): it counts nothing
+        sums = weighted_bincount(key, self.weights[rows], len(parts) * groups)
+        # a group of no weight changes no total, so it is left out
+        return [(k % groups - 1, values[k // groups], int(sums[k])) for k in np.flatnonzero(sums).tolist()]
+
+    def take(self, c: int) -> dict[int, np.ndarray]:
+        """Remove and return the papers ``c`` holds, by value."""
+        rows = np.flatnonzero(self.holder == c)
+        if not len(rows):
+            return {}
+        self.holder[rows] = PAD
+        values = self.value[rows]
+        if (values == values[0]).all():
+            return {int(values[0]): rows}
+        order = np.argsort(values, kind="stable")
+        rows, values = rows[order], values[order]
+        starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+        return {int(values[a]): rows[a:b] for a, b in zip(starts, [*starts[1:], len(rows)], strict=True)}
+
+
 def count(ballots: Ballots, seats: int, options: Options, context: Context) -> Result:
     scale = 10**options.places
-    unit = ballots.denominator * scale  # totals are counted in units of 1/unit of a vote
-    papers = Papers(ballots, context.standing)
-    state = CountState(ballots, seats, context, options.places)
+    unit = ballots.denominator * scale  # every figure is an int: units of 1/unit of a vote
+    small = len(ballots) * len(ballots.candidates) <= SMALL
+    papers = (FewPapers if small else Papers)(ballots, context.standing)
+    state = CountState(ballots, seats, context, options.places, unit)
     n = len(ballots.candidates)
-    totals = [Fraction(0)] * n
+    totals = [0] * n
 
-    def credit(groups: list[tuple[int, int, int]]) -> Fraction:
-        """Add each receiving candidate's votes; returns the value that found no continuing
+    def credit(groups: list[tuple[int, int, int]]) -> int:
+        """Add each receiving candidate's votes; returns the units that found no continuing
         preference (non-transferable)."""
-        lost = Fraction(0)
+        lost = 0
         for c, value, weight in groups:
-            amount = Fraction(weight * value, unit)
             if c == PAD:
-                lost += amount
+                lost += weight * value
             else:
-                totals[c] += amount
+                totals[c] += weight * value
         return lost
 
     everyone = np.arange(len(ballots), dtype=np.intp)
     first = papers.deal([(scale, everyone)])
     credit([g for g in first if g[0] != PAD])
     empty = Fraction(sum(w for c, _, w in first if c == PAD), ballots.denominator)
-    valid = ballots.total - empty
-    quota = make_quota(options.quota, valid, seats)
-    non_transferable = loss = Fraction(0)
+    quota = make_quota(options.quota, ballots.total - empty, seats)
+    counted = quota.in_units(unit)
+    non_transferable = loss = 0
     surplus_due: list[int] = []  # elected, surplus not yet transferred, in order of election
 
     stage = state.record("first", [], totals, non_transferable, loss)
     while True:
         before = len(state.elected)
-        state.settle(stage, totals, quota)
+        state.settle(stage, totals, counted)
         papers.leave(state.elected[before:])
-        surplus_due += [c for c in state.elected[before:] if totals[c] > quota.value]
+        surplus_due += [c for c in state.elected[before:] if totals[c] > counted.value]
         if state.finished:
             break
         doomed = state.doomed()
@@ -169,37 +256,38 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
             papers.leave(doomed)
             for c in doomed:
                 non_transferable += credit(papers.deal(list(papers.take(c).items())))
-                totals[c] = Fraction(0)
+                totals[c] = 0
             stage = state.record("exclusion", doomed, totals, non_transferable, loss, excluded=doomed)
             stage.note = "doomed: electing them would break the constraints"
             continue
         if surplus_due:
             if options.surplus_order == "largest":
-                c = state.largest(surplus_due, [totals[d] - quota.value for d in surplus_due])
+                c = state.largest(surplus_due, [totals[d] - counted.value for d in surplus_due])
             else:
                 c = surplus_due[0]
             surplus_due.remove(c)
-            surplus = totals[c] - quota.value
-            ratio = surplus / totals[c]
+            surplus, held = totals[c] - counted.value, totals[c]
             groups = papers.deal(
-                [(_round(ratio * v, options.rounding), r) for v, r in papers.take(c).items()]
+                [(_share(surplus * v, held, options.rounding), r) for v, r in papers.take(c).items()]
             )
             non_transferable += credit(groups)
-            loss += surplus - Fraction(sum(w * value for _, value, w in groups), unit)
-            totals[c] = quota.value
-            tv = Fraction(_round(ratio * scale, options.rounding), scale)
+            loss += surplus - sum(w * value for _, value, w in groups)
+            totals[c] = counted.value
+            tv = Fraction(_share(surplus * scale, held, options.rounding), scale)
             stage = state.record("surplus", [c], totals, non_transferable, loss, transfer_value=tv)
             continue
         c = state.lowest(totals)
         state.exclude([c])
         papers.leave([c])
         non_transferable += credit(papers.deal(list(papers.take(c).items())))
-        totals[c] = Fraction(0)
+        totals[c] = 0
         stage = state.record("exclusion", [c], totals, non_transferable, loss, excluded=[c])
     return state.result(ballots, quota.value)
 
 
-def _round(value: Fraction, rounding: str) -> int:
+def _share(numerator: Fraction | int, denominator: int, rounding: str) -> int:
+    """``numerator / denominator`` as a whole number, truncated (``down``) or rounded half up."""
     if rounding == "nearest":
-        value += Fraction(1, 2)
-    return value.numerator // value.denominator
+        numerator = 2 * numerator + denominator
+        denominator *= 2
+    return numerator // denominator
