@@ -419,6 +419,8 @@ def officer_runs_voting(ro: Person, now) -> dict:
     ro.go(f"/results/officer/{SLUG}/")
     seen["turnout"] = ro.page.locator(".turnout-overall").inner_text()
     ro.look("dashboard-voting")
+    ro.go(f"/vote/{SLUG}/turnout/")
+    ro.look("turnout")
     ro.go(f"/vote/{SLUG}/reminders/")
     send = ro.page.get_by_role("button", name=re.compile("^Send the reminder to"))
     seen["reminder_button"] = send.inner_text()
@@ -497,7 +499,7 @@ def public_reads(browser, base, found) -> dict:
 
 
 def test_staff_set_up_and_run_an_election_through_the_screens(
-    browser, live_server, settings, tmp_path, monkeypatch
+    browser, live_server, settings, tmp_path, monkeypatch, capsys
 ):
     require_axe()
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # the real queue
@@ -565,7 +567,8 @@ def test_staff_set_up_and_run_an_election_through_the_screens(
     results = officer_counts_and_publishes(ro, shares, ["Executive committee", "Chair"])
     ro.close()
     public = public_reads(browser, base, found)
-    print(f"\nscreenshots: {SCREENS.resolve()} ({found.shots})")
+    with capsys.disabled():
+        print(f"\n{found.shots} screenshots in {SCREENS.resolve()}")
 
     # The walk met no serious accessibility problem, no blocked inline code, no page wider than
     # a phone, no hint or label pointing at nothing.
