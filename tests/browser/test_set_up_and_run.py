@@ -137,7 +137,9 @@ def worker_runs_the_queue():
 def follow_job(person, name):
     """The job page the officer is sent to: queued until the worker runs it, then done."""
     person.page.get_by_role("heading", name="Queued").wait_for()
-    person.shoot(f"{name}-queued")  # it reloads itself every 2 s: checked once done
+    person.shoot(
+        f"{person.who}-{name}-queued-{person.viewport}"
+    )  # reloads itself every 2 s: checked once done
     worker_runs_the_queue()
     person.page.reload()
     state = person.page.locator("#job-state").inner_text()
