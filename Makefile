@@ -24,6 +24,7 @@ install: $(STAMP)
 test: $(CROSSCHECK)
 	$(PY) -m ruff check src tests bench
 	scripts/ensure-chromium
+	scripts/ensure-axe
 	scripts/ensure-pdf-tools
 	$(PY) -m pytest
 

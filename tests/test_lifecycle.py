@@ -12,6 +12,7 @@ from tallyroom.audit.models import Event
 from tallyroom.elections.models import Candidate, Contest, Election
 from tallyroom.lifecycle import Refused, close_voting, issue_codes, open_voting
 from tallyroom.organisation.models import Region, Unit
+from tallyroom.roll.eligibility import build_roll
 from tallyroom.roll.models import Member, RollEntry
 from tallyroom.voting.models import BallotCode
 
@@ -67,6 +68,21 @@ def test_open_voting_freezes_rolls_issues_and_sends_codes(election, officer):
     assert all(code in message.body for (_, code), message in zip(pairs, mail.outbox, strict=True))
     assert Event.objects.get(verb="election.open").data == {"job": job.pk}
     assert Event.objects.get(verb="voting.issue_codes").data["codes"] == 2
+
+
+def test_opening_draws_the_tie_seed_a_contest_lacks_and_keeps_a_given_one(election, officer):
+    """Issue 7's walk: every rule set ends its tie rules with a lot; a contest opened without a
+    seed failed its count after the close ("needs a lot"), when it could no longer change."""
+    given = Contest.objects.create(
+        election=election, slug="given", name="Given", method="plurality", tie_seed="published-7"
+    )
+    Candidate.objects.create(contest=given, name="Bo")
+    build_roll(given, user=officer)
+    opened(election, officer)
+    drawn = Contest.objects.get(slug="chair").tie_seed
+    assert len(drawn) == 16 and Contest.objects.get(slug="given").tie_seed == "published-7"
+    event = Event.objects.get(verb="contest.tie_seed")
+    assert event.data == {"tie_seed": drawn} and event.seq < Event.objects.get(verb="election.open").seq
 
 
 def test_close_voting_closes_and_records(election, officer):

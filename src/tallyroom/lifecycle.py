@@ -29,6 +29,7 @@ from tallyroom.audit.events import record
 from tallyroom.ballotbox import box, keys
 from tallyroom.ballotbox.models import ContestBox
 from tallyroom.elections import checklist
+from tallyroom.elections.ballot_order import new_seed
 from tallyroom.elections.models import Contest, Election
 from tallyroom.formats import blt_text
 from tallyroom.formats.csvballots import csv_ballots_text
@@ -105,6 +106,16 @@ def _summary(sent: Sent) -> dict:
     }
 
 
+def _draw_tie_seeds(election: Election, user) -> None:
+    """Every rule set settles a tie nothing else separates by lot, drawn from the contest's tie
+    seed: a contest without one gets one now, fixed and recorded before any ballot is cast (else
+    its count could fail after the close, when the contest can no longer change)."""
+    for contest in election.contests.filter(tie_seed=""):
+        contest.tie_seed = new_seed()
+        contest.save(update_fields=["tie_seed"])
+        record(user, "contest.tie_seed", f"contest:{contest.pk}", tie_seed=contest.tie_seed)
+
+
 def opening_work(job: Job, progress, keep: KeepCodes | None = None) -> dict:
     """The opening job: freeze every contest's roll and open voting (one transaction; skipped when
     a retry finds voting open already), then issue and send the codes batch by batch."""
@@ -114,6 +125,7 @@ def opening_work(job: Job, progress, keep: KeepCodes | None = None) -> dict:
         locked = _locked(job.election, "open voting in", (State.DRAFT, State.NOMINATIONS, State.VOTING))
         if locked.state != State.VOTING:
             _key_installed(locked)
+            _draw_tie_seeds(locked, user)
             freeze_rolls(locked, user)
             locked.state = State.VOTING
             locked.save(update_fields=["state"])

@@ -4,7 +4,9 @@ import pytest
 from django.urls import reverse
 
 from tallyroom.audit.models import Event
+from tallyroom.count import method_names
 from tallyroom.elections.ballot import RON_NAME
+from tallyroom.elections.method_options import SHORT_NAMES
 from tallyroom.elections.models import Candidate, Contest, Nomination, Slate
 
 pytestmark = pytest.mark.django_db
@@ -233,6 +235,15 @@ def test_method_is_a_labelled_choice_and_options_labelled_fields(client, staff, 
     assert contest.options == {"quota": "droop-exact", "rounding": "nearest"}
     edit = client.get(reverse("elections:contest_edit", args=[election.slug, contest.pk])).content.decode()
     assert '<option value="droop-exact" selected>' in edit
+
+
+def test_lists_of_contests_name_the_method_not_its_code(client, staff, election):
+    """Issue 7 (13): the election's table of contests said "scottish-stv"."""
+    assert set(SHORT_NAMES) == set(method_names())  # a new rule set needs its name too
+    client.force_login(staff)
+    post_contest(client, election)
+    row = client.get(reverse("elections:election", args=[election.slug])).content.decode()
+    assert "<td>Scottish STV</td>" in row and "scottish-stv" not in row
 
 
 def test_random_ballot_order_gets_a_recorded_seed(client, staff, election):

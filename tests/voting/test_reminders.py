@@ -86,6 +86,8 @@ def test_turnout_over_time_chart_and_table(two_voted, scrutineer):
     page = login(scrutineer).get(reverse("voting:turnout", args=[election.slug])).content.decode()
     assert "<svg" in page and "Turnout rose to 33.3% (2 of 6)" in page
     assert "<td>2</td><td>2</td>" in page  # the table: 2 in the hour, 2 so far
+    chart = page[page.index("<svg") : page.index("</svg>")]
+    assert "<style" not in chart and "style=" not in chart  # the CSP (style-src 'self') blocks them
 
 
 def test_exports_stream_and_neutralise_formulas(two_voted, staff, scrutineer):

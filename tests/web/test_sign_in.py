@@ -82,6 +82,13 @@ def test_without_a_device_an_account_reaches_only_the_set_up_page(officer, two_f
     assert Event.objects.filter(verb="account.two_factor_set_up", subject=f"user:{officer.pk}").exists()
 
 
+def test_signing_in_without_a_device_leads_straight_to_setting_one_up(officer, two_factor):
+    """Not to the front page, where nothing says that every staff page will refuse them."""
+    response = Client().post(f"{reverse('login')}?next={DASHBOARD}", {"username": "ro", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('two_factor')}?next=%2Fresults%2Fofficer%2F"
+
+
 def test_a_session_signed_in_without_the_code_is_not_verified(officer, two_factor):
     enrol(officer)
     client = Client()

@@ -78,7 +78,7 @@ def problems(election: Election, now=None) -> list[str]:
     try:
         box.public_key(election)
     except box.BoxError as e:
-        found.append(f"{e}: install the trustees' key.")
+        found.append(f"{e} (the trustees' key page).")
     if not mail_tested(election):
         found.append("The mail settings have not been tested: send yourself a test email.")
     return found

@@ -117,6 +117,10 @@ class ContestForm(forms.ModelForm):
             "regions": forms.CheckboxSelectMultiple,
             "units": forms.SelectMultiple(attrs={"size": 8}),
         }
+        help_texts = {
+            "tie_seed": "Draws the lot that settles a tie nothing else separates; published with the"
+            " result. Blank: drawn at random when voting opens.",
+        }
 
     def __init__(self, *args, election=None, **kwargs):
         super().__init__(*args, **kwargs)

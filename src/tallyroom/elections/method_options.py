@@ -49,6 +49,24 @@ def method_label(name: str) -> str:
     return f"{name}: {rule_set(name).description}"
 
 
+# The rule sets' names in tables and lists, where the whole description would not fit.
+SHORT_NAMES = {
+    "plurality": "First past the post",
+    "block": "Block vote",
+    "approval": "Approval",
+    "irv": "Alternative vote",
+    "scottish-stv": "Scottish STV",
+    "wigm": "STV (WIGM)",
+    "ers97": "STV (ERS97)",
+    "meek": "Meek STV",
+}
+
+
+def short_name(method: str) -> str:
+    """``method`` as a person calls it ("Scottish STV"), or the code itself if it has no name."""
+    return SHORT_NAMES.get(method, method)
+
+
 @cache
 def options_by_method() -> dict[str, dict[str, object]]:
     """Each method's options with the values its rule set fixes."""

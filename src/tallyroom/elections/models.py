@@ -7,6 +7,8 @@ from django.utils import timezone
 from tallyroom.organisation.models import Affiliate, Region, Unit
 from tallyroom.roll.models import Member
 
+from .method_options import short_name
+
 
 class Election(models.Model):
     """An election with its timetable. Its contests are counted and published one by one."""
@@ -116,6 +118,10 @@ class Contest(models.Model):
     def freeze_roll(self):
         self.roll_frozen_at = timezone.now()
         self.save(update_fields=["roll_frozen_at"])
+
+    @property
+    def method_name(self) -> str:
+        return short_name(self.method)
 
     def constraint_lines(self) -> list[str]:
         return [line.strip() for line in self.constraints.splitlines() if line.strip()]

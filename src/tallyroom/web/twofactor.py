@@ -111,6 +111,9 @@ class SignInView(LoginView):
         response = super().form_valid(form)
         if form.device is not None:
             otp_login(self.request, form.device)
+        elif required():  # straight on to set it up: no staff page would let them in before
+            query = urlencode({"next": self.get_success_url()})
+            return HttpResponseRedirect(f"{reverse('two_factor')}?{query}")
         return response
 
 
