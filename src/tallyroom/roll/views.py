@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import Counter
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import StreamingHttpResponse
@@ -18,6 +17,7 @@ from tallyroom.audit.events import record
 from tallyroom.elections.models import Contest
 from tallyroom.formats import spreadsheet
 from tallyroom.formats.errors import FormatError
+from tallyroom.web import keyset
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF, has_role, role_required
 
 from .contacts import ContactChangeRefused, change_contact, frozen_elections
@@ -108,9 +108,7 @@ def unit_counts(contest) -> list[dict]:
 def contest_roll(request, pk):
     contest = get_object_or_404(Contest.objects.select_related("election"), pk=pk)
     search = RollSearchForm(request.GET or None)
-    entries = (
-        RollEntry.objects.filter(contest=contest).select_related("member__unit").order_by("member__number")
-    )
+    entries = RollEntry.objects.filter(contest=contest).select_related("member__unit")
     if search.is_valid():
         q, standing, reason = (search.cleaned_data[k] for k in ("q", "standing", "reason"))
         if q:
@@ -119,9 +117,7 @@ def contest_roll(request, pk):
             entries = entries.filter(eligible=standing == "eligible")
         if reason:
             entries = entries.filter(reason__icontains=reason)
-    page = Paginator(entries, PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = keyset.page(entries, "member__number", lambda e: e.member.number, request.GET, PAGE)
     totals = RollEntry.objects.filter(contest=contest).aggregate(
         n_eligible=Count("id", filter=Q(eligible=True)), n_excluded=Count("id", filter=Q(eligible=False))
     )
@@ -135,7 +131,6 @@ def contest_roll(request, pk):
             "units": unit_counts(contest),
             "search": search,
             "page": page,
-            "query": query.urlencode(),
             "can_build": has_role(request.user, *EDITORS) and not contest.roll_is_frozen,
             "can_decide": has_role(request.user, RETURNING_OFFICER) and decisions_open(contest),
         },
