@@ -65,7 +65,8 @@ class RollEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["contest", "member"], name="one_roll_entry_per_member")
         ]
-        indexes = [models.Index(fields=["contest", "eligible"])]
+        # the roll page's counts by standing and by reason are read from this index alone
+        indexes = [models.Index(fields=["contest", "eligible", "reason"], name="roll_entry_standing")]
 
     def __str__(self):
         return f"{self.member} on {self.contest}: {'eligible' if self.eligible else self.reason}"

@@ -17,6 +17,7 @@ from tallyroom.audit.events import record
 from tallyroom.elections.models import Contest
 from tallyroom.formats import spreadsheet
 from tallyroom.formats.errors import FormatError
+from tallyroom.organisation.models import Unit
 from tallyroom.web import keyset
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF, has_role, role_required
 
@@ -33,11 +34,22 @@ ERRORS_SHOWN = 1000
 PAGE = 100
 
 
+def standing_counts(entries) -> dict[bool, int]:
+    """Entries of ``entries`` by standing (True: eligible), counted from the roll's index alone."""
+    return dict(entries.values_list("eligible").annotate(n=Count("*")).order_by())
+
+
 @role_required(*READERS)
 def index(request):
-    contests = Contest.objects.select_related("election").annotate(
-        eligible=Count("roll", filter=Q(roll__eligible=True)), entries=Count("roll")
-    )
+    counts: dict[int, dict[bool, int]] = {}
+    for contest_id, eligible, n in (
+        RollEntry.objects.values_list("contest_id", "eligible").annotate(n=Count("*")).order_by()
+    ):
+        counts.setdefault(contest_id, {})[eligible] = n
+    contests = list(Contest.objects.select_related("election"))
+    for contest in contests:
+        found = counts.get(contest.pk, {})
+        contest.eligible, contest.entries = found.get(True, 0), sum(found.values())
     return render(
         request,
         "roll/index.html",
@@ -80,27 +92,23 @@ def upload(request):
 def reason_counts(contest) -> list[tuple[str, int]]:
     """Excluded entries per reason (an entry excluded for two reasons counts under both)."""
     counts: Counter[str] = Counter()
-    for row in (
-        RollEntry.objects.filter(contest=contest, eligible=False).values("reason").annotate(n=Count("id"))
-    ):
-        for reason in reasons_of(row["reason"]) or ["(no reason given)"]:
-            counts[reason] += row["n"]
+    grouped = RollEntry.objects.filter(contest=contest, eligible=False).values_list("reason")
+    for reason, n in grouped.annotate(n=Count("*")).order_by():
+        for one in reasons_of(reason) or ["(no reason given)"]:
+            counts[one] += n
     return counts.most_common()
 
 
 def unit_counts(contest) -> list[dict]:
-    rows: dict[str, dict] = {}
-    grouped = (
-        RollEntry.objects.filter(contest=contest)
-        .values("member__unit__code", "member__unit__name", "eligible")
-        .annotate(n=Count("id"))
-    )
-    for row in grouped:
-        code = row["member__unit__code"] or ""
+    """Eligible and excluded entries per member's unit, by unit name ("(no unit)" for none)."""
+    names = dict(Unit.objects.values_list("pk", "name"))
+    rows: dict[int | None, dict] = {}
+    grouped = RollEntry.objects.filter(contest=contest).values_list("member__unit_id", "eligible")
+    for unit_id, eligible, n in grouped.annotate(n=Count("*")).order_by():
         unit = rows.setdefault(
-            code, {"name": row["member__unit__name"] or "(no unit)", "eligible": 0, "excluded": 0}
+            unit_id, {"name": names.get(unit_id, "(no unit)"), "eligible": 0, "excluded": 0}
         )
-        unit["eligible" if row["eligible"] else "excluded"] += row["n"]
+        unit["eligible" if eligible else "excluded"] += n
     return sorted(rows.values(), key=lambda u: u["name"])
 
 
@@ -118,9 +126,8 @@ def contest_roll(request, pk):
         if reason:
             entries = entries.filter(reason__icontains=reason)
     page = keyset.page(entries, "member__number", lambda e: e.member.number, request.GET, PAGE)
-    totals = RollEntry.objects.filter(contest=contest).aggregate(
-        n_eligible=Count("id", filter=Q(eligible=True)), n_excluded=Count("id", filter=Q(eligible=False))
-    )
+    standing = standing_counts(RollEntry.objects.filter(contest=contest))
+    totals = {"n_eligible": standing.get(True, 0), "n_excluded": standing.get(False, 0)}
     return render(
         request,
         "roll/contest.html",
