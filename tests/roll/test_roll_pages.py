@@ -84,3 +84,26 @@ def test_a_key_that_is_gone_still_pages(client, long_roll, scrutineer):
     url = reverse("roll:contest", args=[long_roll.pk])
     assert numbers(client.get(url + "?after=n010x")) == [f"n{i:03d}" for i in range(11, 18)]
     assert numbers(client.get(url + "?before=n003")) == [f"n{i:03d}" for i in range(7)]
+
+
+def test_counts_by_unit_follow_a_rebuild_and_stay_once_frozen(client, places, contest, scrutineer):
+    from tallyroom.roll.eligibility import freeze_rolls
+    from tallyroom.roll.models import Member
+
+    member("u1", places["hackney"])
+    member("u2", places["hackney"], status="lapsed")
+    build_roll(contest)
+    client.force_login(scrutineer)
+    url = reverse("roll:contest", args=[contest.pk])
+
+    def by_unit():
+        return {u["name"]: (u["eligible"], u["excluded"]) for u in client.get(url).context["units"]}
+
+    assert by_unit() == {"Hackney": (1, 1)}
+    Member.objects.filter(number="u2").update(unit=places["leeds"])
+    assert by_unit() == {"Hackney": (1, 1)}  # the roll's unit, as built
+    build_roll(contest)
+    assert by_unit() == {"Hackney": (1, 0), "Leeds": (0, 1)}
+    freeze_rolls(contest.election, None)
+    Member.objects.filter(number="u1").update(unit=places["camden"])
+    assert by_unit() == {"Hackney": (1, 0), "Leeds": (0, 1)}  # frozen as it was

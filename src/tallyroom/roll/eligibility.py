@@ -94,28 +94,30 @@ def _member_batches():
 
 
 def _build_batch(contest, members: list[tuple], rules: tuple, counts: Counter) -> None:
-    """Write one batch of members' roll entries: new ones inserted, changed ones updated."""
+    """Write one batch of members' roll entries: new ones inserted, changed ones (standing, reason
+    or unit) updated."""
     first, last = members[0][0], members[-1][0]
     existing = {
-        member: (pk, eligible, reason)
-        for member, pk, eligible, reason in RollEntry.objects.filter(
+        member: (pk, eligible, reason, unit_id)
+        for member, pk, eligible, reason, unit_id in RollEntry.objects.filter(
             contest=contest, member_id__gte=first, member_id__lte=last
-        ).values_list("member_id", "pk", "eligible", "reason")
+        ).values_list("member_id", "pk", "eligible", "reason", "unit_id")
     }
     new: list[tuple] = []
-    changed: dict[str, list[int]] = {}
+    changed: dict[tuple[str, int | None], list[int]] = {}
     for pk, status, category, unit_id, joined, paid in members:
         reason = _reason(status, category, unit_id, joined, paid, *rules)
         counts["excluded" if reason else "eligible"] += 1
         counts.update(reasons_of(reason))
         old = existing.get(pk)
         if old is None:
-            new.append((contest.pk, pk, not reason, reason, ONE, ""))
-        elif old[2] != reason or old[1] != (not reason):
-            changed.setdefault(reason, []).append(old[0])
-    bulk.insert(RollEntry, ("contest_id", "member_id", "eligible", "reason", "weight", "college"), new)
-    for reason, ids in changed.items():
-        RollEntry.objects.filter(pk__in=ids).update(eligible=not reason, reason=reason)
+            new.append((contest.pk, pk, unit_id, not reason, reason, ONE, ""))
+        elif old[1:] != (not reason, reason, unit_id):
+            changed.setdefault((reason, unit_id), []).append(old[0])
+    fields = ("contest_id", "member_id", "unit_id", "eligible", "reason", "weight", "college")
+    bulk.insert(RollEntry, fields, new)
+    for (reason, unit_id), ids in changed.items():
+        RollEntry.objects.filter(pk__in=ids).update(eligible=not reason, reason=reason, unit_id=unit_id)
 
 
 def build_roll(contest, *, user=None) -> dict[str, int]:

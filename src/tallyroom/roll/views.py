@@ -100,10 +100,11 @@ def reason_counts(contest) -> list[tuple[str, int]]:
 
 
 def unit_counts(contest) -> list[dict]:
-    """Eligible and excluded entries per member's unit, by unit name ("(no unit)" for none)."""
+    """Eligible and excluded entries per unit (the member's as the roll was built), by unit name
+    ("(no unit)" for none), from the roll's index alone."""
     names = dict(Unit.objects.values_list("pk", "name"))
     rows: dict[int | None, dict] = {}
-    grouped = RollEntry.objects.filter(contest=contest).values_list("member__unit_id", "eligible")
+    grouped = RollEntry.objects.filter(contest=contest).values_list("unit_id", "eligible")
     for unit_id, eligible, n in grouped.annotate(n=Count("*")).order_by():
         unit = rows.setdefault(
             unit_id, {"name": names.get(unit_id, "(no unit)"), "eligible": 0, "excluded": 0}
