@@ -477,7 +477,8 @@ def scratch_run(url: str, size: int, args) -> list[dict]:
     import psycopg
 
     scratch = f"tallyroom_bench_scale_{os.getpid()}_{size}"
-    with psycopg.connect(url, autocommit=True) as admin:
+    server = url.rsplit("/", 1)[0] + "/postgres"  # create and drop from the server's own database
+    with psycopg.connect(server, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{scratch}"')
     try:
         env = {
@@ -501,7 +502,7 @@ def scratch_run(url: str, size: int, args) -> list[dict]:
         if args.keep:
             print(f"    kept the database {scratch}", flush=True)
         else:
-            with psycopg.connect(url, autocommit=True) as admin:
+            with psycopg.connect(server, autocommit=True) as admin:
                 admin.execute(f'DROP DATABASE "{scratch}" WITH (FORCE)')
 
 
