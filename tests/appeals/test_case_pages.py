@@ -47,3 +47,10 @@ def test_the_case_list_pages_through_every_case(appeals, user_with, monkeypatch)
             break
         response = client.get(url + found["Next"])
     assert seen == [c.pk for c in cases]
+
+
+def test_a_key_that_is_not_a_case_number_gives_the_first_page(appeals, user_with):
+    client = Client()
+    client.force_login(user_with("clerk", APPEALS_PANEL))
+    url = reverse("appeals:cases", args=[appeals.election.slug])
+    assert client.get(url + "?after=x&before=%27").status_code == 200
