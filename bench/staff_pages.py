@@ -59,6 +59,8 @@ NOT_TIMED = {
     "voting:codes_download": "a mail-merge file (none written here: codes are COPYed)",
     "voting:codes_delete": "POST: deletes a mail-merge file",
     "voting:reissue_approve": "POST: approves a reissue",
+    "results:forecast": "a forecast (none is run here: a forecast is a job on uploaded canvass returns)",
+    "results:forecast_file": "a forecast's file (none is run here)",
     "conference:": "conference pages: delegates, not the party's members (bench/conference.py)",
 }
 
@@ -118,6 +120,8 @@ def arguments(ctx: dict) -> dict[str, dict]:
             for n in ("election", "open", "checklist", "key", "mail_test", "close", "extend", "reopen")
         },
         "results:open_box": {"election_slug": e},
+        "results:forecasts": {"election_slug": e},
+        "results:election_results": {"election_slug": e},
         "results:count": result,
         "results:review": result,
         "results:publish": result,
