@@ -3,7 +3,9 @@ PostgreSQL server, on PostgreSQL (in a scratch database created and dropped here
 
 For each database: migrate an empty database, load 100 units in 10 regions and 5 affiliates, then
 time a first import (every row new), the same file again (every row unchanged), and a file with 10%
-of the rows changed; then build a contest's roll over every member. Prints rows per second.
+of the rows changed; then build a contest's roll over every member, and build it again (every
+entry unchanged). Prints rows per second, the CPU seconds of each step, and the process's peak RSS
+(its high-water mark) after each step: the target is under 300 MB through all of them.
 Run with ``.venv/bin/python bench/import_members.py [rows]``.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 import csv
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -20,6 +23,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 UNITS, REGIONS, AFFILIATES = 100, 10, 5
+PEAK_MB = 300
 STATUSES = ["active"] * 16 + ["lapsed"] * 3 + ["suspended"]
 
 
@@ -92,11 +96,15 @@ def run(files: list[str]) -> None:
     )
     Affiliate.objects.bulk_create(Affiliate(code=f"aff{i}", name=f"Affiliate {i}") for i in range(AFFILIATES))
     print(f"  {connection.vendor} {connection.Database.__name__}")
+    print(f"  {'set up':16} peak RSS {peak_mb():4.0f} MB")
     for label, path in zip(("first import", "same file again", "10% changed"), files, strict=True):
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         report = import_members(path)
-        took = time.perf_counter() - t
-        print(f"  {label:16} {took:6.1f} s  {report.rows / took:9,.0f} rows/s  ({report})")
+        took, cpu = time.perf_counter() - t, time.process_time() - cpu
+        print(
+            f"  {label:16} {took:6.1f} s  {report.rows / took:9,.0f} rows/s  CPU {cpu:5.1f} s  "
+            f"peak RSS {peak_mb():4.0f} MB  ({report})"
+        )
     when = date(2026, 3, 1)
     election = Election.objects.create(
         slug="bench",
@@ -107,12 +115,23 @@ def run(files: list[str]) -> None:
     )
     contest = Contest.objects.create(election=election, slug="c", name="C", method="fptp", paid_up_on=when)
     contest.regions.set(regions[:5])
-    t = time.perf_counter()
-    counts = build_roll(contest)
-    took = time.perf_counter() - t
-    total = counts["eligible"] + counts["excluded"]
-    rate = f"{total / took:9,.0f} members/s"
-    print(f"  {'build_roll':16} {took:6.1f} s  {rate}  ({counts['eligible']:,} eligible)")
+    for label in ("build_roll", "build_roll again"):
+        t, cpu = time.perf_counter(), time.process_time()
+        counts = build_roll(contest)
+        took, cpu = time.perf_counter() - t, time.process_time() - cpu
+        total = counts["eligible"] + counts["excluded"]
+        rate = f"{total / took:9,.0f} members/s"
+        print(
+            f"  {label:16} {took:6.1f} s  {rate}  CPU {cpu:5.1f} s  peak RSS {peak_mb():4.0f} MB  "
+            f"({counts['eligible']:,} eligible)"
+        )
+    peak = peak_mb()
+    print(f"  target peak RSS under {PEAK_MB} MB: {peak:.0f} MB {'met' if peak < PEAK_MB else 'MISSED'}")
+
+
+def peak_mb() -> float:
+    """This process's peak RSS so far (Linux: ru_maxrss in KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main() -> None:
@@ -143,7 +162,7 @@ def main() -> None:
             return
         import psycopg
 
-        scratch = f"tallyroom_bench_{os.getpid()}"
+        scratch = f"tallyroom_bench_scale_import_{os.getpid()}"
         with psycopg.connect(url, autocommit=True) as admin:
             admin.execute(f'CREATE DATABASE "{scratch}"')
         try:

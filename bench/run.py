@@ -9,6 +9,7 @@
     .venv/bin/python bench/run.py open-voting [ARGS]      # bench/open_voting.py
     .venv/bin/python bench/run.py class-decision [ARGS]   # bench/class_decision.py, if present
     .venv/bin/python bench/run.py conference [ARGS]       # bench/conference.py (PostgreSQL)
+    .venv/bin/python bench/run.py staff-pages [ARGS]      # bench/staff_pages.py (PostgreSQL)
 
 The counting benchmark makes one poll from a seed (``tallyroom.formats.synthetic``), then:
 
@@ -67,6 +68,7 @@ OTHER_BENCHES = {
     "open-voting": "open_voting.py",
     "class-decision": "class_decision.py",
     "conference": "conference.py",
+    "staff-pages": "staff_pages.py",
 }
 
 

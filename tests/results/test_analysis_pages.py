@@ -45,7 +45,7 @@ def downloaded(client, tmp_path, count, name: str):
     response = client.get(url)
     assert response.status_code == 200
     path = tmp_path / f"{count.contest.slug}-{name}"
-    path.write_bytes(response.content)
+    path.write_bytes(response.getvalue())  # streamed
     return path
 
 

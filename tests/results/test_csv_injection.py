@@ -70,8 +70,8 @@ def test_the_result_csv_neutralises_a_formula_candidate(open_election, shares, o
     publish(count_contest(contest, officer), officer)
     anonymous = clients["anonymous"]
     result = anonymous.get(reverse("results:download", args=["vale-2026", "chair", "result.csv"]))
-    assert "'" + EVIL in cells(result.content.decode())
-    assert_no_formula(result.content.decode())
+    assert "'" + EVIL in cells(result.getvalue().decode())
+    assert_no_formula(result.getvalue().decode())
 
 
 @pytest.mark.parametrize("field", ["name", "groups"])

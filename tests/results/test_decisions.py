@@ -206,7 +206,7 @@ def test_the_public_result_page_offers_the_pdf_sheet(closed_election, officer):
     response = client.get(url)
     assert response["Content-Type"] == "application/pdf"
     assert 'filename="vale-2026-section-result.pdf"' in response["Content-Disposition"]
-    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.getvalue())).pages)
     assert "Elected: 1. Tom, 2. Amy" in text and "woman>=1" in text and "Tom 4.00000 Elected at 1" in text
 
 

@@ -67,17 +67,18 @@ def test_the_public_page_shows_winners_slates_stages_and_chart(published, client
 
 def test_downloads_carry_the_stored_count(published, clients):
     anonymous, stored = clients["anonymous"], published["section"]
-    blt = download(anonymous, "section", "ballots.blt")
-    assert blt.content.decode() == stored.ballots_blt
-    assert hashlib.sha256(blt.content).hexdigest() == stored.ballots_sha256
-    assert blt["Content-Disposition"] == 'attachment; filename="vale-2026-section-ballots.blt"'
-    assert download(anonymous, "section", "result.json").content.decode() == stored.result_json
-    assert download(anonymous, "section", "tie-seed.txt").content == b"vale-seed-42\n"
-    assert download(anonymous, "section", "groups.csv").content.decode() == "candidate,group\nAmy,woman\n"
-    rows = csv.DictReader(io.StringIO(download(anonymous, "section", "result.csv").content.decode()))
+    response = download(anonymous, "section", "ballots.blt")
+    blt = response.getvalue()  # streamed: read once
+    assert blt.decode() == stored.ballots_blt
+    assert hashlib.sha256(blt).hexdigest() == stored.ballots_sha256
+    assert response["Content-Disposition"] == 'attachment; filename="vale-2026-section-ballots.blt"'
+    assert download(anonymous, "section", "result.json").getvalue().decode() == stored.result_json
+    assert download(anonymous, "section", "tie-seed.txt").getvalue() == b"vale-seed-42\n"
+    assert download(anonymous, "section", "groups.csv").getvalue().decode() == "candidate,group\nAmy,woman\n"
+    rows = csv.DictReader(io.StringIO(download(anonymous, "section", "result.csv").getvalue().decode()))
     first = {row["candidate"]: row["first_prefs"] for row in rows}
     assert [Fraction(first[name]) for name in ("Tom", "Dan", "Amy")] == [4, 3, 2]
-    assert "Elected, in order:" in download(anonymous, "section", "result.txt").content.decode()
+    assert "Elected, in order:" in download(anonymous, "section", "result.txt").getvalue().decode()
     assert download(anonymous, "chair", "groups.csv").status_code == 404  # no constraints, no groups
     assert download(anonymous, "section", "secret.txt").status_code == 404
 
@@ -88,7 +89,7 @@ def test_a_recount_from_the_downloads_gives_the_published_json(published, client
     for name in DOWNLOADS:
         response = download(anonymous, slug, name)
         if response.status_code == 200:
-            (tmp_path / name).write_bytes(response.content)
+            (tmp_path / name).write_bytes(response.getvalue())
     published_json = (tmp_path / "result.json").read_text()
     stated = json.loads(published_json)
     blt = read_blt_file(tmp_path / "ballots.blt")
@@ -118,7 +119,7 @@ def test_the_command_shown_on_the_page_recounts_the_published_json(
         response = download(anonymous, slug, name)
         if response.status_code == 200:
             filename = response["Content-Disposition"].split('filename="')[1].rstrip('"')
-            (tmp_path / filename).write_bytes(response.content)
+            (tmp_path / filename).write_bytes(response.getvalue())
     page = anonymous.get(page_of(slug)).content.decode()
     command = html.unescape(page.split('<pre class="recount">')[1].split("</pre>")[0])
     args = shlex.split(command)

@@ -143,3 +143,55 @@ def test_command_imports(places, tmp_path, capsys):
     call_command("import_members", str(path))
     assert "3 members added" in capsys.readouterr().out
     assert Member.objects.count() == 3
+
+
+def test_a_refusal_in_a_later_batch_rolls_back_the_batches_written(places, monkeypatch):
+    """The import writes batch by batch; a row refused in the last batch (a contact change on a
+    frozen roll) undoes the earlier ones: still all or nothing, the line named."""
+    from django.utils import timezone
+
+    from tallyroom.elections.models import Contest, Election
+    from tallyroom.roll import importer
+    from tallyroom.roll.models import RollEntry
+
+    monkeypatch.setattr(importer, "BATCH", 2)
+    import_members(io.StringIO(GOOD))
+    election = Election.objects.create(
+        slug="e",
+        name="Board",
+        freeze_date=date(2026, 1, 1),
+        voting_opens=timezone.now(),
+        voting_closes=timezone.now(),
+    )
+    contest = Contest.objects.create(election=election, slug="c", name="C", method="fptp")
+    RollEntry.objects.create(contest=contest, member=Member.objects.get(number="L1"), eligible=True)
+    Contest.objects.filter(pk=contest.pk).update(roll_frozen_at=timezone.now())
+    new = "".join(f"N{i},New {i},,,hackney,2020-01-01,,active,member,\n" for i in range(5))
+    moved = (
+        'L1,Ann Adams,ann@elsewhere.org,"1 High St\nHackney",hackney,2019-05-01,2026-12-31,active,member,\n'
+    )
+    with pytest.raises(MemberImportError) as refused:
+        import_members(io.StringIO(HEADER + new + moved))
+    assert [(e.line, e.problem.split(": ")[1]) for e in refused.value.errors] == [
+        (
+            7,
+            "their email changes only by a recorded contact change "
+            "(Roll > Change contact details), not by import",
+        )
+    ]
+    assert not Member.objects.filter(number__startswith="N").exists()
+    assert Member.objects.get(number="L1").email == "ann@example.org"
+
+
+def test_a_file_is_checked_whole_before_anything_is_written_in_batches(places, monkeypatch):
+    from tallyroom.roll import importer
+
+    monkeypatch.setattr(importer, "BATCH", 2)
+    rows = "".join(f"N{i},New {i},,,hackney,2020-01-01,,active,member,\n" for i in range(7))
+    again = "N3,Again,,,hackney,2020-01-01,,active,member,\n"
+    with pytest.raises(MemberImportError) as refused:
+        import_members(io.StringIO(HEADER + rows + again))
+    assert [str(e) for e in refused.value.errors] == ["upload:9: membership number N3 is also on line 5"]
+    assert not Member.objects.exists()
+    report = import_members(io.StringIO(HEADER + rows))
+    assert (report.rows, report.created) == (7, 7) and Member.objects.count() == 7

@@ -173,7 +173,7 @@ def test_public_list_of_trackers_only_once_the_box_is_opened(setup):
     found = client.get(url, {"tracker": mine.lower()}).content.decode()
     assert f'<code class="tracker">{mine}</code> was in the box and was counted.' in found
     assert "No ballot in this box has the tracker" in client.get(url, {"tracker": "NONE"}).content.decode()
-    text = client.get(reverse("voting:list_txt", args=[election.slug, "stv"])).content.decode()
+    text = client.get(reverse("voting:list_txt", args=[election.slug, "stv"])).getvalue().decode()
     assert text == mine
     assert hashlib.sha256(text.encode()).hexdigest() in html
     welsh = Client(HTTP_ACCEPT_LANGUAGE="cy").get(url, {"tracker": mine}).content.decode()

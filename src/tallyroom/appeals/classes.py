@@ -11,6 +11,8 @@ member also excluded for another reason stays excluded.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -39,13 +41,11 @@ def covered(contests, rule: str, joined_from=None, joined_to=None):
 
 def rules_recorded(election: Election) -> list[tuple[str, int]]:
     """The exclusion reasons recorded on the election's rolls, with how many entries carry each."""
-    rows = (
-        RollEntry.objects.filter(contest__election=election, eligible=False)
-        .values_list("reason")
-        .annotate(n=Count("pk"))
-        .order_by("-n")
-    )
-    return list(rows)
+    counts: Counter[str] = Counter()
+    for contest_id in election.contests.values_list("pk", flat=True):  # each from the roll's index
+        grouped = RollEntry.objects.filter(contest_id=contest_id, eligible=False).values_list("reason")
+        counts.update(dict(grouped.annotate(n=Count("*")).order_by()))
+    return counts.most_common()
 
 
 def class_exclusion(election: Election, user) -> str:

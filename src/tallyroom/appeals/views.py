@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -29,6 +30,7 @@ from tallyroom.roll.decisions import DecisionRefused
 from tallyroom.roll.models import Member, RollEntry
 from tallyroom.voting.forms import empty_form, read_form
 from tallyroom.voting.padding import padded
+from tallyroom.web import keyset
 from tallyroom.web.access import APPEALS_PANEL, RETURNING_OFFICER, SCRUTINEER, STAFF, has_role, role_required
 
 from . import cases as casework
@@ -290,19 +292,25 @@ def elections(request):
 
 @role_required(*HANDLERS)
 def case_list(request, election: str):
+    """The election's cases, 100 a page (keyset pages by case number), with the pending and
+    overdue counts over all of them."""
     found = get_object_or_404(Election, slug=election)
     now = timezone.now()
-    rows = [
-        (c, casework.is_overdue(c, now))
-        for c in Case.objects.filter(election=found).select_related("member").prefetch_related("contests")
-    ]
+    cases = Case.objects.filter(election=found)
+    pending = Q(outcome=Outcome.PENDING)
+    counts = cases.aggregate(
+        pending=Count("pk", filter=pending), overdue=Count("pk", filter=pending & Q(due_by__lt=now))
+    )
+    page = keyset.page(
+        cases.select_related("member").prefetch_related("contests"), "pk", lambda c: c.pk, request.GET, PAGE
+    )
     context = {
         "election": found,
-        "rows": rows,
+        "rows": [(c, casework.is_overdue(c, now)) for c in page],
+        "page": page,
         "rules": casework.rules_of(found),
         "classes": ClassDecision.objects.filter(election=found),
-        "overdue": sum(1 for _, late in rows if late),
-        "pending": sum(1 for c, _ in rows if c.outcome == Outcome.PENDING),
+        **counts,
     }
     return render(request, "appeals/cases.html", context)
 

@@ -2,44 +2,37 @@
 
 Problems are :class:`~tallyroom.formats.errors.FormatError` (``file:line: problem``). A bad header
 stops the read at once; a bad row is collected so that every bad row can be reported together.
+The file is read line by line, never held whole, and each iteration reads it again from the
+start: a large import checks every row in one pass and writes in a second, in bounded memory.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterator
+from contextlib import ExitStack, closing
 from pathlib import Path
 
 from tallyroom.formats.errors import FormatError
 
-
-def read_text(source) -> tuple[str, str]:
-    """``(name, text)`` of a path or an open file (text or binary, such as an upload)."""
-    if isinstance(source, str | Path):
-        name, data = str(source), Path(source).read_bytes()
-    else:
-        name, data = getattr(source, "name", None) or "upload", source.read()
-    if isinstance(data, str):
-        return name, data.removeprefix("\ufeff")
-    try:
-        return name, data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise FormatError(name, data[: e.start].count(b"\n") + 1, "not UTF-8 text") from None
+BOM = "\ufeff"
 
 
 class Table:
     """The rows of a CSV file as ``(line, {column: stripped value})``; rows with the wrong number of
-    cells are left out and added to ``errors``. ``line`` is the line the row starts on."""
+    cells are left out and added to ``errors``. ``line`` is the line the row starts on. The source
+    is a path, or an open file (text or binary, such as an upload) that can seek to its start."""
 
     def __init__(self, source, required: tuple[str, ...], optional: tuple[str, ...] = ()):
-        self.name, text = read_text(source)
+        self._source = source
+        is_path = isinstance(source, str | Path)
+        self.name = str(source) if is_path else getattr(source, "name", None) or "upload"
         self.errors: list[FormatError] = []
-        self._reader = csv.reader(io.StringIO(text, newline=""))
-        try:
-            header = next(self._reader, None)
-        except csv.Error as e:
-            raise FormatError(self.name, 1, str(e)) from None
+        with closing(self._lines()) as lines:
+            try:
+                header = next(csv.reader(lines), None)
+            except csv.Error as e:
+                raise FormatError(self.name, 1, str(e)) from None
         if not header:
             raise FormatError(self.name, 1, "empty file: expected a header row")
         self.columns = [h.strip().lower() for h in header]
@@ -58,28 +51,49 @@ class Table:
             raise FormatError(self.name, 1, f"{'; '.join(problems)} (the columns are {expected})")
         self.absent = {c: "" for c in optional if c not in self.columns}
 
+    def _lines(self) -> Iterator[str]:
+        """The file's lines from its start, decoded (a byte-order mark dropped); FormatError naming
+        the line that is not UTF-8."""
+        source = self._source
+        with ExitStack() as stack:
+            if isinstance(source, str | Path):
+                handle = stack.enter_context(Path(source).open("rb"))
+            else:
+                handle = getattr(source, "file", source)  # an upload: its file, read as bytes
+                handle.seek(0)
+            for number, line in enumerate(handle, 1):
+                if isinstance(line, bytes):
+                    try:
+                        line = line.decode("utf-8")
+                    except UnicodeDecodeError:
+                        raise FormatError(self.name, number, "not UTF-8 text") from None
+                yield line.removeprefix(BOM) if number == 1 else line
+
     def error(self, line: int, problem: str) -> None:
         self.errors.append(FormatError(self.name, line, problem))
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
         width, columns, absent = len(self.columns), self.columns, self.absent
-        end = self._reader.line_num
-        while True:
-            start = end + 1
-            try:
-                row = next(self._reader, None)
-            except csv.Error as e:
-                self.error(self._reader.line_num, str(e))
-                return
-            if row is None:
-                return
-            end = self._reader.line_num
-            if not row or (len(row) == 1 and not row[0].strip()):
-                continue
-            if len(row) != width:
-                self.error(start, f"expected {width} cells, found {len(row)}")
-                continue
-            values = dict(zip(columns, (cell.strip() for cell in row), strict=True))
-            if absent:
-                values.update(absent)
-            yield start, values
+        with closing(self._lines()) as lines:
+            reader = csv.reader(lines)
+            next(reader, None)  # the header, checked already
+            end = reader.line_num
+            while True:
+                start = end + 1
+                try:
+                    row = next(reader, None)
+                except csv.Error as e:
+                    self.error(reader.line_num, str(e))
+                    return
+                if row is None:
+                    return
+                end = reader.line_num
+                if not row or (len(row) == 1 and not row[0].strip()):
+                    continue
+                if len(row) != width:
+                    self.error(start, f"expected {width} cells, found {len(row)}")
+                    continue
+                values = dict(zip(columns, (cell.strip() for cell in row), strict=True))
+                if absent:
+                    values.update(absent)
+                yield start, values

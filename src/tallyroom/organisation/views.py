@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from tallyroom.roll.models import Member
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF, has_role, role_required
 from tallyroom.web.editing import save_form
 
@@ -25,11 +26,15 @@ KINDS = {
 
 @role_required(STAFF, RETURNING_OFFICER, SCRUTINEER)
 def index(request):
+    by_unit = dict(Member.objects.values_list("unit_id").annotate(n=Count("*")).order_by())
+    regions = list(Region.objects.prefetch_related("units"))
+    for region in regions:
+        region.members = sum(by_unit.get(unit.pk, 0) for unit in region.units.all())
     return render(
         request,
         "organisation/index.html",
         {
-            "regions": Region.objects.prefetch_related("units").annotate(members=Count("units__members")),
+            "regions": regions,
             "affiliates": Affiliate.objects.all(),
             "can_edit": has_role(request.user, *EDITORS),
         },

@@ -4,7 +4,7 @@ the close later or reopen voting after an early close (each a verb of tallyroom.
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -15,7 +15,7 @@ from tallyroom.ballotbox.models import ElectionKey
 from tallyroom.elections import checklist
 from tallyroom.elections.forms import DATETIME
 from tallyroom.elections.models import Election
-from tallyroom.roll.models import Member
+from tallyroom.roll.models import Member, RollEntry
 from tallyroom.web.access import RETURNING_OFFICER, role_required
 
 
@@ -34,11 +34,9 @@ class DecisionForm(forms.Form):
 def recipients(election: Election) -> dict[str, int]:
     """Who opening voting would send codes to, from the rolls as built now: ``codes`` (members
     eligible in any contest), ``emails`` and ``postal`` (those without an email address)."""
-    voters = Member.objects.filter(
-        roll_entries__contest__election=election, roll_entries__eligible=True
-    ).distinct()
-    counts = voters.aggregate(
-        codes=Count("pk", distinct=True), postal=Count("pk", filter=Q(email=""), distinct=True)
+    eligible = RollEntry.objects.filter(member=OuterRef("pk"), contest__election=election, eligible=True)
+    counts = Member.objects.filter(Exists(eligible)).aggregate(
+        codes=Count("pk"), postal=Count("pk", filter=Q(email=""))
     )
     return {**counts, "emails": counts["codes"] - counts["postal"]}
 
@@ -52,7 +50,7 @@ def checklist_page(request, election_slug):
         "election": election,
         "problems": found,
         "mail_test": checklist.mail_tested(election),
-        "counts": recipients(election),
+        "counts": recipients(election) if election.accepts_changes and not found else None,
     }
     return render(request, "results/checklist.html", context)
 

@@ -3,10 +3,12 @@
 import csv
 import io
 import shlex
+from collections.abc import Iterable
 
 from tallyroom.count import rule_set
 from tallyroom.formats.results import result_csv, result_table
 from tallyroom.formats.sheet_pdf import result_pdf
+from tallyroom.web import streaming
 
 from .models import ContestCount
 
@@ -42,22 +44,30 @@ def ballots_name(count: ContestCount) -> str:
     return "ballots.csv" if count.result.get("colleges") else "ballots.blt"
 
 
-def render(count: ContestCount, name: str) -> tuple[str | bytes, str]:
-    """``(body, content type)`` of the download called ``name``; KeyError if there is none."""
+# Downloads stored whole on the count, streamed from the database a slice at a time.
+STORED = {"result.json": "result_json"}
+
+
+def render(count: ContestCount, name: str) -> tuple[Iterable[str | bytes], str]:
+    """``(body's chunks, content type)`` of the download called ``name``; KeyError if there is none.
+    The ballots and the result are read from the database in slices (``count`` need not hold them:
+    load it with them deferred); the others are made from the result, small."""
+    stored = ContestCount.objects.filter(pk=count.pk)
     if name == ballots_name(count):
-        return count.ballots_blt, TEXT if name.endswith(".blt") else "text/csv; charset=utf-8"
-    if name == "result.json":
-        return count.result_json, "application/json"
+        kind = TEXT if name.endswith(".blt") else "text/csv; charset=utf-8"
+        return streaming.text_slices(stored, "ballots_blt"), kind
+    if name in STORED:
+        return streaming.text_slices(stored, STORED[name]), "application/json"
     if name == "result.csv":
-        return result_csv(count.result), "text/csv; charset=utf-8"
+        return [result_csv(count.result)], "text/csv; charset=utf-8"
     if name == "result.txt":
-        return result_table(count.result), TEXT
+        return [result_table(count.result)], TEXT
     if name == "result.pdf":
-        return result_pdf(count.result, _colours(count)), "application/pdf"
+        return [result_pdf(count.result, _colours(count))], "application/pdf"
     if name == "tie-seed.txt":
-        return f"{count.tie_seed}\n", TEXT
+        return [f"{count.tie_seed}\n"], TEXT
     if name == "groups.csv" and count.groups:
-        return groups_csv(count.groups), "text/csv; charset=utf-8"
+        return [groups_csv(count.groups)], "text/csv; charset=utf-8"
     raise KeyError(name)
 
 

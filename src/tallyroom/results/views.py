@@ -5,7 +5,7 @@ pages with their downloads."""
 import re
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,6 +16,7 @@ from tallyroom.elections.profiles import profiles
 from tallyroom.jobs import runner as jobs
 from tallyroom.jobs.models import Job
 from tallyroom.voting.turnout import contest_turnout, turnout
+from tallyroom.web import streaming
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, has_role, role_required
 
 from . import downloads
@@ -93,7 +94,11 @@ def dashboard(request):
 def election(request, election_slug):
     election = get_object_or_404(Election, slug=election_slug)
     contests = [
-        {"contest": c, "count": c.counts.first(), "published": c.counts.filter(published=True).first()}
+        {
+            "contest": c,
+            "count": c.counts.defer("ballots_blt").first(),
+            "published": c.counts.defer("ballots_blt").filter(published=True).first(),
+        }
         for c in election.contests.all()
     ]
     boxes = list(ContestBox.objects.filter(contest__election=election).select_related("contest"))
@@ -172,7 +177,7 @@ def count_view(request, election_slug, contest_slug):
 @role_required(RETURNING_OFFICER)
 def review(request, election_slug, contest_slug):
     contest = _contest(election_slug, contest_slug)
-    latest = contest.counts.first()
+    latest = contest.counts.defer("ballots_blt").first()
     if latest is None:
         raise Http404("not counted yet")
     return render(request, "results/review.html", sheet(latest))
@@ -198,8 +203,9 @@ def publish_count(request, election_slug, contest_slug):
 
 
 def _published(election_slug, contest_slug) -> ContestCount:
+    """The contest's published count, without its ballots (read only to download them)."""
     return get_object_or_404(
-        ContestCount.objects.select_related("contest__election"),
+        ContestCount.objects.select_related("contest__election").defer("ballots_blt"),
         contest__election__slug=election_slug,
         contest__slug=contest_slug,
         published=True,
@@ -211,6 +217,7 @@ def index(request):
     published = (
         ContestCount.objects.filter(published=True)
         .select_related("contest__election")
+        .defer("ballots_blt")
         .order_by("-contest__election__voting_opens", "contest__election", "contest__position", "contest__pk")
     )
     return render(request, "results/index.html", {"published": published})
@@ -245,9 +252,7 @@ def download(request, election_slug, contest_slug, name):
     if name == downloads.ballots_name(published) and not ballots_visible(request.user, published.contest):
         raise Http404("the weighted ballots of this contest go to the scrutineers only")
     try:
-        body, content_type = downloads.render(published, name)
+        chunks, content_type = downloads.render(published, name)
     except KeyError:
         raise Http404(f"no download {name}") from None
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{downloads.filename_prefix(published)}{name}"'
-    return response
+    return streaming.download(chunks, f"{downloads.filename_prefix(published)}{name}", content_type)

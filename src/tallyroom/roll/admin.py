@@ -12,7 +12,7 @@ from .models import Member, RollDecision, RollEntry
 class MemberAdmin(AuditedAdmin):
     list_display = ("number", "name", "unit", "category", "status", "joined", "paid_up_to")
     list_filter = ("status", "category", "unit__region")
-    search_fields = ("number", "name", "email")
+    search_fields = ("=number", "name", "=email")  # each read from an index on PostgreSQL
     list_select_related = ("unit",)
     raw_id_fields = ("unit", "affiliate")
 

@@ -83,6 +83,43 @@ def _reason(status, category, unit_id, joined, paid_up_to, area, categories, fre
     return SEPARATOR.join(reasons)
 
 
+def _member_batches():
+    """Every member's fields the rules read, BATCH members at a time in primary-key order (keyset:
+    each batch starts after the last one's key)."""
+    last = 0
+    fields = ("pk", "status", "category", "unit_id", "joined", "paid_up_to")
+    while batch := list(Member.objects.filter(pk__gt=last).order_by("pk").values_list(*fields)[:BATCH]):
+        yield batch
+        last = batch[-1][0]
+
+
+def _build_batch(contest, members: list[tuple], rules: tuple, counts: Counter) -> None:
+    """Write one batch of members' roll entries: new ones inserted, changed ones (standing, reason
+    or unit) updated."""
+    first, last = members[0][0], members[-1][0]
+    existing = {
+        member: (pk, eligible, reason, unit_id)
+        for member, pk, eligible, reason, unit_id in RollEntry.objects.filter(
+            contest=contest, member_id__gte=first, member_id__lte=last
+        ).values_list("member_id", "pk", "eligible", "reason", "unit_id")
+    }
+    new: list[tuple] = []
+    changed: dict[tuple[str, int | None], list[int]] = {}
+    for pk, status, category, unit_id, joined, paid in members:
+        reason = _reason(status, category, unit_id, joined, paid, *rules)
+        counts["excluded" if reason else "eligible"] += 1
+        counts.update(reasons_of(reason))
+        old = existing.get(pk)
+        if old is None:
+            new.append((contest.pk, pk, unit_id, not reason, reason, ONE, ""))
+        elif old[1:] != (not reason, reason, unit_id):
+            changed.setdefault((reason, unit_id), []).append(old[0])
+    fields = ("contest_id", "member_id", "unit_id", "eligible", "reason", "weight", "college")
+    bulk.insert(RollEntry, fields, new)
+    for (reason, unit_id), ids in changed.items():
+        RollEntry.objects.filter(pk__in=ids).update(eligible=not reason, reason=reason, unit_id=unit_id)
+
+
 def build_roll(contest, *, user=None) -> dict[str, int]:
     """Compute ``contest``'s roll from the members as they are now: one entry per member, eligible or
     excluded with the reasons. Returns counts: ``eligible``, ``excluded`` and one per reason (a
@@ -93,31 +130,9 @@ def build_roll(contest, *, user=None) -> dict[str, int]:
             raise RollFrozen(f"the roll of {contest} is frozen; it changes only by a recorded decision")
         election = contest.election
         rules = (area_units(contest), set(contest.categories), election.freeze_date, contest.paid_up_on)
-        existing = {
-            member: (pk, eligible, reason)
-            for member, pk, eligible, reason in RollEntry.objects.filter(contest=contest)
-            .values_list("member_id", "pk", "eligible", "reason")
-            .iterator(chunk_size=BATCH)
-        }
         counts: Counter[str] = Counter()
-        new: list[tuple] = []
-        changed: dict[str, list[int]] = {}
-        members = Member.objects.values_list("pk", "status", "category", "unit_id", "joined", "paid_up_to")
-        for pk, status, category, unit_id, joined, paid in members.iterator(chunk_size=BATCH):
-            reason = _reason(status, category, unit_id, joined, paid, *rules)
-            counts["excluded" if reason else "eligible"] += 1
-            counts.update(reasons_of(reason))
-            old = existing.get(pk)
-            if old is None:
-                new.append((contest.pk, pk, not reason, reason, ONE, ""))
-            elif old[2] != reason or old[1] != (not reason):
-                changed.setdefault(reason, []).append(old[0])
-        bulk.insert(RollEntry, ("contest_id", "member_id", "eligible", "reason", "weight", "college"), new)
-        for reason, ids in changed.items():
-            for start in range(0, len(ids), BATCH):
-                RollEntry.objects.filter(pk__in=ids[start : start + BATCH]).update(
-                    eligible=not reason, reason=reason
-                )
+        for members in _member_batches():
+            _build_batch(contest, members, rules, counts)
         summary = {"eligible": counts.pop("eligible", 0), "excluded": counts.pop("excluded", 0), **counts}
         record(user, "roll.build", f"contest:{contest.pk}", **summary)
     return summary

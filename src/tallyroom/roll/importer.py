@@ -12,6 +12,7 @@ contact details change only by a recorded contact change (``contacts.change_cont
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -108,15 +109,15 @@ def _check(values: dict[str, str], units: dict[str, int], affiliates: dict[str, 
 
 def import_members(file_or_path, *, user=None) -> ImportReport:
     """Import the members in a CSV file (a path or an open file); raise MemberImportError, having
-    written nothing, if any row is bad."""
+    written nothing, if any row is bad. The file is read twice (checked, then written in batches),
+    so memory holds one batch and the membership numbers seen, not the file."""
     table = Table(file_or_path, REQUIRED, OPTIONAL)
     units = dict(Unit.objects.values_list("code", "pk"))
     affiliates = dict(Affiliate.objects.values_list("code", "pk"))
-    rows: dict[str, tuple] = {}
     first_line: dict[str, int] = {}
     for line, values in table:
         number = values["number"]
-        row, problems = _check(values, units, affiliates)
+        _, problems = _check(values, units, affiliates)
         if not number:
             problems.insert(0, "number is empty")
         elif number in first_line:
@@ -125,16 +126,15 @@ def import_members(file_or_path, *, user=None) -> ImportReport:
             first_line[number] = line
         if problems:
             table.error(line, "; ".join(problems))
-        elif number:
-            rows[number] = row
     report = ImportReport(table.name, rows=len(first_line))
+    del first_line
     if table.errors:
         table.errors.sort(key=lambda e: e.line or 0)
         raise MemberImportError(table.errors)
-    if not rows:
+    if not report.rows:
         raise MemberImportError([FormatError(table.name, None, "no members in the file")])
     with transaction.atomic():
-        contacts = _write(rows, report, table, first_line, user)
+        contacts = _write(table, units, affiliates, report, user)
         record(
             user,
             "roll.import",
@@ -148,53 +148,78 @@ def import_members(file_or_path, *, user=None) -> ImportReport:
     return report
 
 
-def _write(
-    rows: dict[str, tuple], report: ImportReport, table: Table, lines: dict[str, int], user
-) -> list[dict]:
-    """Write the rows; return the contact changes (as recorded in the event). MemberImportError,
-    before anything is written, if one would change a member on a frozen roll."""
-    current = Member.objects.values_list("number", "pk", *FIELDS).iterator(chunk_size=BATCH)
-    existing = {number: (pk, tuple(rest)) for number, pk, *rest in current}
-    new, changed, contacts = [], [], []
-    for number, row in rows.items():
-        old = existing.get(number)
-        if old is None:
-            new.append((number, *row))
-        elif old[1] != row:
-            changed.append((*row, old[0]))
-            for field in CONTACT_FIELDS:
-                i = FIELDS.index(field)
-                if old[1][i] != row[i]:
-                    contacts.append(
-                        {"member": number, "pk": old[0], "field": field, "old": old[1][i], "new": row[i]}
-                    )
-    frozen = frozen_elections({c["pk"] for c in contacts})
-    for c in contacts:
-        if c["pk"] in frozen:
-            table.error(
-                lines[c["member"]],
-                f"member {c['member']} is on the frozen roll of {frozen[c['pk']]}: their {c['field']} "
-                "changes only by a recorded contact change (Roll > Change contact details), not by import",
-            )
+def _batches(table: Table, units, affiliates) -> Iterator[dict[str, tuple[int, tuple]]]:
+    """The checked file's rows, BATCH at a time: number -> (line, row)."""
+    batch: dict[str, tuple[int, tuple]] = {}
+    for line, values in table:
+        batch[values["number"]] = (line, _check(values, units, affiliates)[0])
+        if len(batch) >= BATCH:
+            yield batch
+            batch = {}
+    if batch:
+        yield batch
+
+
+def _write(table: Table, units, affiliates, report: ImportReport, user) -> list[dict]:
+    """Write the rows batch by batch; return the contact changes (as recorded in the event).
+    MemberImportError, rolling the whole import back, if one would change a member on a frozen
+    roll (every such row is named)."""
+    contacts: list[dict] = []
+    for batch in _batches(table, units, affiliates):
+        current = Member.objects.filter(number__in=list(batch)).values_list("number", "pk", *FIELDS)
+        existing = {number: (pk, tuple(rest)) for number, pk, *rest in current}
+        new, changed, found = [], [], []
+        for number, (line, row) in batch.items():
+            old = existing.get(number)
+            if old is None:
+                new.append((number, *row))
+            elif old[1] != row:
+                changed.append((*row, old[0]))
+                for field in CONTACT_FIELDS:
+                    i = FIELDS.index(field)
+                    if old[1][i] != row[i]:
+                        found.append(
+                            {
+                                "member": number,
+                                "pk": old[0],
+                                "field": field,
+                                "old": old[1][i],
+                                "new": row[i],
+                                "line": line,
+                            }
+                        )
+        frozen = frozen_elections({c["pk"] for c in found})
+        for c in found:
+            if c["pk"] in frozen:
+                table.error(
+                    c["line"],
+                    f"member {c['member']} is on the frozen roll of {frozen[c['pk']]}: their "
+                    f"{c['field']} changes only by a recorded contact change (Roll > Change contact "
+                    "details), not by import",
+                )
+        if table.errors:
+            continue  # the rest is only checked: the import is refused at the end
+        bulk.insert(Member, ("number", *FIELDS), new)
+        bulk.update(Member, FIELDS, changed)
+        report.created += len(new)
+        report.updated += len(changed)
+        ContactChange.objects.bulk_create(
+            [
+                ContactChange(
+                    member_id=c.pop("pk"),
+                    field=c["field"],
+                    old=c["old"],
+                    new=c["new"],
+                    source=f"{table.name}:{c['line']}",
+                    changed_by=user,
+                )
+                for c in found
+            ],
+            batch_size=BATCH,
+        )
+        contacts += found
     if table.errors:
         table.errors.sort(key=lambda e: e.line or 0)
         raise MemberImportError(table.errors)
-    bulk.insert(Member, ("number", *FIELDS), new)
-    bulk.update(Member, FIELDS, changed)
-    report.created, report.updated = len(new), len(changed)
-    report.unchanged = len(rows) - len(new) - len(changed)
-    ContactChange.objects.bulk_create(
-        [
-            ContactChange(
-                member_id=c.pop("pk"),
-                field=c["field"],
-                old=c["old"],
-                new=c["new"],
-                source=f"{table.name}:{lines[c['member']]}",
-                changed_by=user,
-            )
-            for c in contacts
-        ],
-        batch_size=BATCH,
-    )
-    return [c | {"line": lines[c["member"]]} for c in contacts]
+    report.unchanged = report.rows - report.created - report.updated
+    return contacts

@@ -48,10 +48,15 @@ class RollEntry(models.Model):
     a whole number, a decimal or a fraction (``1000/3``, a card vote shared among three delegates
     present), so no share is rounded. ``voted_at`` and ``channel`` are the
     member's "has voted" mark in this contest, set by the ballot box as it stores their ballot.
+    ``unit`` is the member's unit as the roll was built (kept with the entry, so the roll's counts
+    by unit are read from its index alone, and a frozen roll's stay as they froze).
     """
 
     contest = models.ForeignKey("elections.Contest", on_delete=models.CASCADE, related_name="roll")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="roll_entries")
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     eligible = models.BooleanField()
     reason = models.CharField(max_length=200, blank=True, help_text="why excluded (blank if eligible)")
     weight = models.CharField(max_length=64, default="1", help_text="exact: 1, 2.5 or 1000/3")
@@ -65,7 +70,11 @@ class RollEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["contest", "member"], name="one_roll_entry_per_member")
         ]
-        indexes = [models.Index(fields=["contest", "eligible"])]
+        # the roll page's counts by standing and by reason are read from this index alone
+        indexes = [
+            models.Index(fields=["contest", "eligible", "reason"], name="roll_entry_standing"),
+            models.Index(fields=["contest", "unit", "eligible"], name="roll_entry_unit"),
+        ]
 
     def __str__(self):
         return f"{self.member} on {self.contest}: {'eligible' if self.eligible else self.reason}"

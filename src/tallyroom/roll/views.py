@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import Counter
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import StreamingHttpResponse
@@ -18,6 +17,8 @@ from tallyroom.audit.events import record
 from tallyroom.elections.models import Contest
 from tallyroom.formats import spreadsheet
 from tallyroom.formats.errors import FormatError
+from tallyroom.organisation.models import Unit
+from tallyroom.web import keyset
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF, has_role, role_required
 
 from .contacts import ContactChangeRefused, change_contact, frozen_elections
@@ -33,11 +34,22 @@ ERRORS_SHOWN = 1000
 PAGE = 100
 
 
+def standing_counts(entries) -> dict[bool, int]:
+    """Entries of ``entries`` by standing (True: eligible), counted from the roll's index alone."""
+    return dict(entries.values_list("eligible").annotate(n=Count("*")).order_by())
+
+
 @role_required(*READERS)
 def index(request):
-    contests = Contest.objects.select_related("election").annotate(
-        eligible=Count("roll", filter=Q(roll__eligible=True)), entries=Count("roll")
-    )
+    counts: dict[int, dict[bool, int]] = {}
+    for contest_id, eligible, n in (
+        RollEntry.objects.values_list("contest_id", "eligible").annotate(n=Count("*")).order_by()
+    ):
+        counts.setdefault(contest_id, {})[eligible] = n
+    contests = list(Contest.objects.select_related("election"))
+    for contest in contests:
+        found = counts.get(contest.pk, {})
+        contest.eligible, contest.entries = found.get(True, 0), sum(found.values())
     return render(
         request,
         "roll/index.html",
@@ -80,27 +92,24 @@ def upload(request):
 def reason_counts(contest) -> list[tuple[str, int]]:
     """Excluded entries per reason (an entry excluded for two reasons counts under both)."""
     counts: Counter[str] = Counter()
-    for row in (
-        RollEntry.objects.filter(contest=contest, eligible=False).values("reason").annotate(n=Count("id"))
-    ):
-        for reason in reasons_of(row["reason"]) or ["(no reason given)"]:
-            counts[reason] += row["n"]
+    grouped = RollEntry.objects.filter(contest=contest, eligible=False).values_list("reason")
+    for reason, n in grouped.annotate(n=Count("*")).order_by():
+        for one in reasons_of(reason) or ["(no reason given)"]:
+            counts[one] += n
     return counts.most_common()
 
 
 def unit_counts(contest) -> list[dict]:
-    rows: dict[str, dict] = {}
-    grouped = (
-        RollEntry.objects.filter(contest=contest)
-        .values("member__unit__code", "member__unit__name", "eligible")
-        .annotate(n=Count("id"))
-    )
-    for row in grouped:
-        code = row["member__unit__code"] or ""
+    """Eligible and excluded entries per unit (the member's as the roll was built), by unit name
+    ("(no unit)" for none), from the roll's index alone."""
+    names = dict(Unit.objects.values_list("pk", "name"))
+    rows: dict[int | None, dict] = {}
+    grouped = RollEntry.objects.filter(contest=contest).values_list("unit_id", "eligible")
+    for unit_id, eligible, n in grouped.annotate(n=Count("*")).order_by():
         unit = rows.setdefault(
-            code, {"name": row["member__unit__name"] or "(no unit)", "eligible": 0, "excluded": 0}
+            unit_id, {"name": names.get(unit_id, "(no unit)"), "eligible": 0, "excluded": 0}
         )
-        unit["eligible" if row["eligible"] else "excluded"] += row["n"]
+        unit["eligible" if eligible else "excluded"] += n
     return sorted(rows.values(), key=lambda u: u["name"])
 
 
@@ -108,9 +117,7 @@ def unit_counts(contest) -> list[dict]:
 def contest_roll(request, pk):
     contest = get_object_or_404(Contest.objects.select_related("election"), pk=pk)
     search = RollSearchForm(request.GET or None)
-    entries = (
-        RollEntry.objects.filter(contest=contest).select_related("member__unit").order_by("member__number")
-    )
+    entries = RollEntry.objects.filter(contest=contest).select_related("member__unit")
     if search.is_valid():
         q, standing, reason = (search.cleaned_data[k] for k in ("q", "standing", "reason"))
         if q:
@@ -119,12 +126,9 @@ def contest_roll(request, pk):
             entries = entries.filter(eligible=standing == "eligible")
         if reason:
             entries = entries.filter(reason__icontains=reason)
-    page = Paginator(entries, PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    totals = RollEntry.objects.filter(contest=contest).aggregate(
-        n_eligible=Count("id", filter=Q(eligible=True)), n_excluded=Count("id", filter=Q(eligible=False))
-    )
+    page = keyset.page(entries, "member__number", lambda e: e.member.number, request.GET, PAGE)
+    standing = standing_counts(RollEntry.objects.filter(contest=contest))
+    totals = {"n_eligible": standing.get(True, 0), "n_excluded": standing.get(False, 0)}
     return render(
         request,
         "roll/contest.html",
@@ -135,7 +139,6 @@ def contest_roll(request, pk):
             "units": unit_counts(contest),
             "search": search,
             "page": page,
-            "query": query.urlencode(),
             "can_build": has_role(request.user, *EDITORS) and not contest.roll_is_frozen,
             "can_decide": has_role(request.user, RETURNING_OFFICER) and decisions_open(contest),
         },

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext
@@ -30,6 +30,7 @@ from tallyroom.elections.ballot_order import display_order
 from tallyroom.elections.models import Election
 from tallyroom.elections.profiles import profiles
 from tallyroom.roll.models import Member
+from tallyroom.web import streaming
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF, has_role, role_required
 
 from . import ratelimit, reissues
@@ -244,12 +245,14 @@ def public_list(request, election: str, contest: str):
 
 
 def public_list_txt(request, election: str, contest: str):
-    """The same list as text, one tracker a line: its SHA-256 is the one published beside it."""
+    """The same list as text, one tracker a line: its SHA-256 is the one published beside it.
+    Streamed from the database a slice at a time."""
     found = opened_election(election)
-    contest_box = _contest_box(found, contest)
-    response = HttpResponse(contest_box.trackers, content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{found.slug}-{contest}-trackers.txt"'
-    return response
+    contest_box = get_object_or_404(
+        ContestBox.objects.defer("trackers"), contest__election=found, contest__slug=contest
+    )
+    trackers = streaming.text_slices(ContestBox.objects.filter(pk=contest_box.pk), "trackers")
+    return streaming.download(trackers, f"{found.slug}-{contest}-trackers.txt", "text/plain; charset=utf-8")
 
 
 SENDERS = (STAFF, RETURNING_OFFICER)
