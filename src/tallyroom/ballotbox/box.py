@@ -21,6 +21,7 @@ import hmac
 import json
 import os
 import secrets
+import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -157,6 +158,58 @@ def _voting_is_open(election_id: int) -> Election:
     return election
 
 
+# Casting's statements, written out: the ORM's building of each query cost several times what
+# the database spent running it (docs/performance.md).
+OPEN_KEY = (
+    f"SELECT k.public FROM {Election._meta.db_table} e JOIN {ElectionKey._meta.db_table} k "
+    "ON k.election_id = e.id "
+    "WHERE e.id = %s AND e.state = %s AND e.voting_opens <= %s AND %s < e.voting_closes"
+)
+VOTER_ENTRIES = (
+    f"SELECT r.id, r.contest_id, r.weight, r.college, r.voted_at IS NOT NULL, r.channel "
+    f"FROM {RollEntry._meta.db_table} r JOIN {Contest._meta.db_table} c ON c.id = r.contest_id "
+    "WHERE r.member_id = %s AND c.election_id = %s AND r.eligible = %s"
+)
+MARK_VOTED = (
+    f"UPDATE {RollEntry._meta.db_table} SET voted_at = %s, channel = %s WHERE voted_at IS NULL AND id IN "
+)
+INSERT_SEALED = (
+    f"INSERT INTO {SealedBallot._meta.db_table} "
+    "(id, contest_id, tracker, channel, sealed, mac, provisional_for) VALUES "
+)
+
+
+def _open_key(cursor, election_id: int, now) -> bytes:
+    """The election's public key if voting in it is open at ``now``, read (in one statement)
+    under a share lock on the election's row on PostgreSQL: closing, which takes the row for
+    update, waits for deposits in progress. Otherwise BallotError or BoxError says why."""
+    at = connection.ops.adapt_datetimefield_value(now)
+    lock = " FOR SHARE OF e" if connection.vendor == "postgresql" else ""
+    cursor.execute(OPEN_KEY + lock, [election_id, Election.State.VOTING, at, at])
+    row = cursor.fetchone()
+    if row is None:
+        public_key(_voting_is_open(election_id))  # says why
+        raise BallotError("Voting in this election is not open.")  # it opened a moment ago
+    return bytes.fromhex(row[0])
+
+
+def _entries(cursor, election_id: int, member_id: int, provisional: bool, contests: Iterable[int] | None):
+    """The member's roll entries a deposit covers, as (id, contest id, weight, college): those
+    they are eligible on (excluded from, for a provisional ballot), limited to ``contests`` if
+    given; by default less any on which a provisional ballot of theirs, admitted after an upheld
+    appeal, has voted already."""
+    cursor.execute(VOTER_ENTRIES, [member_id, election_id, not provisional])
+    found = cursor.fetchall()
+    if contests is not None:
+        wanted = set(contests)
+        return [(pk, c, w, college) for pk, c, w, college, _, _ in found if c in wanted]
+    return [
+        (pk, c, w, college)
+        for pk, c, w, college, voted, was in found
+        if provisional or not (voted and was == Channel.PROVISIONAL)
+    ]
+
+
 def deposit(
     election_id: int,
     member_id: int,
@@ -164,13 +217,16 @@ def deposit(
     channel: str,
     contests: Iterable[int] | None = None,
     provisional_for: str = "",
+    savepoint: bool = True,
 ) -> Receipt:
     """Store the ballots of member ``member_id`` in ``election_id``: ``choices`` maps a contest id
     to the names chosen (first preference first); a contest of theirs left out is an abstention.
     ``contests`` limits the deposit to those contests (an in-room poll); by default it covers every
     contest the member is on the roll of. Raises BallotError, storing nothing, if voting is not
     open, the member has voted already in one of them, is not on a contest's roll, or a ballot
-    breaks its contest's marking. Call inside the channel's own transaction, if it has one.
+    breaks its contest's marking. Call inside the channel's own transaction, if it has one; a
+    channel whose transaction does nothing else after a refusal passes ``savepoint=False`` (two
+    statements fewer: the refusal then rolls back the whole transaction).
 
     A provisional ballot (channel ``provisional``, ``provisional_for`` naming the pending case) is
     cast on contests the member is excluded from, and kept apart until ``admit_provisional`` or
@@ -180,17 +236,10 @@ def deposit(
     provisional = channel == Channel.PROVISIONAL
     if provisional != bool(provisional_for):
         raise ValueError("a provisional ballot, and only a provisional one, names the case it waits on")
-    with transaction.atomic():
-        election = _voting_is_open(election_id)
-        key = public_key(election)
-        entries = RollEntry.objects.filter(
-            member_id=member_id, contest__election_id=election_id, eligible=not provisional
-        )
-        if contests is not None:
-            entries = entries.filter(contest_id__in=list(contests))
-        elif not provisional:  # a provisional ballot admitted after an upheld appeal voted there
-            entries = entries.exclude(channel=Channel.PROVISIONAL, voted_at__isnull=False)
-        rows = list(entries.values_list("pk", "contest_id", "weight", "college"))
+    now = timezone.now()
+    with transaction.atomic(savepoint=savepoint), connection.cursor() as cursor:
+        public = _open_key(cursor, election_id, now)
+        rows = _entries(cursor, election_id, member_id, provisional, contests)
         if not rows:
             raise BallotError("You are not on the roll of any contest open to this ballot.")
         layouts = sorted(
@@ -199,13 +248,14 @@ def deposit(
         )
         if set(choices) - {contest.pk for (contest, _), *_ in layouts}:
             raise BallotError("You are not on the roll of one or more of the contests voted in.")
-        now = timezone.now()
-        claimed = RollEntry.objects.filter(
-            pk__in=[pk for _, pk, _, _ in layouts], voted_at__isnull=True
-        ).update(voted_at=now, channel=channel)
-        if claimed != len(layouts):
+        entries = [pk for _, pk, _, _ in layouts]
+        cursor.execute(
+            MARK_VOTED + f"({', '.join(['%s'] * len(entries))})",
+            [connection.ops.adapt_datetimefield_value(now), channel, *entries],
+        )
+        if cursor.rowcount != len(layouts):
             raise BallotError("You have already voted in this election.")
-        sealed = []
+        trackers, values = [], []
         region = _region_code(member_id) if any(c.results_by_region for (c, _), *_ in layouts) else ""
         for (contest, mark), _, weight, college in layouts:
             content = {"p": mark.check(choices.get(contest.pk, ())), "w": str(Fraction(weight)), "c": college}
@@ -213,21 +263,14 @@ def deposit(
             if contest.results_by_region:  # the region's code, in room enough for the longest code
                 content["r"] = region
                 room = [*room, "r" * REGION_CODE_ROOM]
-            ciphertext = keys.seal(key.public, content, keys.pad_size(room))
+            ciphertext = keys.seal(public, content, keys.pad_size(room))
             tracker = new_tracker()
             mac = box_mac(contest.pk, tracker, channel, ciphertext)
-            sealed.append(
-                SealedBallot(
-                    contest=contest,
-                    tracker=tracker,
-                    channel=channel,
-                    sealed=ciphertext,
-                    mac=mac,
-                    provisional_for=provisional_for,
-                )
-            )
-        SealedBallot.objects.bulk_create(sealed)
-    return Receipt(election, tuple((s.contest, s.tracker) for s in sealed))
+            trackers.append((contest, tracker))
+            row_id = SealedBallot._meta.pk.get_db_prep_value(uuid.uuid4(), connection)
+            values += [row_id, contest.pk, tracker, channel, ciphertext, mac, provisional_for]
+        cursor.execute(INSERT_SEALED + ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(trackers)), values)
+    return Receipt(layouts[0][0][0].election, tuple(trackers))
 
 
 def _region_code(member_id: int) -> str:
