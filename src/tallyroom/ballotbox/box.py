@@ -444,7 +444,7 @@ def shuffled(items: Sequence) -> list:
         order = np.lexsort((drawn[:, 1], drawn[:, 0]))
         ranked = drawn[order]
         if not (ranked[1:] == ranked[:-1]).all(axis=1).any():
-            return [items[i] for i in order]
+            return [items[i] for i in order.tolist()]
     return list(items)
 
 
@@ -477,7 +477,7 @@ class _Openers:
 
     def __init__(self, private: bytes):
         self._private, self._mac_key = private, mac_key()
-        self._pool = None
+        self._pool, self._workers = None, os.cpu_count() or 1
 
     def __enter__(self):
         return self
@@ -494,13 +494,12 @@ class _Openers:
             yield from (opener(contest_id, batch) for batch in batches)
             return
         if self._pool is None:
-            workers = os.cpu_count() or 1
             context = multiprocessing.get_context("spawn")
-            self._pool = context.Pool(workers, opening.start_worker, (self._private, self._mac_key))
+            self._pool = context.Pool(self._workers, opening.start_worker, (self._private, self._mac_key))
         in_flight: deque = deque()
         for batch in batches:
             in_flight.append(self._pool.apply_async(opening.open_in_worker, (contest_id, batch)))
-            if len(in_flight) > 2 * self._pool._processes:
+            if len(in_flight) > 2 * self._workers:
                 yield in_flight.popleft().get()
         while in_flight:
             yield in_flight.popleft().get()
@@ -541,6 +540,7 @@ def open_box(
                 done += len(part.lines)
                 if progress:
                     progress(done, total)
+            found.lines.sort()  # once: the digest's and the trackers' sorts then find them in order
             _checked(box, found)
             contents[box.contest_id] = found.ballots
             box.trackers = "\n".join(sorted(line.partition(":")[0] for line in found.lines))
