@@ -3,7 +3,8 @@ No Django here: the workers are started afresh (``spawn``) and import only this 
 
 A batch is one contest's sealed ballots as (tracker, channel, sealed, mac) rows. For each row the
 worker computes the line the close record's digest covers, checks the server's MAC and only then
-opens the ballot (libsodium, with the private key the workers were started with). It returns
+opens the ballot (libsodium's sealed box, as ``keys.seal`` sealed it, with the private key the
+workers were started with). It returns
 what the box needs to check the whole contest and store it; the parent process checks the
 contest's count, digest and MACs against the close record before anything is written.
 """
@@ -17,8 +18,9 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from nacl.bindings import crypto_box_seal_open
 from nacl.exceptions import CryptoError
-from nacl.public import PrivateKey, SealedBox
+from nacl.public import PrivateKey
 
 Row = tuple[str, str, bytes, str]  # tracker, channel, sealed, mac
 
@@ -52,7 +54,7 @@ class Opener:
     """Opens batches with the election's private key and the server's MAC key."""
 
     def __init__(self, private: bytes, mac_key: bytes):
-        self._box = SealedBox(PrivateKey(private))
+        self._public, self._private = bytes(PrivateKey(private).public_key), private
         self._mac_key = mac_key
 
     def __call__(self, contest_id: int, rows: Sequence[Row]) -> Opened:
@@ -65,7 +67,7 @@ class Opener:
                 out.forged = out.forged or tracker
                 continue
             try:
-                content = json.loads(self._box.decrypt(sealed))
+                content = json.loads(crypto_box_seal_open(sealed, self._public, self._private))
             except (CryptoError, ValueError):
                 out.unreadable = out.unreadable or tracker
                 continue
