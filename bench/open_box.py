@@ -7,7 +7,8 @@ processes, each COPYing its share), and the close record written by ``lifecycle.
 Then a child process (measured by bench/child.py: wall time and peak RSS through GNU time) runs
 ``lifecycle.open_box`` with two of the three shares and prints the seconds the call took and the
 CPU seconds of the opening process, of its worker processes (``box.open_box`` opens a large box
-in one process a core) and of its PostgreSQL backend; the parent checks the plaintext ballots against what was sealed (count and every ranking's number).
+in one process a core) and of its PostgreSQL backend; the parent checks the plaintext ballots
+against what was sealed (count and every ranking's number).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tallyroom_bench .venv/bin/python bench/open_box.py
     .venv/bin/python bench/run.py open-box --sizes 64000,640000 [--profile]
