@@ -306,10 +306,14 @@ class Client:
 
 
 def cast_tokens(codes, contests, seed: int) -> list[str]:
+    from tallyroom.ballotbox.marking import current_marking
     from tallyroom.voting.views import sign
 
     rng = random.Random(seed)
-    return [sign(code, {str(k): v for k, v in choices_for(contests, rng).items()}) for code in codes]
+    markings = [(c, current_marking(c)) for c in contests.values()]
+    return [
+        sign(code, markings, {str(k): v for k, v in choices_for(contests, rng).items()}) for code in codes
+    ]
 
 
 def drive(port: int, n: int, clients: int, rate: float | None, seconds: float, vote):

@@ -5,8 +5,10 @@ For each size (default 64,000 and 640,000, to show how it scales) a fresh electi
 voted, N ballots sealed to a new trustees' key with ``keys.seal`` and ``box.box_mac`` (in parallel
 processes, each COPYing its share), and the close record written by ``lifecycle.close_voting``.
 Then a child process (measured by bench/child.py: wall time and peak RSS through GNU time) runs
-``lifecycle.open_box`` with two of the three shares and prints the seconds the call took; the
-parent checks the plaintext ballots against what was sealed (count and every ranking's number).
+``lifecycle.open_box`` with two of the three shares and prints the seconds the call took and the
+CPU seconds of the opening process, of its worker processes (``box.open_box`` opens a large box
+in one process a core) and of its PostgreSQL backend; the parent checks the plaintext ballots
+against what was sealed (count and every ranking's number).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tallyroom_bench .venv/bin/python bench/open_box.py
     .venv/bin/python bench/run.py open-box --sizes 64000,640000 [--profile]
@@ -126,9 +128,20 @@ def cleanup(election) -> None:
         election.delete()
 
 
+def children_cpu() -> float:
+    """User + system CPU seconds of this process's children that have ended (the opening's
+    worker processes, once it has stopped them)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def open_in_child(election_id: int, shares: list[str], profile: bool) -> dict:
-    """Run in the child: open the box, timed; JSON of the seconds, the CPU seconds of this process
-    and of its PostgreSQL backend, and the ballots opened."""
+    """Run in the child: open the box, timed; JSON of the seconds, the CPU seconds of this process,
+    of its worker processes and of its PostgreSQL backend, and the ballots opened."""
+    import resource
+
     from django.db import connection
 
     from tallyroom import lifecycle
@@ -137,7 +150,7 @@ def open_in_child(election_id: int, shares: list[str], profile: bool) -> dict:
     election = Election.objects.get(pk=election_id)
     connection.ensure_connection()
     backend = backend_pids(own=True)
-    started, cpu, db = time.perf_counter(), time.process_time(), cpu_seconds(backend)
+    started, cpu, db, workers = time.perf_counter(), time.process_time(), cpu_seconds(backend), children_cpu()
     if profile:
         import cProfile
         import pstats
@@ -151,6 +164,8 @@ def open_in_child(election_id: int, shares: list[str], profile: bool) -> dict:
     return {
         "seconds": time.perf_counter() - started,
         "cpu": time.process_time() - cpu,
+        "workers": children_cpu() - workers,
+        "workers_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         "postgres": spent(db, cpu_seconds(backend)),
         "opened": opened,
     }
@@ -191,7 +206,8 @@ def bench_size(n: int, args) -> tuple[float, float | None]:
         print(
             f"{n:>9,} ballots: built and closed in {built:5.1f} s; opened in {out['seconds']:6.2f} s "
             f"= {n / out['seconds']:8,.0f} ballots/s; CPU s: opening process {out['cpu']:.1f}, "
-            f"postgres {out['postgres']:.1f}; child peak RSS {peak} MB; "
+            f"its workers {out['workers']:.1f}, postgres {out['postgres']:.1f}; peak RSS {peak} MB "
+            f"(a worker {out['workers_peak_mb']:,.0f} MB); "
             f"reconciliation {'EXACT' if exact else 'MISMATCH'}"
         )
         if args.profile:

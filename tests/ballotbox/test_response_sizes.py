@@ -1,6 +1,9 @@
 """The size of each ballot, review and receipt response (what an access log records, and what an
 observer of the encrypted traffic sees) is the same whatever the voter chose: short or full
-rankings, short or long names, one contest or three, errors shown or not."""
+rankings, short or long names, one contest or three, errors shown or not; and so is the size of
+the request that casts the ballot."""
+
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -66,3 +69,31 @@ def test_every_step_response_has_one_size_and_asks_not_to_be_transformed(setup, 
     for name, response in responses.items():
         assert int(response["Content-Length"]) == len(response.content), name
         assert "no-transform" in response["Cache-Control"], name
+
+
+def test_the_request_that_casts_has_one_size_whatever_was_chosen(voting_election):
+    """The size attack on the cast's request: an access log records the size of each POST to
+    /vote/cast/ (its body is the review's signed token), and the attacker, who can vote the same
+    patterns themselves, matches the logged sizes against theirs. Every pattern, from an
+    abstention to a full ranking of the longest names (one of them Welsh), sends the same size."""
+    election, contests, _ = voting_election(slug="sized", voters=10)
+    stv, block, chair = contests["stv"], contests["block"], contests["chair"]
+    for i, candidate in enumerate(Candidate.objects.filter(contest=stv).order_by("position")):
+        candidate.name = [LONG.format(1), "Siân Llŷr ap Gruffydd", "Bo", "Cy"][i]
+        candidate.save()
+    names = [c.name for c in stv.candidates.order_by("position")]
+    codes = [code for _, code in issued_codes(election)][2:]
+    patterns = [
+        {},
+        {stv: ["Bo"]},
+        {stv: [names[0]]},
+        {stv: [names[1], "Bo"], chair: ["Hal"]},
+        {stv: [*names, RON_NAME], block: ["Eve", "Gus"], chair: ["Ivy"]},
+        {stv: [RON_NAME], block: ["Fay"]},
+    ]
+    logged = {}
+    for code, choices in zip(codes, patterns, strict=False):
+        journey = vote(Client(), code, choices)
+        body = urlencode({"token": token(journey.review)})  # what the cast's POST carries
+        logged[repr({c.slug: n for c, n in choices.items()})] = len(body)
+    assert len(set(logged.values())) == 1, logged

@@ -22,7 +22,7 @@ def settings_of(tmp_path, script: str, **environ: str) -> dict:
 STEP_FORGED = (
     "from django.core import signing; from tallyroom.voting import views;"
     f"forged = signing.dumps({{'code': 'X', 'choices': None}}, key={FIXED_KEY!r}, salt=views.STEP_SALT);"
-    "ok = views.sign('X');"
+    "ok = views.sign('X', ());"
     "refused = False\n"
     "try: views.unsign(forged)\n"
     "except views.CodeError: refused = True\n"

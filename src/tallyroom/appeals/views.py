@@ -29,7 +29,7 @@ from tallyroom.elections.models import Election
 from tallyroom.roll.decisions import DecisionRefused
 from tallyroom.roll.models import Member, RollEntry
 from tallyroom.voting.forms import empty_form, read_form
-from tallyroom.voting.padding import padded
+from tallyroom.voting.padding import padded, signed_step
 from tallyroom.web import keyset
 from tallyroom.web.access import APPEALS_PANEL, RETURNING_OFFICER, SCRUTINEER, STAFF, has_role, role_required
 
@@ -210,8 +210,8 @@ def _member_case(request, pk: int) -> Case:
     return case
 
 
-def _sign(case: Case, choices=None) -> str:
-    return signing.dumps({"case": case.pk, "choices": choices}, salt=STEP_SALT, compress=True)
+def _sign(case: Case, markings, choices=None) -> str:
+    return signed_step({"case": case.pk, "choices": choices}, markings, STEP_SALT)
 
 
 def _ballot_page(request, case: Case, chosen: dict, forms=None, status=200):
@@ -226,7 +226,7 @@ def _ballot_page(request, case: Case, chosen: dict, forms=None, status=200):
     context = {
         "election": case.election,
         "forms": forms,
-        "token": _sign(case),
+        "token": _sign(case, [(f.contest, f.marking) for f in forms]),
         "has_errors": any(f.has_errors for f in forms),
         "ballot_action": request.path,
     }
@@ -257,7 +257,7 @@ def tender(request, pk: int):
     context = {
         "election": case.election,
         "review": [(f.contest, f.marking, chosen[str(f.contest.pk)]) for f in forms],
-        "token": _sign(case, chosen),
+        "token": _sign(case, [(f.contest, f.marking) for f in forms], chosen),
         "ballot_action": request.path,
         "cast_action": f"{request.path}cast/",
     }

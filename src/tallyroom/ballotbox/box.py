@@ -17,20 +17,20 @@ docs/secrecy.md says what this protects against and what it does not.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
+import multiprocessing
 import os
 import secrets
-from collections import Counter, defaultdict
+import uuid
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
 
 from tallyroom.analysis.regions import merge_plan
@@ -41,7 +41,7 @@ from tallyroom.elections.models import Contest, Election
 from tallyroom.organisation.models import Region
 from tallyroom.roll.models import Member, RollEntry
 
-from . import keys
+from . import keys, opening
 from .marking import BallotError, contest_marking
 from .models import Ballot, Channel, ContestBox, ElectionKey, SealedBallot
 from .symbols import random_symbols
@@ -89,8 +89,7 @@ def mac_key() -> bytes:
 def box_mac(contest_id: int, tracker: str, channel: str, sealed: bytes, key: bytes | None = None) -> str:
     """The server's MAC of a sealed ballot (HMAC-SHA256 under ``key``, by default ``mac_key()``:
     pass it when checking many)."""
-    message = f"{contest_id}:{tracker}:{channel}:{hashlib.sha256(sealed).hexdigest()}"
-    return hmac.new(key or mac_key(), message.encode(), hashlib.sha256).hexdigest()
+    return opening.box_mac(key or mac_key(), contest_id, tracker, channel, hashlib.sha256(sealed).hexdigest())
 
 
 def public_key(election: Election) -> keys.PublicKey:
@@ -157,6 +156,58 @@ def _voting_is_open(election_id: int) -> Election:
     return election
 
 
+# Casting's statements, written out: the ORM's building of each query cost several times what
+# the database spent running it (docs/performance.md).
+OPEN_KEY = (
+    f"SELECT k.public FROM {Election._meta.db_table} e JOIN {ElectionKey._meta.db_table} k "
+    "ON k.election_id = e.id "
+    "WHERE e.id = %s AND e.state = %s AND e.voting_opens <= %s AND %s < e.voting_closes"
+)
+VOTER_ENTRIES = (
+    f"SELECT r.id, r.contest_id, r.weight, r.college, r.voted_at IS NOT NULL, r.channel "
+    f"FROM {RollEntry._meta.db_table} r JOIN {Contest._meta.db_table} c ON c.id = r.contest_id "
+    "WHERE r.member_id = %s AND c.election_id = %s AND r.eligible = %s"
+)
+MARK_VOTED = (
+    f"UPDATE {RollEntry._meta.db_table} SET voted_at = %s, channel = %s WHERE voted_at IS NULL AND id IN "
+)
+INSERT_SEALED = (
+    f"INSERT INTO {SealedBallot._meta.db_table} "
+    "(id, contest_id, tracker, channel, sealed, mac, provisional_for) VALUES "
+)
+
+
+def _open_key(cursor, election_id: int, now) -> bytes:
+    """The election's public key if voting in it is open at ``now``, read (in one statement)
+    under a share lock on the election's row on PostgreSQL: closing, which takes the row for
+    update, waits for deposits in progress. Otherwise BallotError or BoxError says why."""
+    at = connection.ops.adapt_datetimefield_value(now)
+    lock = " FOR SHARE OF e" if connection.vendor == "postgresql" else ""
+    cursor.execute(OPEN_KEY + lock, [election_id, Election.State.VOTING, at, at])
+    row = cursor.fetchone()
+    if row is None:
+        public_key(_voting_is_open(election_id))  # says why
+        raise BallotError("Voting in this election is not open.")  # it opened a moment ago
+    return bytes.fromhex(row[0])
+
+
+def _entries(cursor, election_id: int, member_id: int, provisional: bool, contests: Iterable[int] | None):
+    """The member's roll entries a deposit covers, as (id, contest id, weight, college): those
+    they are eligible on (excluded from, for a provisional ballot), limited to ``contests`` if
+    given; by default less any on which a provisional ballot of theirs, admitted after an upheld
+    appeal, has voted already."""
+    cursor.execute(VOTER_ENTRIES, [member_id, election_id, not provisional])
+    found = cursor.fetchall()
+    if contests is not None:
+        wanted = set(contests)
+        return [(pk, c, w, college) for pk, c, w, college, _, _ in found if c in wanted]
+    return [
+        (pk, c, w, college)
+        for pk, c, w, college, voted, was in found
+        if provisional or not (voted and was == Channel.PROVISIONAL)
+    ]
+
+
 def deposit(
     election_id: int,
     member_id: int,
@@ -164,13 +215,16 @@ def deposit(
     channel: str,
     contests: Iterable[int] | None = None,
     provisional_for: str = "",
+    savepoint: bool = True,
 ) -> Receipt:
     """Store the ballots of member ``member_id`` in ``election_id``: ``choices`` maps a contest id
     to the names chosen (first preference first); a contest of theirs left out is an abstention.
     ``contests`` limits the deposit to those contests (an in-room poll); by default it covers every
     contest the member is on the roll of. Raises BallotError, storing nothing, if voting is not
     open, the member has voted already in one of them, is not on a contest's roll, or a ballot
-    breaks its contest's marking. Call inside the channel's own transaction, if it has one.
+    breaks its contest's marking. Call inside the channel's own transaction, if it has one; a
+    channel whose transaction does nothing else after a refusal passes ``savepoint=False`` (two
+    statements fewer: the refusal then rolls back the whole transaction).
 
     A provisional ballot (channel ``provisional``, ``provisional_for`` naming the pending case) is
     cast on contests the member is excluded from, and kept apart until ``admit_provisional`` or
@@ -180,17 +234,10 @@ def deposit(
     provisional = channel == Channel.PROVISIONAL
     if provisional != bool(provisional_for):
         raise ValueError("a provisional ballot, and only a provisional one, names the case it waits on")
-    with transaction.atomic():
-        election = _voting_is_open(election_id)
-        key = public_key(election)
-        entries = RollEntry.objects.filter(
-            member_id=member_id, contest__election_id=election_id, eligible=not provisional
-        )
-        if contests is not None:
-            entries = entries.filter(contest_id__in=list(contests))
-        elif not provisional:  # a provisional ballot admitted after an upheld appeal voted there
-            entries = entries.exclude(channel=Channel.PROVISIONAL, voted_at__isnull=False)
-        rows = list(entries.values_list("pk", "contest_id", "weight", "college"))
+    now = timezone.now()
+    with transaction.atomic(savepoint=savepoint), connection.cursor() as cursor:
+        public = _open_key(cursor, election_id, now)
+        rows = _entries(cursor, election_id, member_id, provisional, contests)
         if not rows:
             raise BallotError("You are not on the roll of any contest open to this ballot.")
         layouts = sorted(
@@ -199,13 +246,14 @@ def deposit(
         )
         if set(choices) - {contest.pk for (contest, _), *_ in layouts}:
             raise BallotError("You are not on the roll of one or more of the contests voted in.")
-        now = timezone.now()
-        claimed = RollEntry.objects.filter(
-            pk__in=[pk for _, pk, _, _ in layouts], voted_at__isnull=True
-        ).update(voted_at=now, channel=channel)
-        if claimed != len(layouts):
+        entries = [pk for _, pk, _, _ in layouts]
+        cursor.execute(
+            MARK_VOTED + f"({', '.join(['%s'] * len(entries))})",
+            [connection.ops.adapt_datetimefield_value(now), channel, *entries],
+        )
+        if cursor.rowcount != len(layouts):
             raise BallotError("You have already voted in this election.")
-        sealed = []
+        trackers, values = [], []
         region = _region_code(member_id) if any(c.results_by_region for (c, _), *_ in layouts) else ""
         for (contest, mark), _, weight, college in layouts:
             content = {"p": mark.check(choices.get(contest.pk, ())), "w": str(Fraction(weight)), "c": college}
@@ -213,21 +261,14 @@ def deposit(
             if contest.results_by_region:  # the region's code, in room enough for the longest code
                 content["r"] = region
                 room = [*room, "r" * REGION_CODE_ROOM]
-            ciphertext = keys.seal(key.public, content, keys.pad_size(room))
+            ciphertext = keys.seal(public, content, keys.pad_size(room))
             tracker = new_tracker()
             mac = box_mac(contest.pk, tracker, channel, ciphertext)
-            sealed.append(
-                SealedBallot(
-                    contest=contest,
-                    tracker=tracker,
-                    channel=channel,
-                    sealed=ciphertext,
-                    mac=mac,
-                    provisional_for=provisional_for,
-                )
-            )
-        SealedBallot.objects.bulk_create(sealed)
-    return Receipt(election, tuple((s.contest, s.tracker) for s in sealed))
+            trackers.append((contest, tracker))
+            row_id = SealedBallot._meta.pk.get_db_prep_value(uuid.uuid4(), connection)
+            values += [row_id, contest.pk, tracker, channel, ciphertext, mac, provisional_for]
+        cursor.execute(INSERT_SEALED + ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(trackers)), values)
+    return Receipt(layouts[0][0][0].election, tuple(trackers))
 
 
 def _region_code(member_id: int) -> str:
@@ -246,22 +287,51 @@ def merged_regions(codes: Sequence[str], minimum: int) -> dict[str, str]:
     return {code: cells[name] for code, name in label.items()}
 
 
-def _digest(rows: Iterable[tuple[str, str, bytes, str]]) -> str:
-    """SHA-256 over a contest's sealed ballots, in tracker order: what the close record fixes."""
+def _digest_of(lines: Iterable[str]) -> str:
+    """SHA-256 over a contest's digest lines (``opening.digest_line``) in sorted order, that is in
+    tracker order: what the close record fixes."""
     h = hashlib.sha256()
-    for tracker, channel, sealed, mac in sorted(rows):
-        h.update(f"{tracker}:{channel}:{hashlib.sha256(sealed).hexdigest()}:{mac}\n".encode())
+    for line in sorted(lines):
+        h.update(line.encode())
     return h.hexdigest()
+
+
+def _digest(rows: Iterable[tuple[str, str, bytes, str]]) -> str:
+    """The digest of a contest's sealed ballots, as (tracker, channel, sealed, mac) rows."""
+    return _digest_of(opening.digest_line(t, ch, hashlib.sha256(s).hexdigest(), m) for t, ch, s, m in rows)
 
 
 def _sealed_rows(contest: Contest) -> list[tuple[str, str, bytes, str]]:
     """The contest's sealed ballots in the box (provisional ones waiting on a case are apart)."""
-    return [
-        (t, ch, bytes(s), m)
-        for t, ch, s, m in SealedBallot.objects.filter(contest=contest, provisional_for="").values_list(
-            "tracker", "channel", "sealed", "mac"
-        )
-    ]
+    return [row for batch in _sealed_batches(contest.pk) for row in batch]
+
+
+SEALED_ROWS = (
+    f"SELECT tracker, channel, sealed, mac FROM {SealedBallot._meta.db_table} "
+    "WHERE contest_id = %s AND provisional_for = ''"
+)
+
+
+def _sealed_batches(contest_id: int) -> Iterator[list[tuple[str, str, bytes, str]]]:
+    """The contest's sealed ballots in the box, ``WRITE_BATCH`` at a time; on PostgreSQL read by a
+    server-side cursor in binary, so the ciphertexts do not travel as hex text."""
+    if connection.vendor == "postgresql":
+        with connection.connection.cursor(name="tallyroom_sealed", binary=True) as cursor:
+            cursor.execute(SEALED_ROWS, [contest_id])
+            while batch := cursor.fetchmany(WRITE_BATCH):
+                yield batch
+        return
+    rows = SealedBallot.objects.filter(contest_id=contest_id, provisional_for="").values_list(
+        "tracker", "channel", "sealed", "mac"
+    )
+    batch = []
+    for tracker, channel, sealed, mac in rows.iterator(WRITE_BATCH):
+        batch.append((tracker, channel, bytes(sealed), mac))
+        if len(batch) == WRITE_BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def admit_provisional(case: str, member_id: int, user) -> int:
@@ -340,44 +410,53 @@ def is_opened(election: Election) -> bool:
     return ContestBox.objects.filter(contest__election=election, opened_at__isnull=False).exists()
 
 
-def _checked(box: ContestBox, rows: list[tuple[str, str, bytes, str]]) -> None:
-    """BoxError unless the contest's sealed ballots are what was in the box at the close, each
-    sealed by this server, and as many as the voters marked as having voted in it."""
-    name = box.contest.name
-    if len(rows) != box.sealed_count:
+def _checked(box: ContestBox, found: opening.Opened) -> None:
+    """BoxError unless the contest's sealed ballots (``found``, all its batches) are what was in
+    the box at the close, each sealed by this server, and as many as the voters marked as having
+    voted in it; ShareError if one of them does not open with the key."""
+    name, held = box.contest.name, len(found.lines)
+    if held != box.sealed_count:
         raise BoxError(
-            f"{name}: the box holds {len(rows)} sealed ballots but held {box.sealed_count} at the close; "
+            f"{name}: the box holds {held} sealed ballots but held {box.sealed_count} at the close; "
             "it has been tampered with, and is not opened"
         )
-    if _digest(rows) != box.sealed_digest:
+    if _digest_of(found.lines) != box.sealed_digest:
         raise BoxError(f"{name}: the sealed ballots differ from those in the box at the close; not opened")
-    key = mac_key()
-    for tracker, channel, sealed, mac in rows:
-        if not constant_time_compare(mac, box_mac(box.contest_id, tracker, channel, sealed, key)):
-            raise BoxError(f"{name}: ballot {tracker} was not sealed by this server; the box is not opened")
+    if found.forged:
+        raise BoxError(f"{name}: ballot {found.forged} was not sealed by this server; the box is not opened")
     marked = RollEntry.objects.filter(
         contest_id=box.contest_id, eligible=True, voted_at__isnull=False
     ).count()
-    if marked != len(rows):
-        raise BoxError(
-            f"{name}: {marked} voters are marked as having voted but the box holds {len(rows)} ballots"
-        )
+    if marked != held:
+        raise BoxError(f"{name}: {marked} voters are marked as having voted but the box holds {held} ballots")
+    if found.unreadable:
+        raise keys.ShareError("a sealed ballot does not open with this election's key")
 
 
-def _store(contest_id: int, ballots: list[dict]) -> None:
-    """Write a contest's opened ballots in the order given: on PostgreSQL in one COPY statement
-    (the ORM's per-row work would take most of the opening's time), elsewhere in batches."""
+def shuffled(items: Sequence) -> list:
+    """``items`` in a uniformly random order, all at once: each gets a 128-bit key from the
+    operating system's CSPRNG (drawn again in the unlikely case two are equal) and they are
+    sorted by key. One draw and one sort, where a Fisher-Yates shuffle from ``secrets`` would
+    ask the operating system for randomness once per item."""
+    n = len(items)
+    while n > 1:
+        drawn = np.frombuffer(secrets.token_bytes(16 * n), dtype=">u8").reshape(n, 2)
+        order = np.lexsort((drawn[:, 1], drawn[:, 0]))
+        ranked = drawn[order]
+        if not (ranked[1:] == ranked[:-1]).all(axis=1).any():
+            return [items[i] for i in order.tolist()]
+    return list(items)
+
+
+def _store(contest_id: int, ballots: Sequence[tuple[str, str, str, str]]) -> None:
+    """Write a contest's opened ballots, (preferences as JSON, weight, college, region), in the
+    order given: on PostgreSQL in one COPY statement (the ORM's per-row work would take most of the
+    opening's time), elsewhere in batches."""
     if connection.vendor != "postgresql":
         Ballot.objects.bulk_create(
             (
-                Ballot(
-                    contest_id=contest_id,
-                    preferences=b["p"],
-                    weight=b["w"],
-                    college=b["c"],
-                    region=b.get("r", ""),
-                )
-                for b in ballots
+                Ballot(contest_id=contest_id, preferences=json.loads(p), weight=w, college=c, region=r)
+                for p, w, c, r in ballots
             ),
             batch_size=WRITE_BATCH,
         )
@@ -387,16 +466,43 @@ def _store(contest_id: int, ballots: list[dict]) -> None:
         connection.cursor() as cursor,
         cursor.copy(f"COPY {Ballot._meta.db_table} ({columns}) FROM STDIN") as copy,
     ):
-        for b in ballots:
-            copy.write_row((contest_id, json.dumps(b["p"]), b["w"], b["c"], b.get("r", "")))
+        for p, w, c, r in ballots:
+            copy.write_row((contest_id, p, w, c, r))
 
 
-def _opened(open_: Callable[[bytes], dict], rows: list[tuple[str, str, bytes, str]]) -> Iterator[list[dict]]:
-    """What ``rows``' sealed ballots hold, in order, a batch at a time. libsodium runs outside the
-    GIL, so the batches are opened on one thread per core (the key stays in this process)."""
-    batches = [rows[i : i + WRITE_BATCH] for i in range(0, len(rows), WRITE_BATCH)]
-    with ThreadPoolExecutor(max_workers=max(1, min(len(batches), os.cpu_count() or 1))) as pool:
-        yield from pool.map(lambda batch: [open_(sealed) for _, _, sealed, _ in batch], batches)
+class _Openers:
+    """Opens batches of sealed ballots: in this process for a small box, otherwise in worker
+    processes (one a core, started afresh when first needed, each handed the key, and stopped
+    at the end), keeping a few batches in flight and the results in order."""
+
+    def __init__(self, private: bytes):
+        self._private, self._mac_key = private, mac_key()
+        self._pool, self._workers = None, os.cpu_count() or 1
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+        self._pool = self._private = self._mac_key = None
+
+    def opened(self, contest_id: int, batches: Iterable[list], total: int) -> Iterator[opening.Opened]:
+        if total <= 2 * WRITE_BATCH:  # starting workers would cost more
+            opener = opening.Opener(self._private, self._mac_key)
+            yield from (opener(contest_id, batch) for batch in batches)
+            return
+        if self._pool is None:
+            context = multiprocessing.get_context("spawn")
+            self._pool = context.Pool(self._workers, opening.start_worker, (self._private, self._mac_key))
+        in_flight: deque = deque()
+        for batch in batches:
+            in_flight.append(self._pool.apply_async(opening.open_in_worker, (contest_id, batch)))
+            if len(in_flight) > 2 * self._workers:
+                yield in_flight.popleft().get()
+        while in_flight:
+            yield in_flight.popleft().get()
 
 
 def open_box(
@@ -407,12 +513,14 @@ def open_box(
 ) -> dict[str, int]:
     """Open the box of a closed election with ``shares`` (the trustees' share texts); returns the
     ballots opened per contest slug. Raises keys.ShareError for a share that is wrong and BoxError
-    for a box that is not as it was at the close; in either case nothing is written."""
-    private = keys.recover(public_key(election), shares)
-    open_ = keys.opener(private)
-    shuffle = secrets.SystemRandom().shuffle
+    for a box that is not as it was at the close; in either case nothing is written.
+
+    Every contest is opened and checked before anything is written; then each contest's whole
+    box is shuffled at once (``shuffled``) and stored in that order."""
+    private = bytes(keys.recover(public_key(election), shares))
     opened: dict[str, int] = {}
-    with transaction.atomic():
+    with transaction.atomic(), _Openers(private) as openers:
+        del private
         locked = Election.objects.select_for_update().get(pk=election.pk)
         if locked.state != Election.State.CLOSED:
             raise BoxError(f"{locked.name}: the box is opened once voting has closed")
@@ -421,25 +529,29 @@ def open_box(
             raise BoxError(f"{locked.name}: the box has been opened already" if boxes else "no box to open")
         total = sum(b.sealed_count for b in boxes)
         done = 0
-        contents: dict[int, list[dict]] = defaultdict(list)
+        contents: dict[int, list[tuple[str, str, str, str]]] = {}
         for box in boxes:
-            rows = _sealed_rows(box.contest)
-            _checked(box, rows)
-            for batch in _opened(open_, rows):
-                contents[box.contest_id].extend(batch)
-                done += len(batch)
+            found = opening.Opened([], [])
+            for part in openers.opened(box.contest_id, _sealed_batches(box.contest_id), box.sealed_count):
+                found.lines += part.lines
+                found.ballots += part.ballots
+                found.forged = found.forged or part.forged
+                found.unreadable = found.unreadable or part.unreadable
+                done += len(part.lines)
                 if progress:
                     progress(done, total)
-            box.trackers = "\n".join(sorted(t for t, _, _, _ in rows))
+            found.lines.sort()  # once: the digest's and the trackers' sorts then find them in order
+            _checked(box, found)
+            contents[box.contest_id] = found.ballots
+            box.trackers = "\n".join(sorted(line.partition(":")[0] for line in found.lines))
             box.trackers_sha256 = hashlib.sha256(box.trackers.encode()).hexdigest()
         now = timezone.now()
         for box in boxes:
-            ballots = contents.pop(box.contest_id, [])
+            ballots = contents.pop(box.contest_id)
             if box.contest.results_by_region:
-                cell = merged_regions([b.get("r", "") for b in ballots], box.contest.region_minimum)
-                for b in ballots:
-                    b["r"] = cell[b.get("r", "")]
-            shuffle(ballots)
+                cell = merged_regions([r for _, _, _, r in ballots], box.contest.region_minimum)
+                ballots = [(p, w, c, cell[r]) for p, w, c, r in ballots]
+            ballots = shuffled(ballots)
             _store(box.contest_id, ballots)
             box.opened_at = now
             opened[box.contest.slug] = len(ballots)

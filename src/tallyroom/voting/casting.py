@@ -1,15 +1,15 @@
 """The online channel: a voter's ballot code and choices go into the ballot box.
 
-``cast`` runs in one transaction: the code is looked up and claimed with a conditional UPDATE (so
-of two casts of one code at the same moment exactly one wins), then the box stores the voter's
-ballots and their marks (tallyroom.ballotbox.box.deposit). Any refusal or failure rolls back both.
+``cast`` runs in one transaction: the code is claimed with a conditional UPDATE (so of two casts
+of one code at the same moment exactly one wins), then the box stores the voter's ballots and
+their marks (tallyroom.ballotbox.box.deposit). Any refusal or failure rolls back both.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tallyroom.ballotbox import box
@@ -33,6 +33,11 @@ LOOKUP = (
     f"SELECT c.id, c.election_id, c.member_id, c.used_at, e.state AS election_state "
     f"FROM {BallotCode._meta.db_table} c JOIN {Election._meta.db_table} e ON e.id = c.election_id "
     f"WHERE c.code_hash = %s"
+)
+CLAIM = (
+    f"UPDATE {BallotCode._meta.db_table} SET used_at = %s WHERE code_hash = %s AND used_at IS NULL "
+    f"AND election_id IN (SELECT id FROM {Election._meta.db_table} WHERE state = %s) "
+    "RETURNING election_id, member_id"
 )
 
 
@@ -64,9 +69,12 @@ def cast(code: str, choices: Mapping[Contest | int, Sequence[str]]) -> box.Recei
     open, a contest is one the voter may not vote in, or a ballot breaks its contest's marking.
     """
     chosen = {getattr(k, "pk", k): v for k, v in choices.items()}
-    with transaction.atomic():
-        found = voter(code)
-        claimed = BallotCode.objects.filter(pk=found.pk, used_at__isnull=True).update(used_at=timezone.now())
-        if not claimed:
-            raise CodeError("This ballot code has already been used to vote.")
-        return box.deposit(found.election_id, found.member_id, chosen, Channel.ONLINE)
+    at = connection.ops.adapt_datetimefield_value(timezone.now())
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(CLAIM, [at, code_hash(code), Election.State.VOTING])  # one statement: see box.py
+        claimed = cursor.fetchone()
+        if claimed is None:
+            voter(code)  # says why
+            raise CodeError("This ballot code has already been used to vote.")  # a moment ago
+        election_id, member_id = claimed
+        return box.deposit(election_id, member_id, chosen, Channel.ONLINE, savepoint=False)

@@ -3,8 +3,9 @@
 A voter has no account and no session: what they have chosen travels between steps in a signed
 hidden field (``STEP_SALT``), so nothing is stored until ``cast`` stores the mark and the ballots
 together. Receipts are shown in the response to the cast, never at a URL that could be logged.
-The ballot, review and receipt responses are padded to one size (``padded``), so their length in
-an access log says nothing of the choices.
+The ballot, review and receipt responses are padded to one size (``padded``), and so is the
+token the review hands to the cast (``signed_step``), so their length in an access log says
+nothing of the choices.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from .codes import (
 )
 from .forms import empty_form, read_form
 from .models import BallotCode, Delivery
-from .padding import padded
+from .padding import padded, signed_step
 from .turnout import turnout
 
 STEP_SALT = "tallyroom.voting.step"
@@ -54,8 +55,10 @@ STEP_MAX_AGE = 2 * 60 * 60
 LIST_PAGE = 250
 
 
-def sign(code: str, choices: dict[str, list[str]] | None = None) -> str:
-    return signing.dumps({"code": code, "choices": choices}, salt=STEP_SALT, compress=True)
+def sign(code: str, markings, choices: dict[str, list[str]] | None = None) -> str:
+    """The step token: the code and the choices so far, padded for the voter's ballot,
+    ``markings`` (contest, marking), so that its size says nothing of the choices."""
+    return signed_step({"code": code, "choices": choices}, markings, STEP_SALT)
 
 
 def unsign(token: str) -> dict:
@@ -118,7 +121,7 @@ def show_ballot(request, found, code: str, chosen: dict[str, list[str]], forms=N
     context = {
         "election": found.election,
         "forms": forms,
-        "token": sign(code),
+        "token": sign(code, [(f.contest, f.marking) for f in forms]),
         "has_errors": any(f.has_errors for f in forms),
     }
     return padded(render(request, "voting/ballot.html", context, status=status))
@@ -135,7 +138,8 @@ def show_review(request, found, code: str, chosen: dict[str, list[str]]):
         (e.contest, current_marking(e.contest), chosen.get(str(e.contest_id)) or [])
         for e in eligible_entries(found)
     ]
-    context = {"election": found.election, "review": review, "token": sign(code, chosen)}
+    token = sign(code, [(contest, marking) for contest, marking, _ in review], chosen)
+    context = {"election": found.election, "review": review, "token": token}
     return padded(render(request, "voting/review.html", context))
 
 
