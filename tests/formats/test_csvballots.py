@@ -6,7 +6,8 @@ from fractions import Fraction
 
 import pytest
 
-from tallyroom.formats import FormatError, parse_csv_ballots, read_ballots
+from tallyroom.count import Ballots, count
+from tallyroom.formats import FormatError, csv_ballots_text, parse_csv_ballots, read_ballots, result_json
 
 
 def parse(text: str):
@@ -149,9 +150,6 @@ def test_ballots_with_colleges_are_not_written_as_blt():
 def test_a_written_college_file_recounts_to_the_same_result_byte_for_byte():
     """The colleges come back in the counted (alphabetical) order, whatever order the rows put
     them in, so the published ballots.csv recounts to the published result.json exactly."""
-    from tallyroom.count import Ballots, count
-    from tallyroom.formats import csv_ballots_text, result_json
-
     rows = [([0, 1], 1, "clp"), ([0, 1], 1, "clp"), ([2, 1], 1, "clp"), ([1], 3000, "affiliates")]
     rows.append(([3, 2], 3000, "affiliates"))
     counted = Ballots.from_college_rankings(

@@ -17,7 +17,7 @@ are ignored, as are rows with no name (without a weight column). A ballot counts
 unusable preference, as in BLT: an empty cell before a name, or a name ranked again, ends it there.
 
 ``csv_ballots_text`` writes Ballots (colleges included) in this form; reading it back gives the
-same Ballots, row for row.
+same Ballots, row for row, when their colleges are in alphabetical order (as the ballot box gives them).
 """
 
 from __future__ import annotations
