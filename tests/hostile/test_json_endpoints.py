@@ -6,7 +6,9 @@ from datetime import timedelta
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from django.test import Client
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
@@ -76,12 +78,23 @@ def signed_in_scrutineer(user_with):
     return {"sessionid": client.cookies["sessionid"].value}
 
 
+@pytest.fixture
+def app():
+    """Django's WSGI handler, with the test's database connection kept open across requests (as
+    Django's test client does): the handler would close it after each."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield WSGIHandler()
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
 @schema.parametrize()
 @settings(max_examples=max(EXAMPLES // 4, 25), deadline=None, suppress_health_check=list(HealthCheck))
-def test_the_job_endpoint_keeps_to_its_schema(case, signed_in_scrutineer):
+def test_the_job_endpoint_keeps_to_its_schema(case, app, signed_in_scrutineer):
     response = case.call_and_validate(
-        app=WSGIHandler(),
+        app=app,
         cookies=signed_in_scrutineer,
         # Other methods: Django's CSRF check answers an unsafe one 403 before the view's 405.
         excluded_checks=[unsupported_method],
