@@ -92,6 +92,8 @@ def test_the_elections_pages_and_downloads_publish_its_key(published, clients):
         serialization.Encoding.Raw, serialization.PublicFormat.Raw
     )
     assert key_id(public) == key.key_id
+    audit = clients["scrutineer"].get(reverse("audit:events")).content.decode()
+    assert f"<code>{key.key_id}</code>" in audit and "The chain verifies" in audit
 
 
 def test_an_untouched_trail_verifies_offline_pinned_to_the_election_key(published, tmp_path, capsys):

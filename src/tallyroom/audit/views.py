@@ -24,7 +24,8 @@ def events(request):
     names = subject_names(page.object_list)
     for event in page.object_list:
         event.subject_name = names.get(event.subject, "")
-    return render(request, "audit/events.html", {"page": page, "problems": verify()})
+    keys = SigningKey.objects.select_related("election").order_by("election_id")
+    return render(request, "audit/events.html", {"page": page, "problems": verify(), "election_keys": keys})
 
 
 @require_GET
