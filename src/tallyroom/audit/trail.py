@@ -116,7 +116,8 @@ def verify_trail(trail: Trail, *, published_head: str | None = None, keys: Itera
                 data = event["data"]
                 certified[str(data.get("key_id"))] = (data.get("election"), str(data.get("public_key")))
         if event["verb"] == "contest.publish":
-            published.setdefault(event["data"].get("count"), []).append(event)
+            number = event["data"].get("count")
+            published.setdefault(number if isinstance(number, int) else repr(number), []).append(event)
         prev, last_seq = event["hash"], seq
         hashes.append(event["hash"])
     if unsigned:
@@ -187,7 +188,7 @@ def _check_counts(
                 f"{name}: of election {count['election']}, but its contest.publish event {seq} is "
                 f"signed as election {events[0].get('election')}'s"
             )
-        if list(data.get("elected", [])) != list(count["elected"]):
+        if data.get("elected", []) != list(count["elected"]):
             problems.append(
                 f"{name}: elected {count['elected']} but its contest.publish event {seq} "
                 f"says {data.get('elected')}"
@@ -217,6 +218,8 @@ def read_trail(path: str, lines: Iterable[str]) -> Trail:
             continue
         try:
             item = json.loads(line)
+            if not isinstance(item, dict):
+                raise ValueError("a line must be a JSON object")
             kind = item["kind"]
             if number == 1 and (kind != "trail" or item.get("format") != FORMAT):
                 raise TrailFileError(f"{path}:1: not a tallyroom audit trail export (no trail header)")
@@ -225,15 +228,14 @@ def read_trail(path: str, lines: Iterable[str]) -> Trail:
                     raise TrailFileError(
                         f"{path}:{number}: version {item.get('version')!r} is not one of {READS}"
                     )
-                keys = {k: bytes.fromhex(v) for k, v in item["public_keys"].items()}
-                election_keys = {k: _election_key(v) for k, v in item.get("election_keys", {}).items()}
-                head = item["head"]
+                keys = {k: _public(v) for k, v in _object(item["public_keys"], "public_keys").items()}
+                given = _object(item.get("election_keys", {}), "election_keys")
+                election_keys = {k: _election_key(v) for k, v in given.items()}
+                head = _typed(item, "head", str, None)
             elif kind == "event":
                 events.append(_event(item))
             elif kind == "count":
-                if not isinstance(item["elected"], list) or not isinstance(item["ballots_sha256"], str):
-                    raise ValueError("a count's elected must be a list and ballots_sha256 a text")
-                counts.append(item | {"id": item["id"], "contest": item.get("contest", "")})
+                counts.append(_count(item))
             else:
                 raise TrailFileError(f"{path}:{number}: unknown kind {kind!r}")
         except TrailFileError:
@@ -248,20 +250,62 @@ def read_trail(path: str, lines: Iterable[str]) -> Trail:
     return Trail(keys=keys, election_keys=election_keys, events=events, counts=counts, head=head)
 
 
-def _election_key(item: dict) -> dict:
-    if not isinstance(item["election"], int) or len(bytes.fromhex(item["public_key"])) != 32:
-        raise ValueError("an election key needs its election's number and a 32-byte public key")
-    return {"election": item["election"], "public_key": item["public_key"], "slug": item.get("slug", "")}
+_REQUIRED = object()
+
+
+def _typed(item: dict, name: str, *types, default=_REQUIRED):
+    """``item[name]`` (or ``default`` if it has none and one is given) if it is of one of
+    ``types`` (None among them: may be null); else ValueError. ``true`` is not a number here."""
+    value = item[name] if default is _REQUIRED else item.get(name, default)
+    allowed = tuple(type(None) if t is None else t for t in types)
+    if not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed):
+        raise ValueError(f"{name} must be {' or '.join('null' if t is None else t.__name__ for t in types)}")
+    return value
+
+
+def _object(value, name: str) -> dict:
+    if not isinstance(value, dict):
+        raise ValueError(f"{name} must be an object")
+    return value
+
+
+def _public(value) -> bytes:
+    if not isinstance(value, str) or len(bytes.fromhex(value)) != 32:
+        raise ValueError("a public key must be 32 bytes in hex")
+    return bytes.fromhex(value)
+
+
+def _election_key(item) -> dict:
+    item = _object(item, "an election key")
+    _public(item["public_key"])
+    return {
+        "election": _typed(item, "election", int),
+        "public_key": item["public_key"],
+        "slug": _typed(item, "slug", str, default=""),
+    }
 
 
 def _event(item: dict) -> dict:
-    event = {k: item[k] for k in ("seq", "at", "actor", "verb", "subject", "data", "prev_hash", "hash")}
-    if not isinstance(event["seq"], int) or not isinstance(event["data"], dict):
-        raise ValueError("seq must be a number and data an object")
-    if item.get("election") is not None and not isinstance(item["election"], int):
-        raise ValueError("an event's election must be a number")
+    event = {k: _typed(item, k, str) for k in ("at", "actor", "verb", "subject", "prev_hash", "hash")}
     return event | {
-        "signature": item.get("signature", ""),
-        "key_id": item.get("key_id", ""),
-        "election": item.get("election"),
+        "seq": _typed(item, "seq", int),
+        "data": _object(item["data"], "data"),
+        "signature": _typed(item, "signature", str, default=""),
+        "key_id": _typed(item, "key_id", str, default=""),
+        "election": _typed(item, "election", int, None, default=None),
+    }
+
+
+def _count(item: dict) -> dict:
+    elected = _typed(item, "elected", list)
+    if not all(isinstance(name, str) for name in elected):
+        raise ValueError("elected must be a list of names")
+    return item | {
+        "id": _typed(item, "id", int),
+        "contest": _typed(item, "contest", str, default=""),
+        "election": _typed(item, "election", int, None, default=None),
+        "ballots_sha256": _typed(item, "ballots_sha256", str),
+        "result_sha256": _typed(
+            item | {"result_sha256": item.get("result_sha256")}, "result_sha256", str, None
+        ),
     }
