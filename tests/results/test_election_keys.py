@@ -227,3 +227,13 @@ def test_the_old_database_trail_of_an_election_before_keys_still_verifies(draft_
     event = record(None, "roll.build", f"election:{draft_election.pk}")  # its first event makes its key
     assert event.key_id == SigningKey.objects.get(election=draft_election).key_id
     assert verify() == []
+
+
+def test_a_deleted_elections_key_stays_and_its_events_still_verify(draft_election, tmp_path, capsys):
+    record(None, "roll.build", f"election:{draft_election.pk}")
+    kid = draft_election.signing_key.key_id
+    draft_election.delete()
+    assert SigningKey.objects.select_related("election").get(key_id=kid).election is None
+    assert verify() == []
+    status, out = offline(tmp_path, capsys, "--key", kid)
+    assert status == 0, out

@@ -27,7 +27,11 @@ def election_key_lines() -> dict[str, dict]:
     """Every election's public key by its id, with the election's number and slug."""
     rows = SigningKey.objects.select_related("election").only("key_id", "public_key", "election__slug")
     return {
-        k.key_id: {"election": k.election_id, "slug": k.election.slug, "public_key": k.public_key}
+        k.key_id: {
+            "election": k.election_id,
+            "slug": k.election.slug if k.election else "",
+            "public_key": k.public_key,
+        }
         for k in rows.order_by("election_id")
     }
 

@@ -68,8 +68,13 @@ class SigningKey(models.Model):
     """An election's Ed25519 signing key: the public half, and the private half sealed under the
     site's key (``election_keys``), never in the clear."""
 
+    # Kept when its election is deleted (no constraint, nothing cascades): its events still verify.
     election = models.OneToOneField(
-        "elections.Election", on_delete=models.PROTECT, related_name="signing_key"
+        "elections.Election",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="signing_key",
     )
     key_id = models.CharField(max_length=16, unique=True)
     public_key = models.CharField(max_length=64, help_text="raw Ed25519 public key, hex")
