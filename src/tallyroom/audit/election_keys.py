@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.db import IntegrityError, transaction
 
 from . import signing
 from .trail import CERTIFY, key_id
@@ -89,13 +90,17 @@ def key_for(election_pk: int):
         return row
     private = Ed25519PrivateKey.generate()
     kid, sealed = seal(election_pk, private)
-    row = SigningKey.objects.create(
-        election_id=election_pk,
-        key_id=kid,
-        public_key=_raw_public(private).hex(),
-        sealed=sealed,
-        sealed_by=signing.current_key_id(),
-    )
+    try:
+        with transaction.atomic():
+            row = SigningKey.objects.create(
+                election_id=election_pk,
+                key_id=kid,
+                public_key=_raw_public(private).hex(),
+                sealed=sealed,
+                sealed_by=signing.current_key_id(),
+            )
+    except IntegrityError:  # another process made it meanwhile
+        return SigningKey.objects.get(election_id=election_pk)
     append(
         None,
         CERTIFY,
