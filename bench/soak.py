@@ -60,24 +60,36 @@ class GaveUp(Exception):
         self.path = path
 
 
+class NoForm(Exception):
+    """The code page came without its form (an error page)."""
+
+
 class Browser(Client):
     """``Client`` on a new connection, re-submitting a request (after 0.25, 0.5, 1, 2 ... s, at
     most 5 s) while it gets no answer or a 5xx, ``tries`` times in all. ``retried`` lists each
-    request that failed (its path, what happened, when), ``sent`` every path requested."""
+    request that failed (its path, what happened, when), ``sent`` every path requested, ``last``
+    the last one."""
 
     def __init__(self, port: int, tries: int):
-        self.tries, self.retried, self.sent = tries, [], set()
-        self._again("/vote/", lambda: super(Browser, self).__init__(port))
+        self.tries, self.retried, self.sent, self.last = tries, [], set(), ""
+        self._again("/vote/", lambda: self._open(port))
+
+    def _open(self, port: int) -> None:
+        try:
+            super().__init__(port)
+        except (TypeError, AttributeError):  # no CSRF cookie or token: an error page
+            raise NoForm("the code page without its form") from None
 
     def post(self, path: str, fields) -> tuple[int, str]:
         return self._again(path, lambda: super(Browser, self).post(path, fields))
 
     def _again(self, path: str, request):
         self.sent.add(path)
+        self.last = path
         for attempt in range(self.tries):
             try:
                 answer = request()
-            except (OSError, http.client.HTTPException) as e:
+            except (OSError, http.client.HTTPException, NoForm) as e:
                 self.retried.append((path, type(e).__name__, time.perf_counter()))
                 if hasattr(self, "conn"):
                     self.conn.close()  # the next request opens a new connection
@@ -95,7 +107,7 @@ class Ballot:
 
     due: float
     code: str
-    outcome: str = ""  # acknowledged, answer lost, gave up at ..., refused
+    outcome: str = ""  # acknowledged, answer lost, gave up at PATH, refused at PATH
     latency: float = 0.0
     trackers: list[tuple[str, str]] = field(default_factory=list)  # (contest name, tracker)
     retried: list[tuple[str, str, float]] = field(default_factory=list)
@@ -111,8 +123,10 @@ def vote(port: int, ballot: Ballot, k: int, cast, tries: int) -> None:
         status, page = cast(browser, k, rng)
     except GaveUp as e:
         ballot.outcome = f"gave up at {e.path}"
-    except (AttributeError, KeyError):  # a page without the token the next step needs
-        ballot.outcome = "refused"
+    except AttributeError:  # a page without the token the next step needs
+        ballot.outcome = f"refused at {browser.last}"
+    except Exception as e:  # anything else ends this voter, not the thread
+        ballot.outcome = f"failed: {type(e).__name__}: {e}"
     else:
         if status == 200 and "Your vote is cast" in page:
             ballot.outcome = "acknowledged"
@@ -120,7 +134,7 @@ def vote(port: int, ballot: Ballot, k: int, cast, tries: int) -> None:
         elif USED in page and any(path == CAST for path, _, _ in browser.retried):
             ballot.outcome = "answer lost"  # the cast went in; its receipt did not come back
         else:
-            ballot.outcome = f"refused (HTTP {status})"
+            ballot.outcome = f"refused at {CAST} (HTTP {status})"
     ballot.latency = time.perf_counter() - ballot.due
     if browser is not None:
         ballot.retried, ballot.cast_sent = browser.retried, CAST in browser.sent
