@@ -44,7 +44,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cast_ballots import Client, journey, make_voters, percentile, setup_django, start_server
+from cast_ballots import Client, cpu_seconds, journey, make_voters, percentile, setup_django, start_server
 from pg_cluster import Cluster, free_port
 
 RECEIPT_ROW = re.compile(r'<td>([^<]+)</td><td><code class="tracker">([A-Z0-9-]+)</code>')
@@ -171,6 +171,18 @@ def run_voters(port: int, codes: list[str], contests, args, start: float) -> lis
 
 def workers_of(server) -> list[int]:
     return [int(p) for p in Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()]
+
+
+def server_cpu(server) -> float:
+    """gunicorn's CPU seconds so far: its live workers', its master's and, counted in the master's,
+    the workers it has reaped (the killed one)."""
+    stat = Path(f"/proc/{server.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    master = sum(int(x) for x in stat[11:15]) / os.sysconf("SC_CLK_TCK")
+    return master + sum(cpu_seconds(workers_of(server)).values())
+
+
+def load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 @dataclass
@@ -373,12 +385,14 @@ def main() -> None:
         signal.signal(signal.SIGTERM, lambda *_: sys.exit("soak: stopped"))
         try:
             faults: list[Fault] = []
+            cpu, started_load = (server_cpu(server), time.process_time()), load()
             start = time.perf_counter() + 0.5
             injector = threading.Thread(target=inject, args=(server, cluster, args, start, faults))
             injector.start()
             ballots = run_voters(port, codes, contests, args, start)
             wall = time.perf_counter() - start
             injector.join()
+            cpu = (server_cpu(server) - cpu[0], time.process_time() - cpu[1])
         finally:
             server.terminate()
             server.wait(10)
@@ -388,8 +402,13 @@ def main() -> None:
         print(f"server log: {logged.count('Traceback')} tracebacks (500s and the like), "
               f"{logged.count('SIGKILL')} worker killed")  # fmt: skip
         summary(ballots, phases(args, faults), start, wall, args)
+        acknowledged = max(1, len(latencies(ballots)))
+        print(  # PostgreSQL's is not counted: its processes change at the restart
+            f"CPU per acknowledged ballot: gunicorn {cpu[0] * 1000 / acknowledged:.1f} ms, "
+            f"the voters' threads {cpu[1] * 1000 / acknowledged:.1f} ms; load at the start {started_load}"
+        )
         found = check_and_open(election, contests, codes, ballots)
-    print(f"load average: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
+    print(f"load average: {load()}")
     if found:
         print("INVARIANTS BROKEN:\n  " + "\n  ".join(found))
         sys.exit(1)
