@@ -287,7 +287,8 @@ def tender_cast(request, pk: int):
 
 @role_required(*HANDLERS, SCRUTINEER)
 def elections(request):
-    return render(request, "appeals/elections.html", {"elections": Election.objects.all()})
+    context = {"elections": Election.objects.all(), "is_officer": has_role(request.user, RETURNING_OFFICER)}
+    return render(request, "appeals/elections.html", context)
 
 
 @role_required(*HANDLERS)
@@ -310,6 +311,7 @@ def case_list(request, election: str):
         "page": page,
         "rules": casework.rules_of(found),
         "classes": ClassDecision.objects.filter(election=found),
+        "is_officer": has_role(request.user, RETURNING_OFFICER),
         **counts,
     }
     return render(request, "appeals/cases.html", context)
