@@ -462,10 +462,22 @@ def class_page(request, pk: int):
 
 @role_required(*HANDLERS, SCRUTINEER)
 def register(request, election: str):
+    """The register's figures and every case and its decision, 200 a page: never the member,
+    grounds, evidence or notes."""
     found = get_object_or_404(Election, slug=election)
-    return render(
-        request, "appeals/register.html", {"election": found, "r": register_of(found), "public": False}
+    now = timezone.now()
+    cases = (
+        Case.objects.filter(election=found).select_related("decided_by").prefetch_related("contests", "panel")
     )
+    page = keyset.page(cases, "pk", lambda c: c.pk, request.GET, PAGE)
+    context = {
+        "election": found,
+        "r": register_of(found),
+        "public": False,
+        "page": page,
+        "rows": [(c, casework.appealed_reasons(c), casework.is_overdue(c, now)) for c in page],
+    }
+    return render(request, "appeals/register.html", context)
 
 
 def statistics(request, election: str):
