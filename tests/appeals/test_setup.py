@@ -21,6 +21,8 @@ def test_officer_sets_the_rules_and_each_change_is_an_event(appeals, client, off
     url = reverse("appeals:rules", args=[appeals.election.slug])
     page = client.get(url).content.decode()
     assert "The appeals panel has 3 members." in page and "each at most 5.0" in page
+    shown = timezone.localtime(appeals.rules.appeals_close)
+    assert f'value="{shown:%Y-%m-%dT%H:%M}"' in page and 'name="quorum" value="2"' in page
     close = timezone.localtime(timezone.now() + timedelta(days=2)).replace(second=0, microsecond=0)
     form = {"appeals_close": f"{close:%Y-%m-%dT%H:%M}", "quorum": "3", "days_to_decide": "4"}
     assert client.post(url, form).status_code == 302
@@ -107,3 +109,12 @@ def test_only_the_officer_sets_appeals_up(appeals, client, user_with, role):
     assert not Event.objects.filter(
         verb__in=["appeals.rules", "appeals.panel_appoint", "appeals.panel_remove"]
     )
+
+
+def test_rules_page_warns_when_the_panel_is_smaller_than_the_quorum(appeals, client, officer):
+    client.force_login(officer)
+    url = reverse("appeals:rules", args=[appeals.election.slug])
+    assert "fewer than the quorum" not in client.get(url).content.decode()  # 3 on the panel, quorum 2
+    close = f"{timezone.localtime(appeals.rules.appeals_close):%Y-%m-%dT%H:%M}"
+    client.post(url, {"appeals_close": close, "quorum": "4", "days_to_decide": "3"})
+    assert "That is fewer than the quorum of 4: no case can be decided." in client.get(url).content.decode()
