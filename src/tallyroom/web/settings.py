@@ -16,6 +16,8 @@
   when the browser closes).
 - ``TALLYROOM_REQUIRE_2FA``: ``1`` (the default) makes every account sign in with a TOTP code
   as well as the password; ``0`` turns that off (docs/security.md).
+- ``TALLYROOM_ENROLMENT_HOURS``: how long a one-time set-up code for the second factor works
+  (default 72).
 - ``TALLYROOM_SIGNIN_FAILURES`` (default 5) wrong sign-ins for one user name from one address
   lock that pair out for ``TALLYROOM_SIGNIN_LOCKOUT_MINUTES`` (default 15).
 - ``TALLYROOM_SIGNING_KEY_FILE``: the Ed25519 private key that signs the audit trail and counts
@@ -198,6 +200,7 @@ SESSION_COOKIE_AGE = int(os.environ.get("TALLYROOM_SESSION_SECONDS", str(8 * 360
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 TALLYROOM_REQUIRE_2FA = os.environ.get("TALLYROOM_REQUIRE_2FA", "1") != "0"
 OTP_TOTP_ISSUER = "tallyroom"
+TALLYROOM_ENROLMENT_HOURS = int(os.environ.get("TALLYROOM_ENROLMENT_HOURS", "72"))
 AXES_FAILURE_LIMIT = int(os.environ.get("TALLYROOM_SIGNIN_FAILURES", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("TALLYROOM_SIGNIN_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
