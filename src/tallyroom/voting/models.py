@@ -35,7 +35,11 @@ class BallotCode(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["election", "member"], name="one_code_per_voter")]
-        indexes = [models.Index(fields=["election", "delivery"])]
+        indexes = [
+            models.Index(fields=["election", "delivery"]),
+            # turnout's one grouped count reads the election's codes from this index alone
+            models.Index(fields=["election", "member", "used_at"], name="code_member_used"),
+        ]
 
     def __str__(self):
         return f"code for {self.member} in {self.election}"

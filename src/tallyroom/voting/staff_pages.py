@@ -37,11 +37,13 @@ class ScheduleForm(forms.Form):
 
 @role_required(*SENDERS)
 def reminders_page(request, election: str):
-    """The count a reminder would reach now, the button that sends it, and the schedule."""
+    """The count a reminder would reach now, the button that sends it, and the schedule (the
+    count only while voting is open: no reminder goes out before or after)."""
     found = get_object_or_404(Election, slug=election)
+    voting = found.state == Election.State.VOTING
     context = {
         "election": found,
-        "count": reminders.not_voted(found).count(),
+        "count": reminders.not_voted(found).count() if voting else None,
         "scheduled": found.reminders.select_related("job"),
         "form": ScheduleForm(),
     }
