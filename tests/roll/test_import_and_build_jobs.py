@@ -178,7 +178,7 @@ def test_progress_is_seen_while_the_import_runs(places, staff, monkeypatch, sett
     if connection.vendor == "postgresql":
         assert seen == [
             ("check", 1, 0, "checking the rows", 0),
-            *[("write", n, 6, "writing 6 members", 0) for n in (2, 4, 6)],
+            *[("write", n, 6, "writing 6 members", 0) for n in (0, 2, 4)],  # the batches before
         ]
     else:  # SQLite has one writer at a time: while the import writes, its progress stands still
         assert seen == [

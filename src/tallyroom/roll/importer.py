@@ -155,6 +155,7 @@ def import_members(file_or_path, *, user=None, progress=_no_progress) -> ImportR
             updated=report.updated,
             contact_changes=contacts,
         )
+    progress(report.rows, report.rows)
     return report
 
 
@@ -177,8 +178,8 @@ def _write(table: Table, units, affiliates, report: ImportReport, user, progress
     contacts: list[dict] = []
     written = 0
     for batch in _batches(table, units, affiliates):
+        progress(written, report.rows)  # the batches written so far
         written += len(batch)
-        progress(written, report.rows)
         current = Member.objects.filter(number__in=list(batch)).values_list("number", "pk", *FIELDS)
         existing = {number: (pk, tuple(rest)) for number, pk, *rest in current}
         new, changed, found = [], [], []
