@@ -158,12 +158,13 @@ def test_progress_is_seen_while_the_import_runs(places, staff, monkeypatch, sett
     queued(settings)
     login(staff).post(reverse("roll:import"), {"file": SimpleUploadedFile("m.csv", HEADER + rows(6))})
     job = Job.objects.get()
-    seen = []
+    seen, pages = [], []
     check, insert = importer._check, importer.bulk.insert
 
     def checking(*args):
         if not seen:  # the first row: the progress says what it is doing
             seen.append(("check", *_seen_from_outside(job.pk)))
+            pages.append(login(staff).get(job.get_absolute_url()).content.decode())  # mid-run
         return check(*args)
 
     def inserting(model, fields, new):
@@ -175,6 +176,7 @@ def test_progress_is_seen_while_the_import_runs(places, staff, monkeypatch, sett
     monkeypatch.setattr(importer.bulk, "insert", inserting)
     runner.run(job.pk)
     assert Job.objects.get().state == Job.State.DONE and Member.objects.count() == 6
+    assert '<progress id="job-progress">1 so far</progress>' in pages[0] and "checking the rows" in pages[0]
     if connection.vendor == "postgresql":
         assert seen == [
             ("check", 1, 0, "checking the rows", 0),

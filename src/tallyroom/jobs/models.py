@@ -80,6 +80,9 @@ class Job(models.Model):
 
     @property
     def progress_text(self) -> str:
+        """``done of total (percent)``; while the total is not known yet (0), ``done so far``."""
+        if not self.total and self.state == self.State.RUNNING:
+            return f"{self.done:,} so far"
         return f"{self.done:,} of {self.total:,} ({self.percent}%)"
 
     def get_absolute_url(self) -> str:
