@@ -35,7 +35,11 @@ class BallotCode(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["election", "member"], name="one_code_per_voter")]
-        indexes = [models.Index(fields=["election", "delivery"])]
+        indexes = [
+            models.Index(fields=["election", "delivery"]),
+            # turnout's one grouped count reads the election's codes from this index alone
+            models.Index(fields=["election", "member", "used_at"], name="code_member_used"),
+        ]
 
     def __str__(self):
         return f"code for {self.member} in {self.election}"
@@ -88,13 +92,18 @@ class CodeReissue(models.Model):
 class Reminder(models.Model):
     """A reminder to the members who have not voted online, sent on demand (``send_at`` is when it
     was asked for) or scheduled for ``send_at``: ``tallyroom manage send_reminders`` sends those
-    due. ``sent_at`` and ``sent`` say when it went and to how many."""
+    due. ``sent_at`` and ``sent`` say when it went and to how many; ``job`` is the job sending it
+    (``ReminderDelivery`` records each member it reached, so a retried job sends nobody twice)."""
 
     election = models.ForeignKey("elections.Election", on_delete=models.CASCADE, related_name="reminders")
     send_at = models.DateTimeField()
     created_by = models.CharField(max_length=150)
+    on_demand = models.BooleanField(default=False, help_text="sent when asked for, not scheduled")
     sent_at = models.DateTimeField(null=True, blank=True)
     sent = models.PositiveIntegerField(default=0)
+    job = models.OneToOneField(
+        "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="reminder"
+    )
 
     class Meta:
         ordering = ["send_at", "pk"]
@@ -102,3 +111,18 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"reminder for {self.election} at {self.send_at:%Y-%m-%d %H:%M}"
+
+
+class ReminderDelivery(models.Model):
+    """One member a reminder was handed to the mail backend for (``delivery`` as it reported):
+    the key that keeps a retried reminder job from sending to them again."""
+
+    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="deliveries")
+    member = models.ForeignKey("roll.Member", on_delete=models.PROTECT, related_name="+")
+    delivery = models.CharField(max_length=8, choices=Delivery.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["reminder", "member"], name="one_reminder_per_member")]
+
+    def __str__(self):
+        return f"{self.reminder} to member {self.member_id}: {self.delivery}"
