@@ -47,6 +47,7 @@ from tallyroom.roll import bulk
 from tallyroom.roll.contacts import changed_after_freeze
 from tallyroom.roll.models import Member, RollEntry
 
+from . import bounces
 from .models import BallotCode, CodeReissue, Delivery
 from .plain_email import PlainEmail
 
@@ -198,7 +199,7 @@ def _next_batch(election: Election, contests: list[int], cursor: str, size: int)
 
 def code_email(election: Election, recipient, code: str, url: str) -> EmailMessage:
     closes = f"{timezone.localtime(election.voting_closes):%d %B %Y %H:%M}"
-    return PlainEmail(
+    message = PlainEmail(
         subject=f"Your ballot code: {election.name}",
         body=(
             f"Dear {recipient.name},\n\nYour one-time ballot code for {election.name} is:\n\n    {code}\n\n"
@@ -207,6 +208,8 @@ def code_email(election: Election, recipient, code: str, url: str) -> EmailMessa
         ),
         to=[recipient.email],
     )
+    message.metadata = bounces.metadata(election.pk, recipient.pk)  # echoed by a mail service's webhook
+    return message
 
 
 TRANSIENT = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, TimeoutError)
