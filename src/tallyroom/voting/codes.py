@@ -341,12 +341,13 @@ def _store_pending(election: Election, pairs: Sequence[tuple[Recipient, str]], n
         return set()
     table = connection.ops.quote_name(BallotCode._meta.db_table)
     columns = "election_id, member_id, code_hash, issued_at, delivery"
+    conflict = "ON CONFLICT DO NOTHING RETURNING member_id"
     issued_at = BallotCode._meta.get_field("issued_at").get_db_prep_save(now, connection=connection)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) SELECT %s, m, h, %s, %s "
-                "FROM unnest(%s::bigint[], %s::text[]) AS v(m, h) ON CONFLICT DO NOTHING RETURNING member_id",
+                f"FROM unnest(%s::bigint[], %s::text[]) AS v(m, h) {conflict}",
                 [
                     election.pk,
                     issued_at,
@@ -355,15 +356,21 @@ def _store_pending(election: Election, pairs: Sequence[tuple[Recipient, str]], n
                     [code_hash(c) for _, c in pairs],
                 ],
             )
-        else:
-            values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(pairs))
-            params = [
-                x for r, c in pairs for x in (election.pk, r.pk, code_hash(c), issued_at, Delivery.PENDING)
-            ]
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {values} ON CONFLICT DO NOTHING RETURNING member_id",
-                params,
-            )
+        else:  # SQLite: a few hundred rows a statement (it takes at most 32,766 parameters)
+            stored = set()
+            for i in range(0, len(pairs), 500):
+                part = pairs[i : i + 500]
+                values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(part))
+                cursor.execute(
+                    f"INSERT INTO {table} ({columns}) VALUES {values} {conflict}",
+                    [
+                        x
+                        for r, c in part
+                        for x in (election.pk, r.pk, code_hash(c), issued_at, Delivery.PENDING)
+                    ],
+                )
+                stored.update(row[0] for row in cursor.fetchall())
+            return stored
         return {row[0] for row in cursor.fetchall()}
 
 
