@@ -25,16 +25,18 @@ import io
 import logging
 import os
 import smtplib
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
@@ -53,6 +55,7 @@ from .plain_email import PlainEmail
 
 log = logging.getLogger(__name__)
 BATCH = 1000
+SWEEPS = 2  # threads issuing one election's codes at once, on PostgreSQL
 ANALYZE_AFTER = 10_000  # codes a run issues before it ANALYZEs their table (once)
 RETRY_DELAYS = (1.0, 5.0, 20.0)  # seconds before each retry of a message after a transient failure
 
@@ -180,13 +183,15 @@ def waiting(election: Election):
     )
 
 
-def _next_batch(election: Election, contests: list[int], cursor: str, size: int):
-    """The voters without a code among the next ``size`` members after ``cursor`` (by number), and
-    the new cursor (None at the end). Three index look-ups by the batch's member ids, whatever the
-    size of the roll or of the codes issued so far, so issuing to everyone is linear."""
-    rows = list(
-        Member.objects.filter(number__gt=cursor).order_by("number").values_list(*Recipient._fields)[:size]
-    )
+def _next_batch(election: Election, contests: list[int], cursor: str, size: int, upto: str | None = None):
+    """The voters without a code among the next ``size`` members after ``cursor`` (by number; up
+    to ``upto``, if given), and the new cursor (None at the end). Three index look-ups by the
+    batch's member ids, whatever the size of the roll or of the codes issued so far, so issuing to
+    everyone is linear."""
+    members = Member.objects.filter(number__gt=cursor)
+    if upto is not None:
+        members = members.filter(number__lte=upto)
+    rows = list(members.order_by("number").values_list(*Recipient._fields)[:size])
     if not rows:
         return [], None
     ids = [row[0] for row in rows]
@@ -288,11 +293,14 @@ class PostalFile:
     """The mail-merge file of one run, made (mode 0600, under ``postal_dir()``) at its first row."""
 
     def __init__(self, election: Election):
-        self.election, self.path = election, None
+        self.election, self.path, self.lock = election, None, threading.Lock()
 
     def write(self, pairs: Sequence[tuple[Recipient, str]]) -> None:
-        if not pairs:
-            return
+        if pairs:
+            with self.lock:  # one sweep at a time
+                self._write(pairs)
+
+    def _write(self, pairs: Sequence[tuple[Recipient, str]]) -> None:
         text = mail_merge_csv(pairs, self.election, header=self.path is None)
         if self.path is None:
             folder = postal_dir()
@@ -430,6 +438,75 @@ def drop_pending(election: Election, user=None) -> int:
     return dropped
 
 
+class _Run:
+    """What the sweeps of one ``issue_and_send`` share (each sweep in a thread of its own, when
+    there are several): the totals, the progress, the first failure, the postal file."""
+
+    def __init__(self, election, user, size, progress, keep, done, total):
+        self.election, self.user, self.size, self.keep = election, user, size, keep
+        self.report, self.done, self.total = progress, done, total
+        self.contests = list(election.contests.values_list("pk", flat=True))
+        self.postal, self.sent, self.failure = PostalFile(election), Sent(), None
+        self.lock, self.stop, self.analysed = threading.Lock(), threading.Event(), False
+
+    def sweep(self, after: str, upto: str | None, few: bool = False) -> None:
+        """Issue to the voters without a code whose numbers are after ``after`` (and up to
+        ``upto``), batch by batch, until the end or another sweep's failure."""
+        cursor = after
+        while cursor is not None and not self.stop.is_set():
+            t = time.perf_counter()
+            if few:
+                recipients, cursor = [Recipient(*row) for row in waiting(self.election)[: self.size]], None
+            else:
+                recipients, cursor = _next_batch(self.election, self.contests, cursor, self.size, upto)
+            chosen = time.perf_counter() - t
+            if not recipients:
+                continue
+            got, stored, failure = _batch(self.election, recipients, self.postal, self.user)
+            with self.lock:
+                self._add(got, stored, chosen)
+                if failure is not None and self.failure is None:
+                    self.failure = failure
+                    self.stop.set()
+
+    def _add(self, got: Sent, stored, chosen: float) -> None:
+        sent = self.sent
+        sent.seconds["choose"] += chosen
+        sent.seconds.update(got.seconds)
+        sent.emailed, sent.posted, sent.failed = (
+            sent.emailed + got.emailed,
+            sent.posted + got.posted,
+            sent.failed + got.failed,
+        )
+        sent.postal_file = self.postal.path
+        self.done += len(stored)
+        if not self.analysed and sent.issued >= ANALYZE_AFTER:
+            bulk.analyze(BallotCode)  # the table has grown from nothing: plan with what it holds
+            self.analysed = True
+        if self.keep:
+            self.keep(stored)
+        if self.report:
+            self.report(self.done, self.total)
+
+
+def _in_thread(run: _Run, after: str, upto: str | None) -> None:
+    try:
+        run.sweep(after, upto)
+    except BaseException:
+        run.stop.set()
+        raise
+    finally:
+        connections.close_all()  # this thread's own connection
+
+
+def _slices(count: int) -> list[tuple[str, str | None]]:
+    """``count`` ranges of membership numbers of about as many members each, as (after, up to)."""
+    numbers = Member.objects.order_by("number").values_list("number", flat=True)
+    members = numbers.count()
+    edges = [numbers[members * k // count] for k in range(1, count)] if members >= count else []
+    return list(zip(["", *edges], [*edges, None], strict=True))
+
+
 def issue_and_send(
     election: Election,
     *,
@@ -437,54 +514,40 @@ def issue_and_send(
     size: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     keep: Callable[[list[tuple[Recipient, str]]], None] | None = None,
+    sweeps: int | None = None,
 ) -> Sent:
     """Issue a code to every voter of ``election`` who has none, and send it, in batches of
     ``size`` (``settings.TALLYROOM_CODE_BATCH``, default ``BATCH``; see ``_batch``). No lock is
     held on the election: two runs never issue to the same voter because a code is stored only
     where its voter has none (the unique ``(election, member)``), in one statement.
 
+    On PostgreSQL the membership is cut into ``sweeps`` ranges of numbers
+    (``settings.TALLYROOM_CODE_SWEEPS``, default ``SWEEPS``), each swept by a thread of its own with
+    its own connection, so that one sweep's statements run in the database while another renders
+    its mail; with few voters left, inside a transaction, or on SQLite, one sweep.
+
     ``progress(done, total)`` is called after each batch, counting every eligible voter; ``keep``
     receives each batch's stored ``(recipient, code)`` pairs (the demo and tests vote with them;
     otherwise the plaintext is dropped with the batch). Raises ``DeliveryFailed`` once the batch
-    that failed is stored as far as it got."""
+    that failed is stored as far as it got (and the other sweeps' batches under way are done)."""
     size = size or getattr(settings, "TALLYROOM_CODE_BATCH", BATCH)
+    sweeps = sweeps or getattr(settings, "TALLYROOM_CODE_SWEEPS", SWEEPS)
     total = eligible_members(election).count()
     done = BallotCode.objects.filter(election=election).count()
     if progress:
         progress(done, total)
-    contests = list(election.contests.values_list("pk", flat=True))
+    run = _Run(election, user, size, progress, keep, done, total)
     few = total - done <= size
-    postal, cursor, sent = PostalFile(election), "", Sent()
-    analysed = False
-    while cursor is not None:
-        t = time.perf_counter()
-        if few:
-            recipients, cursor = [Recipient(*row) for row in waiting(election)[:size]], None
-        else:
-            recipients, cursor = _next_batch(election, contests, cursor, size)
-        sent.seconds["choose"] += time.perf_counter() - t
-        if not recipients:
-            continue
-        got, stored, failure = _batch(election, recipients, postal, user)
-        sent.seconds.update(got.seconds)
-        sent.emailed, sent.posted, sent.failed = (
-            sent.emailed + got.emailed,
-            sent.posted + got.posted,
-            sent.failed + got.failed,
-        )
-        sent.postal_file = postal.path
-        done += len(stored)
-        if not analysed and sent.issued >= ANALYZE_AFTER:
-            bulk.analyze(BallotCode)  # the table has grown from nothing: plan with what it holds
-            analysed = True
-        if keep:
-            keep(stored)
-        del stored
-        if progress:
-            progress(done, total)
-        if failure is not None:
-            raise DeliveryFailed(f"{failure}; {done} of {total} codes issued, the rest have none yet")
-    return sent
+    alone = connection.vendor != "postgresql" or connection.in_atomic_block  # threads see only commits
+    if few or alone or sweeps < 2 or total - done < 4 * size * sweeps:
+        run.sweep("", None, few=few)
+    else:
+        with ThreadPoolExecutor(sweeps, thread_name_prefix="codes") as pool:
+            for future in [pool.submit(_in_thread, run, *edges) for edges in _slices(sweeps)]:
+                future.result()
+    if run.failure is not None:
+        raise DeliveryFailed(f"{run.failure}; {run.done} of {total} codes issued, the rest have none yet")
+    return run.sent
 
 
 def issued_codes(election: Election, *, user=None) -> list[tuple[Recipient, str]]:
