@@ -240,7 +240,7 @@ def explain_batch(election) -> None:
     }
     for name, query in queries.items():
         plan = query.explain(analyze=True, buffers=True)
-        print(f"    EXPLAIN {name}:\n" + "\n".join("      " + line for line in plan.splitlines()[:8]))
+        print(f"    EXPLAIN {name}:\n" + "\n".join("      " + line[:160] for line in plan.splitlines()[:8]))
     with transaction.atomic():
         with connection.cursor() as c:
             sql, params = BallotCode.objects.filter(
@@ -253,7 +253,7 @@ def explain_batch(election) -> None:
                 [Delivery.SENT, election.pk, ids],
             )
             plan = [row[0] for row in c.fetchall()]
-        print("    EXPLAIN the marking UPDATE:\n" + "\n".join("      " + line for line in plan[:8]))
+        print("    EXPLAIN the marking UPDATE:\n" + "\n".join("      " + line[:160] for line in plan[:8]))
         transaction.set_rollback(True)
 
 
