@@ -62,6 +62,7 @@ NOT_TIMED = {
     "results:forecast": "a forecast (none is run here: a forecast is a job on uploaded canvass returns)",
     "results:forecast_file": "a forecast's file (none is run here)",
     "conference:": "conference pages: delegates, not the party's members (bench/conference.py)",
+    "anymail:": "a mail service's delivery reports (a POST with the webhook's secret)",
 }
 
 

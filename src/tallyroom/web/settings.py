@@ -7,6 +7,8 @@
 - ``TALLYROOM_ALLOWED_HOSTS``: comma-separated host names.
 - ``TALLYROOM_SITE_URL``: the site's address as voters reach it, e.g. ``https://vote.example.org``
   (in code emails and mail-merge files; also the trusted origin for CSRF).
+- ``TALLYROOM_ANYMAIL_WEBHOOK_SECRET``: the mail service webhooks' basic-auth "user:password"
+  (voting/bounces.py).
 - ``TALLYROOM_EMAIL_BACKEND``: a Django mail backend (default: files under ``var/mail``); with
   SMTP, ``TALLYROOM_EMAIL_HOST``, ``_PORT``, ``_HOST_USER``, ``_HOST_PASSWORD``, ``_USE_TLS=1``;
   ``TALLYROOM_FROM_EMAIL``.
@@ -80,6 +82,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "anymail",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -179,6 +182,9 @@ EMAIL_PORT = int(os.environ.get("TALLYROOM_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("TALLYROOM_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("TALLYROOM_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("TALLYROOM_EMAIL_USE_TLS", "") == "1"
+# The mail service's webhooks (voting/bounces.py) take HTTP basic auth "user:password" with this
+# secret; unset, an unguessable one of this process's own, so that no report is accepted.
+ANYMAIL = {"WEBHOOK_SECRET": os.environ.get("TALLYROOM_ANYMAIL_WEBHOOK_SECRET") or secrets.token_urlsafe(32)}
 
 _VOTING = {
     "TALLYROOM_CODE_KEY": str,
