@@ -190,31 +190,52 @@ class Poll(models.Model):
         return self.election.contests.get()
 
 
-class Paper(models.Model):
-    """A numbered paper ballot of a poll, issued to one delegate, returned to the ballot box, then
-    keyed in by two tellers (a third settles a disagreement) before it goes into the box."""
+class PaperStack(models.Model):
+    """A poll's paper ballots of one weight and college: the tellers hand each delegate given a
+    paper one from the stack of their weight and college, and record no more than that the
+    stack's ``issued`` count went up; the papers are numbered within the stack, so a paper names
+    its stack, never its delegate. ``returned``: the stack's papers found in the ballot box,
+    counted by the tellers before the close."""
 
-    class State(models.TextChoices):
-        ISSUED = "issued"
-        RETURNED = "returned"
-        DISPUTED = "disputed", "Entries disagree"
-        IN_BOX = "in_box", "In the box"
-
-    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="papers")
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="stacks")
     number = models.PositiveIntegerField()
-    delegate = models.ForeignKey(Delegate, on_delete=models.PROTECT, related_name="papers")
-    state = models.CharField(max_length=16, choices=State.choices, default=State.ISSUED)
-    issued_at = models.DateTimeField(auto_now_add=True)
+    college = models.CharField(max_length=64)
+    weight = models.CharField(max_length=64, help_text="the exact weight every paper of the stack carries")
+    issued = models.PositiveIntegerField(default=0)
+    returned = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["poll", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["poll", "number"], name="paper_number_per_poll"),
-            models.UniqueConstraint(fields=["poll", "delegate"], name="one_paper_per_delegate_per_poll"),
+            models.UniqueConstraint(fields=["poll", "number"], name="stack_number_per_poll"),
+            models.UniqueConstraint(
+                fields=["poll", "college", "weight"], name="one_stack_per_weight_per_poll"
+            ),
         ]
 
     def __str__(self):
-        return f"paper {self.number} of {self.poll}"
+        return f"stack {self.number} of {self.poll}"
+
+
+class Paper(models.Model):
+    """A numbered paper of a stack, returned from the ballot box and keyed in by two tellers (a
+    third settles a disagreement) before it goes into the box."""
+
+    class State(models.TextChoices):
+        KEYED_ONCE = "keyed_once", "Awaiting a second entry"
+        DISPUTED = "disputed", "Entries disagree"
+        IN_BOX = "in_box", "In the box"
+
+    stack = models.ForeignKey(PaperStack, on_delete=models.CASCADE, related_name="papers")
+    number = models.PositiveIntegerField()
+    state = models.CharField(max_length=16, choices=State.choices, default=State.KEYED_ONCE)
+
+    class Meta:
+        ordering = ["stack", "number"]
+        constraints = [models.UniqueConstraint(fields=["stack", "number"], name="paper_number_per_stack")]
+
+    def __str__(self):
+        return f"paper {self.number} of {self.stack}"
 
 
 class PaperEntry(models.Model):

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from tallyroom.ballotbox.marking import BallotError, current_marking
+from tallyroom.ballotbox.marking import BallotError, contest_marking, current_marking
 from tallyroom.formats.errors import FormatError
 from tallyroom.results.models import ContestCount
 from tallyroom.results.views import sheet
@@ -293,10 +293,6 @@ def line_items(request, slug, pk):
     return response
 
 
-def _open_poll(conf: Conference) -> Poll | None:
-    return conf.polls.filter(state=Poll.State.OPEN).select_related("election").first()
-
-
 @never_cache
 def enter(request, slug):
     """A kiosk (or a phone without a camera): the badge's code typed in, then its ballot."""
@@ -308,83 +304,86 @@ def enter(request, slug):
 
 @never_cache
 def ballot(request, slug, code):
-    """The delegate's phone (or a kiosk): the open poll's ballot, cast with the badge's code."""
-    conf = _conference(slug)
+    """The delegate's phone (or a kiosk): the open poll's ballot, cast with the badge's code.
+    Reads the badge, its holder and the open poll in one statement (``seating.badged``)."""
     if not ratelimit.reserve(request):
         return padded(
             problem(request, "Too many wrong badge codes have been tried. Wait and try again.", 429)
         )
-    holder = seating.holder_of(conf, code)
-    ratelimit.settle(request, failed=holder is None)
-    if holder is None:
+    found = seating.badged(slug, code)
+    ratelimit.settle(request, failed=found is None)
+    if found is None:
         return padded(problem(request, "This badge's code is not known: ask at the registration desk.", 404))
-    poll = _open_poll(conf)
-    if poll is None:
-        context = {"conference": conf, "holder": holder, "code": code}
+    context = {"conference": found.conference, "holder": found.holder, "code": code}
+    if found.poll_id is None:
         return padded(render(request, "conference/waiting.html", context))
-    contest = poll.contest
-    marking = current_marking(contest)
+    poll = Poll(pk=found.poll_id, election_id=found.election_id, state=Poll.State.OPEN)
+    contest, marking = contest_marking(found.contest_id)
     form = empty_form(contest, marking)
     status = 200
     if request.method == "POST":
         form, names = read_form(contest, marking, request.POST)
         if names is not None:
             try:
-                receipt = polls.vote(poll, holder, names, contest.pk)
+                receipt = polls.vote(poll, found.holder, names, contest.pk)
             except BallotError as e:
                 return padded(problem(request, str(e)))
             return padded(render(request, "voting/receipt.html", {"receipt": receipt}))
         status = 400
-    context = {
-        "conference": conf,
-        "poll": poll,
-        "forms": [form],
-        "holder": holder,
-        "code": code,
-        "has_errors": form.has_errors,
-    }
+    context |= {"contest": contest, "forms": [form], "has_errors": form.has_errors}
     return padded(render(request, "conference/ballot.html", context, status=status))
 
 
 @role_required(TELLER)
 @never_cache
 def tellers(request, slug, pk):
-    """The tellers' table for a poll's paper ballots: issue them to the delegates present, mark
-    them returned, key each in (twice, by two tellers; a third settles), and the reconciliation."""
+    """The tellers' table for a poll's paper ballots: hand them to the delegates present (each
+    a paper of the stack of their weight), count each stack's papers returned, key each paper in
+    (twice, by two tellers; a third settles), and the reconciliation by stack."""
     poll = get_object_or_404(Poll, pk=pk, conference__slug=slug)
     contest = poll.contest
     marking = current_marking(contest)
     form = empty_form(contest, marking)
+    given = []
     if request.method == "POST":
         action = request.POST.get("action")
-        number = request.POST.get("number", "").strip()
+        stack, number, count = (request.POST.get(k, "").strip() for k in ("stack", "number", "count"))
         if action == "issue":
-            present = Delegate.objects.filter(delegation__conference=poll.conference).order_by(
-                "delegation", "pk"
-            )
-            _refusable(request, lambda: papers.issue(poll, present, request.user), "Papers issued.")
-        elif not number.isdigit():
-            messages.error(request, "Enter the paper's number.")
+            present = Delegate.objects.filter(delegation__conference=poll.conference).select_related("member")
+            try:
+                given = papers.issue(poll, present.order_by("delegation", "pk"), request.user)
+            except (delegations.Refused, BallotError) as e:
+                messages.error(request, str(e))
+        elif not stack.isdigit():
+            messages.error(request, "Enter the stack's number.")
         elif action == "returned":
-            _refusable(
-                request, lambda: papers.returned(poll, int(number), request.user), f"Paper {number} returned."
-            )
-        elif action == "key":
-            form, names = read_form(contest, marking, request.POST)
-            if names is not None:
+            if not count.isdigit():
+                messages.error(request, "Enter how many papers of the stack were in the ballot box.")
+            else:
                 _refusable(
                     request,
-                    lambda: papers.key_in(poll, int(number), request.user, names),
-                    f"Paper {number} keyed.",
+                    lambda: papers.returned(poll, int(stack), int(count), request.user),
+                    f"Stack {stack}: {count} returned.",
+                )
+        elif action == "key":
+            form, names = read_form(contest, marking, request.POST)
+            if not number.isdigit():
+                messages.error(request, "Enter the paper's number.")
+            elif names is not None:
+                _refusable(
+                    request,
+                    lambda: papers.key_in(poll, int(stack), int(number), request.user, names),
+                    f"Paper {number} of stack {stack} keyed.",
                 )
                 return redirect("conference:tellers", slug, pk)
-        if action != "key" or not form.has_errors:
+        if action != "issue" and (action != "key" or not form.has_errors):
             return redirect("conference:tellers", slug, pk)
     context = {
         "conference": poll.conference,
         "poll": poll,
+        "contest": contest,
         "forms": [form],
-        "figures": papers.reconciliation(poll),
-        "flagged": poll.papers.filter(state="disputed").values_list("number", flat=True),
+        "stacks": papers.reconciliation(poll),
+        "given": given,
     }
     return render(request, "conference/tellers.html", context)
