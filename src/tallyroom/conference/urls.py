@@ -17,6 +17,7 @@ urlpatterns = [
     path("<slug:slug>/badges/", views.badges, name="badges"),
     path("<slug:slug>/chair/", views.chair, name="chair"),
     path("<slug:slug>/chair/<int:pk>/", views.chair, name="poll_action"),
+    path("<slug:slug>/chair/new/", views.new_poll, name="new_poll"),
     path("<slug:slug>/papers/<int:pk>/", views.tellers, name="tellers"),
     path("<slug:slug>/projector/", views.projector, name="projector"),
     path("<slug:slug>/poll/<int:pk>/line-items.csv", views.line_items, name="line_items"),

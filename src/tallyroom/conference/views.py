@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from tallyroom.ballotbox import box
 from tallyroom.ballotbox.marking import BallotError, contest_marking, current_marking
 from tallyroom.formats.errors import FormatError
 from tallyroom.results.models import ContestCount
@@ -31,6 +32,7 @@ from tallyroom.web.access import CHAIR, REGISTRATION_DESK, RETURNING_OFFICER, ST
 from . import delegations, papers, polls, seating
 from .card_votes import Delegation as CardVote
 from .card_votes import line_items_csv
+from .forms import PollForm
 from .models import Conference, Delegate, Delegation, EntitlementChallenge, Poll
 
 CSV = "text/csv; charset=utf-8"
@@ -259,6 +261,37 @@ def chair(request, slug, pk=None):
         return redirect("conference:chair", slug)
     items = [(p, polls.turnout(p)) for p in conf.polls.select_related("election__key")]
     return render(request, "conference/chair.html", {"conference": conf, "polls": items})
+
+
+@role_required(CHAIR, RETURNING_OFFICER)
+@never_cache
+def new_poll(request, slug):
+    """The chair makes a poll: a motion or a contest, who votes, whether colleges decide it, and
+    this poll's own key (the public half from its key ceremony, ``tallyroom keys ceremony``)."""
+    conf = _conference(slug)
+    colleges = sorted(set(conf.delegations.values_list("college", flat=True)))
+    form = PollForm(colleges, request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            made = polls.create_poll(
+                conf,
+                data["title"],
+                data["key"],
+                request.user,
+                candidates=data["candidates"],
+                method=data["method"] if data["candidates"] else "plurality",
+                seats=data["seats"] if data["candidates"] else 1,
+                college=data["college"],
+                college_shares=data["college_shares"],
+                ballots_public=data["ballots_public"],
+            )
+        except (delegations.Refused, box.BoxError) as e:
+            messages.error(request, str(e))
+        else:
+            messages.success(request, f"{made} is ready to open.")
+            return redirect("conference:chair", slug)
+    return render(request, "conference/new_poll.html", {"conference": conf, "form": form})
 
 
 def _result(poll: Poll) -> dict | None:
