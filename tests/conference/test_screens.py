@@ -68,3 +68,37 @@ def test_a_motion_for_one_college_and_bad_input_refused(client, conference, user
     client.force_login(user_with("clerk2", STAFF))
     upload, _ = key_file()
     assert client.post(url, {**base, "key": upload}).status_code == 403
+
+
+def test_the_secretary_records_a_proxy_only_where_standing_orders_allow(client, conference, secretary):
+    from tallyroom.conference.models import Delegate, Delegation
+
+    gmb = Delegation.objects.get(name="GMB")
+    a, b, c = gmb.delegates.filter(substitute=False).order_by("member__number")
+    fabian = Delegation.objects.get(name="Fabians").delegates.get()
+    client.force_login(secretary(gmb))
+    url = f"/conference/{conference.slug}/delegation/{gmb.pk}/"
+    assert "do not allow proxies" in client.get(url).content.decode()
+    client.post(url, {"action": "proxy", "giver": a.pk, "holder": b.pk})
+    assert Delegate.objects.get(pk=a.pk).proxy_holder_id is None  # refused: off by default
+    conference.proxies_allowed = True
+    conference.save()
+    page = client.get(url).content.decode()
+    assert 'id="proxies"' in page and "holds at most 1" in page
+    page = client.post(url, {"action": "proxy", "giver": a.pk, "holder": b.pk}, follow=True).content.decode()
+    assert Delegate.objects.get(pk=a.pk).proxy_holder_id == b.pk and "proxy held by" in page
+    # at most N per holder; a holder does not give their own; only the same delegation
+    assert (
+        "holds 1 proxy already"
+        in client.post(url, {"action": "proxy", "giver": c.pk, "holder": b.pk}, follow=True).content.decode()
+    )
+    assert (
+        "holds a proxy: they cannot give their own"
+        in client.post(url, {"action": "proxy", "giver": b.pk, "holder": c.pk}, follow=True).content.decode()
+    )
+    assert client.post(url, {"action": "proxy", "giver": a.pk, "holder": fabian.pk}).status_code == 404
+    # the Fabians' secretary cannot touch GMB's proxies
+    client.force_login(secretary(fabian.delegation))
+    assert client.post(url, {"action": "proxy", "giver": a.pk, "holder": ""}).status_code == 403
+    assert Delegate.objects.get(pk=a.pk).proxy_holder_id == b.pk
+    assert Event.objects.filter(verb="conference.proxy").count() == 1

@@ -121,6 +121,18 @@ def delegation(request, slug, pk):
     if request.method == "POST":
         if not delegations.may_name(request.user, found):
             raise PermissionDenied
+        if request.POST.get("action") == "proxy":
+            giver = get_object_or_404(Delegate, pk=request.POST.get("giver"), delegation=found)
+            chosen = request.POST.get("holder", "")
+            holder = get_object_or_404(Delegate, pk=chosen, delegation=found) if chosen else None
+            _refusable(
+                request,
+                lambda: delegations.set_proxy(giver, holder, request.user),
+                f"{giver.member.name}'s proxy is held by {holder.member.name}."
+                if holder
+                else f"{giver.member.name} holds their own vote.",
+            )
+            return redirect("conference:delegation", slug, pk)
         member = Member.objects.filter(number=request.POST.get("number", "").strip()).first()
         if member is None:
             messages.error(request, "No member has that membership number.")
