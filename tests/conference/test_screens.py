@@ -102,3 +102,71 @@ def test_the_secretary_records_a_proxy_only_where_standing_orders_allow(client, 
     assert client.post(url, {"action": "proxy", "giver": a.pk, "holder": ""}).status_code == 403
     assert Delegate.objects.get(pk=a.pk).proxy_holder_id == b.pk
     assert Event.objects.filter(verb="conference.proxy").count() == 1
+
+
+def test_a_steward_unlocks_a_kiosk_for_one_delegate_at_a_time(
+    client, conference, staff, user_with, check_in_all
+):
+    from django.test import Client
+
+    from tallyroom.conference import polls
+    from tallyroom.conference.models import Delegate, Kiosk
+    from tallyroom.roll.models import RollEntry
+    from tallyroom.web.access import REGISTRATION_DESK
+
+    from .test_polls import new_poll
+
+    check_in_all(conference)
+    steward = Client()
+    steward.force_login(user_with("steward", REGISTRATION_DESK))
+    desk = f"/conference/{conference.slug}/kiosks/"
+    page = steward.post(desk, {"action": "add", "name": "Left aisle"})
+    setup = page.context["setup_url"]
+    kiosk = Kiosk.objects.get(name="Left aisle")
+    assert not kiosk.set_up and setup.split("/")[-2] not in kiosk.token_hash
+    machine = Client()  # the kiosk's own browser: no account
+    screen = f"/conference/{conference.slug}/kiosk/"
+    assert machine.get(screen).status_code == 403  # not a kiosk yet
+    machine.post(setup.replace("http://testserver", ""))
+    assert Kiosk.objects.get(pk=kiosk.pk).set_up
+    # the setup address works once: another machine that saw it does not become the kiosk
+    thief = Client()
+    assert thief.post(setup.replace("http://testserver", "")).status_code == 404
+    assert thief.get(screen).status_code == 403
+    poll, _ = new_poll(conference, staff)
+    polls.open_poll(poll, staff)
+    page = machine.get(screen)
+    assert b'id="locked"' in page.content and len(page.content) % 65536 == 0
+    ann, bob = (Delegate.objects.get(member__number=n) for n in ("gm00000", "gm00001"))
+    steward.post(desk, {"action": "unlock", "kiosk": kiosk.pk, "delegate": ann.pk})
+    field = f"c{poll.contest.pk}"
+    ballot = machine.get(screen)
+    assert ann.member.name.encode() in ballot.content
+    unlocks = ballot.context["kiosk"].unlocks
+    # while unlocked for Ann, the steward cannot hand it to Bob without locking it first
+    refused = steward.post(desk, {"action": "unlock", "kiosk": kiosk.pk, "delegate": bob.pk}, follow=True)
+    assert "unlocked for another delegate" in refused.content.decode()
+    # a phone that knows the kiosk's address but not its cookie casts nothing
+    assert Client().post(screen, {field: "0", "unlocks": unlocks}).status_code == 403
+    cast = machine.post(screen, {field: "0", "unlocks": unlocks})
+    assert b"Your vote is cast" in cast.content
+    assert RollEntry.objects.get(contest=poll.contest, member=ann.member).channel == "in_room"
+    # locked again: the next press casts nothing, the screen waits for the steward
+    again = machine.post(screen, {field: "1", "unlocks": unlocks})
+    assert b"Your vote is cast" not in again.content and b'id="locked"' in machine.get(screen).content
+    # a ballot page left from an earlier unlocking does not vote for the delegate unlocked now
+    steward.post(desk, {"action": "unlock", "kiosk": kiosk.pk, "delegate": bob.pk})
+    stale = machine.post(screen, {field: "1", "unlocks": unlocks})
+    assert b"unlocked for someone else" in stale.content
+    assert RollEntry.objects.get(contest=poll.contest, member=bob.member).voted_at is None
+    verbs = list(Event.objects.filter(verb__startswith="conference.kiosk").values_list("verb", flat=True))
+    assert verbs == [
+        "conference.kiosk_added",
+        "conference.kiosk_set_up",
+        "conference.kiosk_unlocked",
+        "conference.kiosk_unlocked",
+    ]
+    # only stewards and staff unlock
+    nobody = Client()
+    nobody.force_login(user_with("nobody"))
+    assert nobody.post(desk, {"action": "unlock", "kiosk": kiosk.pk, "delegate": ann.pk}).status_code == 403

@@ -151,6 +151,32 @@ class Delegate(models.Model):
         return f"{self.member.name} ({'substitute, ' if self.substitute else ''}{self.delegation})"
 
 
+class Kiosk(models.Model):
+    """A voting terminal in the hall. The machine is identified by a token in a cookie, set once
+    from a one-time setup address (only the token's keyed hash is kept); a steward unlocks it for
+    one delegate at a time (``delegate``), and casting that delegate's ballot locks it again.
+    ``unlocks`` counts the unlockings, so a ballot page shown before a new unlocking casts
+    nothing."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="kiosks")
+    name = models.CharField(max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True)
+    set_up = models.BooleanField(default=False)
+    delegate = models.ForeignKey(
+        Delegate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="unlocked for"
+    )
+    unlocks = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["conference", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "name"], name="kiosk_name_per_conference")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class Poll(models.Model):
     """An in-room poll: one contest or motion, held as its own election with its own trustees'
     key (docs/conference.md: why one key per poll). Its roll is the delegates present when the

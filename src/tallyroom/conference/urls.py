@@ -22,5 +22,8 @@ urlpatterns = [
     path("<slug:slug>/projector/", views.projector, name="projector"),
     path("<slug:slug>/poll/<int:pk>/line-items.csv", views.line_items, name="line_items"),
     path("<slug:slug>/vote/", views.enter, name="enter"),
+    path("<slug:slug>/kiosks/", views.kiosk_desk, name="kiosks"),
+    path("<slug:slug>/kiosk/", views.kiosk, name="kiosk"),
+    path("<slug:slug>/kiosk/setup/<str:token>/", views.kiosk_setup, name="kiosk_setup"),
     path("<slug:slug>/v/<str:code>/", views.ballot, name="ballot"),
 ]

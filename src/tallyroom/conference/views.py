@@ -29,11 +29,11 @@ from tallyroom.voting.padding import padded
 from tallyroom.voting.views import problem
 from tallyroom.web.access import CHAIR, REGISTRATION_DESK, RETURNING_OFFICER, STAFF, TELLER, role_required
 
-from . import delegations, papers, polls, seating
+from . import delegations, kiosks, papers, polls, seating
 from .card_votes import Delegation as CardVote
 from .card_votes import line_items_csv
 from .forms import PollForm
-from .models import Conference, Delegate, Delegation, EntitlementChallenge, Poll
+from .models import Conference, Delegate, Delegation, EntitlementChallenge, Kiosk, Poll
 
 CSV = "text/csv; charset=utf-8"
 
@@ -336,6 +336,116 @@ def line_items(request, slug, pk):
     response = HttpResponse(line_items_csv(rows), content_type=CSV)
     response["Content-Disposition"] = f'attachment; filename="{poll.election.slug}-line-items.csv"'
     return response
+
+
+KIOSK_COOKIE = "tallyroom_kiosk"
+
+
+@role_required(STAFF, REGISTRATION_DESK)
+@never_cache
+def kiosk_desk(request, slug):
+    """The stewards' kiosks: add one (its one-time setup address shown here once), unlock one for
+    a delegate checked in, lock it."""
+    conf = _conference(slug)
+    setup_url = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "add":
+            try:
+                made, token = kiosks.add(conf, request.POST.get("name", ""), request.user)
+            except delegations.Refused as e:
+                messages.error(request, str(e))
+            else:
+                setup_url = request.build_absolute_uri(reverse("conference:kiosk_setup", args=[slug, token]))
+                messages.success(request, f"{made.name} added: open its setup address on that machine.")
+        else:
+            kiosk = get_object_or_404(Kiosk, pk=request.POST.get("kiosk"), conference=conf)
+            if action == "unlock":
+                person = get_object_or_404(
+                    Delegate.objects.select_related("member", "delegation"),
+                    pk=request.POST.get("delegate"),
+                    delegation__conference=conf,
+                )
+                _refusable(
+                    request,
+                    lambda: kiosks.unlock(kiosk, person, request.user),
+                    f"{kiosk.name} is unlocked for {person.member.name}.",
+                )
+            elif action == "lock":
+                _refusable(request, lambda: kiosks.lock(kiosk, request.user), f"{kiosk.name} is locked.")
+            return redirect("conference:kiosks", slug)
+    context = {
+        "conference": conf,
+        "kiosks": conf.kiosks.select_related("delegate__member"),
+        "present": Delegate.objects.filter(delegation__conference=conf, checked_in=True).select_related(
+            "member", "delegation"
+        ),
+        "setup_url": setup_url,
+    }
+    response = render(request, "conference/kiosks.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@never_cache
+def kiosk_setup(request, slug, token):
+    """Opened once on the kiosk's machine: a button sets it up, with its token in a cookie."""
+    conf = _conference(slug)
+    if request.method == "POST":
+        try:
+            made = kiosks.set_up(conf, token)
+        except delegations.Refused as e:
+            return problem(request, str(e), 404)
+        response = redirect("conference:kiosk", slug)
+        response.set_cookie(
+            KIOSK_COOKIE,
+            token,
+            max_age=7 * 24 * 3600,
+            path=reverse("conference:kiosk", args=[slug]),
+            secure=request.is_secure(),
+            httponly=True,
+            samesite="Strict",
+        )
+        messages.success(request, f"This machine is {made.name}.")
+        return response
+    return render(request, "conference/kiosk_setup.html", {"conference": conf})
+
+
+@never_cache
+def kiosk(request, slug):
+    """The kiosk's screen: locked until a steward unlocks it for a delegate, then that delegate's
+    ballot; casting it locks the kiosk again. Only the machine holding the kiosk's cookie."""
+    conf = _conference(slug)
+    found = kiosks.by_token(conf, request.COOKIES.get(KIOSK_COOKIE, ""))
+    if found is None:
+        return padded(problem(request, "This machine is not a kiosk of this conference.", 403))
+    poll = conf.polls.filter(state=Poll.State.OPEN).first()
+    person = found.delegate if poll else None
+    if person is None:
+        page = render(request, "conference/kiosk.html", {"conference": conf, "kiosk": found})
+        return padded(page)
+    contest, marking = contest_marking(poll.election.contests.values_list("pk", flat=True).get())
+    form = empty_form(contest, marking)
+    status = 200
+    if request.method == "POST":
+        form, names = read_form(contest, marking, request.POST)
+        if names is not None:
+            unlocks = request.POST.get("unlocks", "")
+            try:
+                receipt = kiosks.cast(found, int(unlocks) if unlocks.isdigit() else -1, names)
+            except BallotError as e:
+                return padded(problem(request, str(e)))
+            return padded(render(request, "voting/receipt.html", {"receipt": receipt, "kiosk": found}))
+        status = 400
+    context = {
+        "conference": conf,
+        "kiosk": found,
+        "holder": Delegate.objects.select_related("member", "delegation").get(pk=person.pk),
+        "contest": contest,
+        "forms": [form],
+        "has_errors": form.has_errors,
+    }
+    return padded(render(request, "conference/kiosk.html", context, status=status))
 
 
 @never_cache
