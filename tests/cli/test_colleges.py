@@ -4,6 +4,7 @@ download, byte for byte; every method; errors naming file and line."""
 from __future__ import annotations
 
 import json
+import re
 from fractions import Fraction
 from pathlib import Path
 
@@ -108,6 +109,22 @@ def test_a_college_whose_ballots_are_all_withdrawn_gives_its_share_to_the_others
         "GMB": "0",
         "Unite": "1/3",
     }
+    _, table, _ = run(
+        capsys,
+        "count",
+        download,
+        "-m",
+        "plurality",
+        "--seats",
+        "1",
+        *SHARES,
+        "--withdraw",
+        "Bob",
+        "--withdraw",
+        "Ann",
+    )
+    assert re.search(r"College +Share +Counted share +Valid poll", table)
+    assert re.search(r"GMB +0\.25 +0 +0 +250 +0\n", table) and re.search(r"CLP +0\.5 +2/3 ", table)
 
 
 def test_a_college_that_cast_no_ballot_recounts_from_the_download_to_the_same_bytes(capsys, tmp_path):

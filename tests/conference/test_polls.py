@@ -5,6 +5,7 @@ hands, the delegate's phone ballot and the projector."""
 from fractions import Fraction
 
 import pytest
+from django.test import Client
 
 from tallyroom.audit.models import Event
 from tallyroom.ballotbox import keys
@@ -178,6 +179,8 @@ def test_a_motion_whose_affiliates_all_abstain_is_decided_by_the_clps(conference
     assert colleges["clp"]["counted_share"] == "1"
     total = {n: Fraction(v) for n, v in result["stages"][0]["totals"].items()}
     assert total["Against"] == 2 * total["For"] and result["elected"] == ["Against"]
+    shown = Client().get(f"/conference/{conference.slug}/projector/").content.decode()
+    assert "affiliates (0.5, counted as 0)" in shown and "clp (0.5, counted as 1)" in shown
 
 
 def test_a_wrong_share_leaves_the_poll_closed_for_the_shares_again(conference, staff, check_in_all):
