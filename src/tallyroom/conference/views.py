@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -461,12 +462,15 @@ def enter(request, slug):
 def ballot(request, slug, code):
     """The delegate's phone (or a kiosk): the open poll's ballot, cast with the badge's code.
     Reads the badge, its holder and the open poll in one statement (``seating.badged``)."""
-    if not ratelimit.reserve(request):
-        return padded(
-            problem(request, "Too many wrong badge codes have been tried. Wait and try again.", 429)
-        )
-    found = seating.badged(slug, code)
-    ratelimit.settle(request, failed=found is None)
+    # One transaction from the reservation to its settling (as voting.views.enter): if the
+    # lookup fails, the reservation goes with it rather than counting as a wrong code.
+    with transaction.atomic():
+        if not ratelimit.reserve(request):
+            return padded(
+                problem(request, "Too many wrong badge codes have been tried. Wait and try again.", 429)
+            )
+        found = seating.badged(slug, code)
+        ratelimit.settle(request, failed=found is None)
     if found is None:
         return padded(problem(request, "This badge's code is not known: ask at the registration desk.", 404))
     context = {"conference": found.conference, "holder": found.holder, "code": code}
