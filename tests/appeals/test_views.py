@@ -231,3 +231,42 @@ def test_a_panel_member_excluded_from_a_case_sees_no_evidence(appeals):
     other = Client()
     other.force_login(appeals.panel[0])
     assert other.get(reverse("appeals:file", args=[case.pk, case.files.get().pk])).content == b"PRIVATE PROOF"
+
+
+def test_scrutineer_sees_every_case_and_decision(appeals, scrutineer):
+    from tallyroom.appeals.cases import decide_case, lodge, update_hearing
+    from tallyroom.appeals.classes import decide_class
+    from tallyroom.roll.eligibility import JOINED_LATE
+
+    stv = appeals.contests["stv"]
+    dismissed = lodge(appeals.lena, appeals.election, [stv], "SECRET GROUNDS", "SECRET EVIDENCE")
+    update_hearing(dismissed, "SECRET NOTES", None, appeals.panel[0])
+    decide_case(dismissed, Outcome.DISMISSED, "posted after the freeze", appeals.panel[1:], appeals.panel[2])
+    settled = lodge(appeals.leo, appeals.election, [stv], "SECRET TOO")
+    decision = decide_class(
+        appeals.election,
+        [stv],
+        JOINED_LATE,
+        Outcome.UPHELD,
+        "all late joiners back",
+        appeals.panel[:2],
+        appeals.panel[0],
+    )
+    client = Client()
+    client.force_login(scrutineer)
+    page = client.get(reverse("appeals:register", args=[appeals.election.slug])).content.decode()
+    rows = re.search(r'<table class="register-cases">.*?</table>', page, re.S).group(0)
+    assert rows.count("<tr") == 3  # the header and both cases
+    assert re.search(
+        rf"<td>{dismissed.pk}</td>.*?Dismissed.*?by panel2.*?panel1, panel2.*?posted after the freeze",
+        rows,
+        re.S,
+    )
+    assert re.search(
+        rf"<td>{settled.pk}</td>.*?Upheld \(class decision {decision.pk}\).*?by panel0.*?late joiners back",
+        rows,
+        re.S,
+    )
+    assert "joined after freeze date" in rows
+    for private in ("SECRET", appeals.lena.number, appeals.lena.name, appeals.leo.number, appeals.leo.name):
+        assert private not in page

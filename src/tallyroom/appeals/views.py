@@ -287,7 +287,8 @@ def tender_cast(request, pk: int):
 
 @role_required(*HANDLERS, SCRUTINEER)
 def elections(request):
-    return render(request, "appeals/elections.html", {"elections": Election.objects.all()})
+    context = {"elections": Election.objects.all(), "is_officer": has_role(request.user, RETURNING_OFFICER)}
+    return render(request, "appeals/elections.html", context)
 
 
 @role_required(*HANDLERS)
@@ -310,6 +311,7 @@ def case_list(request, election: str):
         "page": page,
         "rules": casework.rules_of(found),
         "classes": ClassDecision.objects.filter(election=found),
+        "is_officer": has_role(request.user, RETURNING_OFFICER),
         **counts,
     }
     return render(request, "appeals/cases.html", context)
@@ -460,10 +462,22 @@ def class_page(request, pk: int):
 
 @role_required(*HANDLERS, SCRUTINEER)
 def register(request, election: str):
+    """The register's figures and every case and its decision, 200 a page: never the member,
+    grounds, evidence or notes."""
     found = get_object_or_404(Election, slug=election)
-    return render(
-        request, "appeals/register.html", {"election": found, "r": register_of(found), "public": False}
+    now = timezone.now()
+    cases = (
+        Case.objects.filter(election=found).select_related("decided_by").prefetch_related("contests", "panel")
     )
+    page = keyset.page(cases, "pk", lambda c: c.pk, request.GET, PAGE)
+    context = {
+        "election": found,
+        "r": register_of(found),
+        "public": False,
+        "page": page,
+        "rows": [(c, casework.appealed_reasons(c), casework.is_overdue(c, now)) for c in page],
+    }
+    return render(request, "appeals/register.html", context)
 
 
 def statistics(request, election: str):

@@ -136,6 +136,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'tallyroom.sqlite3'}"),
         conn_max_age=int(os.environ.get("TALLYROOM_CONN_MAX_AGE", "60")),
+        # A kept connection is tried (SELECT 1) as a request first uses it, so after the database
+        # restarts each one is replaced instead of failing its next request (bench/soak.py).
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
