@@ -40,7 +40,10 @@ def test_double_entry_with_a_disagreement_caught(conference, staff, user_with, c
     stack = PaperStack.objects.get(poll=poll)
     assert (stack.college, stack.weight, stack.issued) == ("affiliates", "3000", 3)
     t1, t2, t3 = (user_with(f"teller{i}", TELLER) for i in (1, 2, 3))
-    with pytest.raises(delegations.Refused, match="papers 1 to 3: no paper 4"):
+    with pytest.raises(delegations.Refused, match="count and number its papers returned before keying"):
+        papers.key_in(poll, 1, 1, t1, ["Ann"])
+    papers.returned(poll, 1, 3, staff)  # the tellers count stack 1 out of the box, numbering 1 to 3
+    with pytest.raises(delegations.Refused, match="papers 1 to 3 returned: no paper 4"):
         papers.key_in(poll, 1, 4, t1, ["Ann"])
     # paper 1: both tellers agree, it goes into the box
     assert papers.key_in(poll, 1, 1, t1, ["Ann", "Bob"]) == Paper.State.KEYED_ONCE
@@ -52,7 +55,6 @@ def test_double_entry_with_a_disagreement_caught(conference, staff, user_with, c
     assert papers.key_in(poll, 1, 2, t2, ["Bob", "Ann"]) == Paper.State.DISPUTED
     # paper 3: first entry only
     papers.key_in(poll, 1, 3, t2, ["Cy"])
-    papers.returned(poll, 1, 3, staff)
     (row,) = papers.reconciliation(poll)
     assert {
         k: row[k] for k in ("issued", "returned", "not_returned", "keyed_once", "disputed", "in_box")
@@ -88,10 +90,10 @@ def test_a_paper_is_linked_to_its_stack_never_its_delegate(conference, staff, us
     gmb = people("GMB")
     papers.issue(poll, gmb, staff)
     t1, t2 = user_with("t1", TELLER), user_with("t2", TELLER)
+    papers.returned(poll, 1, 3, staff)
     for number, names in ((1, ["Ann"]), (2, ["Bob"]), (3, ["Bob"])):
         for teller in (t1, t2):
             papers.key_in(poll, 1, number, teller, names)
-    papers.returned(poll, 1, 3, staff)
     numbers = {d.member.number for d in gmb}
     for model in (Paper, PaperStack):  # no column names a delegate or a member
         assert not {f.name for f in model._meta.get_fields()} & {"delegate", "member", "issued_to"}
@@ -120,20 +122,27 @@ def test_papers_not_returned_are_accounted_at_the_close(conference, staff, user_
     with pytest.raises(delegations.Refused, match="stack 1: count the papers returned"):
         polls.close_poll(poll, staff)
     t1, t2 = user_with("t1", TELLER), user_with("t2", TELLER)
-    for teller in (t1, t2):
-        papers.key_in(poll, 1, 1, teller, ["Ann"])
-        papers.key_in(poll, 2, 1, teller, ["Bob"])
     with pytest.raises(delegations.Refused, match="4 returned, but 3 papers were issued"):
         papers.returned(poll, 1, 4, staff)
-    papers.returned(poll, 1, 1, staff)  # two of GMB's three papers never came back
-    with pytest.raises(delegations.Refused, match="only 1 papers were counted as returned"):
-        papers.key_in(poll, 1, 2, t1, ["Ann"])
+    papers.returned(poll, 1, 2, staff)
     papers.returned(poll, 2, 1, staff)
+    for teller in (t1, t2):
+        papers.key_in(poll, 1, 2, teller, ["Ann"])
+        papers.key_in(poll, 2, 1, teller, ["Bob"])
+    with pytest.raises(delegations.Refused, match="paper 2 is keyed in already, so at least 2 returned"):
+        papers.returned(poll, 1, 1, staff)
+    with pytest.raises(delegations.Refused, match="stack 1: 1 of 2 returned papers not yet in the box"):
+        polls.close_poll(poll, staff)
+    papers.returned(poll, 1, 2, staff)  # recounted: still 2
+    for teller in (t1, t2):
+        papers.key_in(poll, 1, 1, teller, ["Ann"])
+    with pytest.raises(delegations.Refused, match="no paper 3"):
+        papers.key_in(poll, 1, 3, t1, ["Ann"])  # one of GMB's three papers never came back
     polls.declare(poll, staff, shares[:2])
     box = ContestBox.objects.get(contest__election=poll.election)
-    assert (box.by_channel, box.papers_not_returned) == ({"paper": 2}, 3)
+    assert (box.by_channel, box.papers_not_returned) == ({"paper": 3}, 2)
     result = ContestCount.objects.get(contest__election=poll.election).result
-    assert result["stages"][0]["totals"]["Ann"] == "3000"
+    assert result["stages"][0]["totals"]["Ann"] == "6000"
 
 
 def test_tellers_page_keys_a_paper(client, conference, staff, user_with, check_in_all):
@@ -147,6 +156,8 @@ def test_tellers_page_keys_a_paper(client, conference, staff, user_with, check_i
     assert sum(s.issued for s in poll.stacks.all()) == 7
     stack = poll.stacks.get(weight="3000").number
     field = f"c{poll.contest.pk}"
+    client.post(url, {"action": "returned", "stack": stack, "count": "3"})
+    assert poll.stacks.get(number=stack).returned == 3
     client.post(url, {"action": "key", "stack": stack, "number": "1", field: "0"})
     client.force_login(user_with("t2", TELLER))
     client.post(url, {"action": "key", "stack": stack, "number": "1", field: "1"})

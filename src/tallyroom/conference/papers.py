@@ -4,7 +4,7 @@
                                                  marked as voting on paper and handed a paper of
                                                  the stack of their weight and college
     returned(poll, stack, count, user)           the tellers' count of a stack's papers found in
-                                                 the ballot box
+                                                 the ballot box, which they number 1 to count
     key_in(poll, stack, number, teller, names)   a teller's entry of paper ``number`` of a stack:
                                                  the second, by another teller, puts the paper in
                                                  the box if the two agree, else flags it; a third
@@ -14,9 +14,11 @@
 
 Secrecy: a stack holds the papers of one weight and college (the ballot box needs no more to
 count a paper), and what is recorded of an issue is that the delegate was given a paper (the
-box's "has voted" mark, channel paper) and that their stack's count went up. No paper number is
-recorded against a delegate, so a keyed paper is linked to its stack only: as the online ballot
-is to its weight. A stack of one delegate (a delegation with a weight of its own and one
+box's "has voted" mark, channel paper) and that their stack's count went up. Papers are blank
+when handed out and numbered only when the tellers count them out of the ballot box (1 to the
+number returned, for the two entries to refer to), so no number was ever beside a delegate, not
+even in the order papers were issued: a keyed paper is linked to its stack only, as the online
+ballot is to its weight. A stack of one delegate (a delegation with a weight of its own and one
 delegate present) identifies that delegate's paper, as the weight identifies their online ballot
 (docs/conference.md, "Secrecy against verifiability").
 """
@@ -27,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from fractions import Fraction
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 
 from tallyroom.audit.events import record
 from tallyroom.ballotbox import box
@@ -97,11 +99,12 @@ def returned(poll: Poll, stack_number: int, count: int, user) -> None:
     with transaction.atomic():
         _open(poll)
         stack = _stack(poll, stack_number)
-        keyed = stack.papers.count()
-        if not keyed <= count <= stack.issued:
+        if count > stack.issued:
+            raise Refused(f"stack {stack.number}: {count} returned, but {stack.issued} papers were issued")
+        highest = stack.papers.aggregate(n=Max("number"))["n"] or 0
+        if count < highest:
             raise Refused(
-                f"stack {stack.number}: {count} returned, but {stack.issued} papers were issued "
-                f"and {keyed} keyed in already"
+                f"stack {stack.number}: paper {highest} is keyed in already, so at least {highest} returned"
             )
         stack.returned = count
         stack.save(update_fields=["returned"])
@@ -123,13 +126,15 @@ def key_in(poll: Poll, stack_number: int, number: int, teller, names: Sequence[s
     with transaction.atomic():
         _open(poll)
         stack = _stack(poll, stack_number)
-        if not 1 <= number <= stack.issued:
-            raise Refused(f"stack {stack.number} has papers 1 to {stack.issued}: no paper {number}")
-        paper, made = Paper.objects.select_for_update().get_or_create(stack=stack, number=number)
-        if not made and paper.state == Paper.State.IN_BOX:
+        if stack.returned is None:
+            raise Refused(f"stack {stack.number}: count and number its papers returned before keying them")
+        if not 1 <= number <= stack.returned:
+            raise Refused(
+                f"stack {stack.number} has papers 1 to {stack.returned} returned: no paper {number}"
+            )
+        paper, _ = Paper.objects.select_for_update().get_or_create(stack=stack, number=number)
+        if paper.state == Paper.State.IN_BOX:
             raise Refused(f"paper {number} of stack {stack.number} is in the box: nothing to key")
-        if made and stack.returned is not None and stack.papers.count() > stack.returned:
-            raise Refused(f"stack {stack.number}: only {stack.returned} papers were counted as returned")
         entries = list(paper.entries.all())
         if any(e.teller_id == teller.pk for e in entries):
             raise Refused(f"you have keyed paper {number} of stack {stack.number}: another teller keys it")
