@@ -270,3 +270,31 @@ def test_scrutineer_sees_every_case_and_decision(appeals, scrutineer):
     assert "joined after freeze date" in rows
     for private in ("SECRET", appeals.lena.number, appeals.lena.name, appeals.leo.number, appeals.leo.name):
         assert private not in page
+
+
+def test_lookup_is_padded_to_the_same_duration_whatever_the_work(appeals, settings, monkeypatch):
+    """On a fake clock: a lookup whose work (finding the member, sending the email) takes long and
+    one that finds nothing both end at the floor of TALLYROOM_APPEALS_LOOKUP_SECONDS."""
+    from tallyroom.appeals import links, views
+
+    settings.TALLYROOM_APPEALS_LOOKUP_SECONDS = 1.0
+    clock = {"now": 100.0}
+    work = {appeals.lena.number: 0.4, "NO-SUCH-NUMBER": 0.01}
+    real = links.request_link
+
+    def slow_request_link(number):
+        real(number)
+        clock["now"] += work[number]
+
+    def sleep(seconds):
+        clock["now"] += seconds
+
+    monkeypatch.setattr(views.time, "monotonic", lambda: clock["now"])
+    monkeypatch.setattr(views.time, "sleep", sleep)
+    monkeypatch.setattr(views.links, "request_link", slow_request_link)
+    took = []
+    for number in work:
+        start = clock["now"]
+        assert Client().post(LOOKUP, {"number": number}).status_code == 200
+        took.append(round(clock["now"] - start, 6))
+    assert took == [1.0, 1.0]
