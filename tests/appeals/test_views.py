@@ -187,7 +187,9 @@ def test_scrutineer_sees_the_register_never_the_evidence(appeals, scrutineer, of
     assert client.get(reverse("appeals:file", args=[case.pk, 1])).status_code == 403
     public = reverse("appeals:statistics", args=[appeals.election.slug])
     assert Client().get(public).status_code == 404
+    assert public not in Client().get(reverse("home")).content.decode()
     lifecycle.close_voting(appeals.election, officer)
+    assert public in Client().get(reverse("home")).content.decode()
     page = Client().get(public).content.decode()
     assert "2 appeals: 0 pending, 1 upheld, 0 dismissed" not in page  # pending stays pending
     assert "2 appeals: 1 pending, 1 upheld, 0 dismissed" in page and "SECRET" not in page
