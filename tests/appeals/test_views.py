@@ -284,8 +284,8 @@ def test_lookup_is_padded_to_the_same_duration_whatever_the_work(appeals, settin
     work = {appeals.lena.number: 0.4, "NO-SUCH-NUMBER": 0.01}
     real = links.request_link
 
-    def slow_request_link(number):
-        real(number)
+    def slow_request_link(number, send=True):
+        real(number, send)
         clock["now"] += work[number]
 
     def sleep(seconds):
@@ -300,3 +300,19 @@ def test_lookup_is_padded_to_the_same_duration_whatever_the_work(appeals, settin
         assert Client().post(LOOKUP, {"number": number}).status_code == 200
         took.append(round(clock["now"] - start, 6))
     assert took == [1.0, 1.0]
+
+
+def test_a_number_gets_a_few_links_however_many_addresses_ask(appeals, django_capture_on_commit_callbacks):
+    """Flooding a member's inbox from many addresses: after TALLYROOM_APPEALS_LINKS_PER_NUMBER
+    links the page answers as ever (and as for an unknown number) but nothing more is sent."""
+    mail.outbox.clear()
+    answers = []
+    for i, number in enumerate([appeals.lena.number] * 5 + ["NO-SUCH-NUMBER"] * 5):
+        events = Event.objects.count()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = Client(REMOTE_ADDR=f"10.1.0.{i}").post(LOOKUP, {"number": number})
+        assert response.status_code == 200 and Event.objects.count() == events + 1
+        answers.append(re.sub(rb'<p class="audit-head">.*?</p>', b"", response.content, flags=re.S))
+    assert len(set(answers)) == 1
+    assert len(mail.outbox) == 3 and AccessLink.objects.filter(member=appeals.lena).count() == 3
+    assert Event.objects.filter(verb="appeals.lookup", data__sent="limit reached").count() == 2

@@ -62,7 +62,8 @@ def lookup(request):
     started = time.monotonic()
     if not limits.take(limits.LOOKUP, request):
         return render(request, "appeals/message.html", {"message": TOO_MANY}, status=429)
-    links.request_link(request.POST.get("number", "")[:32])
+    number = request.POST.get("number", "")[:32]
+    links.request_link(number, send=limits.take_number(number))
     time.sleep(max(0.0, lookup_seconds() - (time.monotonic() - started)))
     return render(request, "appeals/sent.html")
 
