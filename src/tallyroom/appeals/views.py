@@ -177,7 +177,7 @@ def appeal(request, election: str):
     if request.method == "POST" and not error:
         chosen = [c for c in excluded if str(c.pk) in request.POST.getlist("contests")]
         try:
-            files = evidence.checked(request.FILES.getlist("files"))
+            files = evidence.checked(request.FILES.getlist("files"), casework.rules_of(found))
             case = casework.lodge(
                 member,
                 found,
@@ -191,13 +191,15 @@ def appeal(request, election: str):
         else:
             messages.success(request, f"Your appeal (number {case.pk}) has been lodged.")
             return redirect("appeals:standing")
+    rules = casework.rules_of(found)
+    max_files, max_bytes = evidence.limits_of(rules)
     context = {
         "election": found,
         "excluded": excluded,
         "error": error,
-        "max_files": evidence.MAX_FILES,
-        "max_bytes": evidence.max_bytes(),
-        "rules": casework.rules_of(found),
+        "max_files": max_files,
+        "max_bytes": max_bytes,
+        "rules": rules,
         "posted": request.POST,
     }
     return render(request, "appeals/appeal.html", context, status=status)
