@@ -20,37 +20,31 @@ from .models import Panellist
 from .views import panel_users
 
 
+def _number(label, help_text, low: int, high: int | None = None, required: bool = True):
+    return forms.IntegerField(
+        label=label, help_text=help_text, min_value=low, max_value=high, required=required
+    )
+
+
 class RulesForm(forms.Form):
     appeals_close = forms.DateTimeField(
         label=_("Appeals close"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("No appeal is lodged after this moment; members are told the deadline."),
     )
-    quorum = forms.IntegerField(
-        label=_("Quorum"),
-        min_value=1,
-        max_value=99,
-        help_text=_("Panel members who must sit on each decision."),
+    quorum = _number(_("Quorum"), _("Panel members who must sit on each decision."), 1, 99)
+    days_to_decide = _number(
+        _("Days to decide"),
+        _("A case is due this many days after it is lodged (never after voting closes), then overdue."),
+        1,
+        365,
     )
-    days_to_decide = forms.IntegerField(
-        label=_("Days to decide"),
-        min_value=1,
-        max_value=365,
-        help_text=_(
-            "A case is due this many days after it is lodged (never after voting closes), then overdue."
-        ),
-    )
-    max_files = forms.IntegerField(
-        label=_("Evidence files an appeal may bring"),
-        min_value=0,
-        max_value=20,
-        help_text=_("0 takes no files."),
-    )
-    max_file_kb = forms.IntegerField(
-        label=_("Largest evidence file, in kilobytes"),
-        min_value=1,
+    max_files = _number(_("Evidence files an appeal may bring"), _("0 takes no files."), 0, 20)
+    max_file_kb = _number(
+        _("Largest evidence file, in kilobytes"),
+        _("Blank: the deployment's limit, which no election goes above."),
+        1,
         required=False,
-        help_text=_("Blank: the deployment's limit, which no election goes above."),
     )
 
     def clean_max_file_kb(self):
