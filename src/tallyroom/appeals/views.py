@@ -62,7 +62,8 @@ def lookup(request):
     started = time.monotonic()
     if not limits.take(limits.LOOKUP, request):
         return render(request, "appeals/message.html", {"message": TOO_MANY}, status=429)
-    links.request_link(request.POST.get("number", "")[:32])
+    number = request.POST.get("number", "")[:32]
+    links.request_link(number, send=limits.take_number(number))
     time.sleep(max(0.0, lookup_seconds() - (time.monotonic() - started)))
     return render(request, "appeals/sent.html")
 
@@ -176,7 +177,7 @@ def appeal(request, election: str):
     if request.method == "POST" and not error:
         chosen = [c for c in excluded if str(c.pk) in request.POST.getlist("contests")]
         try:
-            files = evidence.checked(request.FILES.getlist("files"))
+            files = evidence.checked(request.FILES.getlist("files"), casework.rules_of(found))
             case = casework.lodge(
                 member,
                 found,
@@ -190,13 +191,15 @@ def appeal(request, election: str):
         else:
             messages.success(request, f"Your appeal (number {case.pk}) has been lodged.")
             return redirect("appeals:standing")
+    rules = casework.rules_of(found)
+    max_files, max_bytes = evidence.limits_of(rules)
     context = {
         "election": found,
         "excluded": excluded,
         "error": error,
-        "max_files": evidence.MAX_FILES,
-        "max_bytes": evidence.max_bytes(),
-        "rules": casework.rules_of(found),
+        "max_files": max_files,
+        "max_bytes": max_bytes,
+        "rules": rules,
         "posted": request.POST,
     }
     return render(request, "appeals/appeal.html", context, status=status)
