@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from . import signing
+from . import published, signing
 from .models import Event
 from .trail import GENESIS, Trail, verify_trail
 
@@ -27,6 +27,7 @@ def record(actor, verb: str, subject: str = "", **data) -> Event:
         event.hash = event.compute_hash()
         event.signature, event.key_id = signing.sign(event.hash), signing.current_key_id()
         event.save()
+    published.recorded()
     return event
 
 
