@@ -21,6 +21,8 @@
 - ``TALLYROOM_SIGNING_KEY_FILE``: the Ed25519 private key that signs the audit trail and counts
   (default ``var/signing-key.pem``; `make demo` and ``TALLYROOM_DEBUG`` make it on first use, as
   does ``TALLYROOM_SIGNING_KEY_AUTOCREATE=1``, which the benches set; docs/security.md).
+- ``TALLYROOM_PREPARED_STATEMENTS``: ``1`` (the default) prepares casting's statements once per
+  PostgreSQL connection; ``0`` behind a connection pooler that keeps no prepared statements.
 - ``TALLYROOM_TIME_ZONE``: the organisation's time zone (default Europe/London).
 - ``TALLYROOM_CODE_KEY``, ``TALLYROOM_CLIENT_IP_HEADER``, ``TALLYROOM_POSTAL_DIR``,
   ``TALLYROOM_CODE_WINDOW``, ``TALLYROOM_CODE_FAILURES_PER_CLIENT``,
@@ -138,6 +140,9 @@ DATABASES = {
         conn_max_age=int(os.environ.get("TALLYROOM_CONN_MAX_AGE", "60")),
     )
 }
+# Casting's statements are prepared once per connection on PostgreSQL (ballotbox/prepared.py);
+# 0 behind a pooler that keeps no prepared statements (PgBouncer in transaction mode before 1.21).
+TALLYROOM_PREPARED_STATEMENTS = os.environ.get("TALLYROOM_PREPARED_STATEMENTS", "1") != "0"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
