@@ -44,7 +44,7 @@ from tallyroom.elections.models import Contest, Election
 from tallyroom.organisation.models import Region
 from tallyroom.roll.models import Member, RollEntry
 
-from . import keys, opening
+from . import keys, opening, prepared
 from .marking import BallotError, contest_marking
 from .models import Ballot, Channel, ContestBox, ElectionKey, SealedBallot
 from .symbols import random_symbols
@@ -238,7 +238,7 @@ def deposit(
     if provisional != bool(provisional_for):
         raise ValueError("a provisional ballot, and only a provisional one, names the case it waits on")
     now = timezone.now()
-    with transaction.atomic(savepoint=savepoint), connection.cursor() as cursor:
+    with transaction.atomic(savepoint=savepoint), prepared.cursor() as cursor:
         public = _open_key(cursor, election_id, now)
         rows = _entries(cursor, election_id, member_id, provisional, contests)
         if not rows:

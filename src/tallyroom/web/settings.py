@@ -25,6 +25,8 @@
 - ``TALLYROOM_SIGNING_KEY_FILE``: the Ed25519 private key that signs the audit trail and counts
   (default ``var/signing-key.pem``; `make demo` and ``TALLYROOM_DEBUG`` make it on first use, as
   does ``TALLYROOM_SIGNING_KEY_AUTOCREATE=1``, which the benches set; docs/security.md).
+- ``TALLYROOM_PREPARED_STATEMENTS``: ``1`` (the default) prepares casting's statements once per
+  PostgreSQL connection; ``0`` behind a connection pooler that keeps no prepared statements.
 - ``TALLYROOM_TIME_ZONE``: the organisation's time zone (default Europe/London).
 - ``TALLYROOM_CODE_KEY``, ``TALLYROOM_CLIENT_IP_HEADER``, ``TALLYROOM_POSTAL_DIR``,
   ``TALLYROOM_CODE_WINDOW``, ``TALLYROOM_CODE_FAILURES_PER_CLIENT``,
@@ -146,9 +148,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Casting's statements are prepared once per connection on PostgreSQL (ballotbox/prepared.py);
+# 0 behind a pooler that keeps no prepared statements (PgBouncer in transaction mode before 1.21).
+TALLYROOM_PREPARED_STATEMENTS = os.environ.get("TALLYROOM_PREPARED_STATEMENTS", "1") != "0"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+
+# The parts of every page that are the same for every anonymous visitor in a language (the
+# header, the footer at a given audit head) are kept rendered in each process (base.html).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"},
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = [
