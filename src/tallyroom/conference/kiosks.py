@@ -106,7 +106,7 @@ def cast(kiosk: Kiosk, unlocks: int, names: Sequence[str]) -> box.Receipt:
     """The ballot of the delegate ``kiosk`` is unlocked for, shown when its count of unlockings
     was ``unlocks``; the kiosk locks again whether the box takes the ballot or refuses it."""
     with transaction.atomic():
-        locked = Kiosk.objects.select_for_update().select_related("delegate").get(pk=kiosk.pk)
+        locked = Kiosk.objects.select_for_update(of=("self",)).select_related("delegate").get(pk=kiosk.pk)
         if locked.delegate is None or locked.unlocks != unlocks:
             raise BallotError("This kiosk has been locked or unlocked for someone else: ask the steward.")
         person = locked.delegate
