@@ -296,8 +296,9 @@ class CandidateForm(forms.ModelForm):
 
 
 def _refuse_formula(text: str, what: str) -> None:
-    """Groups travel verbatim in groups.csv (a recount file), so one that a spreadsheet would run
-    is refused here rather than altered there (candidates' names: ``names.name_problem``)."""
+    """Groups travel verbatim in groups.csv (a recount file), and slates' names in a forecast's
+    slates.csv, so one that a spreadsheet would run is refused here rather than altered there
+    (candidates' names: ``names.name_problem``)."""
     try:
         refuse_formula(text, what)
     except ValueError as e:
@@ -349,6 +350,7 @@ class SlateForm(forms.ModelForm):
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
+        _refuse_formula(name, "A slate's name")  # it is each candidate's group in a forecast's slates.csv
         others = Slate.objects.filter(election=self.instance.election, name=name).exclude(pk=self.instance.pk)
         if others.exists():
             raise forms.ValidationError("Another slate in this election has this name.")

@@ -1,7 +1,8 @@
 """Staff accounts and their roles, managed by the returning officer on a page of the site (not the
 Django admin). Roles are Django groups (see ``access``). Two guards: an officer cannot take away
 their own officer role or switch off their own account (so the election is never left without
-one), and only a superuser may change a superuser's account."""
+one), and only a superuser may change a superuser's account. A new account is given a one-time
+set-up code for its second factor (``enrolment``), shown once, for the officer to pass on."""
 
 from __future__ import annotations
 
@@ -13,9 +14,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tallyroom.audit.events import record
 
+from . import enrolment
 from .access import RETURNING_OFFICER, ROLE_DUTIES, ROLE_NAMES, ROLES, role_required
 
 
@@ -83,7 +87,10 @@ class AccountForm(forms.ModelForm):
 @role_required(RETURNING_OFFICER)
 def accounts(request):
     users = User.objects.prefetch_related("groups").order_by("username")
-    rows = [(u, [ROLE_NAMES[g.name] for g in u.groups.all() if g.name in ROLES]) for u in users]
+    enrolled = set(TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True))
+    rows = [
+        (u, [ROLE_NAMES[g.name] for g in u.groups.all() if g.name in ROLES], u.pk in enrolled) for u in users
+    ]
     return render(request, "web/accounts.html", {"rows": rows})
 
 
@@ -105,7 +112,27 @@ def account_edit(request, pk=None):
                 roles=sorted(form.cleaned_data["roles"]),
                 fields=changed + (["password"] if form.cleaned_data.get("password1") else []),
             )
+        if account is None:
+            return _show_code(request, user, enrolment.issue(user, request.user))
         messages.success(request, f"Saved the account {user.get_username()}.")
         return redirect("accounts")
     title = f"Account {account.get_username()}" if account else "New staff account"
     return render(request, "elections/form.html", {"form": form, "title": title, "back": reverse("accounts")})
+
+
+@require_POST
+@role_required(RETURNING_OFFICER)
+def account_set_up_code(request, pk):
+    """A new one-time set-up code for an account that has no second factor yet."""
+    account = get_object_or_404(User, pk=pk)
+    if account.is_superuser and not request.user.is_superuser:
+        raise PermissionDenied("only a superuser changes a superuser's account")
+    if TOTPDevice.objects.filter(user=account, confirmed=True).exists():
+        messages.error(request, f"{account.get_username()} has set up their second factor already.")
+        return redirect("accounts")
+    return _show_code(request, account, enrolment.issue(account, request.user))
+
+
+def _show_code(request, account, code: str):
+    context = {"account": account, "code": code, "hours": int(enrolment.lifetime().total_seconds() // 3600)}
+    return render(request, "web/set_up_code.html", context)
