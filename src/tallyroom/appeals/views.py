@@ -14,10 +14,11 @@ import time
 from datetime import datetime
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -321,10 +322,7 @@ def case_list(request, election: str):
 
 
 def panel_users():
-    from django.contrib.auth import get_user_model
-
-    User = get_user_model()
-    return User.objects.filter(groups__name=APPEALS_PANEL).distinct().order_by("username")
+    return get_user_model().objects.filter(groups__name=APPEALS_PANEL).distinct().order_by("username")
 
 
 def _parse_when(text: str):
@@ -469,8 +467,9 @@ def register(request, election: str):
     grounds, evidence or notes."""
     found = get_object_or_404(Election, slug=election)
     now = timezone.now()
+    by_name = Prefetch("panel", queryset=get_user_model().objects.order_by("username"))
     cases = (
-        Case.objects.filter(election=found).select_related("decided_by").prefetch_related("contests", "panel")
+        Case.objects.filter(election=found).select_related("decided_by").prefetch_related("contests", by_name)
     )
     page = keyset.page(cases, "pk", lambda c: c.pk, request.GET, PAGE)
     context = {
