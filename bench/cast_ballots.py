@@ -266,12 +266,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, kind: str, workers: int, threads: int) -> subprocess.Popen:
+def start_server(port: int, kind: str, workers: int, threads: int, log=None) -> subprocess.Popen:
+    """gunicorn serving the app on 127.0.0.1:``port``, once it answers; its errors go to ``log``
+    (a file) if given."""
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-k", kind, "-w", str(workers), "--threads", str(threads),
          "-b", f"127.0.0.1:{port}", "--keep-alive", "30", "--log-level", "warning",
          "tallyroom.web.wsgi:application"],
         env={**os.environ, "TALLYROOM_CONN_MAX_AGE": "600"},
+        stderr=log,
     )  # fmt: skip
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from . import election_keys, signing
+from . import election_keys, published, signing
 from .models import Event, SigningKey
 from .subjects import election_of
 from .trail import GENESIS, Trail, verify_trail
@@ -42,6 +42,7 @@ def append(actor, verb: str, subject: str, data: dict, key: SigningKey | None) -
             event.signature = election_keys.private_key(key).sign(event.hash.encode("ascii")).hex()
             event.key_id = key.key_id
         event.save()
+    published.recorded()
     return event
 
 

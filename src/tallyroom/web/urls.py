@@ -26,4 +26,5 @@ urlpatterns = [
     path("jobs/", include("tallyroom.jobs.urls")),
     path("appeals/", include("tallyroom.appeals.urls")),
     path("conference/", include("tallyroom.conference.urls")),
+    path("anymail/", include("anymail.urls")),  # the mail service's delivery reports (voting/bounces.py)
 ]
