@@ -194,6 +194,25 @@ def test_reopening_after_an_early_close_and_never_once_the_box_is_open(voted_and
     assert Election.objects.get().state == State.CLOSED
 
 
+def test_the_officer_reopens_from_the_dashboard_with_a_reason(open_election, voted_and_closed, officer):
+    """After an early close the dashboard offers to reopen; the page needs a reason, and the member
+    who had not voted can vote with the code they already hold (issue 7, 2 and 3)."""
+    election, codes = open_election
+    client = login(officer)
+    url = reverse("results:reopen", args=["vale-2026"])
+    assert url in client.get(reverse("results:election", args=["vale-2026"])).content.decode()
+    assert "Reopen voting" in client.get(url).content.decode()
+    until = timezone.localtime(timezone.now() + timedelta(days=1))
+    refused = client.post(url, {"until": until.strftime("%Y-%m-%dT%H:%M"), "reason": ""})
+    assert refused.status_code == 200 and Election.objects.get().state == State.CLOSED
+    done = client.post(url, {"until": until.strftime("%Y-%m-%dT%H:%M"), "reason": "Closed early by mistake"})
+    assert done.status_code == 302 and Election.objects.get().state == State.VOTING
+    event = Event.objects.get(verb="election.reopen")
+    assert event.actor == "ro" and event.data["reason"] == "Closed early by mistake"
+    cast(codes["M009"], {election.contests.get(slug="section"): SECTION_BALLOTS[0]})
+    assert BallotCode.objects.filter(election=election, used_at__isnull=False).count() == 10
+
+
 def test_the_review_page_shows_the_result_above_the_publish_button(closed_election, officer):
     lifecycle.count(closed_election.contests.get(slug="section"), officer)
     page = login(officer).get(reverse("results:review", args=["vale-2026", "section"])).content.decode()
