@@ -252,17 +252,17 @@ class Contest:
     options: dict = field(default_factory=dict)
 
 
-def _voters(units: Sequence[Unit], blocs: Sequence[str], rng: np.random.Generator) -> np.ndarray:
-    """voters[u, b]: the voters of each bloc in each unit, for one simulation."""
+def _voters(units: Sequence[Unit], blocs: Sequence[str], sims: int, rng: np.random.Generator) -> np.ndarray:
+    """voters[sim, u, b]: the voters of each bloc in each unit, for ``sims`` simulations at once."""
     decided = np.array([[u.supporters.get(b, 0) for b in blocs] for u in units], dtype=np.int64)
     turnout = np.array([u.turnout for u in units])
-    out = rng.binomial(decided, turnout[:, None])
-    for i, unit in enumerate(units):
-        if unit.undecided:
-            extra = rng.binomial(unit.undecided, unit.turnout)
-            total = decided[i].sum()
-            share = decided[i] / total if total else np.full(len(blocs), 1 / len(blocs))
-            out[i] += rng.multinomial(extra, share)
+    out = rng.binomial(decided, turnout[:, None], size=(sims, *decided.shape))
+    undecided = np.array([u.undecided for u in units], dtype=np.int64)
+    if undecided.any():
+        extra = rng.binomial(undecided, turnout, size=(sims, len(units)))
+        total = decided.sum(axis=1, keepdims=True)
+        share = np.where(total > 0, decided / np.maximum(total, 1), 1 / len(blocs))
+        out += rng.multinomial(extra, share)
     return out
 
 
@@ -274,7 +274,7 @@ def _block(args) -> tuple[np.ndarray, int]:
     blocs = [b for b in model.slates if any(b in u.supporters for u in units)]
     scale = lcm(*(w.denominator for w in (u.weight for u in units)))
     unit_weight = np.array([int(u.weight * scale) for u in units], dtype=np.int64)
-    voters = np.stack([_voters(units, blocs, rng) for _ in range(sims)])  # sim, unit, bloc
+    voters = _voters(units, blocs, sims, rng)  # sim, unit, bloc
     per_sim = voters.sum(axis=1)  # sim, bloc
     drawn = [sample_ballots(model, b, int(per_sim[:, k].sum()), rng) for k, b in enumerate(blocs)]
     starts = np.vstack([np.zeros((1, len(blocs)), np.int64), np.cumsum(per_sim, axis=0)])
@@ -292,7 +292,12 @@ def _block(args) -> tuple[np.ndarray, int]:
             continue
         counted += len(ballots)
         result = count(
-            ballots, contest.method, contest.seats, options=contest.options, tie_seed=f"{label}-{k}"
+            ballots,
+            contest.method,
+            contest.seats,
+            options=contest.options,
+            tie_seed=f"{label}-{k}",
+            record_stages=False,
         )
         elected[k, [where[c] for c in result.elected]] = True
     return elected, counted
