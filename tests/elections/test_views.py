@@ -58,6 +58,7 @@ def test_contest_created_with_event(client, staff, election, places):
     "changes, field, problem",
     [
         ({"method": "borda"}, "method", "Select a valid choice"),
+        ({"seats": 0}, "seats", "at least one"),  # issue 7 (2): accepted with only a warning
         ({"option_bulk_exclusion": "yes"}, "option_bulk_exclusion", "scottish-stv has no such option"),
         ({"option_places": "12"}, "option_places", "places must be from 0 to 9"),
         ({"option_ties": "coin"}, "option_ties", "unknown tie rule 'coin'"),

@@ -142,6 +142,12 @@ class ContestForm(forms.ModelForm):
         given = self.cleaned_data["region_minimum"]
         return Contest._meta.get_field("region_minimum").default if given is None else given
 
+    def clean_seats(self):
+        seats = self.cleaned_data["seats"]
+        if seats < 1:
+            raise forms.ValidationError("A contest elects at least one: give it 1 seat or more.")
+        return seats
+
     def clean_slug(self):
         election = self.instance.election if self.instance.election_id else None
         return _fixed_slug(self.instance, self.cleaned_data["slug"], election)

@@ -15,6 +15,11 @@ urlpatterns = [
     path("accounts/staff/new/", accounts.account_edit, name="account_new"),
     path("accounts/staff/<int:pk>/", accounts.account_edit, name="account_edit"),
     path("accounts/staff/<int:pk>/set-up-code/", accounts.account_set_up_code, name="account_set_up_code"),
+    path(
+        "accounts/staff/<int:pk>/reset-authenticator/",
+        accounts.account_reset_authenticator,
+        name="account_reset_authenticator",
+    ),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the voter's choice of language
     path("organisation/", include("tallyroom.organisation.urls")),
