@@ -23,6 +23,7 @@ import os
 import random
 import sys
 import time
+from collections import Counter
 from datetime import date
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tallyroom_bench_conference")
@@ -118,7 +119,7 @@ def voting(conf, codes, args):
     port = free_port()
     server = start_server(port, "gthread", args.workers, args.threads)
     try:
-        latencies, wall, cpu = measured(
+        latencies, wall, cpu, _ = measured(
             server, drive, port, len(codes), args.clients, args.rate, args.seconds, vote
         )
     finally:
@@ -172,13 +173,16 @@ def close_to_projector(conf, codes, seed: int) -> None:
             page = client.post(f"/conference/{conf.slug}/v/{code}/", form, HTTP_HOST="127.0.0.1")
             cpu.append(time.process_time() - before)
         assert page.status_code == 200 and b"Your vote is cast" in page.content, page.status_code
-        statements.append(len(captured.captured_queries))
+        sql = [q["sql"] for q in captured.captured_queries]
+        statements.append((sum(q not in ("BEGIN", "COMMIT") for q in sql), sql.count("BEGIN")))
     took = time.perf_counter() - start
     cpu.sort()
+    (usual, transactions), seen = Counter(statements).most_common(1)[0]
     print(
         f"8-seat STV    {polls.turnout(poll)[0]} ballots cast in process in {took:.1f} s: per ballot "
-        f"request {min(statements)}-{max(statements)} SQL statements, this process's CPU median "
-        f"{cpu[len(cpu) // 2] * 1000:.1f} ms, p99 {cpu[len(cpu) * 99 // 100] * 1000:.1f} ms"
+        f"request {usual} SQL statements in {transactions} transactions ({seen} of {len(statements)} "
+        f"requests; the most {max(n for n, _ in statements)}, the process's first), this process's CPU "
+        f"median {cpu[len(cpu) // 2] * 1000:.1f} ms, p99 {cpu[len(cpu) * 99 // 100] * 1000:.1f} ms"
     )
     start = time.perf_counter()
     polls.declare(poll, chair(), shares)

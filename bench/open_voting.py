@@ -225,19 +225,17 @@ def explain_batch(election) -> None:
     from tallyroom.roll.models import Member, RollEntry
     from tallyroom.voting.models import BallotCode, Delivery
 
-    numbers = Member.objects.order_by("number").values_list("number", flat=True)
-    cursor = numbers[numbers.count() // 2]
-    ids = list(
-        Member.objects.filter(number__gt=cursor).order_by("number").values_list("pk", flat=True)[:1000]
-    )
+    pks = Member.objects.order_by("pk").values_list("pk", flat=True)
+    cursor = pks[pks.count() // 2]
+    last = list(Member.objects.filter(pk__gt=cursor).order_by("pk").values_list("pk", flat=True)[:1000])[-1]
+    span = {"member_id__gt": cursor, "member_id__lte": last}
     contests = list(election.contests.values_list("pk", flat=True))
     queries = {
-        "members after the cursor": Member.objects.filter(number__gt=cursor).order_by("number")[:1000],
-        "their roll entries": RollEntry.objects.filter(
-            contest_id__in=contests, member_id__in=ids, eligible=True
-        ),
-        "their codes": BallotCode.objects.filter(election=election, member_id__in=ids).values("member_id"),
+        "members after the cursor": Member.objects.filter(pk__gt=cursor).order_by("pk")[:1000],
+        "their roll entries": RollEntry.objects.filter(contest_id__in=contests, eligible=True, **span),
+        "their codes": BallotCode.objects.filter(election=election, **span).values("member_id"),
     }
+    ids = list(range(cursor + 1, last + 1))
     for name, query in queries.items():
         plan = query.explain(analyze=True, buffers=True)
         print(f"    EXPLAIN {name}:\n" + "\n".join("      " + line[:160] for line in plan.splitlines()[:8]))

@@ -52,8 +52,12 @@ def test_each_cast_runs_the_prepared_statements(setup):
     assert not [s for s in runs() if "elections_election" in s and "LIMIT" in s]  # the ORM's: not prepared
 
 
-def test_turned_off_nothing_is_prepared(setup, settings):
-    settings.TALLYROOM_PREPARED_STATEMENTS = False
+@pytest.mark.parametrize("off", ["setting", "connections last one request"])
+def test_turned_off_nothing_is_prepared(setup, settings, monkeypatch, off):
+    if off == "setting":
+        settings.TALLYROOM_PREPARED_STATEMENTS = False
+    else:
+        monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
     election, contests, members, codes = setup
     before = claim_runs()
     cast(codes[0], {contests["chair"].pk: ["Hal"]})

@@ -77,6 +77,12 @@ def test_the_upload_returns_at_once_with_a_queued_job_that_a_worker_runs(places,
     assert Member.objects.count() == 5 and not JobFile.objects.exists()
     page = login(staff).get(job.get_absolute_url()).content.decode()
     assert "5 rows; 5 members added" in page and reverse("roll:index") in page
+    facts = login(staff).get(reverse("jobs:json", args=[job.pk])).json()
+    assert (facts["kind"], facts["election"], facts["outcome_url"]) == (
+        "import_members",
+        None,
+        reverse("roll:index"),
+    )
     assert Event.objects.filter(verb="roll.import").count() == 1
 
 

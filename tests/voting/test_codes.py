@@ -238,3 +238,19 @@ def test_a_crash_mid_batch_leaves_pending_codes_that_a_retry_replaces(flaky, vot
     again = issued(election)[1]
     assert len(again) == 6 and len(mail.outbox) == 4
     assert delivery_counts(election)[Delivery.PENDING] == 0
+
+
+@pytest.mark.parametrize("length", [16, 12, 3])
+def test_every_symbol_is_equally_likely_at_every_place(length):
+    """Each symbol carries 5 whole random bits: a last symbol made of fewer (base32's padding) would
+    draw from a part of the alphabet only."""
+    from collections import Counter
+
+    from tallyroom.ballotbox.symbols import random_symbols
+
+    draws = [random_symbols(length).replace("-", "") for _ in range(6400)]
+    assert {len(d) for d in draws} == {length}
+    for place in range(length):
+        counts = Counter(d[place] for d in draws)
+        assert set(counts) == set(ALPHABET)  # 200 expected each
+        assert max(counts.values()) < 300 and min(counts.values()) > 120

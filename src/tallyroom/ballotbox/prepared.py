@@ -1,8 +1,9 @@
 """A cursor for the few statements run on every ballot cast: on PostgreSQL, each is prepared once
-per connection (server-side binding, psycopg's protocol-level prepared statements), which halves
-the database's CPU per cast (docs/performance.md). Elsewhere, or with
+per connection (server-side binding, psycopg's protocol-level prepared statements), which cuts
+the database's CPU per cast by about a third (docs/performance.md). Elsewhere, or with
 ``TALLYROOM_PREPARED_STATEMENTS=0`` (a connection pooler that keeps no prepared statements,
-such as PgBouncer in transaction mode before 1.21), Django's own cursor.
+such as PgBouncer in transaction mode before 1.21), or with connections closed after every
+request (``TALLYROOM_CONN_MAX_AGE=0``), Django's own cursor.
 
 The cursor is wrapped as Django wraps its own, so query logging and ``execute_wrapper`` see
 these statements too.
@@ -20,7 +21,13 @@ ASKED_ONLY = 2**31 - 1
 
 
 def enabled() -> bool:
-    return connection.vendor == "postgresql" and getattr(settings, "TALLYROOM_PREPARED_STATEMENTS", True)
+    """On PostgreSQL, unless turned off or connections last one request only (``CONN_MAX_AGE``
+    0: then each statement would be prepared, one round trip more, for a single use)."""
+    return (
+        connection.vendor == "postgresql"
+        and getattr(settings, "TALLYROOM_PREPARED_STATEMENTS", True)
+        and connection.settings_dict.get("CONN_MAX_AGE") != 0
+    )
 
 
 @cache

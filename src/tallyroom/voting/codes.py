@@ -75,8 +75,17 @@ def normalise(code: str) -> str:
 def code_hash(code: str) -> str:
     """Django's ``salted_hmac("tallyroom.voting.code", code, secret=key, algorithm="sha256")``,
     with the salted key derived once per key rather than once per code."""
-    key = getattr(settings, "TALLYROOM_CODE_KEY", "") or settings.SECRET_KEY
-    return hmac.new(_salted(key), normalise(code).encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(_code_key(), normalise(code).encode(), "sha256").hex()
+
+
+def _code_key() -> bytes:
+    return _salted(getattr(settings, "TALLYROOM_CODE_KEY", "") or settings.SECRET_KEY)
+
+
+def _hashes(codes: Iterable[str]) -> list[str]:
+    """``code_hash`` of each new code (already in its issued form), the key looked up once."""
+    key = _code_key()
+    return [hmac.digest(key, code.encode(), "sha256").hex() for code in codes]
 
 
 @functools.lru_cache(maxsize=4)
@@ -183,23 +192,23 @@ def waiting(election: Election):
     )
 
 
-def _next_batch(election: Election, contests: list[int], cursor: str, size: int, upto: str | None = None):
-    """The voters without a code among the next ``size`` members after ``cursor`` (by number; up
-    to ``upto``, if given), and the new cursor (None at the end). Three index look-ups by the
-    batch's member ids, whatever the size of the roll or of the codes issued so far, so issuing to
-    everyone is linear."""
-    members = Member.objects.filter(number__gt=cursor)
+def _next_batch(election: Election, contests: list[int], cursor: int, size: int, upto: int | None = None):
+    """The voters without a code among the next ``size`` members after the member id ``cursor``
+    (up to the id ``upto``, if given), and the new cursor (None at the end). Three range scans of
+    an index each (members by id; the roll entries and the codes of that span of member ids, by
+    their ``(contest, member)`` and ``(election, member)`` indexes), estimated well by any
+    statistics, whatever the size of the roll or of the codes issued so far: linear in all."""
+    members = Member.objects.filter(pk__gt=cursor)
     if upto is not None:
-        members = members.filter(number__lte=upto)
-    rows = list(members.order_by("number").values_list(*Recipient._fields)[:size])
+        members = members.filter(pk__lte=upto)
+    rows = list(members.order_by("pk").values_list(*Recipient._fields)[:size])
     if not rows:
         return [], None
-    ids = [row[0] for row in rows]
-    entries = RollEntry.objects.filter(contest_id__in=contests, member_id__in=ids, eligible=True)
+    span = {"member_id__gt": cursor, "member_id__lte": rows[-1][0]}
+    entries = RollEntry.objects.filter(contest_id__in=contests, eligible=True, **span)
     eligible = set(entries.values_list("member_id", flat=True))
-    coded = BallotCode.objects.filter(election=election, member_id__in=ids)
-    coded = set(coded.values_list("member_id", flat=True))
-    return [Recipient(*row) for row in rows if row[0] in eligible and row[0] not in coded], rows[-1][1]
+    coded = set(BallotCode.objects.filter(election=election, **span).values_list("member_id", flat=True))
+    return [Recipient(*row) for row in rows if row[0] in eligible and row[0] not in coded], rows[-1][0]
 
 
 def code_email(election: Election, recipient, code: str, url: str) -> EmailMessage:
@@ -361,7 +370,7 @@ def _store_pending(election: Election, pairs: Sequence[tuple[Recipient, str]], n
                     issued_at,
                     Delivery.PENDING,
                     [r.pk for r, _ in pairs],
-                    [code_hash(c) for _, c in pairs],
+                    _hashes(c for _, c in pairs),
                 ],
             )
         else:  # SQLite: a few hundred rows a statement (it takes at most 32,766 parameters)
@@ -373,8 +382,8 @@ def _store_pending(election: Election, pairs: Sequence[tuple[Recipient, str]], n
                     f"INSERT INTO {table} ({columns}) VALUES {values} {conflict}",
                     [
                         x
-                        for r, c in part
-                        for x in (election.pk, r.pk, code_hash(c), issued_at, Delivery.PENDING)
+                        for (r, _), h in zip(part, _hashes(c for _, c in part), strict=True)
+                        for x in (election.pk, r.pk, h, issued_at, Delivery.PENDING)
                     ],
                 )
                 stored.update(row[0] for row in cursor.fetchall())
@@ -449,8 +458,8 @@ class _Run:
         self.postal, self.sent, self.failure = PostalFile(election), Sent(), None
         self.lock, self.stop, self.analysed = threading.Lock(), threading.Event(), False
 
-    def sweep(self, after: str, upto: str | None, few: bool = False) -> None:
-        """Issue to the voters without a code whose numbers are after ``after`` (and up to
+    def sweep(self, after: int, upto: int | None, few: bool = False) -> None:
+        """Issue to the voters without a code whose member ids are after ``after`` (and up to
         ``upto``), batch by batch, until the end or another sweep's failure."""
         cursor = after
         while cursor is not None and not self.stop.is_set():
@@ -489,7 +498,7 @@ class _Run:
             self.report(self.done, self.total)
 
 
-def _in_thread(run: _Run, after: str, upto: str | None) -> None:
+def _in_thread(run: _Run, after: int, upto: int | None) -> None:
     try:
         run.sweep(after, upto)
     except BaseException:
@@ -499,12 +508,12 @@ def _in_thread(run: _Run, after: str, upto: str | None) -> None:
         connections.close_all()  # this thread's own connection
 
 
-def _slices(count: int) -> list[tuple[str, str | None]]:
-    """``count`` ranges of membership numbers of about as many members each, as (after, up to)."""
-    numbers = Member.objects.order_by("number").values_list("number", flat=True)
-    members = numbers.count()
-    edges = [numbers[members * k // count] for k in range(1, count)] if members >= count else []
-    return list(zip(["", *edges], [*edges, None], strict=True))
+def _slices(count: int) -> list[tuple[int, int | None]]:
+    """``count`` ranges of member ids of about as many members each, as (after, up to)."""
+    ids = Member.objects.order_by("pk").values_list("pk", flat=True)
+    members = ids.count()
+    edges = [ids[members * k // count] for k in range(1, count)] if members >= count else []
+    return list(zip([0, *edges], [*edges, None], strict=True))
 
 
 def issue_and_send(
@@ -521,7 +530,7 @@ def issue_and_send(
     held on the election: two runs never issue to the same voter because a code is stored only
     where its voter has none (the unique ``(election, member)``), in one statement.
 
-    On PostgreSQL the membership is cut into ``sweeps`` ranges of numbers
+    On PostgreSQL the membership is cut into ``sweeps`` ranges of member ids
     (``settings.TALLYROOM_CODE_SWEEPS``, default ``SWEEPS``), each swept by a thread of its own with
     its own connection, so that one sweep's statements run in the database while another renders
     its mail; with few voters left, inside a transaction, or on SQLite, one sweep.
@@ -540,7 +549,7 @@ def issue_and_send(
     few = total - done <= size
     alone = connection.vendor != "postgresql" or connection.in_atomic_block  # threads see only commits
     if few or alone or sweeps < 2 or total - done < 4 * size * sweeps:
-        run.sweep("", None, few=few)
+        run.sweep(0, None, few=few)
     else:
         with ThreadPoolExecutor(sweeps, thread_name_prefix="codes") as pool:
             for future in [pool.submit(_in_thread, run, *edges) for edges in _slices(sweeps)]:

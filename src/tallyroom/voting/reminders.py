@@ -33,7 +33,8 @@ class Failed(Exception):
 
 
 def not_voted(election: Election) -> QuerySet[Member]:
-    """The members a reminder would reach: an unused online code for ``election`` and an email."""
+    """The members a reminder would reach: an unused online code for ``election`` and an email
+    (counted from the codes' ``code_member_used`` and the members' ``member_with_email`` indexes)."""
     unused = BallotCode.objects.filter(election=election, used_at__isnull=True).values("member_id")
     return Member.objects.filter(pk__in=unused).exclude(email="").order_by("pk")
 
