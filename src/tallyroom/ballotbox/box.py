@@ -304,15 +304,13 @@ def issue_paper(election_id: int, member_id: int, contest_id: int) -> tuple[Frac
     paper carries (the caller hands them a paper of the stack of that weight and college);
     BallotError if voting is not open, they are not on the roll or have voted already. Call
     inside the caller's transaction."""
+    now = timezone.now()
     with transaction.atomic(), connection.cursor() as cursor:
-        _open_key(cursor, election_id, timezone.now())
-        rows = _entries(cursor, election_id, member_id, False, [contest_id])
-        if not rows:
-            raise BallotError("This delegate is not on the roll of this poll.")
-        ((pk, _, weight, college),) = rows
+        _, ((pk, _, weight, college),) = _open_entries(
+            cursor, election_id, member_id, False, [contest_id], now
+        )
         cursor.execute(
-            MARK_VOTED + "(%s)",
-            [connection.ops.adapt_datetimefield_value(timezone.now()), Channel.PAPER, pk],
+            MARK_VOTED + "(%s)", [connection.ops.adapt_datetimefield_value(now), Channel.PAPER, pk]
         )
         if cursor.rowcount != 1:
             raise BallotError("This delegate has voted already.")
