@@ -54,6 +54,7 @@ NOT_TIMED = {
     "appeals:tender": "voter page (needs a provisional ballot)",
     "appeals:tender_cast": "voter page (needs a provisional ballot)",
     "appeals:file": "an evidence file (none uploaded here)",
+    "appeals:panel_remove": "POST: removes a panel member",
     "appeals:class": "a class decision (bench/class_decision.py times one at party size)",
     "elections:photo": "a candidate's photo (none uploaded here)",
     "voting:codes_download": "a mail-merge file (none written here: codes are COPYed)",
@@ -63,6 +64,8 @@ NOT_TIMED = {
     "results:forecast_file": "a forecast's file (none is run here)",
     "conference:": "conference pages: delegates, not the party's members (bench/conference.py)",
     "anymail:": "a mail service's delivery reports (a POST with the webhook's secret)",
+    "account_set_up_code": "POST: issues an account a one-time set-up code",
+    "account_reset_authenticator": "the officer resets another account's authenticator (a form and its POST)",
 }
 
 
@@ -131,10 +134,13 @@ def arguments(ctx: dict) -> dict[str, dict]:
         "audit:events": {},
         "audit:export": {},
         "audit:public_key": {},
+        "audit:election_public_key": {"election_slug": e},
         "jobs:job": {"pk": ctx["job"]},
         "jobs:json": {"pk": ctx["job"]},
         "jobs:retry": {"pk": ctx["job"]},
         "appeals:elections": {},
+        "appeals:panel": {},
+        "appeals:rules": {"election": e},
         "appeals:cases": {"election": e},
         "appeals:class_decision": {"election": e},
         "appeals:register": {"election": e},
