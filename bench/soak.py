@@ -17,8 +17,10 @@ At the end, before and after the trustees open the box, the soak checks that eve
 acknowledged (a receipt shown) is in its contest's box exactly once, that no voter is marked as
 having voted without a ballot in each of their contests, and no ballot is there without a marked
 voter. It prints the ballots attempted, acknowledged and failed per phase (before, around each
-fault, after), the throughput and the latency percentiles (per acknowledged ballot, from its due
-time to its receipt), and exits non-zero if a check fails.
+fault, after: by the time each voter started), the throughput, the latency percentiles (per
+acknowledged ballot, from its voter's start to the receipt) and how far behind their due time
+voters started (more than a little when the rate offered is more than the server serves), and
+exits non-zero if a check fails.
 
     .venv/bin/python bench/soak.py [--seconds 600] [--rate 40] [--voters 32]
 
@@ -103,10 +105,11 @@ class Browser(Client):
 
 @dataclass
 class Ballot:
-    """One voter's attempt: when it was due, how it ended, what it was told."""
+    """One voter's attempt: when it was due and started, how it ended, what it was told."""
 
     due: float
     code: str
+    started: float = 0.0
     outcome: str = ""  # acknowledged, answer lost, gave up at PATH, refused at PATH
     latency: float = 0.0
     trackers: list[tuple[str, str]] = field(default_factory=list)  # (contest name, tracker)
@@ -135,7 +138,7 @@ def vote(port: int, ballot: Ballot, k: int, cast, tries: int) -> None:
             ballot.outcome = "answer lost"  # the cast went in; its receipt did not come back
         else:
             ballot.outcome = f"refused at {CAST} (HTTP {status})"
-    ballot.latency = time.perf_counter() - ballot.due
+    ballot.latency = time.perf_counter() - ballot.started
     if browser is not None:
         ballot.retried, ballot.cast_sent = browser.retried, CAST in browser.sent
 
@@ -159,6 +162,7 @@ def run_voters(port: int, codes: list[str], contests, args, start: float) -> lis
                 ballots.append(ballot)
             if (wait := ballot.due - time.perf_counter()) > 0:
                 time.sleep(wait)
+            ballot.started = time.perf_counter()
             vote(port, ballot, k, cast, args.tries)
 
     threads = [threading.Thread(target=worker, daemon=True) for _ in range(args.voters)]
@@ -288,14 +292,15 @@ def percentiles(ms: list[float]) -> str:
 
 
 def summary(ballots: list[Ballot], cuts, start: float, wall: float, args) -> None:
-    """The table by phase (ballots by the time they were due, failed requests by the time they
-    failed), then the outcomes, the throughput and the latency of the whole run."""
+    """The table by phase (ballots by the time their voter started, failed requests by the time
+    they failed), then the outcomes, the throughput, the latency of the whole run and how late
+    voters started."""
     print(
-        f"{'phase':<19}{'from s':>7}{'to s':>7}{'ballots':>9}{'ack':>7}{'lost':>6}{'failed':>8}"
+        f"{'phase':<19}{'from s':>7}{'to s':>7}{'started':>9}{'ack':>7}{'lost':>6}{'failed':>8}"
         f"{'resent':>8}   latency ms p50 / p95 / p99 / max"
     )
     for name, lo, hi in cuts:
-        part = [b for b in ballots if lo <= b.due - start < hi]
+        part = [b for b in ballots if lo <= b.started - start < hi]
         ack = latencies(part)
         lost = sum(b.outcome == "answer lost" for b in part)
         failed = len(part) - len(ack) - lost
@@ -312,6 +317,8 @@ def summary(ballots: list[Ballot], cuts, start: float, wall: float, args) -> Non
         f"throughput: {len(ack)} acknowledged in {wall:.1f} s = {len(ack) / wall:.1f} ballots/s "
         f"(offered {args.rate:g}/s); latency ms p50 / p95 / p99 / max {percentiles(ack)}"
     )
+    late = [(b.started - b.due) * 1000 for b in ballots]
+    print(f"voters started behind their due time, ms p50 / p95 / p99 / max: {percentiles(late)}")
 
 
 def check_and_open(election, contests, codes, ballots) -> list[str]:

@@ -19,7 +19,7 @@ with mock.patch.dict(os.environ):  # the benches set their defaults in the envir
 
 
 def voted(code: str, trackers=(), outcome="acknowledged", cast_sent=True):
-    ballot = soak.Ballot(0.0, code, outcome, cast_sent=cast_sent)
+    ballot = soak.Ballot(0.0, code, outcome=outcome, cast_sent=cast_sent)
     ballot.trackers = [("Exec", t) for t in trackers]
     return ballot
 

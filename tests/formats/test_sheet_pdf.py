@@ -3,6 +3,7 @@ from the published JSON by the CLI and offered on the public result page."""
 
 import io
 import json
+import re
 import shutil
 import subprocess
 from contextlib import redirect_stdout
@@ -44,6 +45,25 @@ def test_the_sheet_has_the_winners_and_every_stage_figure(ward_result):
             assert value in words, value
         assert stage["non_transferable"] in words
     assert "Stage 7: exclusion of Billy FITZPATRICK; elected Alastair Gordon SHIELDS." in text
+
+
+def test_the_chart_draws_a_bar_per_candidate_and_stage_to_scale(ward_result):
+    """The sheet's chart (issue 7: "with the stage table and chart"): one filled bar for each
+    candidate's positive total at each stage, in order, its length in proportion to the total."""
+    result = json.loads(ward_result.read_text(encoding="utf-8"))
+    pdf = PdfReader(io.BytesIO(result_pdf(result)))
+    assert "The stages as a chart" in "\n".join(page.extract_text() for page in pdf.pages)
+    bar = re.compile(r"[\d.]+ [\d.]+ ([\d.]+) [-\d.]+ re f")  # x y width height: a filled rectangle
+    drawn = [float(w) for page in pdf.pages for w in bar.findall(page.get_contents().get_data().decode())]
+    totals = [
+        float(stage["totals"][name])
+        for name in result["candidates"]
+        for stage in result["stages"]
+        if float(stage["totals"].get(name, "0")) > 0
+    ]
+    assert len(drawn) == len(totals) > len(result["candidates"])
+    scale = drawn[0] / totals[0]
+    assert all(abs(w - t * scale) < 0.02 for w, t in zip(drawn, totals, strict=True))
 
 
 def test_welsh_letters_are_kept_where_the_font_has_them():

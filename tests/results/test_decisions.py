@@ -20,7 +20,7 @@ from tallyroom.elections.models import Candidate, Election
 from tallyroom.roll.eligibility import build_roll
 from tallyroom.voting.models import BallotCode
 
-from .conftest import client_for
+from .conftest import SECTION_BALLOTS, cast, client_for
 
 pytestmark = pytest.mark.django_db
 State = Election.State
@@ -134,12 +134,18 @@ def test_the_dashboard_leads_to_the_checklist_not_straight_to_opening(draft_elec
 
 
 def test_closing_early_is_said_loudly_and_takes_a_second_step(open_election, officer):
-    election, _ = open_election
+    """It names how many have voted and how many closing shuts out (issue 7, 3)."""
+    election, codes = open_election
     client = login(officer)
     page = client.get(reverse("results:close", args=["vale-2026"])).content.decode()
     assert "Voting is scheduled to close at" in page and 'role="alert"' in page
     assert "Close voting now, before the scheduled close" in page
     assert Election.objects.get().state == State.VOTING  # the page alone changes nothing
+    assert "<strong>0</strong> of the <strong>10</strong> members sent a ballot code have voted" in page
+    cast(codes["M000"], {election.contests.get(slug="section"): SECTION_BALLOTS[0]})
+    page = client.get(reverse("results:close", args=["vale-2026"])).content.decode()
+    assert "<strong>1</strong> of the <strong>10</strong> members" in page and "(10.0%)" in page
+    assert "shuts out the other <strong>9</strong>" in page
     client.post(reverse("results:close", args=["vale-2026"]))
     assert Election.objects.get().state == State.CLOSED
 
@@ -186,6 +192,25 @@ def test_reopening_after_an_early_close_and_never_once_the_box_is_open(voted_and
     with pytest.raises(lifecycle.Refused, match="ballot box has been opened"):
         lifecycle.reopen_voting(election, officer, until, "again")
     assert Election.objects.get().state == State.CLOSED
+
+
+def test_the_officer_reopens_from_the_dashboard_with_a_reason(open_election, voted_and_closed, officer):
+    """After an early close the dashboard offers to reopen; the page needs a reason, and the member
+    who had not voted can vote with the code they already hold (issue 7, 2 and 3)."""
+    election, codes = open_election
+    client = login(officer)
+    url = reverse("results:reopen", args=["vale-2026"])
+    assert url in client.get(reverse("results:election", args=["vale-2026"])).content.decode()
+    assert "Reopen voting" in client.get(url).content.decode()
+    until = timezone.localtime(timezone.now() + timedelta(days=1))
+    refused = client.post(url, {"until": until.strftime("%Y-%m-%dT%H:%M"), "reason": ""})
+    assert refused.status_code == 200 and Election.objects.get().state == State.CLOSED
+    done = client.post(url, {"until": until.strftime("%Y-%m-%dT%H:%M"), "reason": "Closed early by mistake"})
+    assert done.status_code == 302 and Election.objects.get().state == State.VOTING
+    event = Event.objects.get(verb="election.reopen")
+    assert event.actor == "ro" and event.data["reason"] == "Closed early by mistake"
+    cast(codes["M009"], {election.contests.get(slug="section"): SECTION_BALLOTS[0]})
+    assert BallotCode.objects.filter(election=election, used_at__isnull=False).count() == 10
 
 
 def test_the_review_page_shows_the_result_above_the_publish_button(closed_election, officer):

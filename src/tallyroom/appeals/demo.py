@@ -53,7 +53,9 @@ def load(election: Election, ro: User, panel: list[User]) -> None:
     now = timezone.now()
     freeze = election.freeze_date
     with transaction.atomic():
-        setup.save_rules(election, election.voting_closes - timedelta(days=1), 2, 1, ro)
+        setup.save_rules(
+            election, ro, appeals_close=election.voting_closes - timedelta(days=1), quorum=2, days_to_decide=1
+        )
         for user in panel:
             setup.appoint(user, None, ro)
         sitting, chair = panel[:2], panel[0]

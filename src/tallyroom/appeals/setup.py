@@ -1,7 +1,7 @@
 """Setting appeals up without the CLI or the admin: an election's appeal rules (deadline, quorum,
-days to decide) and the appeals panel (the ``appeals_panel`` role, with each panel member's own
-membership record, which is what excludes them from a case). Each change is one audit event,
-written in the transaction that makes it."""
+days to decide, evidence files) and the appeals panel (the ``appeals_panel`` role, with each panel
+member's own membership record, which is what excludes them from a case). Each change is one
+audit event, written in the transaction that makes it."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from tallyroom.elections.models import Election
 from tallyroom.roll.models import Member
 from tallyroom.web.access import APPEALS_PANEL
 
+from . import evidence
 from .models import AppealRules, Panellist
 
 
@@ -20,29 +21,43 @@ class SetupRefused(ValueError):
     """The change cannot be made; the message says why."""
 
 
+RULES = ("appeals_close", "quorum", "days_to_decide", "max_files", "max_file_bytes")
+
+
 def _rules_data(rules: AppealRules | None) -> dict:
     if rules is None:
         return {}
-    return {
-        "appeals_close": rules.appeals_close.isoformat(),
-        "quorum": rules.quorum,
-        "days_to_decide": rules.days_to_decide,
-    }
+    data = {name: getattr(rules, name) for name in RULES}
+    data["appeals_close"] = rules.appeals_close.isoformat()
+    return data
 
 
-def save_rules(election: Election, appeals_close, quorum: int, days_to_decide: int, user) -> AppealRules:
+def save_rules(
+    election: Election,
+    user,
+    *,
+    appeals_close,
+    quorum: int,
+    days_to_decide: int,
+    max_files: int = evidence.MAX_FILES,
+    max_file_bytes: int | None = None,
+) -> AppealRules:
     """Create or change ``election``'s appeal rules (event ``appeals.rules``, before and after).
-    A changed number of days applies to cases lodged from now on."""
+    A changed number of days applies to cases lodged from now on; ``max_file_bytes`` None (or
+    above the deployment's limit) means the deployment's limit."""
     if quorum < 1:
         raise SetupRefused("The quorum is at least one panel member.")
     if days_to_decide < 1:
         raise SetupRefused("The panel has at least one day to decide a case.")
+    if max_file_bytes is not None and not 0 < max_file_bytes <= evidence.max_bytes():
+        raise SetupRefused(f"A file may be at most {evidence.max_bytes():,} bytes (the deployment's limit).")
     with transaction.atomic():
         rules = AppealRules.objects.select_for_update().filter(election=election).first()
         before = _rules_data(rules)
         if rules is None:
             rules = AppealRules(election=election)
         rules.appeals_close, rules.quorum, rules.days_to_decide = appeals_close, quorum, days_to_decide
+        rules.max_files, rules.max_file_bytes = max_files, max_file_bytes
         rules.save()
         record(user, "appeals.rules", f"election:{election.pk}", before=before, after=_rules_data(rules))
     return rules

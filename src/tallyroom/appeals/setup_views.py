@@ -1,5 +1,5 @@
-"""The returning officer's set-up pages for appeals: an election's rules (``rules``) and the
-appeals panel (``panel``). The file limits are the deployment's settings, shown, not changed here."""
+"""The returning officer's set-up pages for appeals: an election's rules (``rules``: deadline,
+quorum, days to decide, evidence files) and the appeals panel (``panel``)."""
 
 from __future__ import annotations
 
@@ -20,26 +20,40 @@ from .models import Panellist
 from .views import panel_users
 
 
+def _number(label, help_text, low: int, high: int | None = None, required: bool = True):
+    return forms.IntegerField(
+        label=label, help_text=help_text, min_value=low, max_value=high, required=required
+    )
+
+
 class RulesForm(forms.Form):
     appeals_close = forms.DateTimeField(
         label=_("Appeals close"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("No appeal is lodged after this moment; members are told the deadline."),
     )
-    quorum = forms.IntegerField(
-        label=_("Quorum"),
-        min_value=1,
-        max_value=99,
-        help_text=_("Panel members who must sit on each decision."),
+    quorum = _number(_("Quorum"), _("Panel members who must sit on each decision."), 1, 99)
+    days_to_decide = _number(
+        _("Days to decide"),
+        _("A case is due this many days after it is lodged (never after voting closes), then overdue."),
+        1,
+        365,
     )
-    days_to_decide = forms.IntegerField(
-        label=_("Days to decide"),
-        min_value=1,
-        max_value=365,
-        help_text=_(
-            "A case is due this many days after it is lodged (never after voting closes), then overdue."
-        ),
+    max_files = _number(_("Evidence files an appeal may bring"), _("0 takes no files."), 0, 20)
+    max_file_kb = _number(
+        _("Largest evidence file, in kilobytes"),
+        _("Blank: the deployment's limit, which no election goes above."),
+        1,
+        required=False,
     )
+
+    def clean_max_file_kb(self):
+        kb, most = self.cleaned_data["max_file_kb"], evidence.max_bytes()
+        if kb is not None and kb * 1024 > most:
+            raise forms.ValidationError(
+                _("At most %(kb)s kilobytes: the deployment's limit.") % {"kb": f"{most // 1024:,}"}
+            )
+        return kb
 
 
 @role_required(RETURNING_OFFICER)
@@ -52,14 +66,29 @@ def rules(request, election: str):
             "appeals_close": timezone.localtime(current.appeals_close),
             "quorum": current.quorum,
             "days_to_decide": current.days_to_decide,
+            "max_files": current.max_files,
+            "max_file_kb": current.max_file_bytes // 1024 if current.max_file_bytes else None,
         }
         if current
-        else {"appeals_close": timezone.localtime(found.voting_closes), "quorum": 2, "days_to_decide": 7}
+        else {
+            "appeals_close": timezone.localtime(found.voting_closes),
+            "quorum": 2,
+            "days_to_decide": 7,
+            "max_files": evidence.MAX_FILES,
+        }
     )
     form = RulesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        setup.save_rules(found, data["appeals_close"], data["quorum"], data["days_to_decide"], request.user)
+        setup.save_rules(
+            found,
+            request.user,
+            appeals_close=data["appeals_close"],
+            quorum=data["quorum"],
+            days_to_decide=data["days_to_decide"],
+            max_files=data["max_files"],
+            max_file_bytes=data["max_file_kb"] * 1024 if data["max_file_kb"] else None,
+        )
         messages.success(request, _("Saved the appeal rules of %(election)s.") % {"election": found.name})
         return redirect("appeals:rules", election=found.slug)
     context = {
@@ -67,8 +96,8 @@ def rules(request, election: str):
         "form": form,
         "current": current,
         "panel_size": panel_users().count(),
-        "max_files": evidence.MAX_FILES,
-        "max_bytes": evidence.max_bytes(),
+        "limits": evidence.limits_of(current),
+        "deployment_bytes": evidence.max_bytes(),
     }
     return render(request, "appeals/rules.html", context, status=400 if form.errors else 200)
 

@@ -14,10 +14,11 @@ import time
 from datetime import datetime
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -62,7 +63,8 @@ def lookup(request):
     started = time.monotonic()
     if not limits.take(limits.LOOKUP, request):
         return render(request, "appeals/message.html", {"message": TOO_MANY}, status=429)
-    links.request_link(request.POST.get("number", "")[:32])
+    number = request.POST.get("number", "")[:32]
+    links.request_link(number, send=limits.take_number(number))
     time.sleep(max(0.0, lookup_seconds() - (time.monotonic() - started)))
     return render(request, "appeals/sent.html")
 
@@ -176,7 +178,7 @@ def appeal(request, election: str):
     if request.method == "POST" and not error:
         chosen = [c for c in excluded if str(c.pk) in request.POST.getlist("contests")]
         try:
-            files = evidence.checked(request.FILES.getlist("files"))
+            files = evidence.checked(request.FILES.getlist("files"), casework.rules_of(found))
             case = casework.lodge(
                 member,
                 found,
@@ -190,13 +192,15 @@ def appeal(request, election: str):
         else:
             messages.success(request, f"Your appeal (number {case.pk}) has been lodged.")
             return redirect("appeals:standing")
+    rules = casework.rules_of(found)
+    max_files, max_bytes = evidence.limits_of(rules)
     context = {
         "election": found,
         "excluded": excluded,
         "error": error,
-        "max_files": evidence.MAX_FILES,
-        "max_bytes": evidence.max_bytes(),
-        "rules": casework.rules_of(found),
+        "max_files": max_files,
+        "max_bytes": max_bytes,
+        "rules": rules,
         "posted": request.POST,
     }
     return render(request, "appeals/appeal.html", context, status=status)
@@ -318,10 +322,7 @@ def case_list(request, election: str):
 
 
 def panel_users():
-    from django.contrib.auth import get_user_model
-
-    User = get_user_model()
-    return User.objects.filter(groups__name=APPEALS_PANEL).distinct().order_by("username")
+    return get_user_model().objects.filter(groups__name=APPEALS_PANEL).distinct().order_by("username")
 
 
 def _parse_when(text: str):
@@ -466,8 +467,9 @@ def register(request, election: str):
     grounds, evidence or notes."""
     found = get_object_or_404(Election, slug=election)
     now = timezone.now()
+    by_name = Prefetch("panel", queryset=get_user_model().objects.order_by("username"))
     cases = (
-        Case.objects.filter(election=found).select_related("decided_by").prefetch_related("contests", "panel")
+        Case.objects.filter(election=found).select_related("decided_by").prefetch_related("contests", by_name)
     )
     page = keyset.page(cases, "pk", lambda c: c.pk, request.GET, PAGE)
     context = {

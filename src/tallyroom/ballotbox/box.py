@@ -44,7 +44,7 @@ from tallyroom.elections.models import Contest, Election
 from tallyroom.organisation.models import Region
 from tallyroom.roll.models import Member, RollEntry
 
-from . import keys, opening
+from . import keys, opening, prepared
 from .marking import BallotError, contest_marking
 from .models import Ballot, Channel, ContestBox, ElectionKey, SealedBallot
 from .symbols import random_symbols
@@ -166,10 +166,13 @@ OPEN_KEY = (
     "ON k.election_id = e.id "
     "WHERE e.id = %s AND e.state = %s AND e.voting_opens <= %s AND %s < e.voting_closes"
 )
-VOTER_ENTRIES = (
-    f"SELECT r.id, r.contest_id, r.weight, r.college, r.voted_at IS NOT NULL, r.channel "
-    f"FROM {RollEntry._meta.db_table} r JOIN {Contest._meta.db_table} c ON c.id = r.contest_id "
-    "WHERE r.member_id = %s AND c.election_id = %s AND r.eligible = %s"
+OPEN_ENTRIES = (  # OPEN_KEY's check with the voter's roll entries, in one statement
+    f"SELECT k.public, r.id, r.contest_id, r.weight, r.college, r.voted_at IS NOT NULL, r.channel "
+    f"FROM {Election._meta.db_table} e JOIN {ElectionKey._meta.db_table} k ON k.election_id = e.id "
+    f"JOIN {Contest._meta.db_table} c ON c.election_id = e.id "
+    f"JOIN {RollEntry._meta.db_table} r ON r.contest_id = c.id "
+    "WHERE e.id = %s AND e.state = %s AND e.voting_opens <= %s AND %s < e.voting_closes "
+    "AND r.member_id = %s AND r.eligible = %s"
 )
 MARK_VOTED = (
     f"UPDATE {RollEntry._meta.db_table} SET voted_at = %s, channel = %s WHERE voted_at IS NULL AND id IN "
@@ -180,13 +183,17 @@ INSERT_SEALED = (
 )
 
 
+def _lock() -> str:
+    """The share lock on the election's row on PostgreSQL: closing, which takes the row for
+    update, waits for deposits in progress."""
+    return " FOR SHARE OF e" if connection.vendor == "postgresql" else ""
+
+
 def _open_key(cursor, election_id: int, now) -> bytes:
     """The election's public key if voting in it is open at ``now``, read (in one statement)
-    under a share lock on the election's row on PostgreSQL: closing, which takes the row for
-    update, waits for deposits in progress. Otherwise BallotError or BoxError says why."""
+    under the share lock (``_lock``). Otherwise BallotError or BoxError says why."""
     at = connection.ops.adapt_datetimefield_value(now)
-    lock = " FOR SHARE OF e" if connection.vendor == "postgresql" else ""
-    cursor.execute(OPEN_KEY + lock, [election_id, Election.State.VOTING, at, at])
+    cursor.execute(OPEN_KEY + _lock(), [election_id, Election.State.VOTING, at, at])
     row = cursor.fetchone()
     if row is None:
         public_key(_voting_is_open(election_id))  # says why
@@ -194,21 +201,34 @@ def _open_key(cursor, election_id: int, now) -> bytes:
     return bytes.fromhex(row[0])
 
 
-def _entries(cursor, election_id: int, member_id: int, provisional: bool, contests: Iterable[int] | None):
-    """The member's roll entries a deposit covers, as (id, contest id, weight, college): those
-    they are eligible on (excluded from, for a provisional ballot), limited to ``contests`` if
-    given; by default less any on which a provisional ballot of theirs, admitted after an upheld
-    appeal, has voted already."""
-    cursor.execute(VOTER_ENTRIES, [member_id, election_id, not provisional])
+def _open_entries(cursor, election_id: int, member_id: int, provisional: bool, contests, now):
+    """The election's public key, if voting in it is open at ``now``, and the member's roll
+    entries a deposit covers, as (id, contest id, weight, college), read in one statement under
+    the share lock (``_lock``): those they are eligible on (excluded from, for a provisional
+    ballot), limited to ``contests`` if given; by default less any on which a provisional ballot
+    of theirs, admitted after an upheld appeal, has voted already. BallotError or BoxError if
+    voting is not open or no entry is left."""
+    at = connection.ops.adapt_datetimefield_value(now)
+    cursor.execute(
+        OPEN_ENTRIES + _lock(),
+        [election_id, Election.State.VOTING, at, at, member_id, not provisional],
+    )
     found = cursor.fetchall()
+    if not found:
+        _open_key(cursor, election_id, now)  # says why if voting is not open
+        raise BallotError("You are not on the roll of any contest open to this ballot.")
     if contests is not None:
         wanted = set(contests)
-        return [(pk, c, w, college) for pk, c, w, college, _, _ in found if c in wanted]
-    return [
-        (pk, c, w, college)
-        for pk, c, w, college, voted, was in found
-        if provisional or not (voted and was == Channel.PROVISIONAL)
-    ]
+        rows = [(pk, c, w, college) for _, pk, c, w, college, _, _ in found if c in wanted]
+    else:
+        rows = [
+            (pk, c, w, college)
+            for _, pk, c, w, college, voted, was in found
+            if provisional or not (voted and was == Channel.PROVISIONAL)
+        ]
+    if not rows:
+        raise BallotError("You are not on the roll of any contest open to this ballot.")
+    return bytes.fromhex(found[0][0]), rows
 
 
 def deposit(
@@ -238,11 +258,8 @@ def deposit(
     if provisional != bool(provisional_for):
         raise ValueError("a provisional ballot, and only a provisional one, names the case it waits on")
     now = timezone.now()
-    with transaction.atomic(savepoint=savepoint), connection.cursor() as cursor:
-        public = _open_key(cursor, election_id, now)
-        rows = _entries(cursor, election_id, member_id, provisional, contests)
-        if not rows:
-            raise BallotError("You are not on the roll of any contest open to this ballot.")
+    with transaction.atomic(savepoint=savepoint), prepared.cursor() as cursor:
+        public, rows = _open_entries(cursor, election_id, member_id, provisional, contests, now)
         layouts = sorted(
             ((contest_marking(contest_id), pk, weight, college) for pk, contest_id, weight, college in rows),
             key=lambda layout: (layout[0][0].position, layout[0][0].pk),
@@ -287,15 +304,13 @@ def issue_paper(election_id: int, member_id: int, contest_id: int) -> tuple[Frac
     paper carries (the caller hands them a paper of the stack of that weight and college);
     BallotError if voting is not open, they are not on the roll or have voted already. Call
     inside the caller's transaction."""
+    now = timezone.now()
     with transaction.atomic(), connection.cursor() as cursor:
-        _open_key(cursor, election_id, timezone.now())
-        rows = _entries(cursor, election_id, member_id, False, [contest_id])
-        if not rows:
-            raise BallotError("This delegate is not on the roll of this poll.")
-        ((pk, _, weight, college),) = rows
+        _, ((pk, _, weight, college),) = _open_entries(
+            cursor, election_id, member_id, False, [contest_id], now
+        )
         cursor.execute(
-            MARK_VOTED + "(%s)",
-            [connection.ops.adapt_datetimefield_value(timezone.now()), Channel.PAPER, pk],
+            MARK_VOTED + "(%s)", [connection.ops.adapt_datetimefield_value(now), Channel.PAPER, pk]
         )
         if cursor.rowcount != 1:
             raise BallotError("This delegate has voted already.")
