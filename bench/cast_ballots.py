@@ -411,8 +411,8 @@ def main() -> None:
     parser.add_argument("--journey-rate", type=float, default=60, help="offered rate of the journey phase")
     parser.add_argument("--processes", type=int, default=4, help="direct phase: processes")
     parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class (gthread or sync)")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--clients", type=int, default=8, help="client threads")
     args = parser.parse_args()
 

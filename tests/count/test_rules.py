@@ -1,3 +1,5 @@
+import dataclasses
+
 import pytest
 
 from tallyroom.count import method_names, rule_set
@@ -49,3 +51,14 @@ def test_options_from_text():
 def test_an_unknown_tie_rule_is_refused_before_the_count():
     with pytest.raises(ValueError, match="unknown tie rule 'backwards'; choose from backward, forward"):
         rule_set("scottish-stv", {"ties": ["backwards", "lot"]})
+
+
+def test_options_dict_is_asdict_without_the_copy_because_every_option_is_immutable():
+    for name in method_names():
+        options = rule_set(name).options
+        for f in dataclasses.fields(options):
+            value = getattr(options, f.name)
+            assert isinstance(value, str | int | float) or (
+                isinstance(value, tuple) and all(isinstance(v, str) for v in value)
+            ), (name, f.name, value)
+        assert rule_set(name).options_dict() == dataclasses.asdict(options)

@@ -223,7 +223,8 @@ def sample_ballots(model: Model, bloc: str, n: int, rng: np.random.Generator) ->
             events = np.sort(last[:, None] + 1 + rng.random(order.shape, dtype=f32), axis=1)
             times[s] = _assign(events, order)
     slates = list(model.slates)
-    columns = np.array([index[c] for s in slates for c in model.slates[s]], dtype=np.int16)
+    columns = [index[c] for s in slates for c in model.slates[s]]
+    columns = np.array(columns, dtype=index_dtype(len(model.candidates)))  # what Ballots hold
     return columns[np.argsort(np.concatenate([times[s] for s in slates], axis=1), axis=1)]
 
 
@@ -304,16 +305,13 @@ def _block(args) -> tuple[np.ndarray, int]:
     per_sim = voters.sum(axis=1)  # sim, bloc
     drawn = [sample_ballots(model, b, int(per_sim[:, k].sum()), rng) for k, b in enumerate(blocs)]
     starts = np.vstack([np.zeros((1, len(blocs)), np.int64), np.cumsum(per_sim, axis=0)])
-    dtype = index_dtype(len(model.candidates))
     elected = np.zeros((sims, len(model.candidates)), dtype=bool)
     where = {c: i for i, c in enumerate(model.candidates)}
     counted = 0
     for k in range(sims):
         rankings = [drawn[b][starts[k, b] : starts[k + 1, b]] for b in range(len(blocs))]
         weights = [np.repeat(unit_weight, voters[k, :, b]) for b in range(len(blocs))]
-        ballots = Ballots(
-            model.candidates, np.concatenate(rankings).astype(dtype), np.concatenate(weights), scale
-        )
+        ballots = Ballots(model.candidates, np.concatenate(rankings), np.concatenate(weights), scale)
         if not len(ballots):
             continue
         counted += len(ballots)

@@ -41,7 +41,9 @@ class RuleSet:
         return importlib.import_module(f"{__package__}.{self.algorithm}")
 
     def options_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self.options)
+        """The options by name (``dataclasses.asdict`` without its deep copy: every field is a
+        str, int, bool or a tuple of str, all immutable, and a Monte Carlo asks for them per count)."""
+        return {f.name: getattr(self.options, f.name) for f in dataclasses.fields(self.options)}
 
 
 @cache

@@ -151,7 +151,11 @@ class CountState:
 
     def settle(self, stage: Stage, totals: Sequence[Fraction], quota: Quota) -> None:
         """Elect who the quota elects, then fill the last vacancies if the rules allow."""
-        reached = [c for c in self.continuing if quota.reached(totals[c])]
+        value = quota.value  # compared here, not by Quota.reached: a small count settles often
+        if quota.exceed:
+            reached = [c for c in self.continuing if totals[c] > value]
+        else:
+            reached = [c for c in self.continuing if totals[c] >= value]
         ordered = self.context.constraints or len(reached) > self.seats_left
         while reached and self.seats_left > 0:
             best = max(totals[c] for c in reached)
@@ -181,11 +185,11 @@ class CountState:
 
     def lowest(self, totals: Sequence[Fraction]) -> int:
         """The continuing candidate to exclude: fewest votes among those not guarded."""
-        guarded = set(self.guarded())
-        pool = [c for c in self.continuing if c not in guarded]
+        guarded = self.guarded()
+        pool = [c for c in self.continuing if c not in guarded] if guarded else self.continuing
         if not pool:
             raise AssertionError("every continuing candidate is guarded, so the constraints cannot be met")
-        low = min(totals[c] for c in pool)
+        low = min([totals[c] for c in pool])
         return self.choose([c for c in pool if totals[c] == low], "exclude")
 
     def largest(self, candidates: Sequence[int], surpluses: Sequence[Fraction]) -> int:

@@ -204,7 +204,8 @@ class FewPapers:
         else:
             sums = weighted_bincount(key, self.weights[rows], len(parts) * groups)
         # a group of no weight changes no total, so it is left out
-        return [(k % groups - 1, values[k // groups], int(sums[k])) for k in np.flatnonzero(sums).tolist()]
+        found = sums.tolist()
+        return [(k % groups - 1, values[k // groups], found[k]) for k in sums.nonzero()[0].tolist()]
 
     def take(self, c: int) -> dict[int, np.ndarray]:
         """Remove and return the papers ``c`` holds, by value."""
