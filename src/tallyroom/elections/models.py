@@ -3,6 +3,7 @@
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tallyroom.organisation.models import Affiliate, Region, Unit
 from tallyroom.roll.models import Member
@@ -14,10 +15,10 @@ class Election(models.Model):
     """An election with its timetable. Its contests are counted and published one by one."""
 
     class State(models.TextChoices):
-        DRAFT = "draft"
-        NOMINATIONS = "nominations"
-        VOTING = "voting", "Voting open"
-        CLOSED = "closed", "Voting closed"
+        DRAFT = "draft", _("Draft")
+        NOMINATIONS = "nominations", _("Nominations")
+        VOTING = "voting", _("Voting open")
+        CLOSED = "closed", _("Voting closed")
 
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
@@ -25,7 +26,7 @@ class Election(models.Model):
     state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
     nominations_open = models.DateTimeField(null=True, blank=True)
     nominations_close = models.DateTimeField(null=True, blank=True)
-    freeze_date = models.DateField(help_text="members must have joined by this date")
+    freeze_date = models.DateField(help_text=_("members must have joined by this date"))
     voting_opens = models.DateTimeField()
     voting_closes = models.DateTimeField()
 
@@ -89,10 +90,10 @@ class Contest(models.Model):
     )
 
     class BallotOrder(models.TextChoices):
-        FIXED = "fixed", "Fixed: by the candidates' positions"
-        ALPHABETICAL = "alphabetical", "Alphabetical by name"
-        RANDOM = "random", "Random: one order for every voter, drawn from the seed"
-        ROTATED = "rotated", "Rotated: each voter's ballot starts at a different candidate"
+        FIXED = "fixed", _("Fixed: by the candidates' positions")
+        ALPHABETICAL = "alphabetical", _("Alphabetical by name")
+        RANDOM = "random", _("Random: one order for every voter, drawn from the seed")
+        ROTATED = "rotated", _("Rotated: each voter's ballot starts at a different candidate")
 
     ballot_order = models.CharField(
         max_length=16,

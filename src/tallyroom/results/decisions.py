@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from tallyroom import lifecycle
@@ -22,7 +23,7 @@ from tallyroom.web.access import RETURNING_OFFICER, role_required
 class DecisionForm(forms.Form):
     """A new close of voting and why (both go into the audit trail)."""
 
-    until = forms.DateTimeField(label="Voting closes at", widget=DATETIME)
+    until = forms.DateTimeField(label=_("Voting closes at"), widget=DATETIME)
     reason = forms.CharField(
         label="Reason",
         max_length=1000,

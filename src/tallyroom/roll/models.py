@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from tallyroom.organisation.models import Affiliate, Unit
 
@@ -10,15 +11,15 @@ class Member(models.Model):
     """A membership record as imported."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active"
-        LAPSED = "lapsed"
-        SUSPENDED = "suspended"
-        EXPELLED = "expelled"
+        ACTIVE = "active", _("Active")
+        LAPSED = "lapsed", _("Lapsed")
+        SUSPENDED = "suspended", _("Suspended")
+        EXPELLED = "expelled", _("Expelled")
 
     class Category(models.TextChoices):
-        MEMBER = "member"
-        REGISTERED_SUPPORTER = "registered_supporter", "Registered supporter"
-        AFFILIATED_SUPPORTER = "affiliated_supporter", "Affiliated supporter"
+        MEMBER = "member", _("Member")
+        REGISTERED_SUPPORTER = "registered_supporter", _("Registered supporter")
+        AFFILIATED_SUPPORTER = "affiliated_supporter", _("Affiliated supporter")
 
     number = models.CharField("membership number", max_length=32, unique=True)
     name = models.CharField(max_length=200)
@@ -32,6 +33,9 @@ class Member(models.Model):
     paid_up_to = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     category = models.CharField(max_length=32, choices=Category.choices, default=Category.MEMBER)
+    # The language of the member's ballot-code emails and reminders: a code of settings.LANGUAGES,
+    # or blank for the site's default (settings.TALLYROOM_MEMBER_LANGUAGE, else LANGUAGE_CODE).
+    language = models.CharField("preferred language", max_length=16, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["number"]
@@ -84,8 +88,8 @@ class RollDecision(models.Model):
     """A recorded change to a frozen roll (an appeal upheld, a correction): who, when, why."""
 
     class Kind(models.TextChoices):
-        APPEAL = "appeal"
-        CORRECTION = "correction"
+        APPEAL = "appeal", _("Appeal")
+        CORRECTION = "correction", _("Correction")
 
     entry = models.ForeignKey(RollEntry, on_delete=models.PROTECT, related_name="decisions")
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.APPEAL)
@@ -109,8 +113,8 @@ class ContactChange(models.Model):
     such a change needs a second staff member's approval (voting.reissues)."""
 
     class Field(models.TextChoices):
-        EMAIL = "email"
-        ADDRESS = "address", "postal address"
+        EMAIL = "email", _("Email")
+        ADDRESS = "address", _("postal address")
 
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="contact_changes")
     field = models.CharField(max_length=16, choices=Field.choices)

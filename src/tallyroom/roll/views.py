@@ -21,6 +21,7 @@ from tallyroom.organisation.models import Unit
 from tallyroom.web import keyset
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF, has_role, role_required
 
+from . import languages
 from .contacts import ContactChangeRefused, change_contact, frozen_elections
 from .decisions import DecisionRefused, decide
 from .eligibility import RollFrozen, build_roll, reasons_of
@@ -85,6 +86,7 @@ def upload(request):
             "hidden": total - len(errors),
             "required": REQUIRED,
             "optional": OPTIONAL,
+            "language_codes": languages.accepted(),
         },
     )
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 
 from tallyroom.analysis.regions import merge_plan
 from tallyroom.count.numbers import decimal_str
@@ -78,20 +79,22 @@ def _by(election: Election, field_name: str, empty: str, labels=None) -> list[Tu
         .annotate(issued=Count("pk"), voted=Count("pk", filter=Q(used_at__isnull=False)))
         .order_by(field_name)
     )
-    labels = labels or {}
-    return [Turnout(labels.get(r[field_name], r[field_name]) or empty, r["issued"], r["voted"]) for r in rows]
+    labels = labels or {}  # written in the active language
+    return [
+        Turnout(str(labels.get(r[field_name], r[field_name]) or empty), r["issued"], r["voted"]) for r in rows
+    ]
 
 
 def turnout(election: Election) -> ElectionTurnout:
     """Turnout of ``election``, overall and by the voters' unit, region (their unit's) and voter
     category (members with no unit as "No unit" and "No region")."""
-    by_unit = _by(election, "member__unit__name", "No unit")
+    by_unit = _by(election, "member__unit__name", _("No unit"))
     overall = Turnout("", sum(t.issued for t in by_unit), sum(t.voted for t in by_unit))
     return ElectionTurnout(
         overall,
         by_unit,
-        _by(election, "member__unit__region__name", "No region"),
-        _by(election, "member__category", "No category", dict(Member.Category.choices)),
+        _by(election, "member__unit__region__name", _("No region")),
+        _by(election, "member__category", _("No category"), dict(Member.Category.choices)),
     )
 
 

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from tallyroom.audit.events import record
 
@@ -39,7 +40,7 @@ class AccountForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["username", "first_name", "last_name", "email", "is_active"]
-        labels = {"is_active": "May sign in"}
+        labels = {"is_active": _("May sign in")}
         help_texts = {"is_active": "Untick to switch the account off without deleting its history."}
 
     def __init__(self, *args, officer=None, **kwargs):
