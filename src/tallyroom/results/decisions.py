@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -94,7 +95,10 @@ def mail_test(request, election_slug):
     except checklist.MailTestError as e:
         messages.error(request, str(e))
     else:
-        messages.success(request, f"A test email was sent to {address}: check that it arrived.")
+        messages.success(
+            request,
+            gettext("A test email was sent to %(address)s: check that it arrived.") % {"address": address},
+        )
     return redirect("results:checklist", election_slug)
 
 
@@ -108,7 +112,7 @@ def close_page(request, election_slug):
         except lifecycle.Refused as e:
             messages.error(request, str(e))
         else:
-            messages.success(request, "Voting is closed.")
+            messages.success(request, gettext("Voting is closed."))
         return redirect("results:election", election_slug)
     early = election.state == Election.State.VOTING and timezone.now() < election.voting_closes
     return render(request, "results/close.html", {"election": election, "early": early})

@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from tallyroom.audit.events import record
@@ -157,7 +158,9 @@ def build(request, pk):
         messages.error(request, str(e))
     else:
         messages.success(
-            request, f"Roll built: {counts['eligible']} eligible, {counts['excluded']} excluded."
+            request,
+            gettext("Roll built: %(eligible)s eligible, %(excluded)s excluded.")
+            % {"eligible": counts["eligible"], "excluded": counts["excluded"]},
         )
     return redirect("roll:contest", pk=pk)
 
@@ -223,7 +226,7 @@ def decision(request, entry):
         except DecisionRefused as e:
             form.add_error(None, str(e))
         else:
-            messages.success(request, f"Decision recorded for {entry.member}.")
+            messages.success(request, gettext("Decision recorded for %(member)s.") % {"member": entry.member})
             return redirect(reverse("roll:contest", args=[entry.contest_id]) + f"?q={entry.member.number}")
     return render(
         request,
@@ -236,7 +239,7 @@ def decision(request, entry):
 def contact_find(request):
     number = request.GET.get("number", "").strip()
     if not Member.objects.filter(number=number).exists():
-        messages.error(request, f"No member has number {number!r}.")
+        messages.error(request, gettext("No member has number '%(number)s'.") % {"number": number})
         return redirect("roll:index")
     return redirect("roll:contact", number=number)
 
@@ -252,7 +255,11 @@ def contact(request, number):
         except ContactChangeRefused as e:
             form.add_error(None, str(e))
         else:
-            messages.success(request, f"Contact details of {member} changed; the change is recorded.")
+            messages.success(
+                request,
+                gettext("Contact details of %(member)s changed; the change is recorded.")
+                % {"member": member},
+            )
             return redirect("roll:contact", number=member.number)
     context = {
         "member": member,

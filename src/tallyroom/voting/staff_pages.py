@@ -14,6 +14,7 @@ from django.db.models.functions import TruncHour
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from tallyroom.ballotbox.marking import current_marking
@@ -57,7 +58,9 @@ def reminders_send(request, election: str):
     except reminders.NotOpen as e:
         messages.error(request, str(e))
     else:
-        messages.success(request, f"Reminder sent to {sent:,} members who have not voted.")
+        messages.success(
+            request, gettext("Reminder sent to %(sent)s members who have not voted.") % {"sent": f"{sent:,}"}
+        )
     return redirect("voting:reminders", election=found.slug)
 
 
@@ -72,9 +75,9 @@ def reminders_schedule(request, election: str):
         except reminders.NotOpen as e:
             messages.error(request, str(e))
         else:
-            messages.success(request, "Reminder scheduled.")
+            messages.success(request, gettext("Reminder scheduled."))
     else:
-        messages.error(request, "Give the date and time to send the reminder at.")
+        messages.error(request, gettext("Give the date and time to send the reminder at."))
     return redirect("voting:reminders", election=found.slug)
 
 

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tallyroom.audit.events import record
@@ -106,7 +107,11 @@ def account_edit(request, pk=None):
                 roles=sorted(form.cleaned_data["roles"]),
                 fields=changed + (["password"] if form.cleaned_data.get("password1") else []),
             )
-        messages.success(request, f"Saved the account {user.get_username()}.")
+        messages.success(request, gettext("Saved the account %(name)s.") % {"name": user.get_username()})
         return redirect("accounts")
-    title = f"Account {account.get_username()}" if account else "New staff account"
+    title = (
+        gettext("Account %(name)s") % {"name": account.get_username()}
+        if account
+        else gettext("New staff account")
+    )
     return render(request, "elections/form.html", {"form": form, "title": title, "back": reverse("accounts")})
