@@ -12,6 +12,7 @@ from tallyroom.count import Constraint, ConstraintError, method_names, rule_set
 from tallyroom.formats.ballotfile import clean_name
 from tallyroom.formats.spreadsheet import refuse_formula
 from tallyroom.roll.models import Member
+from tallyroom.web.labels import FIELD_LABELS
 
 from . import photos
 from .ballot import RON_NAME
@@ -35,6 +36,7 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 class ElectionForm(forms.ModelForm):
     class Meta:
         model = Election
+        labels = FIELD_LABELS
         fields = [
             "slug",
             "name",
@@ -100,6 +102,7 @@ class ContestForm(forms.ModelForm):
 
     class Meta:
         model = Contest
+        labels = FIELD_LABELS
         fields = [
             "slug",
             "name",
@@ -254,6 +257,7 @@ class CandidateForm(forms.ModelForm):
 
     class Meta:
         model = Candidate
+        labels = FIELD_LABELS
         fields = ["name", "unit", "groups", "statement", "position", "withdrawn"]
 
     def __init__(self, *args, contest=None, **kwargs):
@@ -363,6 +367,7 @@ class NominationForm(forms.ModelForm):
 class SlateForm(forms.ModelForm):
     class Meta:
         model = Slate
+        labels = FIELD_LABELS
         fields = ["name", "colour", "show_on_ballot", "candidates"]
         widgets = {
             "candidates": forms.CheckboxSelectMultiple,

@@ -26,10 +26,10 @@ class DecisionForm(forms.Form):
 
     until = forms.DateTimeField(label=_("Voting closes at"), widget=DATETIME)
     reason = forms.CharField(
-        label="Reason",
+        label=_("Reason"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="recorded in the audit trail with your name",
+        help_text=_("recorded in the audit trail with your name"),
     )
 
 
@@ -59,7 +59,7 @@ def checklist_page(request, election_slug):
 
 class KeyForm(forms.Form):
     file = forms.FileField(
-        label="The election's key file", help_text="election-key.json from the key ceremony"
+        label=_("The election's key file"), help_text=_("election-key.json from the key ceremony")
     )
 
 

@@ -21,10 +21,10 @@ class Member(models.Model):
         REGISTERED_SUPPORTER = "registered_supporter", _("Registered supporter")
         AFFILIATED_SUPPORTER = "affiliated_supporter", _("Affiliated supporter")
 
-    number = models.CharField("membership number", max_length=32, unique=True)
+    number = models.CharField(_("membership number"), max_length=32, unique=True)
     name = models.CharField(max_length=200)
     email = models.EmailField(blank=True)
-    address = models.TextField("postal address", blank=True)
+    address = models.TextField(_("postal address"), blank=True)
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
     affiliate = models.ForeignKey(
         Affiliate, null=True, blank=True, on_delete=models.PROTECT, related_name="supporters"
@@ -35,7 +35,7 @@ class Member(models.Model):
     category = models.CharField(max_length=32, choices=Category.choices, default=Category.MEMBER)
     # The language of the member's ballot-code emails and reminders: a code of settings.LANGUAGES,
     # or blank for the site's default (settings.TALLYROOM_MEMBER_LANGUAGE, else LANGUAGE_CODE).
-    language = models.CharField("preferred language", max_length=16, blank=True, default="", db_default="")
+    language = models.CharField(_("preferred language"), max_length=16, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["number"]
@@ -62,12 +62,12 @@ class RollEntry(models.Model):
         Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     eligible = models.BooleanField()
-    reason = models.CharField(max_length=200, blank=True, help_text="why excluded (blank if eligible)")
-    weight = models.CharField(max_length=64, default="1", help_text="exact: 1, 2.5 or 1000/3")
+    reason = models.CharField(max_length=200, blank=True, help_text=_("why excluded (blank if eligible)"))
+    weight = models.CharField(max_length=64, default="1", help_text=_("exact: 1, 2.5 or 1000/3"))
     college = models.CharField(max_length=64, blank=True)
     voted_at = models.DateTimeField(null=True, blank=True)
     channel = models.CharField(
-        max_length=16, blank=True, db_default="", help_text="how the ballot came (a ballot box channel)"
+        max_length=16, blank=True, db_default="", help_text=_("how the ballot came (a ballot box channel)")
     )
 
     class Meta:
@@ -120,7 +120,7 @@ class ContactChange(models.Model):
     field = models.CharField(max_length=16, choices=Field.choices)
     old = models.TextField(blank=True)
     new = models.TextField(blank=True)
-    source = models.CharField(max_length=300, blank=True, help_text="file and line, for an import")
+    source = models.CharField(max_length=300, blank=True, help_text=_("file and line, for an import"))
     reason = models.TextField(blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"

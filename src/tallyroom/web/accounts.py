@@ -26,23 +26,25 @@ class AccountForm(forms.ModelForm):
         choices=[(r, f"{ROLE_NAMES[r]}: {ROLE_DUTIES[r]}") for r in ROLES],
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="What this account may do; none means it can only sign in.",
+        help_text=_("What this account may do; none means it can only sign in."),
     )
     password1 = forms.CharField(
-        label="Password", required=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
-    )
-    password2 = forms.CharField(
-        label="The password again",
+        label=_("Password"),
         required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="Blank keeps the current password (a new account needs one).",
+    )
+    password2 = forms.CharField(
+        label=_("The password again"),
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Blank keeps the current password (a new account needs one)."),
     )
 
     class Meta:
         model = User
         fields = ["username", "first_name", "last_name", "email", "is_active"]
         labels = {"is_active": _("May sign in")}
-        help_texts = {"is_active": "Untick to switch the account off without deleting its history."}
+        help_texts = {"is_active": _("Untick to switch the account off without deleting its history.")}
 
     def __init__(self, *args, officer=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,9 +68,9 @@ class AccountForm(forms.ModelForm):
                 self.add_error("password1", e)
         if self.instance.pk and self.instance.pk == getattr(self.officer, "pk", None):
             if RETURNING_OFFICER not in data.get("roles", []) and not self.instance.is_superuser:
-                self.add_error("roles", "You cannot take away your own returning officer role.")
+                self.add_error("roles", _("You cannot take away your own returning officer role."))
             if not data.get("is_active"):
-                self.add_error("is_active", "You cannot switch off your own account.")
+                self.add_error("is_active", _("You cannot switch off your own account."))
         return data
 
     def save(self, commit=True):
