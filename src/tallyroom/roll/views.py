@@ -158,9 +158,7 @@ def build(request, pk):
         messages.error(request, str(e))
     else:
         messages.success(
-            request,
-            gettext("Roll built: %(eligible)s eligible, %(excluded)s excluded.")
-            % {"eligible": counts["eligible"], "excluded": counts["excluded"]},
+            request, gettext("Roll built: %(eligible)s eligible, %(excluded)s excluded.") % counts
         )
     return redirect("roll:contest", pk=pk)
 
