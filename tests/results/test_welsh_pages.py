@@ -1,7 +1,8 @@
 """Every staff and returning officer's page in Welsh: walked from the URL conf as
 bench/staff_pages.py walks it (its patterns, arguments and list of pages not timed), while voting
 is open and after the count is published; no page may show an English text of the Welsh
-catalogue. And a Welsh member's ballot-code email and reminder are in Welsh."""
+catalogue. A Welsh member's ballot-code email and reminder are in Welsh, and the result sheet PDF
+is in the reader's language."""
 
 import csv
 import io
@@ -14,10 +15,12 @@ import polib
 import pytest
 from django.core import mail
 from django.urls import NoReverseMatch, reverse
+from pypdf import PdfReader
 
 import tallyroom
 from tallyroom import lifecycle
 from tallyroom.elections.models import Candidate, Slate
+from tallyroom.formats import sheet_pdf
 from tallyroom.jobs.models import Job
 from tallyroom.roll.models import Member, RollEntry
 from tallyroom.voting import reminders
@@ -188,3 +191,30 @@ def test_codes_issued_to_a_welsh_member_are_mailed_in_welsh(voting_election):
     assert rows[members[3].number]["language"] == "cy" and rows[members[0].number]["language"] == "en-gb"
     assert welsh_month(rows[members[3].number]["closes"])
     assert not welsh_month(rows[members[0].number]["closes"])
+
+
+def test_the_result_sheet_pdf_is_in_the_readers_language(closed_election, officer):
+    contest = closed_election.contests.get(slug="section")
+    lifecycle.publish(lifecycle.count(contest, officer), officer)
+    url = reverse("results:download", args=[closed_election.slug, contest.slug, "result.pdf"])
+    reader = client_for(None)
+    english = pdf_text(b"".join(reader.get(url).streaming_content))
+    reader.cookies["django_language"] = "cy"
+    welsh = pdf_text(b"".join(reader.get(url).streaming_content))
+    assert "Elected: 1. Tom" in english and "Candidate" in english
+    assert "Etholwyd: 1. Tom" in welsh and "Ymgeisydd" in welsh and "Cam 1" in welsh
+    assert "Elected:" not in welsh and "Candidate" not in welsh
+
+
+def test_every_word_the_sheet_asks_for_is_listed(closed_election, officer):
+    """``words`` is asked only for the sheet's listed words, so the catalogue has each one."""
+    contest = closed_election.contests.get(slug="section")
+    asked = []
+    sheet_pdf.result_pdf(lifecycle.count(contest, officer).result, words=lambda w: asked.append(w) or w)
+    assert asked and set(asked) <= sheet_pdf.WORDS
+    english = {e.msgid for e in polib.pofile(str(CATALOGUE))}
+    assert english >= sheet_pdf.WORDS
+
+
+def pdf_text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
