@@ -218,3 +218,14 @@ def test_every_word_the_sheet_asks_for_is_listed(closed_election, officer):
 
 def pdf_text(pdf: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_the_members_appeal_pages_are_in_welsh(db):
+    """The pages a member reaches to check their standing (no sign-in, no data needed)."""
+    visitor = client_for(None)
+    visitor.cookies["django_language"] = "cy"
+    phrases = english_phrases()
+    for name in ("appeals:lookup", "appeals:code"):
+        text = text_of(visitor.get(reverse(name)).content.decode())
+        assert "Rhowch eich rhif aelodaeth" in text or "Rhowch y cod o'ch llythyr" in text
+        assert sorted(p for p in phrases if p in text) == [], name
