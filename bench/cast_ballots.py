@@ -266,12 +266,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, kind: str, workers: int, threads: int) -> subprocess.Popen:
+def start_server(port: int, kind: str, workers: int, threads: int, log=None) -> subprocess.Popen:
+    """gunicorn serving the app on 127.0.0.1:``port``, once it answers; its errors go to ``log``
+    (a file) if given."""
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-k", kind, "-w", str(workers), "--threads", str(threads),
          "-b", f"127.0.0.1:{port}", "--keep-alive", "30", "--log-level", "warning",
          "tallyroom.web.wsgi:application"],
         env={**os.environ, "TALLYROOM_CONN_MAX_AGE": "600"},
+        stderr=log,
     )  # fmt: skip
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -279,11 +282,29 @@ def start_server(port: int, kind: str, workers: int, threads: int) -> subprocess
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/vote/")
             if conn.getresponse().status == 200:
+                settle(server, workers)
                 return server
         except OSError:
             time.sleep(0.2)
     server.terminate()
     sys.exit("the server did not start")
+
+
+def server_pids(server: subprocess.Popen) -> list[int]:
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    return [server.pid, *map(int, children)]
+
+
+def settle(server: subprocess.Popen, workers: int, seconds: float = 30) -> None:
+    """Wait until all ``workers`` have booted and the server is idle (a worker still importing the
+    app when the first answers would have its start-up counted as casting's CPU)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        pids = server_pids(server)
+        before = sum(cpu_seconds(pids).values())
+        time.sleep(0.5)
+        if len(pids) == workers + 1 and sum(cpu_seconds(pids).values()) - before < 0.02:
+            return
 
 
 class Client:
@@ -371,8 +392,7 @@ def journey(codes: list[str], contests):
 def measured(server: subprocess.Popen, run, *args):
     """``run(*args)`` with the CPU spent meanwhile by the server's processes, the database's
     backends and this client process."""
-    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
-    workers = [server.pid, *map(int, children)]
+    workers = server_pids(server)
     before = cpu_seconds(workers), cpu_seconds(backend_pids()), time.process_time()
     latencies, wall, trackers = run(*args)
     cpu = {

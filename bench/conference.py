@@ -8,8 +8,9 @@ the chair's close to the result on the projector for an 8-seat STV contest decid
    and the clients' successes must agree exactly, and after the count the valid poll must be the
    ballots cast.
 2. **Close to projector**: an 8-seat Scottish STV contest of 20 candidates, colleges 50/50, the
-   same 1,000 delegates' ballots cast in process; timed from ``polls.declare`` (close, the
-   trustees' shares open the box, count, publish) to the projector page showing the result.
+   same 1,000 delegates' ballots cast in process through Django's test client (each request's
+   SQL statements and CPU counted); timed from ``polls.declare`` (close, the trustees' shares
+   open the box, count, publish) to the projector page showing the result.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tallyroom_bench_conference \\
         .venv/bin/python bench/conference.py [--delegates 1000] [--rate 50] [--clients 32]
@@ -22,6 +23,7 @@ import os
 import random
 import sys
 import time
+from collections import Counter
 from datetime import date
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tallyroom_bench_conference")
@@ -117,7 +119,7 @@ def voting(conf, codes, args):
     port = free_port()
     server = start_server(port, "gthread", args.workers, args.threads)
     try:
-        latencies, wall, cpu = measured(
+        latencies, wall, cpu, _ = measured(
             server, drive, port, len(codes), args.clients, args.rate, args.seconds, vote
         )
     finally:
@@ -144,11 +146,14 @@ def percentile_ms(latencies, p):
     return percentile([x * 1000 for x in latencies], p)
 
 
-def close_to_projector(conf, seed: int) -> None:
+def close_to_projector(conf, codes, seed: int) -> None:
+    """Cast the 8-seat contest's ballots through Django's test client in this process, counting
+    each request's SQL statements and CPU; then time the chair's close to the projector."""
+    from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
     from tallyroom.conference import polls
-    from tallyroom.conference.models import Delegate
 
     rng = random.Random(seed)
     names = [f"Candidate {i:02d}" for i in range(20)]
@@ -156,12 +161,29 @@ def close_to_projector(conf, seed: int) -> None:
         conf, "Executive", candidates=names, method="scottish-stv", seats=8, college_shares=COLLEGES
     )
     polls.open_poll(poll, None)
-    start = time.perf_counter()
-    for d in Delegate.objects.filter(delegation__conference=conf).select_related("member"):
-        polls.vote(poll, d, rng.sample(names, rng.randint(1, 12)))
-    took = time.perf_counter() - start
-    print(f"8-seat STV    {polls.turnout(poll)[0]} ballots cast in process in {took:.1f} s")
+    contest = poll.contest.pk
     client = Client()
+    statements, cpu = [], []
+    start = time.perf_counter()
+    for code in codes:
+        chosen = rng.sample(range(len(names)), rng.randint(1, 12))
+        form = {f"c{contest}-{i}": str(rank + 1) for rank, i in enumerate(chosen)}
+        with CaptureQueriesContext(connection) as captured:
+            before = time.process_time()
+            page = client.post(f"/conference/{conf.slug}/v/{code}/", form, HTTP_HOST="127.0.0.1")
+            cpu.append(time.process_time() - before)
+        assert page.status_code == 200 and b"Your vote is cast" in page.content, page.status_code
+        sql = [q["sql"] for q in captured.captured_queries]
+        statements.append((sum(q not in ("BEGIN", "COMMIT") for q in sql), sql.count("BEGIN")))
+    took = time.perf_counter() - start
+    cpu.sort()
+    (usual, transactions), seen = Counter(statements).most_common(1)[0]
+    print(
+        f"8-seat STV    {polls.turnout(poll)[0]} ballots cast in process in {took:.1f} s: per ballot "
+        f"request {usual} SQL statements in {transactions} transactions ({seen} of {len(statements)} "
+        f"requests; the most {max(n for n, _ in statements)}, the process's first), this process's CPU "
+        f"median {cpu[len(cpu) // 2] * 1000:.1f} ms, p99 {cpu[len(cpu) * 99 // 100] * 1000:.1f} ms"
+    )
     start = time.perf_counter()
     polls.declare(poll, chair(), shares)
     declared = time.perf_counter()
@@ -193,7 +215,8 @@ def main() -> None:
     print(f"conference    {len(codes)} delegates in {conf.delegations.count()} delegations, "
           f"set up in {time.perf_counter() - start:.1f} s (PostgreSQL, {os.cpu_count()} cores)")  # fmt: skip
     voting(conf, codes, args)
-    close_to_projector(conf, args.seed)
+    close_to_projector(conf, codes, args.seed)
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -140,8 +140,10 @@ def open_and_watch(election, user) -> dict:
     command = [sys.executable, "-m", "tallyroom.web.manage", "db_worker", "--batch", "--no-startup-delay"]
     worker = subprocess.Popen([*command, "--interval", "0", "--no-reload", "-v0"])
     t, moves, last, shown, usage = time.perf_counter(), 0, -1, 0.0, None
+    database = Database()
     while usage is None:
-        time.sleep(1)
+        time.sleep(0.25)
+        database.sample()
         pid, status, rusage = os.wait4(worker.pid, os.WNOHANG)
         if pid:
             usage, worker.returncode = rusage, os.waitstatus_to_exitcode(status)
@@ -158,6 +160,9 @@ def open_and_watch(election, user) -> dict:
     wall = time.perf_counter() - t
     job.refresh_from_db()
     run = (job.finished_at - job.started_at).total_seconds()
+    waits = ", ".join(f"{w} {n / database.samples:.0%}" for w, n in database.waits.most_common(6))
+    print(f"    worker's database sessions, sampled every 0.25 s: {waits}", flush=True)
+    print(f"    issuing's steps (wall s): {job.result.get('seconds')}", flush=True)
     return {
         "request_s": request,
         "job_s": run,
@@ -169,7 +174,85 @@ def open_and_watch(election, user) -> dict:
         "moves": moves,
         "peak_mb": usage.ru_maxrss / 1024,
         "cpu_s": usage.ru_utime + usage.ru_stime,
+        "db_cpu_s": database.cpu_s(),
+        "load": os.getloadavg()[0],
     }
+
+
+class Database:
+    """What the worker's PostgreSQL sessions do: their wait events (``pg_stat_activity``, sampled)
+    and their CPU time (from /proc: the server runs on this machine)."""
+
+    def __init__(self):
+        from collections import Counter
+
+        from django.db import connection
+
+        self.connection, self.waits, self.samples, self.cpu = connection, Counter(), 0, {}
+
+    def sample(self) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid, state, wait_event_type, wait_event FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "AND backend_type = 'client backend'"
+            )
+            rows = cursor.fetchall()
+        self.samples += 1
+        for pid, state, kind, event in rows:
+            if state == "idle":
+                what = "idle (the worker computing)"
+            elif kind is None:
+                what = f"{state}: on CPU"
+            else:
+                what = f"{state}: {kind}/{event}"
+            self.waits[what] += 1
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                self.cpu[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            except (OSError, IndexError):
+                pass
+
+    def cpu_s(self) -> float:
+        return sum(self.cpu.values())
+
+
+def explain_batch(election) -> None:
+    """EXPLAIN (ANALYZE, BUFFERS) of one batch's statements in the middle of the membership, after
+    the run (the choosing queries, and the marking UPDATE rolled back)."""
+    from django.db import connection, transaction
+
+    from tallyroom.roll.models import Member, RollEntry
+    from tallyroom.voting.models import BallotCode, Delivery
+
+    pks = Member.objects.order_by("pk").values_list("pk", flat=True)
+    cursor = pks[pks.count() // 2]
+    last = list(Member.objects.filter(pk__gt=cursor).order_by("pk").values_list("pk", flat=True)[:1000])[-1]
+    span = {"member_id__gt": cursor, "member_id__lte": last}
+    contests = list(election.contests.values_list("pk", flat=True))
+    queries = {
+        "members after the cursor": Member.objects.filter(pk__gt=cursor).order_by("pk")[:1000],
+        "their roll entries": RollEntry.objects.filter(contest_id__in=contests, eligible=True, **span),
+        "their codes": BallotCode.objects.filter(election=election, **span).values("member_id"),
+    }
+    ids = list(range(cursor + 1, last + 1))
+    for name, query in queries.items():
+        plan = query.explain(analyze=True, buffers=True)
+        print(f"    EXPLAIN {name}:\n" + "\n".join("      " + line[:160] for line in plan.splitlines()[:8]))
+    with transaction.atomic():
+        with connection.cursor() as c:
+            sql, params = BallotCode.objects.filter(
+                election=election, member_id__in=ids
+            ).query.sql_with_params()
+            table = BallotCode._meta.db_table
+            c.execute(
+                f"EXPLAIN (ANALYZE, BUFFERS) UPDATE {table} SET delivery = %s, sent_at = now() "
+                f"WHERE election_id = %s AND member_id = ANY(%s)",
+                [Delivery.SENT, election.pk, ids],
+            )
+            plan = [row[0] for row in c.fetchall()]
+        print("    EXPLAIN the marking UPDATE:\n" + "\n".join("      " + line[:160] for line in plan[:8]))
+        transaction.set_rollback(True)
 
 
 def run_child(size: int) -> None:
@@ -205,9 +288,11 @@ def run_child(size: int) -> None:
     )
     print("  the party's election (national IRV, London STV)", flush=True)
     results["party"] = open_and_watch(party, user)
+    explain_batch(party)
     ballot = make_election("ballot", [{"slug": "all", "name": "All members", "method": "plurality"}])
     print("  a members' ballot (every member)", flush=True)
     results["ballot"] = open_and_watch(ballot, user)
+    explain_batch(ballot)
     print("RESULT " + json.dumps(results), flush=True)
 
 
@@ -260,6 +345,8 @@ def table(figures: dict[int, dict]) -> None:
             ("job (s)", lambda r: f"{r['job_s']:.1f}"),
             ("codes per second", lambda r: f"{r['codes'] / r['job_s']:,.0f}"),
             ("worker CPU (s)", lambda r: f"{r['cpu_s']:.1f}"),
+            ("database CPU (s)", lambda r: f"{r.get('db_cpu_s', 0):.1f}"),
+            ("load average at the end", lambda r: f"{r.get('load', 0):.1f}"),
             ("CPU per code (us)", lambda r: f"{r['cpu_s'] / r['codes'] * 1e6:.0f}"),
             ("worker peak RSS (MB)", lambda r: f"{r['peak_mb']:.0f}"),
             ("progress moves", lambda r: f"{r['moves']}"),

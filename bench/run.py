@@ -10,6 +10,7 @@
     .venv/bin/python bench/run.py class-decision [ARGS]   # bench/class_decision.py, if present
     .venv/bin/python bench/run.py conference [ARGS]       # bench/conference.py (PostgreSQL)
     .venv/bin/python bench/run.py staff-pages [ARGS]      # bench/staff_pages.py (PostgreSQL)
+    .venv/bin/python bench/run.py soak [ARGS]             # bench/soak.py (faults, own PostgreSQL)
 
 The counting benchmark makes one poll from a seed (``tallyroom.formats.synthetic``), then:
 
@@ -69,6 +70,7 @@ OTHER_BENCHES = {
     "class-decision": "class_decision.py",
     "conference": "conference.py",
     "staff-pages": "staff_pages.py",
+    "soak": "soak.py",
 }
 
 

@@ -6,7 +6,8 @@ with at least one woman (``woman>=1``), a three-seat region-wide section counted
 regional chair by the alternative vote with RON. Members are imported from a CSV, voting is opened
 (rolls frozen, codes issued and "emailed" to ``var/mail``), and about two thirds of the voters have
 voted through ``cast()``, so a count can be run at once. A few unused codes are kept in
-``var/demo/codes.txt`` for a newcomer to vote with.
+``var/demo/codes.txt`` for a newcomer to vote with. Members barred from voting have appealed, and
+the panel has decided some of their appeals (``tallyroom.appeals.demo``).
 
 ``load()`` is idempotent: run again, it leaves the election as it is, resets the demo logins and
 makes sure a few unused codes are on hand while voting is open.
@@ -26,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tallyroom import lifecycle
+from tallyroom.appeals import demo as appeals_demo
 from tallyroom.ballotbox import box, keys
 from tallyroom.elections import checklist
 from tallyroom.elections.ballot import RON_NAME
@@ -37,7 +39,7 @@ from tallyroom.roll.models import RollEntry
 from tallyroom.voting.casting import cast
 from tallyroom.voting.codes import Recipient, code_hash, reissue_code
 from tallyroom.voting.models import BallotCode
-from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF
+from tallyroom.web.access import APPEALS_PANEL, RETURNING_OFFICER, SCRUTINEER, STAFF
 from tallyroom.web.twofactor import enrol, secret_of
 
 SLUG = "thames-board-2025"
@@ -51,6 +53,8 @@ LOGINS = {  # user name -> (password, role)
     "ro": ("demo-returning-officer", RETURNING_OFFICER),
     "staff": ("demo-staff-member", STAFF),
     "scrutineer": ("demo-scrutineer", SCRUTINEER),
+    "panel1": ("demo-appeals-panel-1", APPEALS_PANEL),
+    "panel2": ("demo-appeals-panel-2", APPEALS_PANEL),
 }
 
 NORTH = {"northgate-ashby": "Northgate and Ashby", "hollowmere": "Hollowmere", "kingsbury": "Kingsbury Vale"}
@@ -245,7 +249,18 @@ def _members_csv(rng: random.Random, units: dict[str, str], freeze) -> Path:
                 out.writerow(
                     [f"T{number}", f"{first} {last}", email, code, joined.isoformat(), status, "member"]
                 )
+        for number, name, code, joined, status in _APPELLANTS:  # excluded: the appeals demo's cases
+            email = f"{name.replace(' ', '.')}.{number}@example.org".lower()
+            out.writerow([number, name, email, code, (freeze + joined).isoformat(), status, "member"])
     return path
+
+
+_APPELLANTS = (  # number, name, unit, joined relative to the freeze date, status
+    ("T9001", "Wendy Achterberg", "hollowmere", -timedelta(days=900), "suspended"),
+    ("T9002", "Kofi Mensah", "fenwick", -timedelta(days=400), "suspended"),
+    ("T9003", "Priya Natarajan", "kingsbury", timedelta(days=20), "active"),
+    ("T9004", "Callum Reid", "marsh-green", timedelta(days=22), "active"),
+)
 
 
 def _create(ro: User, rng: random.Random) -> Election:
@@ -379,4 +394,7 @@ def load() -> tuple[Election, list[str]]:
             raise RuntimeError(f"opening the demo's voting failed: {job.message}")
         unused = _vote(election, pairs, rng)
         fresh = unused[:SPARE_CODES]
+    appeals_demo.load(
+        election, ro, [User.objects.get(username=n) for n in LOGINS if LOGINS[n][1] == APPEALS_PANEL]
+    )
     return election, _spare_codes(election, ro, fresh)

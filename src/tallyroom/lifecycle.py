@@ -40,7 +40,7 @@ from tallyroom.results.models import ContestCount
 from tallyroom.roll import bulk
 from tallyroom.roll.eligibility import freeze_rolls
 from tallyroom.roll.models import RollEntry
-from tallyroom.voting.codes import Recipient, Sent, issue_and_send
+from tallyroom.voting.codes import Recipient, Sent, drop_pending, issue_and_send
 
 State = Election.State
 
@@ -103,6 +103,7 @@ def _summary(sent: Sent) -> dict:
         "posted": sent.posted,
         "failed": sent.failed,
         "postal_file": sent.postal_file.name if sent.postal_file else "",
+        "seconds": {step: round(s, 2) for step, s in sent.seconds.items()},
     }
 
 
@@ -132,6 +133,8 @@ def opening_work(job: Job, progress, keep: KeepCodes | None = None) -> dict:
             record(user, "election.open", f"election:{locked.pk}", job=job.pk)
     bulk.analyze(RollEntry)  # the codes' queries read the rolls just written
     progress(0, 0, "issuing and sending ballot codes")
+    if job.attempts > 1:  # a retry: codes an earlier attempt stored but never marked are replaced
+        drop_pending(locked, user)
     sent = issue_and_send(locked, user=user, progress=progress, keep=keep)
     return {"message": f"Voting is open: {_sent_message(sent)}", **_summary(sent)}
 
@@ -151,6 +154,8 @@ def issue_codes(election: Election, user, *, inline: bool = False, keep: KeepCod
 
 
 def issuing_work(job: Job, progress, keep: KeepCodes | None = None) -> dict:
+    if job.attempts > 1:
+        drop_pending(job.election, job.started_by)
     sent = issue_and_send(job.election, user=job.started_by, progress=progress, keep=keep)
     return {"message": _sent_message(sent), **_summary(sent)}
 

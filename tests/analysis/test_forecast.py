@@ -54,6 +54,43 @@ def test_slate_plackett_luce_has_the_model_probabilities():
     assert (~slate_l[:, :3]).all(axis=1).mean() == pytest.approx(0.25**3, abs=0.005)
 
 
+def test_equal_support_draws_slate_plackett_luce_exactly():
+    """Equal support within slates (each candidate at ``U x G``, one sort): every sequence of
+    slates comes with its exact slate Plackett-Luce probability, and each slate's candidates
+    fill its positions in every order equally often."""
+    model = Model(MODEL.candidates, MODEL.slates, {"L": {"L": 0.75, "R": 0.25}})
+    n = 60_000
+    r = sample_ballots(model, "L", n, np.random.default_rng(3))
+    assert (np.sort(r, axis=1) == np.arange(5)).all()
+
+    def chance(left: dict[str, int]) -> dict[tuple[str, ...], float]:
+        """Each sequence of the slates still to come, with its probability."""
+        live = {s: k for s, k in left.items() if k}
+        if not live:
+            return {(): 1.0}
+        weight = sum(model.cohesion["L"][s] for s in live)
+        out: dict[tuple[str, ...], float] = {}
+        for s in live:
+            rest = chance({**left, s: left[s] - 1})
+            for seq, p in rest.items():
+                out[(s, *seq)] = out.get((s, *seq), 0.0) + model.cohesion["L"][s] / weight * p
+        return out
+
+    expected = chance({"L": 2, "R": 3})
+    seen: dict[tuple[str, ...], int] = {}
+    for row in np.where(r < 2, 0, 1):
+        seq = tuple("LR"[x] for x in row)
+        seen[seq] = seen.get(seq, 0) + 1
+    assert set(seen) == set(expected)
+    for seq, p in expected.items():
+        assert seen[seq] / n == pytest.approx(p, abs=4 * (p * (1 - p) / n) ** 0.5 + 1e-4), seq
+    a1_first = (np.argmax(r == 0, axis=1) < np.argmax(r == 1, axis=1)).mean()
+    assert a1_first == pytest.approx(0.5, abs=0.01)
+    b_orders = r[r >= 2].reshape(n, 3)
+    perms, counts = np.unique(b_orders, axis=0, return_counts=True)
+    assert len(perms) == 6 and np.allclose(counts / n, 1 / 6, atol=0.01)
+
+
 def test_zero_cohesion_slates_come_last():
     model = Model(MODEL.candidates, MODEL.slates, {"L": {"L": 1.0, "R": 0.0}})
     r = sample_ballots(model, "L", 500, np.random.default_rng(2))

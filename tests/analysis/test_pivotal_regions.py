@@ -183,19 +183,25 @@ def test_weight_classes_of_a_college_contest_are_recounted_with_each_college_sca
     assert [c.delegation for c in decisive(found)] == ["CLP: weight 1", "Aff: weight 300"]
 
 
-def test_a_weight_class_with_all_its_college_s_votes_does_not_abstain():
-    rows = [((0,), 1, "CLP"), ((0, 1), 1, "CLP"), ((1,), 1, "CLP"), ((1, 0), 300, "Aff"), ((0,), 300, "Aff")]
+def test_a_weight_class_with_all_its_college_s_votes_abstaining_leaves_the_other_college_alone():
+    rows = [((0,), 1, "CLP"), ((0, 1), 1, "CLP"), ((1,), 1, "CLP"), ((1, 0), 300, "Aff"), ((0,), 301, "Aff")]
     ballots = Ballots.from_college_rankings(["A", "B"], rows)
     slates = {"A": "Left", "B": "Right"}
     actual, found = counterfactuals(["A", "B"], by_weight(ballots), college_count, slates)
-    assert actual.elected == ["A"]  # A: 2/3 of the CLP's half, 1/2 of the affiliates'
-    # the college would have no ballots to scale to its share: no abstention, only the switch
+    assert actual.elected == ["A"]  # A: 2/3 of the CLP's half, 301/601 of the affiliates'
+    # abstaining, a weight class that is all its college leaves it without valid votes: the
+    # other college's share is then the whole
     assert [(c.delegation, c.change) for c in found] == [
+        ("CLP: weight 1", "abstain"),
         ("CLP: weight 1", "switch to Right"),
-        ("Aff: weight 300", "switch to Left"),  # its own slate: Right, by the first of equal weights
+        ("Aff: weight 301", "abstain"),
+        ("Aff: weight 301", "switch to Right"),
+        ("Aff: weight 300", "abstain"),
+        ("Aff: weight 300", "switch to Left"),
     ]
-    assert found[0].gained == ("B",)  # the CLP's half all B's: B 1/2 + 1/4
-    assert found[1].elected == ("A",)  # the affiliates' half all A's: A 1/3 + 1/2
+    assert found[0].elected == ("A",)  # the affiliates alone: 301 A to 300 B
+    assert found[1].gained == ("B",)  # the CLP's half all B's: B 1/2 + 300/601 of a half
+    assert found[2].elected == ("B",)  # without the 301 the affiliates' half is all B's: 1/2 + 1/6
 
 
 def test_regions_of_a_college_contest_count_each_college_at_its_factor():

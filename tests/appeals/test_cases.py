@@ -142,6 +142,16 @@ def test_provisional_still_pending_at_the_close_is_destroyed(appeals, officer):
     lifecycle.close_voting(appeals.election, officer)
     assert not SealedBallot.objects.filter(provisional_for=case.provisional_key).exists()
     assert stv.box.sealed_count == 0
+    assert Event.objects.filter(
+        verb="ballotbox.destroy_provisional", data__case=case.provisional_key
+    ).exists()
+    # upheld after the close: the outcome is recorded, but the roll and the box stay as they closed
+    decide_case(case, Outcome.UPHELD, "in time after all", appeals.panel[:2], appeals.panel[0])
+    case.refresh_from_db()
+    assert case.outcome == Outcome.UPHELD and not case.roll_decisions.exists()
+    assert not entry(appeals.lena, stv).eligible
+    lifecycle.open_box(appeals.election, officer, appeals.election.shares[:2])
+    assert not Ballot.objects.filter(contest=stv).exists()
 
 
 def test_evidence_files_checked_by_content_and_size(settings):

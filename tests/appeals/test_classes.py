@@ -100,3 +100,34 @@ def test_class_decision_needs_quorum(appeals, joiners):
             appeals.panel[0],
         )
     assert not RollEntry.objects.filter(member__number__startswith="W", eligible=True).exists()
+
+
+def test_a_candidate_may_not_sit_on_a_class_decision_nor_may_staff_make_one(appeals, client, staff):
+    from django.urls import reverse
+
+    from tallyroom.appeals.models import ClassDecision, Panellist
+    from tallyroom.elections.models import Candidate
+
+    stv = appeals.contests["stv"]
+    one, two, three = appeals.panel
+    Panellist.objects.create(user=three, member=appeals.members[2])  # Lena's unit: no bar on a class
+    Candidate.objects.filter(contest=appeals.contests["chair"], name="Hal").update(member=appeals.members[3])
+    Panellist.objects.create(user=two, member=appeals.members[3])
+    with pytest.raises(AppealRefused, match="panel1 is a candidate in"):
+        decide_class(appeals.election, [stv], JOINED_LATE, Outcome.UPHELD, "r", [one, two], one)
+    on_roll = RollEntry.objects.filter(contest=stv, member__in=[appeals.lena, appeals.leo], eligible=True)
+    assert not ClassDecision.objects.exists() and not on_roll.exists()
+    form = {
+        "contests": [stv.pk],
+        "rule": JOINED_LATE,
+        "outcome": "upheld",
+        "reason": "r",
+        "panel": [one.pk, three.pk],
+    }
+    client.force_login(staff)
+    assert (
+        client.post(reverse("appeals:class_decision", args=[appeals.election.slug]), form).status_code == 403
+    )
+    assert not ClassDecision.objects.exists()
+    decision = decide_class(appeals.election, [stv], JOINED_LATE, Outcome.UPHELD, "r", [one, three], one)
+    assert decision.touched == 2 and on_roll.count() == 2

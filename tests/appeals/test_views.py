@@ -182,12 +182,15 @@ def test_scrutineer_sees_the_register_never_the_evidence(appeals, scrutineer, of
     page = client.get(reverse("appeals:register", args=[appeals.election.slug])).content.decode()
     assert "2 appeals: 1 pending, 1 upheld, 0 dismissed" in page
     assert "joined after freeze date" in page and "panel0: 1" in page
-    assert "SECRET" not in page and appeals.lena.number not in page
+    main = re.search(r"<main.*?</main>", page, re.S).group(0)  # not the random CSRF token
+    assert "SECRET" not in page and appeals.lena.number not in main
     assert client.get(reverse("appeals:case", args=[case.pk])).status_code == 403
     assert client.get(reverse("appeals:file", args=[case.pk, 1])).status_code == 403
     public = reverse("appeals:statistics", args=[appeals.election.slug])
     assert Client().get(public).status_code == 404
+    assert public not in Client().get(reverse("home")).content.decode()
     lifecycle.close_voting(appeals.election, officer)
+    assert public in Client().get(reverse("home")).content.decode()
     page = Client().get(public).content.decode()
     assert "2 appeals: 0 pending, 1 upheld, 0 dismissed" not in page  # pending stays pending
     assert "2 appeals: 1 pending, 1 upheld, 0 dismissed" in page and "SECRET" not in page
@@ -231,3 +234,88 @@ def test_a_panel_member_excluded_from_a_case_sees_no_evidence(appeals):
     other = Client()
     other.force_login(appeals.panel[0])
     assert other.get(reverse("appeals:file", args=[case.pk, case.files.get().pk])).content == b"PRIVATE PROOF"
+
+
+def test_scrutineer_sees_every_case_and_decision(appeals, scrutineer):
+    from tallyroom.appeals.cases import decide_case, lodge, update_hearing
+    from tallyroom.appeals.classes import decide_class
+    from tallyroom.roll.eligibility import JOINED_LATE
+
+    stv = appeals.contests["stv"]
+    dismissed = lodge(appeals.lena, appeals.election, [stv], "SECRET GROUNDS", "SECRET EVIDENCE")
+    update_hearing(dismissed, "SECRET NOTES", None, appeals.panel[0])
+    decide_case(dismissed, Outcome.DISMISSED, "posted after the freeze", appeals.panel[1:], appeals.panel[2])
+    settled = lodge(appeals.leo, appeals.election, [stv], "SECRET TOO")
+    decision = decide_class(
+        appeals.election,
+        [stv],
+        JOINED_LATE,
+        Outcome.UPHELD,
+        "all late joiners back",
+        appeals.panel[:2],
+        appeals.panel[0],
+    )
+    client = Client()
+    client.force_login(scrutineer)
+    page = client.get(reverse("appeals:register", args=[appeals.election.slug])).content.decode()
+    rows = re.search(r'<table class="register-cases">.*?</table>', page, re.S).group(0)
+    assert rows.count("<tr") == 3  # the header and both cases
+    assert re.search(
+        rf"<td>{dismissed.pk}</td>.*?Dismissed.*?by panel2.*?panel1, panel2.*?posted after the freeze",
+        rows,
+        re.S,
+    )
+    assert re.search(
+        rf"<td>{settled.pk}</td>.*?Upheld \(class decision {decision.pk}\).*?by panel0.*?late joiners back",
+        rows,
+        re.S,
+    )
+    assert "joined after freeze date" in rows
+    main = re.search(r"<main.*?</main>", page, re.S).group(0)  # not the random CSRF token or trail head
+    for private in ("SECRET", appeals.lena.number, appeals.lena.name, appeals.leo.number, appeals.leo.name):
+        assert private not in main
+    assert "SECRET" not in page
+
+
+def test_lookup_is_padded_to_the_same_duration_whatever_the_work(appeals, settings, monkeypatch):
+    """On a fake clock: a lookup whose work (finding the member, sending the email) takes long and
+    one that finds nothing both end at the floor of TALLYROOM_APPEALS_LOOKUP_SECONDS."""
+    from tallyroom.appeals import links, views
+
+    settings.TALLYROOM_APPEALS_LOOKUP_SECONDS = 1.0
+    clock = {"now": 100.0}
+    work = {appeals.lena.number: 0.4, "NO-SUCH-NUMBER": 0.01}
+    real = links.request_link
+
+    def slow_request_link(number, send=True):
+        real(number, send)
+        clock["now"] += work[number]
+
+    def sleep(seconds):
+        clock["now"] += seconds
+
+    monkeypatch.setattr(views.time, "monotonic", lambda: clock["now"])
+    monkeypatch.setattr(views.time, "sleep", sleep)
+    monkeypatch.setattr(views.links, "request_link", slow_request_link)
+    took = []
+    for number in work:
+        start = clock["now"]
+        assert Client().post(LOOKUP, {"number": number}).status_code == 200
+        took.append(round(clock["now"] - start, 6))
+    assert took == [1.0, 1.0]
+
+
+def test_a_number_gets_a_few_links_however_many_addresses_ask(appeals, django_capture_on_commit_callbacks):
+    """Flooding a member's inbox from many addresses: after TALLYROOM_APPEALS_LINKS_PER_NUMBER
+    links the page answers as ever (and as for an unknown number) but nothing more is sent."""
+    mail.outbox.clear()
+    answers = []
+    for i, number in enumerate([appeals.lena.number] * 5 + ["NO-SUCH-NUMBER"] * 5):
+        events = Event.objects.count()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = Client(REMOTE_ADDR=f"10.1.0.{i}").post(LOOKUP, {"number": number})
+        assert response.status_code == 200 and Event.objects.count() == events + 1
+        answers.append(re.sub(rb'<p class="audit-head">.*?</p>', b"", response.content, flags=re.S))
+    assert len(set(answers)) == 1
+    assert len(mail.outbox) == 3 and AccessLink.objects.filter(member=appeals.lena).count() == 3
+    assert Event.objects.filter(verb="appeals.lookup", data__sent="limit reached").count() == 2

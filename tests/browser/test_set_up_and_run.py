@@ -13,6 +13,7 @@ exist, and axe-core must find no serious or critical violation on it."""
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 from datetime import timedelta
@@ -109,8 +110,10 @@ class Person:
         if axe:
             self.found.axe += serious_violations(page, self.base)
 
-    def sign_in(self, username, first_time=False):
-        """Sign in; the first time, set up the second factor from the key the page shows."""
+    def sign_in(self, username, set_up_code=None):
+        """Sign in; the first time (with the account's one-time ``set_up_code``), set up the
+        second factor from the key the page shows once the code is accepted."""
+        first_time = set_up_code is not None
         self.go("/accounts/login/")
         self.fill("Username", username)
         self.fill("Password", PASSWORD)
@@ -118,6 +121,9 @@ class Person:
             self.look("sign-in")
         self.click("Sign in")
         if first_time:
+            self.look("set-up-code", phone=False)
+            self.fill("Set-up code", set_up_code)
+            self.click("Confirm")
             secret = self.page.locator("code.secret").inner_text()
             self.look("second-factor-set-up", phone=False)  # a new key on each visit: not reloaded
             self.fill("Code from your authenticator app", code_now(secret))
@@ -174,7 +180,9 @@ def members_file(folder: Path, today) -> Path:
     return path
 
 
-def admin_makes_accounts(admin: Person):
+def admin_makes_accounts(admin: Person) -> dict[str, str]:
+    """The accounts made, and the set-up code each was given (shown once, to pass on)."""
+    codes = {}
     admin.go("/accounts/staff/")
     admin.look("accounts")
     for username, role, email in (
@@ -190,8 +198,13 @@ def admin_makes_accounts(admin: Person):
         if username == "ro":
             admin.look("new-account", phone=False)
         admin.click("Save")
-        admin.said(f"Saved the account {username}.")
+        admin.said(f"Set-up code for {username}")
+        codes[username] = admin.page.locator("code.set-up-code").inner_text()
+        if username == "ro":
+            admin.look("set-up-code-issued", phone=False)
+        admin.click("Back to the staff accounts", role="link")
     admin.look("accounts-made")
+    return codes
 
 
 def clerk_builds_structure_and_roll(clerk: Person, members: Path):
@@ -522,11 +535,13 @@ def test_staff_set_up_and_run_an_election_through_the_screens(
     assert tallyroom(["keys", "ceremony", "--out", str(ceremony), "--threshold", "2", *trustees]) == 0
     shares = [p.read_text() for p in sorted(ceremony.glob("share-*.txt"))[:2]]
 
-    admin = Person(browser, base, "admin", found).sign_in("admin", first_time=True)
-    admin_makes_accounts(admin)
+    out = io.StringIO()
+    call_command("enrolment_code", "admin", stdout=out, stderr=io.StringIO())
+    admin = Person(browser, base, "admin", found).sign_in("admin", set_up_code=out.getvalue().strip())
+    codes = admin_makes_accounts(admin)
     admin.close()
 
-    clerk = Person(browser, base, "clerk", found).sign_in("clerk", first_time=True)
+    clerk = Person(browser, base, "clerk", found).sign_in("clerk", set_up_code=codes["clerk"])
     clerk_builds_structure_and_roll(clerk, members_file(tmp_path, today))
     contest_seen = clerk_sets_up_election(clerk, today, now)
     refused = clerk_adds_candidates(
@@ -538,7 +553,7 @@ def test_staff_set_up_and_run_an_election_through_the_screens(
     refused_page = clerk_is_refused_the_officers_dashboard(clerk)
     clerk.close()
 
-    ro = Person(browser, base, "ro", found).sign_in("ro", first_time=True)
+    ro = Person(browser, base, "ro", found).sign_in("ro", set_up_code=codes["ro"])
     prepared = officer_prepares(ro, ceremony / "election-key.json")
     mail.outbox.clear()
     open_label = officer_opens(ro)

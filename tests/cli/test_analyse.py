@@ -181,8 +181,14 @@ def test_pivotal_and_regions_of_a_college_contest(capsys, tmp_path):
     assert (code, err) == (0, "")
     data = json.loads(out)
     by = {(c["delegation"], c["change"]): c for c in data["counterfactuals"]}
-    # the CLP's one weight class is all its college: it does not abstain
-    assert set(by) == {("Aff: weight 200", "abstain"), ("Aff: weight 300", "abstain")}
+    # the CLP's one weight class is all its college: had it abstained, the affiliates' votes
+    # would have decided alone (300 Bob to 200 Ann)
+    assert set(by) == {
+        ("CLP: weight 1", "abstain"),
+        ("Aff: weight 200", "abstain"),
+        ("Aff: weight 300", "abstain"),
+    }
+    assert by["CLP: weight 1", "abstain"]["elected"] == ["Bob"]
     # without the 200 the affiliates' half is all Bob's: Bob 1/5 + 1/2
     assert by["Aff: weight 200", "abstain"]["elected"] == ["Bob"]
     assert by["Aff: weight 300", "abstain"]["elected"] == ["Ann"]

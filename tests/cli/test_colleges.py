@@ -4,6 +4,7 @@ download, byte for byte; every method; errors naming file and line."""
 from __future__ import annotations
 
 import json
+import re
 from fractions import Fraction
 from pathlib import Path
 
@@ -81,7 +82,7 @@ def test_a_college_without_a_share_is_named_at_its_first_line(capsys, download):
             [*SHARES[:4], "--college", "GMB=1/3"],
             "the college shares add up to 13/12, not 1 (CLP=0.5, Unite=0.25, GMB=1/3)",
         ),
-        ([*SHARES, "--college", "Unison=0"], "a share is given for college 'Unison', which has no ballots"),
+        ([*SHARES, "--college", "Unison=0"], "college 'Unison' has share 0: a share must be above 0"),
         ([*SHARES, "--college", "CLP=1/2"], "--college CLP is given twice"),
         (["--college", "CLP"], "--college takes NAME=SHARE, not 'CLP'"),
         (
@@ -96,8 +97,19 @@ def test_bad_shares_end_in_one_line(capsys, download, argv, reason):
     assert err.startswith("tallyroom: ") and reason in err and err.count("\n") == 1
 
 
-def test_a_college_whose_ballots_are_all_withdrawn_has_no_valid_votes(capsys, download):
-    code, _, err = run(
+def test_a_college_whose_ballots_are_all_withdrawn_gives_its_share_to_the_others(capsys, download):
+    code, out, err = run(
+        capsys, "count", download, "-m", "plurality", "--seats", "1", *SHARES,
+        "--withdraw", "Bob", "--withdraw", "Ann", "-f", "json",
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    colleges = {c["college"]: c for c in json.loads(out)["colleges"]}
+    assert {n: c.get("counted_share", c["share"]) for n, c in colleges.items()} == {
+        "CLP": "2/3",
+        "GMB": "0",
+        "Unite": "1/3",
+    }
+    _, table, _ = run(
         capsys,
         "count",
         download,
@@ -111,10 +123,27 @@ def test_a_college_whose_ballots_are_all_withdrawn_has_no_valid_votes(capsys, do
         "--withdraw",
         "Ann",
     )
-    assert (
-        code == 1
-        and err == f"tallyroom: {download}:10: college 'GMB' has no valid votes to scale to its share\n"
+    assert re.search(r"College +Share +Counted share +Valid poll", table)
+    assert re.search(r"GMB +0\.25 +0 +0 +250 +0\n", table) and re.search(r"CLP +0\.5 +2/3 ", table)
+
+
+def test_a_college_that_cast_no_ballot_recounts_from_the_download_to_the_same_bytes(capsys, tmp_path):
+    """The box lists every college given a share; the download has rows only for those that
+    voted. The recount, given the same shares, lists the college that did not vote in its place."""
+    voted = conference()
+    rows = [(voted.ranking(i), voted.weight(i), voted.college_of(i)) for i in range(len(voted))]
+    rows = [row for row in rows if row[2] != "GMB"]
+    published = Ballots.from_college_rankings(
+        voted.candidates, rows, title=voted.title, colleges=["CLP", "GMB", "Unite"]
     )
+    result = count(published, "scottish-stv", 2, college_shares={"CLP": "1/2", "Unite": "1/4", "GMB": "1/4"})
+    path = tmp_path / "ballots.csv"
+    path.write_text(csv_ballots_text(published), encoding="utf-8")
+    assert "GMB" not in path.read_text()
+    code, out, err = run(capsys, "count", path, "-m", "scottish-stv", "--seats", 2, *SHARES, "-f", "json")
+    assert (code, err) == (0, "")
+    assert out == result_json(result)
+    assert [c["college"] for c in json.loads(out)["colleges"]] == ["CLP", "GMB", "Unite"]
 
 
 def test_shares_for_a_file_without_colleges_are_refused(capsys, tmp_path):

@@ -5,6 +5,7 @@ hands, the delegate's phone ballot and the projector."""
 from fractions import Fraction
 
 import pytest
+from django.test import Client
 
 from tallyroom.audit.models import Event
 from tallyroom.ballotbox import keys
@@ -158,6 +159,28 @@ def test_weighted_stv_by_colleges_through_the_box_equals_the_hand_worked_sheet(
     assert colleges["affiliates"]["votes"] == {"A": "0", "B": "6000", "C": "0", "D": "3000"}
     # the key was used only in memory: every sealed ballot is gone, the box opened once
     assert ContestBox.objects.get(contest__election=poll.election).is_open
+
+
+def test_a_motion_whose_affiliates_all_abstain_is_decided_by_the_clps(conference, staff, check_in_all):
+    """Every affiliate delegate present casts an empty ballot: the affiliates' college has no
+    valid votes, so its half goes to the CLPs and their 1:2 decides; the projector shows it."""
+    check_in_all(conference)
+    poll, shares = new_poll(conference, staff, college_shares=HALVES)
+    polls.open_poll(poll, staff)
+    cast = {"hk00000": ["For"], "hk00001": ["Against"], "cm00000": ["Against"]}
+    for number in ("gm00000", "gm00001", "gm00002", "fb00000"):
+        cast[number] = []
+    for number, names in cast.items():
+        polls.vote(poll, delegate(number), names)
+    polls.declare(poll, staff, shares[:2])
+    result = ContestCount.objects.get(contest__election=poll.election).result
+    colleges = {c["college"]: c for c in result["colleges"]}
+    assert colleges["affiliates"]["counted_share"] == "0" and colleges["affiliates"]["empty"] == "9300"
+    assert colleges["clp"]["counted_share"] == "1"
+    total = {n: Fraction(v) for n, v in result["stages"][0]["totals"].items()}
+    assert total["Against"] == 2 * total["For"] and result["elected"] == ["Against"]
+    shown = Client().get(f"/conference/{conference.slug}/projector/").content.decode()
+    assert "affiliates (0.5, counted as 0)" in shown and "clp (0.5, counted as 1)" in shown
 
 
 def test_a_wrong_share_leaves_the_poll_closed_for_the_shares_again(conference, staff, check_in_all):

@@ -228,7 +228,7 @@ def test_shares_count_after_withdrawals():
     [
         ({"CLP": HALF}, "college 'Affiliates' has no share"),
         ({"CLP": HALF, "Affiliates": Fraction(1, 3)}, r"add up to 5/6, not 1"),
-        ({**FIFTY_FIFTY, "GMB": 0}, "a share is given for college 'GMB', which has no ballots"),
+        ({**FIFTY_FIFTY, "GMB": 0}, "college 'GMB' has share 0: a share must be above 0"),
         ({"CLP": 1, "Affiliates": 0}, "a share must be above 0"),
     ],
 )
@@ -237,11 +237,44 @@ def test_shares_that_do_not_fit_are_refused(shares, message):
         count(fptp_conference(), "plurality", college_shares=shares)
 
 
-def test_a_college_without_valid_votes_and_missing_shares_are_refused():
-    empty_college = Ballots.from_college_rankings(["A"], [((0,), 1, "X"), ((), 2, "Y")])
-    with pytest.raises(CollegeError, match="college 'Y' has no valid votes") as e:
-        count(empty_college, "plurality", college_shares={"X": HALF, "Y": HALF})
-    assert e.value.college == "Y"
+@pytest.mark.parametrize("method", ["plurality", "irv", "scottish-stv", "ers97", "meek"])
+def test_a_college_without_valid_votes_gives_its_share_to_the_others_in_proportion(method):
+    """CLP 1/2, Unite 1/4, GMB 1/8, Unison 1/8; GMB casts only empty ballots and Unison none:
+    CLP's and Unite's votes count 2/3 and 1/3 of the whole."""
+    rows = [((0,), 1, "CLP"), ((1,), 2, "CLP"), ((1,), 5, "Unite"), ((), 7, "GMB")]
+    ballots = Ballots.from_college_rankings(["A", "B"], rows)
+    shares = {"CLP": HALF, "Unite": Fraction(1, 4), "GMB": Fraction(1, 8), "Unison": Fraction(1, 8)}
+    r = count(ballots, method, 1, college_shares=shares, tie_seed="s")
+    first = r.stages[0].totals
+    # by hand: CLP's 3 votes count 2/3 (A 1/3 of it, B 2/3), Unite's 5 count 1/3 (all B)
+    assert Fraction(first["A"]) / r.valid_poll == Fraction(2, 9)
+    assert Fraction(first["B"]) / r.valid_poll == Fraction(7, 9)
+    assert r.elected == ["B"]
+    by_name = {c.name: c for c in r.colleges}
+    assert {n: c.counted_share for n, c in by_name.items()} == {
+        "CLP": Fraction(2, 3),
+        "Unite": Fraction(1, 3),
+        "GMB": 0,
+        "Unison": 0,
+    }
+    assert by_name["GMB"].empty == 7 and by_name["GMB"].valid_poll == 0 and by_name["Unison"].empty == 0
+    for c in r.colleges:
+        assert c.valid_poll * c.factor == c.counted_share * r.valid_poll
+    published = {c["college"]: c for c in r.to_dict()["colleges"]}
+    assert published["CLP"]["share"] == "0.5" and published["CLP"]["counted_share"] == "2/3"
+    assert published["GMB"]["counted_share"] == "0"
+
+
+def test_shares_as_given_when_every_college_has_valid_votes():
+    r = count(fptp_conference(), "plurality", college_shares=FIFTY_FIFTY)
+    assert all(c.counted_share == c.share for c in r.colleges)
+    assert all("counted_share" not in c for c in r.to_dict()["colleges"])
+
+
+def test_no_college_with_a_valid_vote_and_missing_shares_are_refused():
+    empty = Ballots.from_college_rankings(["A"], [((), 1, "X"), ((), 2, "Y")])
+    with pytest.raises(CollegeError, match="no college has a valid vote"):
+        count(empty, "plurality", college_shares={"X": HALF, "Y": HALF})
     with pytest.raises(CollegeError, match="give each its share"):
         count(fptp_conference(), "plurality")
     with pytest.raises(CollegeError, match="carry no colleges"):

@@ -4,12 +4,14 @@ and without errors shown (Django points at <id>_helptext and <id>_error)."""
 from html.parser import HTMLParser
 
 import pytest
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from roll.conftest import member
 from tallyroom.elections.models import Candidate
 from tallyroom.roll.models import RollEntry
 from tallyroom.web.access import RETURNING_OFFICER, STAFF
+from tallyroom.web.twofactor import enrol
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +44,7 @@ def staff_pages(contest, places):
     ann = Candidate.objects.create(contest=contest, name="Ann")
     entry = RollEntry.objects.create(contest=contest, member=member("1", places["hackney"]), eligible=True)
     contest.freeze_roll()
+    phone_lost = enrol(User.objects.create_user("clerk", password="pw-for-tests-only"))
     return [
         (reverse("elections:election_new"), {"slug": "new"}),
         (reverse("elections:election_edit", args=[slug]), {"name": ""}),
@@ -59,6 +62,7 @@ def staff_pages(contest, places):
         (reverse("organisation:new", args=["unit"]), {"code": ""}),
         (reverse("organisation:edit", args=["affiliate", places["unison"].pk]), {"name": ""}),
         (reverse("account_new"), {"password1": "x"}),
+        (reverse("account_reset_authenticator", args=[phone_lost.user_id]), {"reason": ""}),
     ]
 
 

@@ -10,7 +10,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from tallyroom.elections.models import Candidate
+from tallyroom.elections.models import Candidate, Slate
 from tallyroom.formats.spreadsheet import is_formula, neutralise
 from tallyroom.lifecycle import close_voting, open_box, publish
 from tallyroom.lifecycle import count as count_contest
@@ -83,3 +83,12 @@ def test_candidate_names_and_groups_that_are_formulas_are_refused_at_entry(draft
     expected = "cannot start with &#x27;=&#x27;" if field == "name" else "would run it as a formula"
     assert expected in page
     assert not Candidate.objects.filter(contest=contest, position=9).exists()
+
+
+def test_a_slate_named_as_a_formula_is_refused_at_entry(draft_election, clients):
+    """A slate's name is each of its candidates' group in a forecast's slates.csv, written verbatim
+    for ``tallyroom analyse --slates`` to read back."""
+    url = reverse("elections:slate_new", args=["vale-2026"])
+    page = clients["staff"].post(url, {"name": '=HYPERLINK("http://x")', "colour": "#aa0000"})
+    assert "would run it as a formula" in page.content.decode()
+    assert not Slate.objects.filter(name__startswith="=").exists()

@@ -20,7 +20,7 @@ from tallyroom.elections.models import Candidate, Election
 from tallyroom.roll.eligibility import build_roll
 from tallyroom.voting.models import BallotCode
 
-from .conftest import client_for
+from .conftest import SECTION_BALLOTS, cast, client_for
 
 pytestmark = pytest.mark.django_db
 State = Election.State
@@ -134,12 +134,18 @@ def test_the_dashboard_leads_to_the_checklist_not_straight_to_opening(draft_elec
 
 
 def test_closing_early_is_said_loudly_and_takes_a_second_step(open_election, officer):
-    election, _ = open_election
+    """It names how many have voted and how many closing shuts out (issue 7, 3)."""
+    election, codes = open_election
     client = login(officer)
     page = client.get(reverse("results:close", args=["vale-2026"])).content.decode()
     assert "Voting is scheduled to close at" in page and 'role="alert"' in page
     assert "Close voting now, before the scheduled close" in page
     assert Election.objects.get().state == State.VOTING  # the page alone changes nothing
+    assert "<strong>0</strong> of the <strong>10</strong> members sent a ballot code have voted" in page
+    cast(codes["M000"], {election.contests.get(slug="section"): SECTION_BALLOTS[0]})
+    page = client.get(reverse("results:close", args=["vale-2026"])).content.decode()
+    assert "<strong>1</strong> of the <strong>10</strong> members" in page and "(10.0%)" in page
+    assert "shuts out the other <strong>9</strong>" in page
     client.post(reverse("results:close", args=["vale-2026"]))
     assert Election.objects.get().state == State.CLOSED
 

@@ -36,6 +36,7 @@ def test_demo_loads_twice_and_leaves_codes_to_vote_with(var, capsys):
         assert User.objects.get(username=name).check_password(password)
         assert f"{name:<11} password {password}" in first
     assert all(str(path) in first for path in demo.share_files())
+    assert f"/appeals/elections/{demo.SLUG}/cases/" in first and "/appeals/\n" in first
     contests = {c.slug: c for c in election.contests.all()}
     assert contests["clp-north"].constraint_lines() == ["woman>=1"]
     assert {c.method for c in contests.values()} == {"scottish-stv", "wigm", "irv"}

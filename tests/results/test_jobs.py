@@ -97,6 +97,38 @@ def test_a_job_whose_worker_died_is_marked_failed_and_retried(draft_election, sh
     assert fail.actor == "ro" and fail.data["message"] == "marked failed by ro: its worker stopped"
 
 
+def test_a_worker_dying_mid_batch_leaves_pending_codes_that_the_retry_replaces(
+    draft_election, shares, officer, flaky, settings
+):
+    from tallyroom.voting.codes import code_hash
+    from tallyroom.voting.models import Delivery
+
+    settings.TALLYROOM_CODE_BATCH = 4
+    handed = []
+
+    def die_at_the_sixth(message):
+        handed.append(message)
+        if len(handed) == 6:
+            raise SystemExit("the worker was killed")
+
+    flaky.on_send = die_at_the_sixth
+    job = runner.start(Job.Kind.OPEN_VOTING, draft_election, officer, queue=False)
+    with pytest.raises(SystemExit):
+        runner.run(job.pk)
+    pending = BallotCode.objects.filter(delivery=Delivery.PENDING)
+    assert pending.count() == 4 and BallotCode.objects.count() == 8  # batch 2 stored, not marked
+    runner.abandon(job, officer)
+    flaky.on_send = None
+    runner.retry(job, officer)
+    runner.run(job.pk)
+    job.refresh_from_db()
+    assert job.state == Job.State.DONE and BallotCode.objects.count() == 10 and not pending.exists()
+    assert Event.objects.get(verb="voting.drop_pending_codes").data["codes"] == 4
+    stored = set(BallotCode.objects.values_list("code_hash", flat=True))
+    for message in mail.outbox[-6:]:  # the codes sent by the retry, the 4 replaced among them, work
+        assert code_hash(re.search(r"\n    (\S+)\n", message.body).group(1)) in stored
+
+
 def test_only_a_failed_job_is_retried(open_election, clients):
     job = Job.objects.get()
     page = clients["officer"].post(reverse("jobs:retry", args=[job.pk]), follow=True).content.decode()

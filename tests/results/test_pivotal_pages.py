@@ -114,11 +114,12 @@ def test_the_delegations_that_decided_the_seat_as_the_cli_finds_them(
     cli = json.loads(capsys.readouterr().out)
     assert cli["elected"] == kept["elected"] == ["B"]
     assert cli["counterfactuals"] == kept["counterfactuals"]
-    # GMB's three delegates decided the seat: had they voted Right, B would have lost it. (Each
-    # delegation is its college's only one: abstaining would leave a college without ballots.)
+    # GMB's three delegates decided the seat: had they voted Right, B would have lost it; had
+    # they abstained, their college would have had no valid votes and the CLPs' 3 of 4 for A
+    # would have decided it alone (count.colleges: the share goes to the other college).
     decisive = {(c["delegation"], c["change"]): (c["lost"], c["gained"]) for c in kept["counterfactuals"]}
     assert decisive[("GMB", "switch to Right")][0] == ["B"]
-    assert not any(change == "abstain" for _, change in decisive)
+    assert decisive[("GMB", "abstain")] == (["B"], ["A"])
     assert (
         "<strong>GMB</strong>, had it voted Right's ticket: B would not have been elected, C would have been."
         in html

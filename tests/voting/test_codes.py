@@ -81,7 +81,14 @@ def test_codes_are_emailed_or_written_to_a_mail_merge_file(settings, tmp_path, v
     assert rows[0]["address"] == "0 High Street\nLondon"
     assert oct(sent.postal_file.stat().st_mode & 0o777) == "0o600"
     assert list(tmp_path.iterdir()) == [sent.postal_file]
-    assert delivery_counts(election) == {"queued": 0, "sent": 4, "posted": 2, "failed": 0, "bounced": 0}
+    assert delivery_counts(election) == {
+        "pending": 0,
+        "queued": 0,
+        "sent": 4,
+        "posted": 2,
+        "failed": 0,
+        "bounced": 0,
+    }
     assert not BallotCode.objects.filter(election=election, sent_at__isnull=True).exists()
 
 
@@ -175,3 +182,75 @@ def test_a_reissued_code_sent_records_its_delivery(flaky, setup):
     flaky.refuse = frozenset({members[1].email})
     send_codes([(members[1], reissue_code(election, members[1]))], election)
     assert BallotCode.objects.get(member=members[1]).delivery == Delivery.FAILED
+
+
+def code_in(body: str) -> str:
+    return re.search(rf"[{ALPHABET}]{{4}}(-[{ALPHABET}]{{4}}){{3}}", body).group(0)
+
+
+def test_each_code_works_before_its_message_is_handed_over(flaky, voting_election):
+    election, contests, members = voting_election(voters=6)
+    seen = []
+
+    def check(message):
+        stored = BallotCode.objects.get(code_hash=code_hash(code_in(message.body)))
+        seen.append((stored.member.email, stored.delivery, voter(code_in(message.body)).member_id))
+
+    flaky.on_send = check
+    issue_and_send(election, size=4)
+    emailed = [m for m in members if m.email]
+    assert seen == [(m.email, Delivery.PENDING, m.pk) for m in emailed]
+    assert set(BallotCode.objects.values_list("delivery", flat=True)) == {Delivery.SENT, Delivery.POSTED}
+
+
+def test_a_voter_given_a_code_meanwhile_is_not_sent_another(voting_election):
+    """Two runs at once: the batch of the second finds the voter coded when it stores, so the
+    voter's code stays the first run's and the second mails nothing."""
+    from tallyroom.voting.codes import PostalFile, Recipient, _batch
+
+    election, contests, members = voting_election(voters=3)
+    first = dict(issued(election)[1])
+    mail.outbox.clear()
+    late = [Recipient(m.pk, m.number, m.name, m.email, m.address, m.language) for m in members]
+    sent, stored, failure = _batch(election, late, PostalFile(election), None)
+    assert (stored, failure, mail.outbox, sent.issued) == ([], None, [], 0)
+    for recipient, code in first.items():
+        assert voter(code).member_id == recipient.pk
+
+
+def test_a_crash_mid_batch_leaves_pending_codes_that_a_retry_replaces(flaky, voting_election):
+    from tallyroom.voting.codes import drop_pending
+
+    election, contests, members = voting_election(voters=6)
+
+    def crash(message):
+        raise KeyboardInterrupt  # the worker dies while handing the batch over
+
+    flaky.on_send = crash
+    pairs = []
+    with pytest.raises(KeyboardInterrupt):
+        issue_and_send(election, size=6, keep=pairs.extend)
+    assert set(BallotCode.objects.values_list("delivery", flat=True)) == {Delivery.PENDING}
+    assert BallotCode.objects.count() == 6 and pairs == []
+    flaky.on_send = None
+    assert drop_pending(election) == 6
+    assert Event.objects.filter(verb="voting.drop_pending_codes").get().data["codes"] == 6
+    again = issued(election)[1]
+    assert len(again) == 6 and len(mail.outbox) == 4
+    assert delivery_counts(election)[Delivery.PENDING] == 0
+
+
+@pytest.mark.parametrize("length", [16, 12, 3])
+def test_every_symbol_is_equally_likely_at_every_place(length):
+    """Each symbol carries 5 whole random bits: a last symbol made of fewer (base32's padding) would
+    draw from a part of the alphabet only."""
+    from collections import Counter
+
+    from tallyroom.ballotbox.symbols import random_symbols
+
+    draws = [random_symbols(length).replace("-", "") for _ in range(6400)]
+    assert {len(d) for d in draws} == {length}
+    for place in range(length):
+        counts = Counter(d[place] for d in draws)
+        assert set(counts) == set(ALPHABET)  # 200 expected each
+        assert max(counts.values()) < 300 and min(counts.values()) > 120

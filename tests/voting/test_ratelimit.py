@@ -2,10 +2,12 @@
 /64, and no global block that guessers could turn against voters."""
 
 import pytest
+from django.db import OperationalError
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from tallyroom.audit.models import Event
+from tallyroom.voting import views
 from tallyroom.voting.ratelimit import client_scope, scopes
 
 
@@ -73,6 +75,26 @@ def test_right_and_spent_codes_give_their_place_back(setup, settings):
         assert enter("192.0.2.50", code) == 200
     assert enter("192.0.2.50", "WRONG") == 400 and enter("192.0.2.50", "WRONG") == 400
     assert enter("192.0.2.50", codes[5]) == 429
+
+
+@pytest.mark.django_db
+def test_a_database_failure_during_the_lookup_charges_the_address_nothing(setup, settings, monkeypatch):
+    """The fault (bench/soak.py): the database failing after the reservation was taken (restarting,
+    or the web worker killed) left it held as if a wrong code had been tried, so a few such
+    failures locked out every voter behind the address for the window. Now the reservation is
+    in the lookup's transaction and goes with it."""
+    election, contests, members, codes = setup
+    settings.TALLYROOM_CODE_FAILURES_PER_CLIENT = 2
+
+    def database_down(code):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(views, "voter", database_down)
+    client = Client(REMOTE_ADDR="192.0.2.60", raise_request_exception=False)
+    for _ in range(3):
+        assert client.post(reverse("voting:enter"), {"code": codes[1]}).status_code == 500
+    monkeypatch.undo()
+    assert enter("192.0.2.60", codes[1]) == 200  # the voter, once the database is back
 
 
 def test_an_ipv4_mapped_address_counts_as_the_ipv4_one():

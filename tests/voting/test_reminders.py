@@ -14,9 +14,11 @@ from django.utils import timezone
 
 from tallyroom.audit.models import Event
 from tallyroom.elections.models import Election
+from tallyroom.jobs import runner
+from tallyroom.jobs.models import Job
 from tallyroom.voting import reminders
 from tallyroom.voting.casting import cast
-from tallyroom.voting.models import BallotCode, Reminder
+from tallyroom.voting.models import BallotCode, Reminder, ReminderDelivery
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +107,44 @@ def test_exports_stream_and_neutralise_formulas(two_voted, staff, scrutineer):
     response = login(scrutineer).get(reverse("voting:turnout_csv", args=[election.slug]))
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[-1] == ["All", "6", "2", "33.3%"]
+
+
+def test_sending_now_is_a_job_whose_page_says_how_many_it_reached(two_voted, staff, settings):
+    election, _, _ = two_voted
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    response = login(staff).post(reverse("voting:reminders_send", args=[election.slug]))
+    job = Job.objects.get(kind=Job.Kind.REMIND)
+    assert response["Location"] == job.get_absolute_url() and job.state == Job.State.QUEUED
+    assert not mail.outbox  # the request only queued it
+    reminder = Reminder.objects.get()
+    assert reminder.on_demand and reminder.job == job and reminder.sent_at is None
+    runner.run(job.pk)
+    job.refresh_from_db()
+    assert (job.state, job.done, job.total) == (Job.State.DONE, 2, 2)
+    page = login(staff).get(job.get_absolute_url()).content.decode()
+    assert "Reminder sent to 2 members who have not voted." in page and "See the reminders" in page
+    listed = login(staff).get(reverse("voting:reminders", args=[election.slug])).content.decode()
+    assert "(on demand): sent to 2" in listed
+
+
+def test_a_retried_reminder_sends_to_nobody_twice(two_voted, staff, flaky):
+    """The mail server goes down after the first reminder: the job fails having recorded that
+    member; retried, it sends to the other one only."""
+    election, _, _ = two_voted
+    flaky.down_after = 1
+    client = login(staff)
+    client.post(reverse("voting:reminders_send", args=[election.slug]))
+    job = Job.objects.get(kind=Job.Kind.REMIND)
+    assert job.state == Job.State.FAILED and "the mail backend failed" in job.message
+    assert [m.to[0] for m in mail.outbox] == ["voter4@example.org"] and job.done == 1
+    assert ReminderDelivery.objects.get().member.email == "voter4@example.org"
+    assert not Event.objects.filter(verb="voting.remind").exists()
+    flaky.reset()
+    client.post(reverse("jobs:retry", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.state == Job.State.DONE and job.attempts == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["voter4@example.org", "voter5@example.org"]
+    assert Reminder.objects.get().sent == 2 and ReminderDelivery.objects.count() == 2
+    assert Event.objects.get(verb="voting.remind").data == {"sent": 2, "scheduled": False}
+    client.post(reverse("jobs:retry", args=[job.pk]))  # done: not run again
+    assert len(mail.outbox) == 2

@@ -31,3 +31,57 @@ def test_turnout_overall_and_by_unit(setup):
 )
 def test_percent_is_rounded_and_small_shares_stay_visible(voted, issued, shown):
     assert Turnout("", issued, voted).percent == shown
+
+
+def test_by_unit_region_and_category_from_one_count_agree_with_each_code(
+    setup, django_assert_max_num_queries
+):
+    """Against the codes counted one by one: a voter of another region, one with no unit (an
+    affiliated supporter), the units' names and categories' labels; one grouped query."""
+    from django.utils import timezone
+
+    from tallyroom.organisation.models import Affiliate, Region, Unit
+    from tallyroom.roll.models import Member
+    from tallyroom.voting.codes import code_hash
+    from tallyroom.voting.models import BallotCode
+
+    election, contests, members, codes = setup
+    north = Region.objects.create(code="north", name="North")
+    leeds = Unit.objects.create(code="leeds", name="Leeds", region=north)
+    gmb = Affiliate.objects.create(code="gmb", name="GMB", affiliated_members=10)
+    now = timezone.now()
+    for number, unit, affiliate, category, used in (
+        ("x1", leeds, None, Member.Category.REGISTERED_SUPPORTER, now),
+        ("x2", None, gmb, Member.Category.AFFILIATED_SUPPORTER, None),
+        ("x3", None, gmb, Member.Category.AFFILIATED_SUPPORTER, now),
+    ):
+        member = Member.objects.create(
+            number=number, name=number, unit=unit, affiliate=affiliate, category=category, joined=now.date()
+        )
+        BallotCode.objects.create(
+            election=election, member=member, code_hash=code_hash(number), issued_at=now, used_at=used
+        )
+    cast(codes[0], {})
+    expected: dict[str, dict] = {"unit": {}, "region": {}, "category": {}}
+    labels = dict(Member.Category.choices)
+    for code in BallotCode.objects.filter(election=election).select_related("member__unit__region"):
+        unit = code.member.unit
+        keys = {
+            "unit": unit.name if unit else "No unit",
+            "region": unit.region.name if unit and unit.region else "No region",
+            "category": labels[code.member.category],
+        }
+        for group, key in keys.items():
+            issued, voted = expected[group].get(key, (0, 0))
+            expected[group][key] = (issued + 1, voted + code.is_used)
+    with django_assert_max_num_queries(2):  # the units' names, then the one grouped count
+        result = turnout(election)
+    for group, rows in (
+        ("unit", result.by_unit),
+        ("region", result.by_region),
+        ("category", result.by_category),
+    ):
+        assert {t.unit: (t.issued, t.voted) for t in rows} == expected[group]
+    assert [t.unit for t in result.by_unit] == ["Camden", "Hackney", "Leeds", "No unit"]
+    assert [t.unit for t in result.by_region][-1] == "No region"
+    assert (result.overall.issued, result.overall.voted) == (9, 3)

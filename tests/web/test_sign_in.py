@@ -2,16 +2,22 @@
 the same, a CSP without inline script or style, sessions that end with the browser."""
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tallyroom.audit.models import Event
+from tallyroom.web import enrolment
+from tallyroom.web.access import STAFF
+from tallyroom.web.models import EnrolmentCode
 from tallyroom.web.twofactor import code_now, enrol, secret_of
 
 pytestmark = pytest.mark.django_db
@@ -66,12 +72,27 @@ def test_an_enrolled_account_needs_its_code(officer, two_factor):
     assert client.get(DASHBOARD).status_code == 200
 
 
+def shown_secret(client) -> str:
+    """The authenticator key the set-up page shows."""
+    return re.search(
+        r'class="secret">([A-Z2-7]+)<', client.get(reverse("two_factor")).content.decode()
+    ).group(1)
+
+
+def set_up_code_step(client, code):
+    return client.post(reverse("two_factor"), {"code": code, "next": DASHBOARD}, REMOTE_ADDR="198.51.100.7")
+
+
 def test_without_a_device_an_account_reaches_only_the_set_up_page(officer, two_factor):
+    code = enrolment.issue(officer)
     client = Client()
     assert sign_in(client, "ro").status_code == 302  # the password is right
     response = client.get(DASHBOARD)
     assert response.status_code == 302 and response["Location"].startswith(reverse("two_factor"))
     page = client.get(response["Location"]).content.decode()
+    assert "set-up code" in page and 'class="secret"' not in page  # no key before the set-up code
+    assert set_up_code_step(client, code.lower()).status_code == 302  # as typed: case and dashes don't matter
+    page = client.get(reverse("two_factor")).content.decode()
     secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page).group(1)
     assert 'src="data:image/svg+xml;base64,' in page
     assert client.post(reverse("two_factor"), {"token": "000000", "next": DASHBOARD}).status_code == 200
@@ -80,6 +101,89 @@ def test_without_a_device_an_account_reaches_only_the_set_up_page(officer, two_f
     assert client.get(DASHBOARD).status_code == 200
     assert TOTPDevice.objects.get(user=officer).confirmed
     assert Event.objects.filter(verb="account.two_factor_set_up", subject=f"user:{officer.pk}").exists()
+    assert EnrolmentCode.objects.get(user=officer).used_at is not None
+
+
+def test_a_stolen_password_cannot_set_up_the_thiefs_authenticator(officer, two_factor):
+    """The attack: the thief signs in with the password, before its owner ever has, and tries to
+    add their own authenticator. Without the set-up code they get no key, and guessing codes
+    locks them out like wrong passwords."""
+    code = enrolment.issue(officer)  # given to the officer in person; the thief has only the password
+    thief = Client()
+    assert sign_in(thief, "ro").status_code == 302
+    page = thief.get(reverse("two_factor")).content.decode()
+    assert 'class="secret"' not in page and "otpauth" not in page
+    assert not TOTPDevice.objects.filter(user=officer).exists()
+    for guess in ("AAAA-BBBB-CCCC-DDDD", "", code[:-1] + ("A" if code[-1] != "A" else "B")):
+        page = set_up_code_step(thief, guess).content.decode()
+        assert 'class="secret"' not in page
+    assert not TOTPDevice.objects.filter(user=officer).exists()
+    assert thief.get(DASHBOARD)["Location"].startswith(reverse("two_factor"))  # every staff page refused
+    for _ in range(3):
+        set_up_code_step(thief, "AAAA-BBBB-CCCC-DDDD")
+    assert set_up_code_step(thief, code).status_code == 429  # even the right one, now: throttled
+    assert not TOTPDevice.objects.filter(user=officer).exists()
+
+
+def test_a_set_up_code_works_once_for_its_account_until_it_expires(officer, user_with, two_factor, settings):
+    clerk = user_with("clerk", STAFF)
+    theirs = enrolment.issue(clerk)
+    client = Client()
+    sign_in(client, "ro")
+    assert 'class="secret"' not in client.get(reverse("two_factor")).content.decode()
+    assert set_up_code_step(client, theirs).status_code == 200  # another account's code: refused
+    code = enrolment.issue(officer)
+    EnrolmentCode.objects.filter(user=officer).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert set_up_code_step(client, code).status_code == 200  # expired
+    code = enrolment.issue(officer)
+    assert set_up_code_step(client, code).status_code == 302
+    secret = shown_secret(client)
+    client.post(reverse("two_factor"), {"token": code_now(secret), "next": DASHBOARD})
+    TOTPDevice.objects.filter(user=officer).delete()  # say the device is lost: the used code is no way back
+    again = Client()
+    sign_in(again, "ro")
+    assert set_up_code_step(again, code).status_code == 200
+    assert not TOTPDevice.objects.filter(user=officer).exists()
+
+
+def test_a_key_shown_before_a_new_code_is_useless(officer, two_factor):
+    """Someone who saw a half-made device's key (say over the owner's shoulder) cannot use it once
+    the owner starts again with a new code: each accepted code makes a new key."""
+    client = Client()
+    sign_in(client, "ro")
+    set_up_code_step(client, enrolment.issue(officer))
+    seen = shown_secret(client)
+    owner = Client()
+    sign_in(owner, "ro")
+    set_up_code_step(owner, enrolment.issue(officer))
+    secret = shown_secret(owner)
+    assert secret != seen
+    assert (
+        owner.post(reverse("two_factor"), {"token": code_now(secret), "next": DASHBOARD}).status_code == 302
+    )
+    assert secret_of(TOTPDevice.objects.get(user=officer, confirmed=True)) == secret
+
+
+def test_the_officer_issues_set_up_codes_and_the_command_line_too(officer, user_with, capsys):
+    clerk, done = user_with("clerk", STAFF), user_with("done", STAFF)
+    enrol(done)
+    client = Client()
+    client.force_login(officer)
+    page = client.post(reverse("account_set_up_code", args=[clerk.pk])).content.decode()
+    code = re.search(r'set-up-code">([A-Z2-7-]+)<', page).group(1)
+    assert enrolment.valid(clerk, code) is not None
+    stored = EnrolmentCode.objects.get(user=clerk)
+    assert code not in str(list(EnrolmentCode.objects.values())) and stored.issued_by == officer
+    assert Event.objects.filter(
+        verb="account.enrolment_code", subject=f"user:{clerk.pk}", actor="ro"
+    ).exists()
+    enrolled = client.post(reverse("account_set_up_code", args=[done.pk]), follow=True)
+    assert "has set up their second factor already" in enrolled.content.decode()
+    call_command("enrolment_code", "clerk")
+    printed = capsys.readouterr().out.strip()
+    assert (
+        enrolment.valid(clerk, printed) is not None and enrolment.valid(clerk, code) is None
+    )  # the old one stops
 
 
 def test_signing_in_without_a_device_leads_straight_to_setting_one_up(officer, two_factor):

@@ -176,36 +176,62 @@ def sample_ballots(model: Model, bloc: str, n: int, rng: np.random.Generator) ->
     The slate of each position, drawn by cohesion among the slates with candidates left, is
     drawn here all at once: give each slate a Poisson process of rate equal to its cohesion; the
     merged events are i.i.d. draws by cohesion, and dropping a slate's events once its candidates
-    are used up is exactly the draw among the slates left (memorylessness). So a slate's ``k``-th
-    position comes at the sum of ``k`` exponential gaps of rate ``cohesion``, and sorting those
-    times gives the sequence. Zero-cohesion slates come last, their positions shuffled.
+    are used up is exactly the draw among the slates left (memorylessness). So a slate's ``k``
+    positions come at its first ``k`` events, and sorting every candidate's time gives the
+    ballot. Each candidate of a slate takes one of its slate's event times:
+
+    - by Plackett-Luce on support (an exponential race: ascending E / support, zero support
+      last), the ``j``-th of the race takes the ``j``-th event, the running sum of ``j``
+      exponential gaps of rate ``cohesion``;
+    - with equal support (the order within the slate uniform), at once: given the ``k+1``-th
+      event at ``G`` (Gamma(k+1) / cohesion), the first ``k`` are ``k`` uniforms on (0, G) in
+      order, and which candidate takes which is a uniform order, so each takes ``U * G``.
+
+    Zero-cohesion slates come last, their positions in random order, each slate's candidates
+    in its race order. One sort of the candidates' times per ballot then gives the ranking.
     """
     index = {c: i for i, c in enumerate(model.candidates)}
     cohesion = model.cohesion.get(bloc, {})
     if not any(cohesion.get(s, 0) > 0 for s in model.slates):
         raise ValueError(f"bloc {bloc!r} has no cohesion with any slate")
     f32 = np.float32
-    times, orders = [], []
+    support_of = model.support.get(bloc, {})
+    times: dict[str, np.ndarray] = {}  # slate -> (n, k): when each candidate's position comes
+    dead: list[tuple[str, np.ndarray]] = []  # zero-cohesion slates and their race orders
     for s, members in model.slates.items():
         k, rate = len(members), cohesion.get(s, 0.0)
-        if rate > 0:
-            times.append(_running_sums(rng.standard_exponential((n, k), dtype=f32)) / f32(rate))
-        else:
-            times.append(np.full((n, k), np.inf, dtype=f32))
-        # Plackett-Luce by support as an exponential race: ascending E / support; zero support last
-        support = np.array([model.support.get(bloc, {}).get(c, 1.0) for c in members], dtype=f32)
+        support = np.array([support_of.get(c, 1.0) for c in members], dtype=f32)
+        if rate > 0 and (support == 1).all():
+            gamma = rng.standard_gamma(k + 1, size=(n, 1), dtype=f32) / f32(rate)
+            times[s] = rng.random((n, k), dtype=f32) * gamma
+            continue
         race = rng.standard_exponential((n, k), dtype=f32)
         if (support != 1).any():
             late = f32(1e30) * (1 + rng.random((n, k), dtype=f32))
             with np.errstate(divide="ignore"):
                 race = np.where(support > 0, race / support, late)
-        orders.append(np.array([index[c] for c in members], dtype=np.int16)[np.argsort(race, axis=1)])
-    times = np.concatenate(times, axis=1)
-    dead = np.isinf(times)
-    if dead.any():  # after every live position, in random order
-        last = np.where(dead, -np.inf, times).max(axis=1, keepdims=True)
-        times = np.where(dead, last + 1 + rng.random(times.shape, dtype=f32), times)
-    return np.take_along_axis(np.concatenate(orders, axis=1), np.argsort(times, axis=1), axis=1)
+        order = np.argsort(race, axis=1)
+        if rate > 0:
+            events = _running_sums(rng.standard_exponential((n, k), dtype=f32)) / f32(rate)
+            times[s] = _assign(events, order)
+        else:
+            times[s] = np.empty((n, k), dtype=f32)
+            dead.append((s, order))
+    if dead:  # after every live position, in random order
+        last = np.concatenate(list(times.values()), axis=1).max(axis=1)  # the live slates' times
+        for s, order in dead:
+            events = np.sort(last[:, None] + 1 + rng.random(order.shape, dtype=f32), axis=1)
+            times[s] = _assign(events, order)
+    slates = list(model.slates)
+    columns = np.array([index[c] for s in slates for c in model.slates[s]], dtype=np.int16)
+    return columns[np.argsort(np.concatenate([times[s] for s in slates], axis=1), axis=1)]
+
+
+def _assign(events: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Each candidate's time when the candidate ``order[:, j]`` takes the event ``events[:, j]``."""
+    out = np.empty_like(events)
+    np.put_along_axis(out, order, events, axis=1)
+    return out
 
 
 def _running_sums(gaps: np.ndarray) -> np.ndarray:
@@ -252,17 +278,17 @@ class Contest:
     options: dict = field(default_factory=dict)
 
 
-def _voters(units: Sequence[Unit], blocs: Sequence[str], rng: np.random.Generator) -> np.ndarray:
-    """voters[u, b]: the voters of each bloc in each unit, for one simulation."""
+def _voters(units: Sequence[Unit], blocs: Sequence[str], sims: int, rng: np.random.Generator) -> np.ndarray:
+    """voters[sim, u, b]: the voters of each bloc in each unit, for ``sims`` simulations at once."""
     decided = np.array([[u.supporters.get(b, 0) for b in blocs] for u in units], dtype=np.int64)
     turnout = np.array([u.turnout for u in units])
-    out = rng.binomial(decided, turnout[:, None])
-    for i, unit in enumerate(units):
-        if unit.undecided:
-            extra = rng.binomial(unit.undecided, unit.turnout)
-            total = decided[i].sum()
-            share = decided[i] / total if total else np.full(len(blocs), 1 / len(blocs))
-            out[i] += rng.multinomial(extra, share)
+    out = rng.binomial(decided, turnout[:, None], size=(sims, *decided.shape))
+    undecided = np.array([u.undecided for u in units], dtype=np.int64)
+    if undecided.any():
+        extra = rng.binomial(undecided, turnout, size=(sims, len(units)))
+        total = decided.sum(axis=1, keepdims=True)
+        share = np.where(total > 0, decided / np.maximum(total, 1), 1 / len(blocs))
+        out += rng.multinomial(extra, share)
     return out
 
 
@@ -274,7 +300,7 @@ def _block(args) -> tuple[np.ndarray, int]:
     blocs = [b for b in model.slates if any(b in u.supporters for u in units)]
     scale = lcm(*(w.denominator for w in (u.weight for u in units)))
     unit_weight = np.array([int(u.weight * scale) for u in units], dtype=np.int64)
-    voters = np.stack([_voters(units, blocs, rng) for _ in range(sims)])  # sim, unit, bloc
+    voters = _voters(units, blocs, sims, rng)  # sim, unit, bloc
     per_sim = voters.sum(axis=1)  # sim, bloc
     drawn = [sample_ballots(model, b, int(per_sim[:, k].sum()), rng) for k, b in enumerate(blocs)]
     starts = np.vstack([np.zeros((1, len(blocs)), np.int64), np.cumsum(per_sim, axis=0)])
@@ -292,7 +318,12 @@ def _block(args) -> tuple[np.ndarray, int]:
             continue
         counted += len(ballots)
         result = count(
-            ballots, contest.method, contest.seats, options=contest.options, tie_seed=f"{label}-{k}"
+            ballots,
+            contest.method,
+            contest.seats,
+            options=contest.options,
+            tie_seed=f"{label}-{k}",
+            record_stages=False,
         )
         elected[k, [where[c] for c in result.elected]] = True
     return elected, counted

@@ -7,8 +7,8 @@ college). Each counterfactual recounts the contest by the same rules with that o
 changed, its ballots kept in their college, so the recount scales each college to its share as
 the count does:
 
-- *abstain*: its ballots are removed (not for the only delegation of an electoral college: the
-  count of a college without ballots is not defined);
+- *abstain*: its ballots are removed (the only delegation of an electoral college leaves its
+  college without valid votes, whose share then goes to the other colleges: count.colleges);
 - *switch to S*: each of its ballots becomes slate S's ticket (S's candidates in the order they
   stand on the ballot file), followed by the ballot's own preferences for everyone else, in its
   order. A delegation is switched to every slate but its own (the slate of most of its
@@ -198,9 +198,7 @@ def counterfactuals(
     out = []
     for i, d in enumerate(delegations):
         others = [*delegations[:i], *delegations[i + 1 :]]
-        # abstaining would leave its college without ballots: the count is not defined then
-        alone = bool(d.college) and not any(o.college == d.college for o in others)
-        changes = [] if alone else [("abstain", others)]
+        changes = [("abstain", others)]
         mine = own_slate(d, candidates, slates) if slates else None
         for s, ticket in tickets.items():
             if s != mine:

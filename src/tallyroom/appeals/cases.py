@@ -19,6 +19,7 @@ from tallyroom.audit.events import record
 from tallyroom.ballotbox import box
 from tallyroom.elections.models import Candidate, Election
 from tallyroom.roll.decisions import decide
+from tallyroom.roll.eligibility import reasons_of
 from tallyroom.roll.models import RollEntry
 from tallyroom.web.access import APPEALS_PANEL, has_role
 
@@ -140,6 +141,14 @@ def lodge(
             source=source,
         )
     return case
+
+
+def appealed_reasons(case: Case) -> list[str]:
+    """The recorded exclusion reasons the case appeals against (from its snapshot), sorted."""
+    roll = case.snapshot.get("roll", {})
+    return sorted(
+        {r for c in case.contests.all() for r in reasons_of(roll.get(c.slug, {}).get("reason", ""))}
+    )
 
 
 def is_overdue(case: Case, now=None) -> bool:

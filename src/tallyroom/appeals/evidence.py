@@ -1,7 +1,7 @@
-"""Files sent as evidence: at most ``MAX_FILES`` per appeal, each at most
-``TALLYROOM_APPEALS_FILE_BYTES`` (default 5 MiB), and only of the types below, told by their first
-bytes (what the browser claims is ignored), whose name ends as that type's does: PDF (.pdf), PNG
-(.png), JPEG (.jpg, .jpeg), or plain UTF-8 text (.txt)."""
+"""Files sent as evidence: at most the election's number per appeal (default ``MAX_FILES``), each at
+most the election's size, never above ``TALLYROOM_APPEALS_FILE_BYTES`` (default 5 MiB), and only of
+the types below, told by their first bytes (what the browser claims is ignored), whose name ends as
+that type's does: PDF (.pdf), PNG (.png), JPEG (.jpg, .jpeg), or plain UTF-8 text (.txt)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,15 @@ class Checked:
 
 
 def max_bytes() -> int:
+    """The deployment's limit on one file: no election's rules go above it."""
     return int(getattr(settings, "TALLYROOM_APPEALS_FILE_BYTES", 5 * 1024 * 1024))
+
+
+def limits_of(rules) -> tuple[int, int]:
+    """(files per appeal, bytes per file) under an election's appeal rules (None: the defaults)."""
+    if rules is None:
+        return MAX_FILES, max_bytes()
+    return rules.max_files, min(rules.max_file_bytes or max_bytes(), max_bytes())
 
 
 def kind_of(data: bytes) -> str | None:
@@ -48,11 +56,13 @@ def kind_of(data: bytes) -> str | None:
     return TEXT
 
 
-def checked(uploads) -> list[Checked]:
-    """The uploaded files (Django ``UploadedFile``\\ s) read and checked, or EvidenceRefused."""
-    if len(uploads) > MAX_FILES:
-        raise EvidenceRefused(f"Send at most {MAX_FILES} files.")
-    limit, out = max_bytes(), []
+def checked(uploads, rules=None) -> list[Checked]:
+    """The uploaded files (Django ``UploadedFile``\\ s) read and checked against the election's
+    ``rules`` (``limits_of``), or EvidenceRefused."""
+    most, limit = limits_of(rules)
+    if len(uploads) > most:
+        raise EvidenceRefused(f"Send at most {most} files." if most else "This election takes no files.")
+    out = []
     for upload in uploads:
         name = upload.name.rsplit("/", 1)[-1][:200] or "file"
         if upload.size > limit:

@@ -17,10 +17,9 @@ from django.utils import timezone
 from tallyroom.formats.errors import FormatError
 from tallyroom.formats.spreadsheet import writer
 from tallyroom.organisation.csvfile import Table
-from tallyroom.roll.eligibility import reasons_of
 from tallyroom.roll.models import Member
 
-from .cases import AppealRefused, is_overdue, lodge
+from .cases import AppealRefused, appealed_reasons, is_overdue, lodge
 from .models import Case
 
 REQUIRED = ("membership_number", "contests", "grounds")
@@ -128,8 +127,6 @@ def export_appeals(election) -> str:
     )
     for case in cases:
         slugs = [c.slug for c in case.contests.all()]
-        roll = case.snapshot.get("roll", {})
-        reasons = sorted({r for s in slugs for r in reasons_of(roll.get(s, {}).get("reason", ""))})
         csv.writerow(
             [
                 case.pk,
@@ -137,7 +134,7 @@ def export_appeals(election) -> str:
                 case.member.name,
                 case.member.unit.code if case.member.unit_id else "",
                 ";".join(slugs),
-                "; ".join(reasons),
+                "; ".join(appealed_reasons(case)),
                 case.source,
                 _when(case.lodged_at),
                 _when(case.due_by),

@@ -42,13 +42,15 @@ def site_url(path: str) -> str:
     return getattr(settings, "TALLYROOM_SITE_URL", "http://127.0.0.1:8000").rstrip("/") + path
 
 
-def request_link(number: str) -> None:
-    """Send the member numbered ``number`` a new link (by email, or into a postal file)."""
+def request_link(number: str, send: bool = True) -> None:
+    """Send the member numbered ``number`` a new link (by email, or into a postal file); with
+    ``send`` false (the number's links for now are spent) only the lookup is recorded."""
     token = random_symbols(LENGTH)
     digest = token_hash(token)
     member = Member.objects.filter(number=number.strip()).first()
-    if member is None:
-        record(None, "appeals.lookup", "", sent="no such member")
+    if member is None or not send:
+        subject = f"member:{member.number}" if member else ""
+        record(None, "appeals.lookup", subject, sent="no such member" if member is None else "limit reached")
         return
     now = timezone.now()
     with transaction.atomic():

@@ -11,7 +11,7 @@ from django.db import models
 
 class AppealRules(models.Model):
     """How an election hears appeals: until when they are taken, how many panel members decide,
-    and how many days the panel has for each case."""
+    how many days the panel has for each case, and how many evidence files of what size it takes."""
 
     election = models.OneToOneField(
         "elections.Election", on_delete=models.CASCADE, related_name="appeal_rules"
@@ -19,6 +19,12 @@ class AppealRules(models.Model):
     appeals_close = models.DateTimeField(help_text="no appeal is lodged after this")
     quorum = models.PositiveSmallIntegerField(default=2, help_text="panel members who must sit on a decision")
     days_to_decide = models.PositiveSmallIntegerField(default=7, help_text="a case is overdue after this")
+    max_files = models.PositiveSmallIntegerField(default=5, help_text="evidence files an appeal may bring")
+    max_file_bytes = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="each evidence file at most this many bytes (blank: the deployment's limit)",
+    )
 
     def __str__(self):
         return f"appeal rules of {self.election}"

@@ -9,9 +9,7 @@ from statistics import median
 
 from django.utils import timezone
 
-from tallyroom.roll.eligibility import reasons_of
-
-from .cases import is_overdue
+from .cases import appealed_reasons, is_overdue
 from .models import Case, ClassDecision, Outcome
 
 
@@ -45,9 +43,7 @@ def register(election) -> Register:
     for case in cases:
         out.cases += 1
         by_outcome[case.outcome] += 1
-        roll = case.snapshot.get("roll", {})
-        reasons = {r for c in case.contests.all() for r in reasons_of(roll.get(c.slug, {}).get("reason", ""))}
-        for reason in reasons or {"(none recorded)"}:
+        for reason in appealed_reasons(case) or ["(none recorded)"]:
             by_reason.setdefault(reason, Counter())[case.outcome] += 1
         if is_overdue(case, now):
             out.overdue += 1

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import setup_views, views
 
 app_name = "appeals"
 urlpatterns = [
@@ -14,6 +14,9 @@ urlpatterns = [
     path("provisional/<int:pk>/", views.tender, name="tender"),
     path("provisional/<int:pk>/cast/", views.tender_cast, name="tender_cast"),
     path("elections/", views.elections, name="elections"),
+    path("panel/", setup_views.panel, name="panel"),
+    path("panel/<int:pk>/remove/", setup_views.panel_remove, name="panel_remove"),
+    path("elections/<slug:election>/rules/", setup_views.rules, name="rules"),
     path("elections/<slug:election>/cases/", views.case_list, name="cases"),
     path("elections/<slug:election>/class/", views.class_decision, name="class_decision"),
     path("elections/<slug:election>/register/", views.register, name="register"),

@@ -14,10 +14,11 @@ import time
 from datetime import datetime
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -62,7 +63,8 @@ def lookup(request):
     started = time.monotonic()
     if not limits.take(limits.LOOKUP, request):
         return render(request, "appeals/message.html", {"message": TOO_MANY}, status=429)
-    links.request_link(request.POST.get("number", "")[:32])
+    number = request.POST.get("number", "")[:32]
+    links.request_link(number, send=limits.take_number(number))
     time.sleep(max(0.0, lookup_seconds() - (time.monotonic() - started)))
     return render(request, "appeals/sent.html")
 
@@ -176,7 +178,7 @@ def appeal(request, election: str):
     if request.method == "POST" and not error:
         chosen = [c for c in excluded if str(c.pk) in request.POST.getlist("contests")]
         try:
-            files = evidence.checked(request.FILES.getlist("files"))
+            files = evidence.checked(request.FILES.getlist("files"), casework.rules_of(found))
             case = casework.lodge(
                 member,
                 found,
@@ -190,13 +192,15 @@ def appeal(request, election: str):
         else:
             messages.success(request, f"Your appeal (number {case.pk}) has been lodged.")
             return redirect("appeals:standing")
+    rules = casework.rules_of(found)
+    max_files, max_bytes = evidence.limits_of(rules)
     context = {
         "election": found,
         "excluded": excluded,
         "error": error,
-        "max_files": evidence.MAX_FILES,
-        "max_bytes": evidence.max_bytes(),
-        "rules": casework.rules_of(found),
+        "max_files": max_files,
+        "max_bytes": max_bytes,
+        "rules": rules,
         "posted": request.POST,
     }
     return render(request, "appeals/appeal.html", context, status=status)
@@ -287,7 +291,8 @@ def tender_cast(request, pk: int):
 
 @role_required(*HANDLERS, SCRUTINEER)
 def elections(request):
-    return render(request, "appeals/elections.html", {"elections": Election.objects.all()})
+    context = {"elections": Election.objects.all(), "is_officer": has_role(request.user, RETURNING_OFFICER)}
+    return render(request, "appeals/elections.html", context)
 
 
 @role_required(*HANDLERS)
@@ -310,16 +315,14 @@ def case_list(request, election: str):
         "page": page,
         "rules": casework.rules_of(found),
         "classes": ClassDecision.objects.filter(election=found),
+        "is_officer": has_role(request.user, RETURNING_OFFICER),
         **counts,
     }
     return render(request, "appeals/cases.html", context)
 
 
 def panel_users():
-    from django.contrib.auth import get_user_model
-
-    User = get_user_model()
-    return User.objects.filter(groups__name=APPEALS_PANEL).distinct().order_by("username")
+    return get_user_model().objects.filter(groups__name=APPEALS_PANEL).distinct().order_by("username")
 
 
 def _parse_when(text: str):
@@ -460,10 +463,23 @@ def class_page(request, pk: int):
 
 @role_required(*HANDLERS, SCRUTINEER)
 def register(request, election: str):
+    """The register's figures and every case and its decision, 200 a page: never the member,
+    grounds, evidence or notes."""
     found = get_object_or_404(Election, slug=election)
-    return render(
-        request, "appeals/register.html", {"election": found, "r": register_of(found), "public": False}
+    now = timezone.now()
+    by_name = Prefetch("panel", queryset=get_user_model().objects.order_by("username"))
+    cases = (
+        Case.objects.filter(election=found).select_related("decided_by").prefetch_related("contests", by_name)
     )
+    page = keyset.page(cases, "pk", lambda c: c.pk, request.GET, PAGE)
+    context = {
+        "election": found,
+        "r": register_of(found),
+        "public": False,
+        "page": page,
+        "rows": [(c, casework.appealed_reasons(c), casework.is_overdue(c, now)) for c in page],
+    }
+    return render(request, "appeals/register.html", context)
 
 
 def statistics(request, election: str):

@@ -7,7 +7,21 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit trail"
 
     def ready(self):
+        from django.db.models.signals import post_save
+
         checks.register(signing_key_check)
+        post_save.connect(give_signing_key, sender="elections.Election", dispatch_uid="election_signing_key")
+
+
+def give_signing_key(sender, instance, created, raw=False, **kwargs):
+    """A new election gets its own signing key at once (``election_keys``)."""
+    if created and not raw:
+        from django.db import transaction
+
+        from .election_keys import key_for
+
+        with transaction.atomic():
+            key_for(instance.pk)
 
 
 def signing_key_check(app_configs, **kwargs):

@@ -1,6 +1,7 @@
 """The audit trail exported as JSON lines, for ``tallyroom audit verify`` to check offline:
-a ``trail`` header (format, version, the signing public key, the head), every ``event`` in
-order, then every published ``count`` with what its ``contest.publish`` event must match."""
+a ``trail`` header (format, version, the site's public key, every election's public key, the
+head), every ``event`` in order, then every published ``count`` with what its ``contest.publish``
+event must match."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from . import signing
-from .models import Event
+from .models import Event, SigningKey
 from .trail import FORMAT, GENESIS, VERSION, elected_of
 
 
@@ -20,6 +21,19 @@ def head() -> dict:
     """The trail's head: the last event's number, hash and time (the genesis hash before any)."""
     last = Event.objects.order_by("-seq").only("seq", "hash", "at").first()
     return {"seq": last.seq if last else 0, "hash": last.hash if last else GENESIS, "at": last and last.at}
+
+
+def election_key_lines() -> dict[str, dict]:
+    """Every election's public key by its id, with the election's number and slug."""
+    rows = SigningKey.objects.select_related("election").only("key_id", "public_key", "election__slug")
+    return {
+        k.key_id: {
+            "election": k.election_id,
+            "slug": k.election.slug if k.election else "",
+            "public_key": k.public_key,
+        }
+        for k in rows.order_by("election_id")
+    }
 
 
 def published_counts(newer_than=None, but=()) -> list[dict]:
@@ -35,6 +49,7 @@ def published_counts(newer_than=None, but=()) -> list[dict]:
             "kind": "count",
             "id": c.pk,
             "contest": f"{c.contest.election.slug}/{c.contest.slug}",
+            "election": c.contest.election_id,
             "elected": elected_of(c.result_json),
             "ballots_sha256": c.ballots_sha256,
             "result_sha256": hashlib.sha256(c.result_json.encode("utf-8")).hexdigest(),
@@ -55,6 +70,7 @@ def export_lines() -> Iterator[str]:
         "version": VERSION,
         "exported_at": timezone.now().isoformat(),
         "public_keys": {signing.current_key_id(): signing.public_raw().hex()},
+        "election_keys": election_key_lines(),
         "head": top["hash"],
         "events": top["seq"],
     }

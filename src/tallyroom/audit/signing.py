@@ -74,6 +74,13 @@ def public_pem() -> str:
 
 
 def current_key_id() -> str:
+    return _key_id(key_file())
+
+
+@cache
+def _key_id(path: Path) -> str:
+    """The id of the key in ``path`` (made there on first use where allowed), worked out once as
+    ``_load`` loads the key once: every page's footer shows it."""
     return key_id(public_raw())
 
 

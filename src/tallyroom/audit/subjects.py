@@ -37,3 +37,28 @@ def subject_names(events) -> dict[str, str]:
         for obj in model.objects.filter(pk__in=pks):
             names[f"{kind}:{obj.pk}"] = str(obj)
     return names
+
+
+# How to find the election a subject belongs to, for signing its events with that election's key.
+ELECTION_OF = {
+    "contest": ("elections.Contest", "election_id"),
+    "candidate": ("elections.Candidate", "contest__election_id"),
+    "nomination": ("elections.Nomination", "candidate__contest__election_id"),
+    "slate": ("elections.Slate", "election_id"),
+    "appeal": ("appeals.Case", "election_id"),
+}
+
+
+def election_of(subject: str) -> int | None:
+    """The number of the election ``subject`` ("contest:6") belongs to, or None (the site's own
+    events, and objects already deleted)."""
+    kind, _, pk = subject.partition(":")
+    if not pk.isdigit():
+        return None
+    if kind == "election":
+        found = apps.get_model("elections.Election").objects.filter(pk=int(pk)).exists()
+        return int(pk) if found else None
+    if kind not in ELECTION_OF:
+        return None
+    label, field = ELECTION_OF[kind]
+    return apps.get_model(label).objects.filter(pk=int(pk)).values_list(field, flat=True).first()

@@ -3,16 +3,16 @@ verifies, and its export; the signing public key for anyone."""
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, role_required
 
-from . import signing
+from . import election_keys, signing
 from .events import record, verify
 from .export import export_lines
-from .models import Event
+from .models import Event, SigningKey
 from .subjects import subject_names
 
 PER_PAGE = 100
@@ -24,7 +24,8 @@ def events(request):
     names = subject_names(page.object_list)
     for event in page.object_list:
         event.subject_name = names.get(event.subject, "")
-    return render(request, "audit/events.html", {"page": page, "problems": verify()})
+    keys = SigningKey.objects.select_related("election").order_by("election_id")
+    return render(request, "audit/events.html", {"page": page, "problems": verify(), "election_keys": keys})
 
 
 @require_GET
@@ -41,3 +42,10 @@ def export(request):
 def public_key(request):
     """The public half of the signing key, PEM, for anyone."""
     return HttpResponse(signing.public_pem(), content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def election_public_key(request, election_slug):
+    """The public half of an election's signing key, PEM, for anyone."""
+    key = get_object_or_404(SigningKey, election__slug=election_slug)
+    return HttpResponse(election_keys.public_pem(key), content_type="text/plain; charset=utf-8")

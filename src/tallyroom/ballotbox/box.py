@@ -4,6 +4,9 @@
   provisional). In one transaction it claims the voter's "has voted" marks (their roll entries'
   ``voted_at``), checks each ballot against its contest's marking, takes weight and college from
   the roll entry, and seals each ballot to the election's public key under a fresh tracker.
+- ``issue_paper`` and ``deposit_paper``: a paper ballot. Handing the voter a paper marks them as
+  having voted on paper (as a polling station marks its register); the paper, keyed in later,
+  goes in with the weight and college of its stack of papers but no link to its voter.
 - ``close``: at the close, what each contest's part of the box holds (count, digest) is recorded.
 - ``open_box``: k trustees' shares rebuild the private key in memory; the box is checked against
   its close record, its MACs and the voters' marks; the ballots are opened, shuffled with the
@@ -41,7 +44,7 @@ from tallyroom.elections.models import Contest, Election
 from tallyroom.organisation.models import Region
 from tallyroom.roll.models import Member, RollEntry
 
-from . import keys, opening
+from . import keys, opening, prepared
 from .marking import BallotError, contest_marking
 from .models import Ballot, Channel, ContestBox, ElectionKey, SealedBallot
 from .symbols import random_symbols
@@ -163,10 +166,13 @@ OPEN_KEY = (
     "ON k.election_id = e.id "
     "WHERE e.id = %s AND e.state = %s AND e.voting_opens <= %s AND %s < e.voting_closes"
 )
-VOTER_ENTRIES = (
-    f"SELECT r.id, r.contest_id, r.weight, r.college, r.voted_at IS NOT NULL, r.channel "
-    f"FROM {RollEntry._meta.db_table} r JOIN {Contest._meta.db_table} c ON c.id = r.contest_id "
-    "WHERE r.member_id = %s AND c.election_id = %s AND r.eligible = %s"
+OPEN_ENTRIES = (  # OPEN_KEY's check with the voter's roll entries, in one statement
+    f"SELECT k.public, r.id, r.contest_id, r.weight, r.college, r.voted_at IS NOT NULL, r.channel "
+    f"FROM {Election._meta.db_table} e JOIN {ElectionKey._meta.db_table} k ON k.election_id = e.id "
+    f"JOIN {Contest._meta.db_table} c ON c.election_id = e.id "
+    f"JOIN {RollEntry._meta.db_table} r ON r.contest_id = c.id "
+    "WHERE e.id = %s AND e.state = %s AND e.voting_opens <= %s AND %s < e.voting_closes "
+    "AND r.member_id = %s AND r.eligible = %s"
 )
 MARK_VOTED = (
     f"UPDATE {RollEntry._meta.db_table} SET voted_at = %s, channel = %s WHERE voted_at IS NULL AND id IN "
@@ -177,13 +183,17 @@ INSERT_SEALED = (
 )
 
 
+def _lock() -> str:
+    """The share lock on the election's row on PostgreSQL: closing, which takes the row for
+    update, waits for deposits in progress."""
+    return " FOR SHARE OF e" if connection.vendor == "postgresql" else ""
+
+
 def _open_key(cursor, election_id: int, now) -> bytes:
     """The election's public key if voting in it is open at ``now``, read (in one statement)
-    under a share lock on the election's row on PostgreSQL: closing, which takes the row for
-    update, waits for deposits in progress. Otherwise BallotError or BoxError says why."""
+    under the share lock (``_lock``). Otherwise BallotError or BoxError says why."""
     at = connection.ops.adapt_datetimefield_value(now)
-    lock = " FOR SHARE OF e" if connection.vendor == "postgresql" else ""
-    cursor.execute(OPEN_KEY + lock, [election_id, Election.State.VOTING, at, at])
+    cursor.execute(OPEN_KEY + _lock(), [election_id, Election.State.VOTING, at, at])
     row = cursor.fetchone()
     if row is None:
         public_key(_voting_is_open(election_id))  # says why
@@ -191,21 +201,34 @@ def _open_key(cursor, election_id: int, now) -> bytes:
     return bytes.fromhex(row[0])
 
 
-def _entries(cursor, election_id: int, member_id: int, provisional: bool, contests: Iterable[int] | None):
-    """The member's roll entries a deposit covers, as (id, contest id, weight, college): those
-    they are eligible on (excluded from, for a provisional ballot), limited to ``contests`` if
-    given; by default less any on which a provisional ballot of theirs, admitted after an upheld
-    appeal, has voted already."""
-    cursor.execute(VOTER_ENTRIES, [member_id, election_id, not provisional])
+def _open_entries(cursor, election_id: int, member_id: int, provisional: bool, contests, now):
+    """The election's public key, if voting in it is open at ``now``, and the member's roll
+    entries a deposit covers, as (id, contest id, weight, college), read in one statement under
+    the share lock (``_lock``): those they are eligible on (excluded from, for a provisional
+    ballot), limited to ``contests`` if given; by default less any on which a provisional ballot
+    of theirs, admitted after an upheld appeal, has voted already. BallotError or BoxError if
+    voting is not open or no entry is left."""
+    at = connection.ops.adapt_datetimefield_value(now)
+    cursor.execute(
+        OPEN_ENTRIES + _lock(),
+        [election_id, Election.State.VOTING, at, at, member_id, not provisional],
+    )
     found = cursor.fetchall()
+    if not found:
+        _open_key(cursor, election_id, now)  # says why if voting is not open
+        raise BallotError("You are not on the roll of any contest open to this ballot.")
     if contests is not None:
         wanted = set(contests)
-        return [(pk, c, w, college) for pk, c, w, college, _, _ in found if c in wanted]
-    return [
-        (pk, c, w, college)
-        for pk, c, w, college, voted, was in found
-        if provisional or not (voted and was == Channel.PROVISIONAL)
-    ]
+        rows = [(pk, c, w, college) for _, pk, c, w, college, _, _ in found if c in wanted]
+    else:
+        rows = [
+            (pk, c, w, college)
+            for _, pk, c, w, college, voted, was in found
+            if provisional or not (voted and was == Channel.PROVISIONAL)
+        ]
+    if not rows:
+        raise BallotError("You are not on the roll of any contest open to this ballot.")
+    return bytes.fromhex(found[0][0]), rows
 
 
 def deposit(
@@ -235,11 +258,8 @@ def deposit(
     if provisional != bool(provisional_for):
         raise ValueError("a provisional ballot, and only a provisional one, names the case it waits on")
     now = timezone.now()
-    with transaction.atomic(savepoint=savepoint), connection.cursor() as cursor:
-        public = _open_key(cursor, election_id, now)
-        rows = _entries(cursor, election_id, member_id, provisional, contests)
-        if not rows:
-            raise BallotError("You are not on the roll of any contest open to this ballot.")
+    with transaction.atomic(savepoint=savepoint), prepared.cursor() as cursor:
+        public, rows = _open_entries(cursor, election_id, member_id, provisional, contests, now)
         layouts = sorted(
             ((contest_marking(contest_id), pk, weight, college) for pk, contest_id, weight, college in rows),
             key=lambda layout: (layout[0][0].position, layout[0][0].pk),
@@ -269,6 +289,73 @@ def deposit(
             values += [row_id, contest.pk, tracker, channel, ciphertext, mac, provisional_for]
         cursor.execute(INSERT_SEALED + ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(trackers)), values)
     return Receipt(layouts[0][0][0].election, tuple(trackers))
+
+
+PAPER_MARKS = (
+    f"SELECT COUNT(*) FROM {RollEntry._meta.db_table} "
+    "WHERE contest_id = %s AND eligible = %s AND voted_at IS NOT NULL AND channel = %s"
+)
+PAPER_BALLOTS = f"SELECT COUNT(*) FROM {SealedBallot._meta.db_table} WHERE contest_id = %s AND channel = %s"
+
+
+def issue_paper(election_id: int, member_id: int, contest_id: int) -> tuple[Fraction, str]:
+    """Mark member ``member_id`` as having voted in ``contest_id`` on paper: a paper ballot is
+    handed to them, so they cannot vote another way. Returns the weight and college their
+    paper carries (the caller hands them a paper of the stack of that weight and college);
+    BallotError if voting is not open, they are not on the roll or have voted already. Call
+    inside the caller's transaction."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        _open_key(cursor, election_id, timezone.now())
+        rows = _entries(cursor, election_id, member_id, False, [contest_id])
+        if not rows:
+            raise BallotError("This delegate is not on the roll of this poll.")
+        ((pk, _, weight, college),) = rows
+        cursor.execute(
+            MARK_VOTED + "(%s)",
+            [connection.ops.adapt_datetimefield_value(timezone.now()), Channel.PAPER, pk],
+        )
+        if cursor.rowcount != 1:
+            raise BallotError("This delegate has voted already.")
+    return Fraction(weight), college
+
+
+def deposit_paper(
+    election_id: int, contest_id: int, weight: Fraction, college: str, names: Sequence[str]
+) -> str:
+    """Seal a paper ballot keyed in (``names``, first preference first) with the ``weight`` and
+    ``college`` of its stack, linked to no voter; returns its tracker. BallotError if voting is
+    not open or the paper is marked wrongly; BoxError if the contest would then hold more paper
+    ballots than voters marked as given a paper (``issue_paper``)."""
+    contest, mark = contest_marking(contest_id)
+    if contest.results_by_region:
+        raise BoxError(f"{contest.name}: a paper ballot carries no region, so it cannot go in this contest")
+    content = {"p": mark.check(names), "w": str(Fraction(weight)), "c": college}
+    with transaction.atomic(), connection.cursor() as cursor:
+        public = _open_key(cursor, election_id, timezone.now())
+        cursor.execute(PAPER_MARKS, [contest_id, True, Channel.PAPER])
+        (issued,) = cursor.fetchone()
+        cursor.execute(PAPER_BALLOTS, [contest_id, Channel.PAPER])
+        (held,) = cursor.fetchone()
+        if held >= issued:
+            raise BoxError(
+                f"{contest.name}: the box holds a paper ballot for each of the {issued} papers issued"
+            )
+        ciphertext = keys.seal(public, content, keys.pad_size(mark.candidates))
+        tracker = new_tracker()
+        row_id = SealedBallot._meta.pk.get_db_prep_value(uuid.uuid4(), connection)
+        cursor.execute(
+            INSERT_SEALED + "(%s, %s, %s, %s, %s, %s, %s)",
+            [
+                row_id,
+                contest_id,
+                tracker,
+                Channel.PAPER,
+                ciphertext,
+                box_mac(contest_id, tracker, Channel.PAPER, ciphertext),
+                "",
+            ],
+        )
+    return tracker
 
 
 def _region_code(member_id: int) -> str:
@@ -387,12 +474,17 @@ def close(election: Election, user) -> list[ContestBox]:
     boxes = []
     for contest in election.contests.all():
         rows = _sealed_rows(contest)
+        by_channel = Counter(ch for _, ch, _, _ in rows)
+        given = RollEntry.objects.filter(
+            contest=contest, eligible=True, voted_at__isnull=False, channel=Channel.PAPER
+        ).count()
         boxes.append(
             ContestBox(
                 contest=contest,
                 sealed_count=len(rows),
                 sealed_digest=_digest(rows),
-                by_channel=dict(Counter(ch for _, ch, _, _ in rows)),
+                by_channel=dict(by_channel),
+                papers_not_returned=given - by_channel[Channel.PAPER],
                 closed_at=now,
             )
         )
@@ -401,7 +493,14 @@ def close(election: Election, user) -> list[ContestBox]:
         user,
         "ballotbox.close",
         f"election:{election.pk}",
-        contests={b.contest.slug: {"ballots": b.sealed_count, "sha256": b.sealed_digest} for b in boxes},
+        contests={
+            b.contest.slug: {
+                "ballots": b.sealed_count,
+                "sha256": b.sealed_digest,
+                **({"papers_not_returned": b.papers_not_returned} if b.papers_not_returned else {}),
+            }
+            for b in boxes
+        },
     )
     return boxes
 
@@ -427,8 +526,11 @@ def _checked(box: ContestBox, found: opening.Opened) -> None:
     marked = RollEntry.objects.filter(
         contest_id=box.contest_id, eligible=True, voted_at__isnull=False
     ).count()
-    if marked != held:
-        raise BoxError(f"{name}: {marked} voters are marked as having voted but the box holds {held} ballots")
+    if marked != held + box.papers_not_returned:
+        kept = f" and {box.papers_not_returned} papers were not returned" if box.papers_not_returned else ""
+        raise BoxError(
+            f"{name}: {marked} voters are marked as having voted but the box holds {held} ballots{kept}"
+        )
     if found.unreadable:
         raise keys.ShareError("a sealed ballot does not open with this election's key")
 

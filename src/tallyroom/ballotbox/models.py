@@ -89,6 +89,9 @@ class ContestBox(models.Model):
     sealed_count = models.PositiveIntegerField()
     sealed_digest = models.CharField(max_length=64, help_text="SHA-256 over trackers, ciphertexts and MACs")
     by_channel = models.JSONField(default=dict, help_text="sealed ballots by channel at the close")
+    papers_not_returned = models.PositiveIntegerField(
+        default=0, help_text="voters marked as given a paper ballot whose paper is not in the box"
+    )
     closed_at = models.DateTimeField()
     opened_at = models.DateTimeField(null=True, blank=True)
     trackers = models.TextField(blank=True, help_text="every tracker opened, sorted, one a line")

@@ -255,6 +255,10 @@ def set_proxy(giver: Delegate, holder: Delegate | None, user) -> None:
                 raise Refused("a proxy is held by a delegate of the same delegation")
             if holder.pk == giver.pk or holder.proxy_holder_id:
                 raise Refused("a delegate cannot hold their own proxy, nor one who has given theirs")
+            if giver.substitute or holder.substitute:
+                raise Refused("a substitute takes a seat at the desk: proxies are between named delegates")
+            if Delegate.objects.filter(proxy_holder=giver).exists():
+                raise Refused(f"{giver.member.name} holds a proxy: they cannot give their own")
             held = (
                 Delegate.objects.select_for_update().filter(proxy_holder=holder).exclude(pk=giver.pk).count()
             )

@@ -151,6 +151,32 @@ class Delegate(models.Model):
         return f"{self.member.name} ({'substitute, ' if self.substitute else ''}{self.delegation})"
 
 
+class Kiosk(models.Model):
+    """A voting terminal in the hall. The machine is identified by a token in a cookie, set once
+    from a one-time setup address (only the token's keyed hash is kept); a steward unlocks it for
+    one delegate at a time (``delegate``), and casting that delegate's ballot locks it again.
+    ``unlocks`` counts the unlockings, so a ballot page shown before a new unlocking casts
+    nothing."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="kiosks")
+    name = models.CharField(max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True)
+    set_up = models.BooleanField(default=False)
+    delegate = models.ForeignKey(
+        Delegate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="unlocked for"
+    )
+    unlocks = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["conference", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "name"], name="kiosk_name_per_conference")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class Poll(models.Model):
     """An in-room poll: one contest or motion, held as its own election with its own trustees'
     key (docs/conference.md: why one key per poll). Its roll is the delegates present when the
@@ -190,31 +216,52 @@ class Poll(models.Model):
         return self.election.contests.get()
 
 
-class Paper(models.Model):
-    """A numbered paper ballot of a poll, issued to one delegate, returned to the ballot box, then
-    keyed in by two tellers (a third settles a disagreement) before it goes into the box."""
+class PaperStack(models.Model):
+    """A poll's paper ballots of one weight and college: the tellers hand each delegate given a
+    paper one from the stack of their weight and college, and record no more than that the
+    stack's ``issued`` count went up; the papers are numbered within the stack, so a paper names
+    its stack, never its delegate. ``returned``: the stack's papers found in the ballot box,
+    counted by the tellers before the close."""
 
-    class State(models.TextChoices):
-        ISSUED = "issued"
-        RETURNED = "returned"
-        DISPUTED = "disputed", "Entries disagree"
-        IN_BOX = "in_box", "In the box"
-
-    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="papers")
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="stacks")
     number = models.PositiveIntegerField()
-    delegate = models.ForeignKey(Delegate, on_delete=models.PROTECT, related_name="papers")
-    state = models.CharField(max_length=16, choices=State.choices, default=State.ISSUED)
-    issued_at = models.DateTimeField(auto_now_add=True)
+    college = models.CharField(max_length=64)
+    weight = models.CharField(max_length=64, help_text="the exact weight every paper of the stack carries")
+    issued = models.PositiveIntegerField(default=0)
+    returned = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["poll", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["poll", "number"], name="paper_number_per_poll"),
-            models.UniqueConstraint(fields=["poll", "delegate"], name="one_paper_per_delegate_per_poll"),
+            models.UniqueConstraint(fields=["poll", "number"], name="stack_number_per_poll"),
+            models.UniqueConstraint(
+                fields=["poll", "college", "weight"], name="one_stack_per_weight_per_poll"
+            ),
         ]
 
     def __str__(self):
-        return f"paper {self.number} of {self.poll}"
+        return f"stack {self.number} of {self.poll}"
+
+
+class Paper(models.Model):
+    """A numbered paper of a stack, returned from the ballot box and keyed in by two tellers (a
+    third settles a disagreement) before it goes into the box."""
+
+    class State(models.TextChoices):
+        KEYED_ONCE = "keyed_once", "Awaiting a second entry"
+        DISPUTED = "disputed", "Entries disagree"
+        IN_BOX = "in_box", "In the box"
+
+    stack = models.ForeignKey(PaperStack, on_delete=models.CASCADE, related_name="papers")
+    number = models.PositiveIntegerField()
+    state = models.CharField(max_length=16, choices=State.choices, default=State.KEYED_ONCE)
+
+    class Meta:
+        ordering = ["stack", "number"]
+        constraints = [models.UniqueConstraint(fields=["stack", "number"], name="paper_number_per_stack")]
+
+    def __str__(self):
+        return f"paper {self.number} of {self.stack}"
 
 
 class PaperEntry(models.Model):

@@ -4,7 +4,7 @@ key, so opening one poll's box can never open another's (docs/conference.md).
     create_poll(conference, title, ...)       a draft election and contest, with its key installed
     open_poll(poll, chair)                    the roll: delegates present now, with their weights
     vote(poll, delegate, names)               into the ballot box, channel in_room (papers.py:
-                                              paper ballots keyed in twice, channel paper)
+                                              paper ballots in stacks, keyed in twice, channel paper)
     declare(poll, chair, shares)              close, open the box with the trustees' shares,
                                               count with the colleges' shares, publish
     show_of_hands(poll, chair, counts)        recorded as such, no ballots
@@ -153,12 +153,11 @@ def open_poll(poll: Poll, user) -> int:
 
 def vote(poll: Poll, delegate: Delegate, names: Sequence[str], contest_id: int | None = None) -> box.Receipt:
     """Put ``delegate``'s ballot (names chosen, first preference first) in the poll's box, from
-    their phone or a kiosk (channel in_room); refused once they hold a paper of this poll.
-    ``contest_id``: the poll's contest, if the caller has it (a query saved)."""
+    their phone or a kiosk (channel in_room); refused once they have been given a paper of this
+    poll (the box marked them as voting on paper). ``contest_id``: the poll's contest, if the
+    caller has it (a query saved)."""
     if poll.state != Poll.State.OPEN:
         raise BallotError("This poll is not open.")
-    if poll.papers.filter(delegate=delegate).exists():
-        raise BallotError("You have been given a paper ballot in this poll: vote on the paper.")
     if contest_id is None:
         contest_id = poll.election.contests.values_list("pk", flat=True).get()
     return box.deposit(

@@ -12,14 +12,16 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import segno
-from django.db import transaction
+from django.db import connection, transaction
 
 from tallyroom.audit.events import record
+from tallyroom.elections.models import Contest
+from tallyroom.roll.models import Member
 from tallyroom.voting.codes import code_hash, new_code, normalise
 
 from .card_votes import Delegation as CardVote
 from .delegations import Refused
-from .models import Conference, Delegate, Delegation
+from .models import Conference, Delegate, Delegation, Poll
 
 
 @dataclass(frozen=True)
@@ -53,15 +55,49 @@ def issue_badges(delegates: Iterable[Delegate], url_of, user) -> list[Badge]:
     return badges
 
 
-def holder_of(conference: Conference, code: str) -> Delegate | None:
-    """The delegate whose badge carries ``code``, or None."""
+@dataclass(frozen=True)
+class Badged:
+    """What the delegate's ballot page needs, read in one statement: the conference, the badge's
+    holder (with their member's and delegation's names) and the open poll's ids, if one is open."""
+
+    conference: Conference
+    holder: Delegate
+    poll_id: int | None
+    election_id: int | None
+    contest_id: int | None
+
+
+# The delegate's every request reads this; written out, as the box's casting statements are,
+# since the ORM's building of four queries cost more than the database spent on them.
+BADGED = (
+    f"SELECT c.id, c.name, d.id, d.member_id, d.delegation_id, m.name, g.name, "
+    f"p.id, p.election_id, k.id "
+    f"FROM {Conference._meta.db_table} c "
+    f"JOIN {Delegation._meta.db_table} g ON g.conference_id = c.id "
+    f"JOIN {Delegate._meta.db_table} d ON d.delegation_id = g.id "
+    f"JOIN {Member._meta.db_table} m ON m.id = d.member_id "
+    f"LEFT JOIN {Poll._meta.db_table} p ON p.conference_id = c.id AND p.state = %s "
+    f"LEFT JOIN {Contest._meta.db_table} k ON k.election_id = p.election_id "
+    "WHERE c.slug = %s AND d.credential_hash = %s"
+)
+
+
+def badged(slug: str, code: str) -> Badged | None:
+    """The holder of the badge carrying ``code`` at conference ``slug`` and the poll open there,
+    or None if no badge of that conference carries it."""
     if not normalise(code):
         return None
-    return (
-        Delegate.objects.select_related("delegation", "member")
-        .filter(delegation__conference=conference, credential_hash=code_hash(code))
-        .first()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(BADGED, [Poll.State.OPEN, slug, code_hash(code)])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    conf_id, conf_name, pk, member_id, delegation_id, member_name, delegation_name, *poll = row
+    conference = Conference(pk=conf_id, slug=slug, name=conf_name)
+    holder = Delegate(pk=pk, member_id=member_id, delegation_id=delegation_id)
+    holder.member = Member(pk=member_id, name=member_name)
+    holder.delegation = Delegation(pk=delegation_id, conference_id=conf_id, name=delegation_name)
+    return Badged(conference, holder, *poll)
 
 
 def check(delegate: Delegate, present: bool, user) -> None:

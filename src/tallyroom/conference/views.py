@@ -10,13 +10,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from tallyroom.ballotbox.marking import BallotError, current_marking
+from tallyroom.ballotbox import box
+from tallyroom.ballotbox.marking import BallotError, contest_marking, current_marking
 from tallyroom.formats.errors import FormatError
 from tallyroom.results.models import ContestCount
 from tallyroom.results.views import sheet
@@ -28,10 +30,11 @@ from tallyroom.voting.padding import padded
 from tallyroom.voting.views import problem
 from tallyroom.web.access import CHAIR, REGISTRATION_DESK, RETURNING_OFFICER, STAFF, TELLER, role_required
 
-from . import delegations, papers, polls, seating
+from . import delegations, kiosks, papers, polls, seating
 from .card_votes import Delegation as CardVote
 from .card_votes import line_items_csv
-from .models import Conference, Delegate, Delegation, EntitlementChallenge, Poll
+from .forms import PollForm
+from .models import Conference, Delegate, Delegation, EntitlementChallenge, Kiosk, Poll
 
 CSV = "text/csv; charset=utf-8"
 
@@ -119,6 +122,18 @@ def delegation(request, slug, pk):
     if request.method == "POST":
         if not delegations.may_name(request.user, found):
             raise PermissionDenied
+        if request.POST.get("action") == "proxy":
+            giver = get_object_or_404(Delegate, pk=request.POST.get("giver"), delegation=found)
+            chosen = request.POST.get("holder", "")
+            holder = get_object_or_404(Delegate, pk=chosen, delegation=found) if chosen else None
+            _refusable(
+                request,
+                lambda: delegations.set_proxy(giver, holder, request.user),
+                f"{giver.member.name}'s proxy is held by {holder.member.name}."
+                if holder
+                else f"{giver.member.name} holds their own vote.",
+            )
+            return redirect("conference:delegation", slug, pk)
         member = Member.objects.filter(number=request.POST.get("number", "").strip()).first()
         if member is None:
             messages.error(request, "No member has that membership number.")
@@ -261,6 +276,37 @@ def chair(request, slug, pk=None):
     return render(request, "conference/chair.html", {"conference": conf, "polls": items})
 
 
+@role_required(CHAIR, RETURNING_OFFICER)
+@never_cache
+def new_poll(request, slug):
+    """The chair makes a poll: a motion or a contest, who votes, whether colleges decide it, and
+    this poll's own key (the public half from its key ceremony, ``tallyroom keys ceremony``)."""
+    conf = _conference(slug)
+    colleges = sorted(set(conf.delegations.values_list("college", flat=True)))
+    form = PollForm(colleges, request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            made = polls.create_poll(
+                conf,
+                data["title"],
+                data["key"],
+                request.user,
+                candidates=data["candidates"],
+                method=data["method"] if data["candidates"] else "plurality",
+                seats=data["seats"] if data["candidates"] else 1,
+                college=data["college"],
+                college_shares=data["college_shares"],
+                ballots_public=data["ballots_public"],
+            )
+        except (delegations.Refused, box.BoxError) as e:
+            messages.error(request, str(e))
+        else:
+            messages.success(request, f"{made} is ready to open.")
+            return redirect("conference:chair", slug)
+    return render(request, "conference/new_poll.html", {"conference": conf, "form": form})
+
+
 def _result(poll: Poll) -> dict | None:
     counted = ContestCount.objects.filter(contest__election_id=poll.election_id, published=True).first()
     return sheet(counted) if counted else None
@@ -293,8 +339,114 @@ def line_items(request, slug, pk):
     return response
 
 
-def _open_poll(conf: Conference) -> Poll | None:
-    return conf.polls.filter(state=Poll.State.OPEN).select_related("election").first()
+KIOSK_COOKIE = "tallyroom_kiosk"
+
+
+@role_required(STAFF, REGISTRATION_DESK)
+@never_cache
+def kiosk_desk(request, slug):
+    """The stewards' kiosks: add one (its one-time setup address shown here once), unlock one for
+    a delegate checked in, lock it."""
+    conf = _conference(slug)
+    setup_url = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "add":
+            try:
+                made, token = kiosks.add(conf, request.POST.get("name", ""), request.user)
+            except delegations.Refused as e:
+                messages.error(request, str(e))
+            else:
+                setup_url = request.build_absolute_uri(reverse("conference:kiosk_setup", args=[slug, token]))
+                messages.success(request, f"{made.name} added: open its setup address on that machine.")
+        else:
+            kiosk = get_object_or_404(Kiosk, pk=request.POST.get("kiosk"), conference=conf)
+            if action == "unlock":
+                person = get_object_or_404(
+                    Delegate.objects.select_related("member", "delegation"),
+                    pk=request.POST.get("delegate"),
+                    delegation__conference=conf,
+                )
+                _refusable(
+                    request,
+                    lambda: kiosks.unlock(kiosk, person, request.user),
+                    f"{kiosk.name} is unlocked for {person.member.name}.",
+                )
+            elif action == "lock":
+                _refusable(request, lambda: kiosks.lock(kiosk, request.user), f"{kiosk.name} is locked.")
+            return redirect("conference:kiosks", slug)
+    context = {
+        "conference": conf,
+        "kiosks": conf.kiosks.select_related("delegate__member"),
+        "present": Delegate.objects.filter(delegation__conference=conf, checked_in=True).select_related(
+            "member", "delegation"
+        ),
+        "setup_url": setup_url,
+    }
+    response = render(request, "conference/kiosks.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@never_cache
+def kiosk_setup(request, slug, token):
+    """Opened once on the kiosk's machine: a button sets it up, with its token in a cookie."""
+    conf = _conference(slug)
+    if request.method == "POST":
+        try:
+            made = kiosks.set_up(conf, token)
+        except delegations.Refused as e:
+            return problem(request, str(e), 404)
+        response = redirect("conference:kiosk", slug)
+        response.set_cookie(
+            KIOSK_COOKIE,
+            token,
+            max_age=7 * 24 * 3600,
+            path=reverse("conference:kiosk", args=[slug]),
+            secure=request.is_secure(),
+            httponly=True,
+            samesite="Strict",
+        )
+        messages.success(request, f"This machine is {made.name}.")
+        return response
+    return render(request, "conference/kiosk_setup.html", {"conference": conf})
+
+
+@never_cache
+def kiosk(request, slug):
+    """The kiosk's screen: locked until a steward unlocks it for a delegate, then that delegate's
+    ballot; casting it locks the kiosk again. Only the machine holding the kiosk's cookie."""
+    conf = _conference(slug)
+    found = kiosks.by_token(conf, request.COOKIES.get(KIOSK_COOKIE, ""))
+    if found is None:
+        return padded(problem(request, "This machine is not a kiosk of this conference.", 403))
+    poll = conf.polls.filter(state=Poll.State.OPEN).first()
+    person = found.delegate if poll else None
+    if person is None:
+        page = render(request, "conference/kiosk.html", {"conference": conf, "kiosk": found})
+        return padded(page)
+    contest, marking = contest_marking(poll.election.contests.values_list("pk", flat=True).get())
+    form = empty_form(contest, marking)
+    status = 200
+    if request.method == "POST":
+        form, names = read_form(contest, marking, request.POST)
+        if names is not None:
+            unlocks = request.POST.get("unlocks", "")
+            try:
+                receipt = kiosks.cast(found, int(unlocks) if unlocks.isdigit() else -1, names)
+            except BallotError as e:
+                return padded(problem(request, str(e)))
+            return padded(render(request, "voting/receipt.html", {"receipt": receipt, "kiosk": found}))
+        status = 400
+    context = {
+        "conference": conf,
+        "kiosk": found,
+        "holder": Delegate.objects.select_related("member", "delegation").get(pk=person.pk),
+        "contest": contest,
+        "forms": [form],
+        "has_errors": form.has_errors,
+    }
+    return padded(render(request, "conference/kiosk.html", context, status=status))
 
 
 @never_cache
@@ -308,83 +460,89 @@ def enter(request, slug):
 
 @never_cache
 def ballot(request, slug, code):
-    """The delegate's phone (or a kiosk): the open poll's ballot, cast with the badge's code."""
-    conf = _conference(slug)
-    if not ratelimit.reserve(request):
-        return padded(
-            problem(request, "Too many wrong badge codes have been tried. Wait and try again.", 429)
-        )
-    holder = seating.holder_of(conf, code)
-    ratelimit.settle(request, failed=holder is None)
-    if holder is None:
+    """The delegate's phone (or a kiosk): the open poll's ballot, cast with the badge's code.
+    Reads the badge, its holder and the open poll in one statement (``seating.badged``)."""
+    # One transaction from the reservation to its settling (as voting.views.enter): if the
+    # lookup fails, the reservation goes with it rather than counting as a wrong code.
+    with transaction.atomic():
+        if not ratelimit.reserve(request):
+            return padded(
+                problem(request, "Too many wrong badge codes have been tried. Wait and try again.", 429)
+            )
+        found = seating.badged(slug, code)
+        ratelimit.settle(request, failed=found is None)
+    if found is None:
         return padded(problem(request, "This badge's code is not known: ask at the registration desk.", 404))
-    poll = _open_poll(conf)
-    if poll is None:
-        context = {"conference": conf, "holder": holder, "code": code}
+    context = {"conference": found.conference, "holder": found.holder, "code": code}
+    if found.poll_id is None:
         return padded(render(request, "conference/waiting.html", context))
-    contest = poll.contest
-    marking = current_marking(contest)
+    poll = Poll(pk=found.poll_id, election_id=found.election_id, state=Poll.State.OPEN)
+    contest, marking = contest_marking(found.contest_id)
     form = empty_form(contest, marking)
     status = 200
     if request.method == "POST":
         form, names = read_form(contest, marking, request.POST)
         if names is not None:
             try:
-                receipt = polls.vote(poll, holder, names, contest.pk)
+                receipt = polls.vote(poll, found.holder, names, contest.pk)
             except BallotError as e:
                 return padded(problem(request, str(e)))
             return padded(render(request, "voting/receipt.html", {"receipt": receipt}))
         status = 400
-    context = {
-        "conference": conf,
-        "poll": poll,
-        "forms": [form],
-        "holder": holder,
-        "code": code,
-        "has_errors": form.has_errors,
-    }
+    context |= {"contest": contest, "forms": [form], "has_errors": form.has_errors}
     return padded(render(request, "conference/ballot.html", context, status=status))
 
 
 @role_required(TELLER)
 @never_cache
 def tellers(request, slug, pk):
-    """The tellers' table for a poll's paper ballots: issue them to the delegates present, mark
-    them returned, key each in (twice, by two tellers; a third settles), and the reconciliation."""
+    """The tellers' table for a poll's paper ballots: hand them to the delegates present (each
+    a paper of the stack of their weight), count each stack's papers returned, key each paper in
+    (twice, by two tellers; a third settles), and the reconciliation by stack."""
     poll = get_object_or_404(Poll, pk=pk, conference__slug=slug)
     contest = poll.contest
     marking = current_marking(contest)
     form = empty_form(contest, marking)
+    given = []
     if request.method == "POST":
         action = request.POST.get("action")
-        number = request.POST.get("number", "").strip()
+        stack, number, count = (request.POST.get(k, "").strip() for k in ("stack", "number", "count"))
         if action == "issue":
-            present = Delegate.objects.filter(delegation__conference=poll.conference).order_by(
-                "delegation", "pk"
-            )
-            _refusable(request, lambda: papers.issue(poll, present, request.user), "Papers issued.")
-        elif not number.isdigit():
-            messages.error(request, "Enter the paper's number.")
+            present = Delegate.objects.filter(delegation__conference=poll.conference).select_related("member")
+            try:
+                given = papers.issue(poll, present.order_by("delegation", "pk"), request.user)
+            except (delegations.Refused, BallotError) as e:
+                messages.error(request, str(e))
+        elif not stack.isdigit():
+            messages.error(request, "Enter the stack's number.")
         elif action == "returned":
-            _refusable(
-                request, lambda: papers.returned(poll, int(number), request.user), f"Paper {number} returned."
-            )
-        elif action == "key":
-            form, names = read_form(contest, marking, request.POST)
-            if names is not None:
+            if not count.isdigit():
+                messages.error(request, "Enter how many papers of the stack were in the ballot box.")
+            else:
                 _refusable(
                     request,
-                    lambda: papers.key_in(poll, int(number), request.user, names),
-                    f"Paper {number} keyed.",
+                    lambda: papers.returned(poll, int(stack), int(count), request.user),
+                    f"Stack {stack}: {count} returned.",
+                )
+        elif action == "key":
+            form, names = read_form(contest, marking, request.POST)
+            if not number.isdigit():
+                messages.error(request, "Enter the paper's number.")
+            elif names is not None:
+                _refusable(
+                    request,
+                    lambda: papers.key_in(poll, int(stack), int(number), request.user, names),
+                    f"Paper {number} of stack {stack} keyed.",
                 )
                 return redirect("conference:tellers", slug, pk)
-        if action != "key" or not form.has_errors:
+        if action != "issue" and (action != "key" or not form.has_errors):
             return redirect("conference:tellers", slug, pk)
     context = {
         "conference": poll.conference,
         "poll": poll,
+        "contest": contest,
         "forms": [form],
-        "figures": papers.reconciliation(poll),
-        "flagged": poll.papers.filter(state="disputed").values_list("number", flat=True),
+        "stacks": papers.reconciliation(poll),
+        "given": given,
     }
     return render(request, "conference/tellers.html", context)

@@ -56,6 +56,7 @@ def count(
     withdrawn: Iterable[str] = (),
     ron: str | None = None,
     college_shares: Mapping[str, Fraction | int | str] | None = None,
+    record_stages: bool = True,
 ) -> Result:
     """Count ``ballots`` by the rule set ``method`` for ``seats`` seats.
 
@@ -64,6 +65,9 @@ def count(
     ``college_shares`` gives each college of ``ballots`` its share (adding up to 1): the colleges'
     valid votes, after withdrawals, are scaled to their shares (colleges.py) and the result shows
     each college (``Result.colleges``); ballots with colleges need it.
+    ``record_stages=False`` (the STV methods: wigm, scottish-stv, ers97, meek) counts the same
+    but keeps no stage sheets: ``Result.stages`` is empty and the result says only who is elected
+    and the quota (a forecast's Monte Carlo needs no more, and the sheets cost a third of a small count).
     """
     if seats < 1:
         raise ValueError("seats must be at least 1")
@@ -86,7 +90,11 @@ def count(
         raise ConstraintError(f"the candidates standing cannot meet the constraints {constraint_set}")
     ties = TieBreaker(ballots.candidates, rules.options.ties, tie_seed, tie_order)
     context = Context(
-        [ballots.index(c) for c in standing], ties, constraint_set, ballots.index(ron) if ron else None
+        [ballots.index(c) for c in standing],
+        ties,
+        constraint_set,
+        ballots.index(ron) if ron else None,
+        record_stages,
     )
     counted = ballots.without(withdrawn)
     colleges = []

@@ -18,6 +18,12 @@ The scale ``L`` (docs/methods/colleges.md gives the reasoning):
 
 ``L`` depends only on the shares and the ratios of the weights within each college: multiplying
 one college's weights by a constant changes nothing.
+
+A college with no valid votes (no ballots, only empty ones, or only marks for withdrawn
+candidates) has nothing to scale: its share goes to the other colleges in proportion to theirs,
+so the shares counted still add up to 1 (CLP 1/2, affiliates 1/4, societies 1/4 with no valid
+society vote: CLP 2/3, affiliates 1/3). ``College.counted_share`` is the share a college's votes
+counted for. If no college has a valid vote, there is nothing to count.
 """
 
 from __future__ import annotations
@@ -81,14 +87,13 @@ def _share(college: str, share: Fraction | int | str) -> Fraction:
 
 
 def check_shares(colleges: Sequence[str], shares: Mapping[str, Fraction]) -> None:
-    """Every college has a share, every share a college, each share is above 0 and they add up to
-    exactly 1; CollegeError names what is wrong."""
+    """Every college has a share, each share is above 0 and they add up to exactly 1;
+    CollegeError names what is wrong. A share may name a college with no ballots: it has no
+    valid votes (see the module's docstring)."""
     for name in colleges:
         if name not in shares:
             raise CollegeError(name, f"college {name!r} has no share")
     for name, share in shares.items():
-        if name not in colleges:
-            raise CollegeError(name, f"a share is given for college {name!r}, which has no ballots")
         if share <= 0:
             raise CollegeError(
                 name, f"college {name!r} has share {exact_str(share)}: a share must be above 0"
@@ -97,6 +102,16 @@ def check_shares(colleges: Sequence[str], shares: Mapping[str, Fraction]) -> Non
     if total != 1:
         given = ", ".join(f"{n}={exact_str(s)}" for n, s in shares.items())
         raise CollegeError(None, f"the college shares add up to {exact_str(total)}, not 1 ({given})")
+
+
+def _with_absent(colleges: Sequence[str], shares: Mapping[str, Fraction]) -> list[str]:
+    """``colleges`` with each college given a share but no ballots inserted before the first
+    college named after it: in name order where ``colleges`` are (as the ballot box gives them,
+    and a CSV download reads back), so a recount from the download lists them alike."""
+    names = list(colleges)
+    for name in sorted(set(shares) - set(colleges)):
+        names.insert(next((i for i, n in enumerate(names) if n > name), len(names)), name)
+    return names
 
 
 def combine(
@@ -112,19 +127,28 @@ def combine(
         raise CollegeError(None, "these ballots carry no colleges, so there is nothing to give shares to")
     shares = {name: _share(name, share) for name, share in shares.items()}
     check_shares(ballots.colleges, shares)
-    parts = ballots.by_college()
     marked = ballots.marked()
+    valid = {
+        name: exact_sum(ballots.weights[(ballots.college == k) & marked])
+        for k, name in enumerate(ballots.colleges)
+    }
+    voting = [name for name in shares if valid.get(name, 0) > 0]
+    if not voting:
+        raise CollegeError(None, "no college has a valid vote: there is nothing to count")
+    # A college without valid votes gives its share to the others, in proportion to theirs.
+    left = sum((shares[name] for name in voting), Fraction(0))
+    counted_share = {name: shares[name] / left if name in voting else Fraction(0) for name in shares}
+    parts = ballots.by_college()
     # Per college: counted weight per numerator of a cast weight, before the scale (q_k), the
     # numerators' gcd, and the least positive marked numerator (the lightest ballot).
     per: dict[str, tuple[Fraction, int, int]] = {}
     scale = 1
     for k, name in enumerate(ballots.colleges):
+        if name not in voting:
+            continue
         rows = ballots.college == k
         weights = ballots.weights[rows]
-        valid = exact_sum(weights[marked[rows]])
-        if valid == 0:
-            raise CollegeError(name, f"college {name!r} has no valid votes to scale to its share")
-        q = shares[name] / valid  # the college's weights are numerators over ballots.denominator
+        q = counted_share[name] / valid[name]  # the weights are numerators over ballots.denominator
         common = int(np.gcd.reduce(weights))
         least = int(weights[marked[rows] & (weights > 0)].min())
         per[name] = (q, common, least)
@@ -141,22 +165,27 @@ def combine(
         lightest *= 10
     counted = np.zeros(len(ballots), dtype=np.int64)
     colleges = []
-    for k, name in enumerate(ballots.colleges):
-        rows = ballots.college == k
-        q = per[name][0] * scale  # counted weight per numerator; its denominator divides them all
-        counted[rows] = ballots.weights[rows] // q.denominator * q.numerator
-        part = parts[name]
-        votes = mark_totals(part, marks)
+    for name in _with_absent(ballots.colleges, shares):
+        q = per[name][0] * scale if name in per else Fraction(0)  # per numerator of a cast weight
+        if name in ballots.colleges:
+            rows = ballots.college == ballots.colleges.index(name)
+            counted[rows] = ballots.weights[rows] // q.denominator * q.numerator
+            part = parts[name]
+            votes = mark_totals(part, marks)
+            valid_poll, empty = part.valid_poll, part.total - part.valid_poll
+        else:  # a share given for a college that cast no ballot
+            votes, valid_poll, empty = [0] * len(ballots.candidates), Fraction(0), Fraction(0)
         colleges.append(
             College(
                 name=name,
                 share=shares[name],
-                valid_poll=part.valid_poll,
-                empty=part.total - part.valid_poll,
+                valid_poll=valid_poll,
+                empty=empty,
                 factor=q * ballots.denominator,
                 votes={
                     c: Fraction(int(votes[i]), ballots.denominator) for i, c in enumerate(ballots.candidates)
                 },
+                counted_share=counted_share[name],
             )
         )
     return Combination(ballots.reweighted(counted), colleges)

@@ -21,6 +21,7 @@ class Context:
     ties: TieBreaker
     constraints: Constraints
     ron: int | None = None
+    record_stages: bool = True  # False: STV methods keep no stage sheets, only who is elected
 
     def names(self, candidates) -> list[str]:
         return [candidates[c] for c in self.standing]

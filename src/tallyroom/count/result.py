@@ -75,9 +75,10 @@ class College:
 
     ``valid_poll``, ``empty`` and ``votes`` are the college's own figures, in the weights its
     ballots were cast with; ``factor`` turns them into the counted weights, so the college's valid
-    poll counts ``share`` of the whole: ``valid_poll * factor == share * result.valid_poll``.
+    poll counts its share of the whole: ``valid_poll * factor == counted_share * result.valid_poll``.
     ``votes`` are each candidate's votes at the first stage (first preferences; for block and
-    approval every mark that stage counts)."""
+    approval every mark that stage counts). ``counted_share`` is the share its votes counted for:
+    ``share``, unless a college had no valid votes and its share went to the others (colleges.py)."""
 
     name: str
     share: Fraction
@@ -85,6 +86,7 @@ class College:
     empty: Fraction
     factor: Fraction
     votes: dict[str, Fraction]
+    counted_share: Fraction | None = None
 
     def to_dict(self, places: int, candidates: list[str]) -> dict[str, Any]:
         return {
@@ -95,6 +97,11 @@ class College:
             "factor": exact_str(self.factor),
             "votes": {name: exact_str(self.votes[name]) for name in candidates},
             "counted": {name: decimal_str(self.votes[name] * self.factor, places) for name in candidates},
+            **(
+                {"counted_share": exact_str(self.counted_share)}
+                if self.counted_share is not None and self.counted_share != self.share
+                else {}
+            ),
         }
 
 

@@ -70,7 +70,13 @@ class CountState:
         transfer_value: Fraction | None = None,
         excluded: Sequence[int] = (),
     ) -> Stage:
-        """Append a stage with the totals after its transfer (for every candidate standing)."""
+        """Append a stage with the totals after its transfer (for every candidate standing). Without
+        ``context.record_stages`` only the totals the tie rules look back at are kept: the Stage
+        returned (for ``settle`` to mark) is blank and not appended, so the count is the same."""
+        if not self.context.record_stages:
+            self._ties = []
+            self.history.append(list(totals) if self.unit > 1 else [_exact(t) for t in totals])
+            return Stage(stage=len(self.history), action=action, subject=[], totals={})
         stage = Stage(
             stage=len(self.stages) + 1,
             action=action,

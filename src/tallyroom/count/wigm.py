@@ -153,26 +153,31 @@ class FewPapers:
         self.skip = np.ones(n + 1, dtype=bool)  # index -1 (PAD) stops a paper
         self.skip[standing] = False
         self.skip[-1] = False
+        self.passed = self.skip[self.flat]  # per mark: whether a paper passes over it
         self.n = n
         self.weights = ballots.weights
+        # np.bincount sums in floats: exact while every partial sum is below 2**53
+        self.float_exact = ballots.weights.dtype != object and (
+            not rows or rows * int(ballots.weights.max()) < 2**53
+        )
         self.holder = np.full(rows, PAD, dtype=np.int32)
         self.value = np.zeros(rows, dtype=np.int64)
 
     def leave(self, candidates: list[int]) -> None:
         """Papers pass over these candidates from now on."""
         self.skip[candidates] = True
+        for c in candidates:
+            self.passed |= self.flat == c
 
     def advance(self, rows: np.ndarray) -> np.ndarray:
         """Move the papers ``rows`` to their next continuing preference; returns it (PAD if none)."""
         at = self.at[rows] + 1
-        marks = self.flat[at]
-        passing = self.skip[marks]
-        while passing.any():
+        passing = self.passed[at]
+        while np.count_nonzero(passing):
             at += passing
-            marks = self.flat[at]
-            passing = self.skip[marks]
+            passing = self.passed[at]
         self.at[rows] = at
-        return marks
+        return self.flat[at]
 
     def deal(self, parts: list[tuple[int, np.ndarray]]) -> list[tuple[int, int, int]]:
         """As ``Papers.deal``: the papers of ``(value, rows)`` pairs go to their next preferences;
@@ -194,13 +199,16 @@ class FewPapers:
             self.value[rows] = np.repeat(np.array(values, dtype=np.int64), sizes)
             key = np.repeat(np.arange(1, len(parts) * groups, groups), sizes) + marks
         self.holder[rows] = marks  # a paper of no value is kept (Papers drops it): it counts nothing
-        sums = weighted_bincount(key, self.weights[rows], len(parts) * groups)
+        if self.float_exact:
+            sums = np.bincount(key, self.weights[rows], len(parts) * groups).astype(np.int64)
+        else:
+            sums = weighted_bincount(key, self.weights[rows], len(parts) * groups)
         # a group of no weight changes no total, so it is left out
         return [(k % groups - 1, values[k // groups], int(sums[k])) for k in np.flatnonzero(sums).tolist()]
 
     def take(self, c: int) -> dict[int, np.ndarray]:
         """Remove and return the papers ``c`` holds, by value."""
-        rows = np.flatnonzero(self.holder == c)
+        rows = (self.holder == c).nonzero()[0]
         if not len(rows):
             return {}
         self.holder[rows] = PAD

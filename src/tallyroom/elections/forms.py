@@ -155,6 +155,12 @@ class ContestForm(forms.ModelForm):
         given = self.cleaned_data["region_minimum"]
         return Contest._meta.get_field("region_minimum").default if given is None else given
 
+    def clean_seats(self):
+        seats = self.cleaned_data["seats"]
+        if seats < 1:
+            raise forms.ValidationError("A contest elects at least one: give it 1 seat or more.")
+        return seats
+
     def clean_slug(self):
         election = self.instance.election if self.instance.election_id else None
         return _fixed_slug(self.instance, self.cleaned_data["slug"], election)
@@ -328,8 +334,9 @@ class CandidateForm(forms.ModelForm):
 
 
 def _refuse_formula(text: str, what: str) -> None:
-    """Groups travel verbatim in groups.csv (a recount file), so one that a spreadsheet would run
-    is refused here rather than altered there (candidates' names: ``names.name_problem``)."""
+    """Groups travel verbatim in groups.csv (a recount file), and slates' names in a forecast's
+    slates.csv, so one that a spreadsheet would run is refused here rather than altered there
+    (candidates' names: ``names.name_problem``)."""
     try:
         refuse_formula(text, what)
     except ValueError as e:
@@ -385,6 +392,7 @@ class SlateForm(forms.ModelForm):
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
+        _refuse_formula(name, "A slate's name")  # it is each candidate's group in a forecast's slates.csv
         others = Slate.objects.filter(election=self.instance.election, name=name).exclude(pk=self.instance.pk)
         if others.exists():
             raise forms.ValidationError(gettext("Another slate in this election has this name."))

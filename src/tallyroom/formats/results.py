@@ -185,10 +185,26 @@ def _colleges(d: Mapping[str, Any]) -> list[str]:
         "Electoral colleges: each valid poll counts as its share of the whole (counted = votes x factor).",
         "",
     ]
-    lines += _aligned(
-        [["College", "Share", "Valid poll", "Empty", "Factor"]]
-        + [[c["college"], c["share"], c["valid_poll"], c["empty"], c["factor"]] for c in colleges]
-    )
+    if any("counted_share" in c for c in colleges):  # a college had no valid votes
+        lines += _aligned(
+            [["College", "Share", "Counted share", "Valid poll", "Empty", "Factor"]]
+            + [
+                [
+                    c["college"],
+                    c["share"],
+                    c.get("counted_share", c["share"]),
+                    c["valid_poll"],
+                    c["empty"],
+                    c["factor"],
+                ]
+                for c in colleges
+            ]
+        )
+    else:
+        lines += _aligned(
+            [["College", "Share", "Valid poll", "Empty", "Factor"]]
+            + [[c["college"], c["share"], c["valid_poll"], c["empty"], c["factor"]] for c in colleges]
+        )
     header = [
         "Candidate",
         *(f"{c['college']} {kind}" for c in colleges for kind in ("votes", "counted")),

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Job(models.Model):
-    """One run of a kind of work on an election (or one of its contests).
+    """One run of a kind of work on an election (or one of its contests), or on no election (a
+    member import, whose file is a ``JobFile``).
 
     ``done`` of ``total`` is its progress in the work's own units (codes, steps); ``message`` says
     what it is doing, why it failed, or what it did; ``result`` holds what the work returned (for
@@ -20,6 +21,9 @@ class Job(models.Model):
         COUNT = "count", _("Counting")
         ANALYSE = "analyse", _("Analysing a result")
         FORECAST = "forecast", _("Forecasting")
+        IMPORT_MEMBERS = "import_members", _("Importing members")
+        BUILD_ROLL = "build_roll", _("Building a roll")
+        REMIND = "remind", _("Sending a reminder")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -30,7 +34,9 @@ class Job(models.Model):
     ACTIVE = (State.QUEUED, State.RUNNING)
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    election = models.ForeignKey("elections.Election", on_delete=models.CASCADE, related_name="jobs")
+    election = models.ForeignKey(
+        "elections.Election", null=True, blank=True, on_delete=models.CASCADE, related_name="jobs"
+    )
     contest = models.ForeignKey(
         "elections.Contest", null=True, blank=True, on_delete=models.CASCADE, related_name="jobs"
     )
@@ -54,8 +60,16 @@ class Job(models.Model):
         indexes = [models.Index(fields=["election", "state"])]
 
     def __str__(self):
-        what = f"{self.get_kind_display()}: {self.contest or self.election}"
+        what = f"{self.get_kind_display()}: {self.subject}"
         return f"job {self.pk} ({what}, {self.get_state_display().lower()})"
+
+    @property
+    def subject(self) -> str:
+        """What the job works on: its contest, its election, or a member import's file name."""
+        if self.contest_id or self.election_id:
+            return str(self.contest or self.election)
+        upload = JobFile.objects.filter(job=self).values_list("name", flat=True).first()
+        return upload or "members"
 
     @property
     def is_active(self) -> bool:
@@ -67,6 +81,9 @@ class Job(models.Model):
 
     @property
     def progress_text(self) -> str:
+        """``done of total (percent)``; while the total is not known yet (0), ``done so far``."""
+        if not self.total and self.state == self.State.RUNNING:
+            return f"{self.done:,} so far"
         return f"{self.done:,} of {self.total:,} ({self.percent}%)"
 
     def get_absolute_url(self) -> str:
@@ -74,7 +91,7 @@ class Job(models.Model):
 
     def outcome_url(self) -> str:
         """Where to go once the job is done: the count's review page, the analysed result, the
-        forecast, or the election's codes."""
+        forecast, the election's codes or reminders, the roll, or the election's dashboard."""
         if self.kind == self.Kind.COUNT:
             return reverse("results:review", args=[self.election.slug, self.contest.slug])
         if self.kind == self.Kind.ANALYSE:
@@ -83,4 +100,33 @@ class Job(models.Model):
             return reverse("results:forecast", args=[self.election.slug, self.forecast.pk])
         if self.kind == self.Kind.ISSUE_CODES:
             return reverse("voting:codes", args=[self.election.slug])
+        if self.kind == self.Kind.IMPORT_MEMBERS:
+            return reverse("roll:index")
+        if self.kind == self.Kind.BUILD_ROLL:
+            return reverse("roll:contest", args=[self.contest.pk])
+        if self.kind == self.Kind.REMIND:
+            return reverse("voting:reminders", args=[self.election.slug])
         return reverse("results:election", args=[self.election.slug])
+
+
+class JobFile(models.Model):
+    """A file a job's work reads (a member import's upload), stored once in the database in
+    ``JobFileChunk`` rows, so any worker on any machine reads it; deleted when the work is done."""
+
+    job = models.OneToOneField(Job, on_delete=models.CASCADE, related_name="file")
+    name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.name} ({self.size:,} bytes) for job {self.job_id}"
+
+
+class JobFileChunk(models.Model):
+    """``seq``-th piece of a ``JobFile`` (every piece but the last ``files.CHUNK`` bytes long)."""
+
+    file = models.ForeignKey(JobFile, on_delete=models.CASCADE, related_name="chunks")
+    seq = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["file", "seq"], name="one_chunk_per_place")]

@@ -16,7 +16,8 @@ from __future__ import annotations
 import logging
 import time
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.db.utils import load_backend
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -32,6 +33,9 @@ WORK = {
     Job.Kind.COUNT: "tallyroom.lifecycle.counting_work",
     Job.Kind.ANALYSE: "tallyroom.results.analyses.analysing_work",
     Job.Kind.FORECAST: "tallyroom.results.forecasts.forecasting_work",
+    Job.Kind.IMPORT_MEMBERS: "tallyroom.roll.importer.importing_work",
+    Job.Kind.BUILD_ROLL: "tallyroom.roll.eligibility.building_work",
+    Job.Kind.REMIND: "tallyroom.voting.reminders.reminding_work",
 }
 PROGRESS_EVERY = 0.5  # seconds between progress writes
 
@@ -60,11 +64,13 @@ def enqueue(job: Job) -> None:
 
 def start(kind: str, election, user, *, contest=None, queue: bool = True) -> Job:
     """Create a queued job and (``queue``) queue its task; without ``queue`` the caller runs it
-    with ``run_inline`` once its transaction has committed. Call inside the transaction that
-    checks the work may start."""
+    with ``run_inline`` once its transaction has committed, or queues it with ``enqueue`` once
+    what its work reads is stored. ``election`` is None for work on no election (a member
+    import). Call inside the transaction that checks the work may start."""
     with transaction.atomic():
         job = Job.objects.create(kind=kind, election=election, contest=contest, started_by=user)
-        record(user, "job.start", _subject(job), kind=kind, election=election.slug, queued=queue)
+        slug = election.slug if election is not None else None
+        record(user, "job.start", _subject(job), kind=kind, election=slug, queued=queue)
         if queue:
             enqueue(job)
     return job
@@ -107,22 +113,63 @@ def abandon(job: Job, user) -> Job:
 
 class Progress:
     """``progress(done, total)``: writes the job's progress, at most every ``PROGRESS_EVERY``
-    seconds (and always when ``done`` reaches ``total``). Call it between transactions: inside one,
-    nobody sees the write until it commits."""
+    seconds (and always when ``done`` reaches a ``total`` that is not 0, or with a message). Call
+    it between transactions: inside one, nobody sees the write until it commits, unless the work
+    has called ``own_connection`` first (work that is one long all-or-nothing transaction)."""
 
-    def __init__(self, job: Job, every: float = PROGRESS_EVERY):
-        self.job, self.every, self.last = job, every, 0.0
+    def __init__(self, job: Job, every: float | None = None):
+        self.job, self.last = job, 0.0
+        self.every = PROGRESS_EVERY if every is None else every
+        self.side = None
+
+    def own_connection(self) -> Progress:
+        """From now on write the progress on a connection of its own, each write committed at
+        once, so that it is seen while the work's transaction is still open. (On SQLite a write
+        waits for no lock: while the work's transaction writes, the progress there stands still.)"""
+        if self.side is None:
+            self.side = side_connection()
+        return self
 
     def __call__(self, done: int, total: int, message: str | None = None) -> None:
         self.job.done, self.job.total = done, total
         now = time.monotonic()
-        if done < total and message is None and now - self.last < self.every:
+        if (done < total or not total) and message is None and now - self.last < self.every:
             return
         self.last = now
         fields = {"done": done, "total": total, "updated_at": timezone.now()}
         if message is not None:
             fields["message"] = self.job.message = message
-        Job.objects.filter(pk=self.job.pk).update(**fields)
+        if self.side is not None:
+            self._write_aside(fields)
+        else:
+            Job.objects.filter(pk=self.job.pk).update(**fields)
+
+    def _write_aside(self, fields: dict) -> None:
+        ops, table = self.side.ops, Job._meta.db_table
+        sets = ", ".join(f"{ops.quote_name(Job._meta.get_field(f).column)} = %s" for f in fields)
+        values = [ops.adapt_datetimefield_value(v) if f == "updated_at" else v for f, v in fields.items()]
+        try:
+            with self.side.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {ops.quote_name(table)} SET {sets} WHERE {ops.quote_name('id')} = %s",
+                    [*values, self.job.pk],
+                )
+        except DatabaseError as e:  # SQLite: the work's transaction holds the lock
+            log.debug("job %s: progress not written (%s)", self.job.pk, e)
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
+            self.side = None
+
+
+def side_connection():
+    """A new connection to the default database, outside Django's registry of connections (so
+    in autocommit whatever the caller's transaction); on SQLite it never waits for a lock."""
+    settings_dict = {**connections[DEFAULT_DB_ALIAS].settings_dict}
+    if settings_dict["ENGINE"] == "django.db.backends.sqlite3":
+        settings_dict["OPTIONS"] = {**settings_dict.get("OPTIONS", {}), "timeout": 0}
+    return load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, DEFAULT_DB_ALIAS)
 
 
 def _claim(job_id: int) -> Job | None:
@@ -160,6 +207,8 @@ def run(job_id: int, **memory) -> None:
         _finish(job, Job.State.FAILED, str(e) or type(e).__name__)
     else:
         _finish(job, Job.State.DONE, result.pop("message", ""), result)
+    finally:
+        progress.close()
 
 
 def recent(election=None, limit: int = 10) -> list[Job]:

@@ -12,6 +12,8 @@ from . import runner
 from .models import Job
 
 REFRESH_SECONDS = 2
+# Kinds of job staff may retry as well as the returning officer (the work staff may start).
+STAFF_RETRIES = (Job.Kind.ISSUE_CODES, Job.Kind.IMPORT_MEMBERS, Job.Kind.BUILD_ROLL, Job.Kind.REMIND)
 
 
 def _job(pk: int) -> Job:
@@ -22,7 +24,7 @@ def as_dict(job: Job) -> dict:
     return {
         "id": job.pk,
         "kind": job.kind,
-        "election": job.election.slug,
+        "election": job.election.slug if job.election else None,
         "contest": job.contest.slug if job.contest else None,
         "started_by": job.started_by.get_username() if job.started_by else None,
         "state": job.state,
@@ -61,7 +63,7 @@ def job_json(request, pk):
 @role_required(RETURNING_OFFICER, STAFF)
 def job_retry(request, pk):
     job = _job(pk)
-    if job.kind != Job.Kind.ISSUE_CODES and not has_role(request.user, RETURNING_OFFICER):
+    if job.kind not in STAFF_RETRIES and not has_role(request.user, RETURNING_OFFICER):
         messages.error(request, gettext("Only the returning officer can retry this job."))
         return redirect(job)
     try:

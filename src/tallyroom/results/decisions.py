@@ -18,6 +18,7 @@ from tallyroom.elections import checklist
 from tallyroom.elections.forms import DATETIME
 from tallyroom.elections.models import Election
 from tallyroom.roll.models import Member, RollEntry
+from tallyroom.voting.turnout import turnout
 from tallyroom.web.access import RETURNING_OFFICER, role_required
 
 
@@ -104,7 +105,8 @@ def mail_test(request, election_slug):
 
 @role_required(RETURNING_OFFICER)
 def close_page(request, election_slug):
-    """The confirmation before closing; says loudly when the scheduled close is still to come."""
+    """The confirmation before closing: how many have voted and how many it shuts out; says
+    loudly when the scheduled close is still to come."""
     election = get_object_or_404(Election, slug=election_slug)
     if request.method == "POST":
         try:
@@ -115,7 +117,10 @@ def close_page(request, election_slug):
             messages.success(request, gettext("Voting is closed."))
         return redirect("results:election", election_slug)
     early = election.state == Election.State.VOTING and timezone.now() < election.voting_closes
-    return render(request, "results/close.html", {"election": election, "early": early})
+    overall = turnout(election).overall if election.state == Election.State.VOTING else None
+    context = {"election": election, "early": early, "overall": overall}
+    context["not_voted"] = overall.issued - overall.voted if overall else 0
+    return render(request, "results/close.html", context)
 
 
 # What each decision is: its verb, the page's title, the message once done, the state it needs.

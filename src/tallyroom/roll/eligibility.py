@@ -120,10 +120,11 @@ def _build_batch(contest, members: list[tuple], rules: tuple, counts: Counter) -
         RollEntry.objects.filter(pk__in=ids).update(eligible=not reason, reason=reason, unit_id=unit_id)
 
 
-def build_roll(contest, *, user=None) -> dict[str, int]:
+def build_roll(contest, *, user=None, progress=None) -> dict[str, int]:
     """Compute ``contest``'s roll from the members as they are now: one entry per member, eligible or
     excluded with the reasons. Returns counts: ``eligible``, ``excluded`` and one per reason (a
-    member excluded for two reasons counts under both). Refuses (RollFrozen) once frozen."""
+    member excluded for two reasons counts under both). Refuses (RollFrozen) once frozen.
+    ``progress(done, total)`` hears the members done, batch by batch, inside the transaction."""
     with transaction.atomic():
         contest = type(contest).objects.select_for_update().select_related("election").get(pk=contest.pk)
         if contest.roll_is_frozen:
@@ -131,11 +132,25 @@ def build_roll(contest, *, user=None) -> dict[str, int]:
         election = contest.election
         rules = (area_units(contest), set(contest.categories), election.freeze_date, contest.paid_up_on)
         counts: Counter[str] = Counter()
+        total = Member.objects.count() if progress else 0
+        if progress:
+            progress(0, total, f"building the roll of {contest.name} from {total:,} members")
         for members in _member_batches():
             _build_batch(contest, members, rules, counts)
+            if progress:
+                progress(min(counts["eligible"] + counts["excluded"], total), total)
         summary = {"eligible": counts.pop("eligible", 0), "excluded": counts.pop("excluded", 0), **counts}
         record(user, "roll.build", f"contest:{contest.pk}", **summary)
     return summary
+
+
+def building_work(job, progress) -> dict:
+    """The roll-building job: build the roll of the job's contest (``build_roll``), one
+    all-or-nothing transaction, its progress on a connection of its own."""
+    progress.own_connection()
+    counts = build_roll(job.contest, user=job.started_by, progress=progress)
+    message = f"Roll built: {counts['eligible']:,} eligible, {counts['excluded']:,} excluded."
+    return {"message": message, **counts}
 
 
 def freeze_rolls(election, user) -> dict[str, dict[str, int]]:

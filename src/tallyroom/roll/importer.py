@@ -44,6 +44,7 @@ FIELDS = (
     "language",
 )
 BATCH = 2000
+ERRORS_KEPT = 1000  # problems a refused import job keeps to show
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _STATUSES = frozenset(Member.Status.values)
 _CATEGORIES = frozenset(Member.Category.values)
@@ -133,15 +134,23 @@ def _check(values: dict[str, str], units: dict[str, int], affiliates: dict[str, 
     return row, problems
 
 
-def import_members(file_or_path, *, user=None) -> ImportReport:
+def _no_progress(done: int, total: int, message: str | None = None) -> None:
+    pass
+
+
+def import_members(file_or_path, *, user=None, progress=_no_progress) -> ImportReport:
     """Import the members in a CSV file (a path or an open file); raise MemberImportError, having
     written nothing, if any row is bad. The file is read twice (checked, then written in batches),
-    so memory holds one batch and the membership numbers seen, not the file."""
+    so memory holds one batch and the membership numbers seen, not the file. ``progress(done,
+    total, message)`` hears the rows checked (of a total not yet known: 0), then the rows written
+    of all, inside the transaction (a job's progress on its own connection sees them)."""
     table = Table(file_or_path, REQUIRED, OPTIONAL)
     units = dict(Unit.objects.values_list("code", "pk"))
     affiliates = dict(Affiliate.objects.values_list("code", "pk"))
     first_line: dict[str, int] = {}
-    for line, values in table:
+    progress(0, 0, "checking the rows")
+    for checked, (line, values) in enumerate(table, 1):
+        progress(checked, 0)
         number = values["number"]
         _, problems = _check(values, units, affiliates)
         if not number:
@@ -159,8 +168,9 @@ def import_members(file_or_path, *, user=None) -> ImportReport:
         raise MemberImportError(table.errors)
     if not report.rows:
         raise MemberImportError([FormatError(table.name, None, "no members in the file")])
+    progress(0, report.rows, f"writing {report.rows:,} members")
     with transaction.atomic():
-        contacts = _write(table, units, affiliates, report, user)
+        contacts = _write(table, units, affiliates, report, user, progress)
         record(
             user,
             "roll.import",
@@ -171,6 +181,7 @@ def import_members(file_or_path, *, user=None) -> ImportReport:
             updated=report.updated,
             contact_changes=contacts,
         )
+    progress(report.rows, report.rows)
     return report
 
 
@@ -186,12 +197,15 @@ def _batches(table: Table, units, affiliates) -> Iterator[dict[str, tuple[int, t
         yield batch
 
 
-def _write(table: Table, units, affiliates, report: ImportReport, user) -> list[dict]:
+def _write(table: Table, units, affiliates, report: ImportReport, user, progress) -> list[dict]:
     """Write the rows batch by batch; return the contact changes (as recorded in the event).
     MemberImportError, rolling the whole import back, if one would change a member on a frozen
     roll (every such row is named)."""
     contacts: list[dict] = []
+    written = 0
     for batch in _batches(table, units, affiliates):
+        progress(written, report.rows)  # the batches written so far
+        written += len(batch)
         current = Member.objects.filter(number__in=list(batch)).values_list("number", "pk", *FIELDS)
         existing = {number: (pk, tuple(rest)) for number, pk, *rest in current}
         new, changed, found = [], [], []
@@ -249,3 +263,32 @@ def _write(table: Table, units, affiliates, report: ImportReport, user) -> list[
         raise MemberImportError(table.errors)
     report.unchanged = report.rows - report.created - report.updated
     return contacts
+
+
+def importing_work(job, progress) -> dict:
+    """The member import job: import the file stored with it (``jobs.files``), all or nothing, its
+    progress on a connection of its own; the file is deleted once imported or refused for its
+    rows (the first ``ERRORS_KEPT`` problems kept in the job's result, by line)."""
+    from tallyroom.jobs import files
+
+    progress.own_connection()
+    with files.open_file(job) as handle:
+        try:
+            report = import_members(handle, user=job.started_by, progress=progress)
+        except (MemberImportError, FormatError) as e:
+            errors = getattr(e, "errors", [e])
+            job.result = {
+                "errors": [{"line": x.line, "problem": x.problem} for x in errors[:ERRORS_KEPT]],
+                "hidden": max(len(errors) - ERRORS_KEPT, 0),
+            }
+            files.discard(job)
+            n = len(errors)
+            raise ValueError(
+                f"{n:,} problem{'s' * (n != 1)} in {handle.name}; nothing imported. "
+                "Correct every row listed and upload the whole file again."
+            ) from e
+    files.discard(job)
+    return {
+        "message": str(report),
+        **{k: getattr(report, k) for k in ("rows", "created", "updated", "unchanged")},
+    }

@@ -18,6 +18,10 @@ from tallyroom.audit.events import record
 from tallyroom.elections.models import Contest
 from tallyroom.formats import spreadsheet
 from tallyroom.formats.errors import FormatError
+from tallyroom.jobs import files
+from tallyroom.jobs import runner as jobs
+from tallyroom.jobs.models import Job
+from tallyroom.organisation.csvfile import Table
 from tallyroom.organisation.models import Unit
 from tallyroom.web import keyset
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF, has_role, role_required
@@ -25,14 +29,13 @@ from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF, has_role,
 from . import languages
 from .contacts import ContactChangeRefused, change_contact, frozen_elections
 from .decisions import DecisionRefused, decide
-from .eligibility import RollFrozen, build_roll, reasons_of
+from .eligibility import reasons_of
 from .forms import ContactForm, DecisionForm, RollSearchForm, UploadForm
-from .importer import OPTIONAL, REQUIRED, MemberImportError, import_members
+from .importer import OPTIONAL, REQUIRED
 from .models import Member, RollEntry
 
 EDITORS = (STAFF, RETURNING_OFFICER)
 READERS = (STAFF, RETURNING_OFFICER, SCRUTINEER)
-ERRORS_SHOWN = 1000
 PAGE = 100
 
 
@@ -65,26 +68,36 @@ def index(request):
 
 @role_required(*EDITORS)
 def upload(request):
+    """Store the upload and start the import job (its page shows the progress, and every bad row
+    by line if the file is refused); a bad header is refused at once."""
     form = UploadForm(request.POST or None, request.FILES or None)
-    errors, total = [], 0
+    errors = []
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        under_way = Job.objects.filter(kind=Job.Kind.IMPORT_MEMBERS, state__in=Job.ACTIVE).first()
         try:
-            report = import_members(form.cleaned_data["file"], user=request.user)
-        except MemberImportError as e:
-            total, errors = len(e.errors), e.errors[:ERRORS_SHOWN]
+            Table(upload, REQUIRED, OPTIONAL)  # the header only
         except FormatError as e:
-            total, errors = 1, [e]
+            errors = [e]
         else:
-            messages.success(request, str(report))
-            return redirect("roll:index")
+            if under_way is not None:
+                messages.error(
+                    request,
+                    gettext("A member import is under way already (job %(job)s).") % {"job": under_way.pk},
+                )
+                return redirect(under_way)
+            with transaction.atomic():
+                job = jobs.start(Job.Kind.IMPORT_MEMBERS, None, request.user, queue=False)
+                files.store(job, upload)
+                jobs.enqueue(job)
+            return redirect(job)
     return render(
         request,
         "roll/upload.html",
         {
             "form": form,
             "errors": errors,
-            "total": total,
-            "hidden": total - len(errors),
+            "total": len(errors),
             "required": REQUIRED,
             "optional": OPTIONAL,
             "language_codes": languages.accepted(),
@@ -151,16 +164,27 @@ def contest_roll(request, pk):
 @require_POST
 @role_required(*EDITORS)
 def build(request, pk):
-    contest = get_object_or_404(Contest, pk=pk)
-    try:
-        counts = build_roll(contest, user=request.user)
-    except RollFrozen as e:
-        messages.error(request, str(e))
-    else:
-        messages.success(
-            request, gettext("Roll built: %(eligible)s eligible, %(excluded)s excluded.") % counts
-        )
-    return redirect("roll:contest", pk=pk)
+    """Start the job that builds the contest's roll (refused once it is frozen, or while one is
+    under way); its page shows the progress."""
+    with transaction.atomic():
+        contest = get_object_or_404(Contest.objects.select_for_update().select_related("election"), pk=pk)
+        if contest.roll_is_frozen:
+            messages.error(
+                request,
+                gettext("the roll of %(contest)s is frozen; it changes only by a recorded decision")
+                % {"contest": contest},
+            )
+            return redirect("roll:contest", pk=pk)
+        under_way = jobs.active(contest.election, Job.Kind.BUILD_ROLL, contest=contest)
+        if under_way is not None:
+            messages.error(
+                request,
+                gettext("The roll of %(contest)s is being built already (job %(job)s).")
+                % {"contest": contest, "job": under_way.pk},
+            )
+            return redirect(under_way)
+        job = jobs.start(Job.Kind.BUILD_ROLL, contest.election, request.user, contest=contest)
+    return redirect(job)
 
 
 class _Echo:

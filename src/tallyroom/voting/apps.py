@@ -5,4 +5,4 @@ class VotingConfig(AppConfig):
     name = "tallyroom.voting"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import bounces, signals  # noqa: F401  (connects the receivers)

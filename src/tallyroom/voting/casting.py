@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from django.db import connection, transaction
 from django.utils import timezone
 
-from tallyroom.ballotbox import box
+from tallyroom.ballotbox import box, prepared
 from tallyroom.ballotbox.models import Channel
 from tallyroom.elections.models import Contest, Election
 from tallyroom.roll.models import RollEntry
@@ -70,7 +70,7 @@ def cast(code: str, choices: Mapping[Contest | int, Sequence[str]]) -> box.Recei
     """
     chosen = {getattr(k, "pk", k): v for k, v in choices.items()}
     at = connection.ops.adapt_datetimefield_value(timezone.now())
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(), prepared.cursor() as cursor:
         cursor.execute(CLAIM, [at, code_hash(code), Election.State.VOTING])  # one statement: see box.py
         claimed = cursor.fetchone()
         if claimed is None:

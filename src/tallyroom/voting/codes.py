@@ -5,12 +5,15 @@ A code is 16 symbols from a 32-letter alphabet without look-alikes (no I, O, 0, 
 keyed with ``settings.TALLYROOM_CODE_KEY`` (default: ``SECRET_KEY``), so the database alone lets no
 one test a guessed code offline.
 
-``issue_and_send`` is the one place codes are made: batch by batch, each batch one transaction that
-makes the batch's codes, hands the emails to the mail backend, writes the postal voters' rows to a
-mail-merge file and stores the hashes with each code's delivery state. The plaintext exists only in
-that batch's memory. A code is stored only if its message was handed over (or refused for good, as
-``failed``), so a mail failure half way leaves no mailed code that does not work, and running it
-again continues with the voters who have no code yet.
+``issue_and_send`` is the one place codes are made, batch by batch: a short transaction stores
+the batch's hashes as ``pending`` (only where the voter has no code yet: two runs never issue to
+the same voter, and no lock is held on the election, so casting goes on); then, outside any
+transaction, the emails are handed to the mail backend (``plain_email``: rendered without the
+``email`` package) and the postal voters' rows written to a mail-merge file; then a second short
+transaction records each code's delivery state. The plaintext exists only in that batch's memory.
+Every code handed over was stored first, so a mail failure half way leaves no mailed code that does
+not work; the codes of messages not handed over are deleted, and running it again continues with
+the voters who have no code yet.
 """
 
 from __future__ import annotations
@@ -22,15 +25,18 @@ import io
 import logging
 import os
 import smtplib
+import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -46,11 +52,14 @@ from tallyroom.roll.contacts import changed_after_freeze
 from tallyroom.roll.languages import language_of
 from tallyroom.roll.models import Member, RollEntry
 
+from . import bounces
 from .letters import in_their_language, letter
 from .models import BallotCode, CodeReissue, Delivery
 
 log = logging.getLogger(__name__)
 BATCH = 1000
+SWEEPS = 2  # threads issuing one election's codes at once, on PostgreSQL
+ANALYZE_AFTER = 10_000  # codes a run issues before it ANALYZEs their table (once)
 RETRY_DELAYS = (1.0, 5.0, 20.0)  # seconds before each retry of a message after a transient failure
 
 LENGTH = 16
@@ -69,8 +78,17 @@ def normalise(code: str) -> str:
 def code_hash(code: str) -> str:
     """Django's ``salted_hmac("tallyroom.voting.code", code, secret=key, algorithm="sha256")``,
     with the salted key derived once per key rather than once per code."""
-    key = getattr(settings, "TALLYROOM_CODE_KEY", "") or settings.SECRET_KEY
-    return hmac.new(_salted(key), normalise(code).encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(_code_key(), normalise(code).encode(), "sha256").hex()
+
+
+def _code_key() -> bytes:
+    return _salted(getattr(settings, "TALLYROOM_CODE_KEY", "") or settings.SECRET_KEY)
+
+
+def _hashes(codes: Iterable[str]) -> list[str]:
+    """``code_hash`` of each new code (already in its issued form), the key looked up once."""
+    key = _code_key()
+    return [hmac.digest(key, code.encode(), "sha256").hex() for code in codes]
 
 
 @functools.lru_cache(maxsize=4)
@@ -149,6 +167,7 @@ class Sent:
     failed: int = 0  # refused by the mail server for good (the code is stored as failed)
     postal_file: Path | None = None
     states: dict[int, str] = field(default_factory=dict, repr=False)  # member pk -> delivery
+    seconds: Counter = field(default_factory=Counter, repr=False)  # wall seconds by step of a run
 
     @property
     def issued(self) -> int:
@@ -177,20 +196,23 @@ def waiting(election: Election):
     )
 
 
-def _next_batch(election: Election, contests: list[int], cursor: str, size: int):
-    """The voters without a code among the next ``size`` members after ``cursor`` (by number), and
-    the new cursor (None at the end). Three index look-ups, whatever the size of the roll, so
-    issuing to everyone is linear in the members."""
-    rows = list(
-        Member.objects.filter(number__gt=cursor).order_by("number").values_list(*Recipient._fields)[:size]
-    )
+def _next_batch(election: Election, contests: list[int], cursor: int, size: int, upto: int | None = None):
+    """The voters without a code among the next ``size`` members after the member id ``cursor``
+    (up to the id ``upto``, if given), and the new cursor (None at the end). Three range scans of
+    an index each (members by id; the roll entries and the codes of that span of member ids, by
+    their ``(contest, member)`` and ``(election, member)`` indexes), estimated well by any
+    statistics, whatever the size of the roll or of the codes issued so far: linear in all."""
+    members = Member.objects.filter(pk__gt=cursor)
+    if upto is not None:
+        members = members.filter(pk__lte=upto)
+    rows = list(members.order_by("pk").values_list(*Recipient._fields)[:size])
     if not rows:
         return [], None
-    span = {"member__number__gt": cursor, "member__number__lte": rows[-1][1]}  # not a long IN list
+    span = {"member_id__gt": cursor, "member_id__lte": rows[-1][0]}
     entries = RollEntry.objects.filter(contest_id__in=contests, eligible=True, **span)
     eligible = set(entries.values_list("member_id", flat=True))
     coded = set(BallotCode.objects.filter(election=election, **span).values_list("member_id", flat=True))
-    return [Recipient(*row) for row in rows if row[0] in eligible and row[0] not in coded], rows[-1][1]
+    return [Recipient(*row) for row in rows if row[0] in eligible and row[0] not in coded], rows[-1][0]
 
 
 def closing_time(election: Election) -> str:
@@ -199,9 +221,10 @@ def closing_time(election: Election) -> str:
 
 
 def code_email(election: Election, recipient, code: str, url: str) -> EmailMessage:
-    """The ballot-code email, in the recipient's preferred language."""
+    """The ballot-code email, in the recipient's preferred language, tagged so a mail service's
+    webhook can say which code it was."""
     with in_their_language(recipient):
-        return letter(
+        message = letter(
             recipient,
             gettext("Your ballot code: %(election)s") % {"election": election.name},
             gettext("Your one-time ballot code for %(election)s is:") % {"election": election.name},
@@ -210,6 +233,8 @@ def code_email(election: Election, recipient, code: str, url: str) -> EmailMessa
             + "\n"
             + gettext("The code works once. Keep it to yourself: anyone holding it can cast your vote."),
         )
+    message.metadata = bounces.metadata(election.pk, recipient.pk)  # echoed by a mail service's webhook
+    return message
 
 
 TRANSIENT = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, TimeoutError)
@@ -288,11 +313,14 @@ class PostalFile:
     """The mail-merge file of one run, made (mode 0600, under ``postal_dir()``) at its first row."""
 
     def __init__(self, election: Election):
-        self.election, self.path = election, None
+        self.election, self.path, self.lock = election, None, threading.Lock()
 
     def write(self, pairs: Sequence[tuple[Recipient, str]]) -> None:
-        if not pairs:
-            return
+        if pairs:
+            with self.lock:  # one sweep at a time
+                self._write(pairs)
+
+    def _write(self, pairs: Sequence[tuple[Recipient, str]]) -> None:
         text = mail_merge_csv(pairs, self.election, header=self.path is None)
         if self.path is None:
             folder = postal_dir()
@@ -333,44 +361,170 @@ def deliver(pairs: Sequence[tuple[Recipient, str]], election: Election, postal: 
     return sent
 
 
+def _store_pending(election: Election, pairs: Sequence[tuple[Recipient, str]], now) -> set[int]:
+    """Store each pair's code hash as ``pending`` unless its member has a code already (another run
+    got there first: the unique ``(election, member)``); the members whose codes were stored. One
+    statement, so that a batch's transaction holds no lock beyond its own new rows."""
+    if not pairs:
+        return set()
+    table = connection.ops.quote_name(BallotCode._meta.db_table)
+    columns = "election_id, member_id, code_hash, issued_at, delivery"
+    conflict = "ON CONFLICT DO NOTHING RETURNING member_id"
+    issued_at = BallotCode._meta.get_field("issued_at").get_db_prep_save(now, connection=connection)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT %s, m, h, %s, %s "
+                f"FROM unnest(%s::bigint[], %s::text[]) AS v(m, h) {conflict}",
+                [
+                    election.pk,
+                    issued_at,
+                    Delivery.PENDING,
+                    [r.pk for r, _ in pairs],
+                    _hashes(c for _, c in pairs),
+                ],
+            )
+        else:  # SQLite: a few hundred rows a statement (it takes at most 32,766 parameters)
+            stored = set()
+            for i in range(0, len(pairs), 500):
+                part = pairs[i : i + 500]
+                values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(part))
+                cursor.execute(
+                    f"INSERT INTO {table} ({columns}) VALUES {values} {conflict}",
+                    [
+                        x
+                        for (r, _), h in zip(part, _hashes(c for _, c in part), strict=True)
+                        for x in (election.pk, r.pk, h, issued_at, Delivery.PENDING)
+                    ],
+                )
+                stored.update(row[0] for row in cursor.fetchall())
+            return stored
+        return {row[0] for row in cursor.fetchall()}
+
+
 def _batch(
     election: Election, recipients: list[Recipient], postal: PostalFile, user
 ) -> tuple[Sent, list[tuple[Recipient, str]], DeliveryFailed | None]:
-    """Make, deliver and store one batch's codes (call inside its transaction)."""
+    """Make, store, deliver and mark one batch's codes: stored as ``pending`` (committed) before
+    any is handed over, so every code mailed works; handed over outside any transaction (casting
+    and other runs go on meanwhile); then each marked with its delivery state, and those not
+    handed over (the mail backend failed for good) deleted, so that a later run issues them."""
+    t = time.perf_counter()
     pairs = [(r, new_code()) for r in recipients]
+    with transaction.atomic():
+        stored_ids = _store_pending(election, pairs, timezone.now())
+    pairs = [(r, c) for r, c in pairs if r.pk in stored_ids]
+    t, store = time.perf_counter(), time.perf_counter() - t
     failure = None
     try:
         sent = deliver(pairs, election, postal)
     except DeliveryFailed as e:
         sent, failure = e.sent, e
-    now = timezone.now()
-    stored = [(r, c) for r, c in pairs if r.pk in sent.states]
-    bulk.insert(
-        BallotCode,
-        ("election_id", "member_id", "code_hash", "issued_at", "sent_at", "delivery"),
-        (
-            (
-                election.pk,
-                r.pk,
-                code_hash(c),
-                now,
-                None if sent.states[r.pk] == Delivery.FAILED else now,
-                sent.states[r.pk],
+    sent.seconds["store"] += store
+    t, sent.seconds["hand over"] = time.perf_counter(), time.perf_counter() - t
+    with transaction.atomic():
+        _mark(sent.states, election)
+        dropped = [r.pk for r, _ in pairs if r.pk not in sent.states]
+        if dropped:
+            BallotCode.objects.filter(
+                election=election, member_id__in=dropped, delivery=Delivery.PENDING, used_at__isnull=True
+            ).delete()
+        stored = [(r, c) for r, c in pairs if r.pk in sent.states]
+        if stored:
+            record(
+                user,
+                "voting.issue_codes",
+                f"election:{election.pk}",
+                codes=len(stored),
+                emailed=sent.emailed,
+                posted=sent.posted,
+                failed=sent.failed,
             )
-            for r, c in stored
-        ),
-    )
-    if stored:
-        record(
-            user,
-            "voting.issue_codes",
-            f"election:{election.pk}",
-            codes=len(stored),
-            emailed=sent.emailed,
-            posted=sent.posted,
-            failed=sent.failed,
-        )
+    sent.seconds["mark"] += time.perf_counter() - t
     return sent, stored, failure
+
+
+def drop_pending(election: Election, user=None) -> int:
+    """Delete the unused codes of ``election`` left ``pending`` by a run that stopped between
+    storing a batch and marking it (its worker died): nobody may hold them, or one was handed over
+    just before; either way the next run issues each of those voters a new code. Call only when
+    no run is under way (a job's retry). The number deleted."""
+    with transaction.atomic():
+        dropped, _ = BallotCode.objects.filter(
+            election=election, delivery=Delivery.PENDING, used_at__isnull=True
+        ).delete()
+        if dropped:
+            record(user, "voting.drop_pending_codes", f"election:{election.pk}", codes=dropped)
+    return dropped
+
+
+class _Run:
+    """What the sweeps of one ``issue_and_send`` share (each sweep in a thread of its own, when
+    there are several): the totals, the progress, the first failure, the postal file."""
+
+    def __init__(self, election, user, size, progress, keep, done, total):
+        self.election, self.user, self.size, self.keep = election, user, size, keep
+        self.report, self.done, self.total = progress, done, total
+        self.contests = list(election.contests.values_list("pk", flat=True))
+        self.postal, self.sent, self.failure = PostalFile(election), Sent(), None
+        self.lock, self.stop, self.analysed = threading.Lock(), threading.Event(), False
+
+    def sweep(self, after: int, upto: int | None, few: bool = False) -> None:
+        """Issue to the voters without a code whose member ids are after ``after`` (and up to
+        ``upto``), batch by batch, until the end or another sweep's failure."""
+        cursor = after
+        while cursor is not None and not self.stop.is_set():
+            t = time.perf_counter()
+            if few:
+                recipients, cursor = [Recipient(*row) for row in waiting(self.election)[: self.size]], None
+            else:
+                recipients, cursor = _next_batch(self.election, self.contests, cursor, self.size, upto)
+            chosen = time.perf_counter() - t
+            if not recipients:
+                continue
+            got, stored, failure = _batch(self.election, recipients, self.postal, self.user)
+            with self.lock:
+                self._add(got, stored, chosen)
+                if failure is not None and self.failure is None:
+                    self.failure = failure
+                    self.stop.set()
+
+    def _add(self, got: Sent, stored, chosen: float) -> None:
+        sent = self.sent
+        sent.seconds["choose"] += chosen
+        sent.seconds.update(got.seconds)
+        sent.emailed, sent.posted, sent.failed = (
+            sent.emailed + got.emailed,
+            sent.posted + got.posted,
+            sent.failed + got.failed,
+        )
+        sent.postal_file = self.postal.path
+        self.done += len(stored)
+        if not self.analysed and sent.issued >= ANALYZE_AFTER:
+            bulk.analyze(BallotCode)  # the table has grown from nothing: plan with what it holds
+            self.analysed = True
+        if self.keep:
+            self.keep(stored)
+        if self.report:
+            self.report(self.done, self.total)
+
+
+def _in_thread(run: _Run, after: int, upto: int | None) -> None:
+    try:
+        run.sweep(after, upto)
+    except BaseException:
+        run.stop.set()
+        raise
+    finally:
+        connections.close_all()  # this thread's own connection
+
+
+def _slices(count: int) -> list[tuple[int, int | None]]:
+    """``count`` ranges of member ids of about as many members each, as (after, up to)."""
+    ids = Member.objects.order_by("pk").values_list("pk", flat=True)
+    members = ids.count()
+    edges = [ids[members * k // count] for k in range(1, count)] if members >= count else []
+    return list(zip([0, *edges], [*edges, None], strict=True))
 
 
 def issue_and_send(
@@ -380,48 +534,40 @@ def issue_and_send(
     size: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     keep: Callable[[list[tuple[Recipient, str]]], None] | None = None,
+    sweeps: int | None = None,
 ) -> Sent:
     """Issue a code to every voter of ``election`` who has none, and send it, in batches of
-    ``size`` (``settings.TALLYROOM_CODE_BATCH``, default ``BATCH``), each batch one transaction
-    holding the election's row lock (so two runs never issue to the same voter).
+    ``size`` (``settings.TALLYROOM_CODE_BATCH``, default ``BATCH``; see ``_batch``). No lock is
+    held on the election: two runs never issue to the same voter because a code is stored only
+    where its voter has none (the unique ``(election, member)``), in one statement.
+
+    On PostgreSQL the membership is cut into ``sweeps`` ranges of member ids
+    (``settings.TALLYROOM_CODE_SWEEPS``, default ``SWEEPS``), each swept by a thread of its own with
+    its own connection, so that one sweep's statements run in the database while another renders
+    its mail; with few voters left, inside a transaction, or on SQLite, one sweep.
 
     ``progress(done, total)`` is called after each batch, counting every eligible voter; ``keep``
     receives each batch's stored ``(recipient, code)`` pairs (the demo and tests vote with them;
     otherwise the plaintext is dropped with the batch). Raises ``DeliveryFailed`` once the batch
-    that failed is stored as far as it got."""
+    that failed is stored as far as it got (and the other sweeps' batches under way are done)."""
     size = size or getattr(settings, "TALLYROOM_CODE_BATCH", BATCH)
+    sweeps = sweeps or getattr(settings, "TALLYROOM_CODE_SWEEPS", SWEEPS)
     total = eligible_members(election).count()
     done = BallotCode.objects.filter(election=election).count()
     if progress:
         progress(done, total)
-    contests = list(election.contests.values_list("pk", flat=True))
+    run = _Run(election, user, size, progress, keep, done, total)
     few = total - done <= size
-    postal, cursor, sent = PostalFile(election), "", Sent()
-    while cursor is not None:
-        with transaction.atomic():
-            Election.objects.select_for_update().filter(pk=election.pk).first()
-            if few:
-                recipients, cursor = [Recipient(*row) for row in waiting(election)[:size]], None
-            else:
-                recipients, cursor = _next_batch(election, contests, cursor, size)
-            if not recipients:
-                continue
-            got, stored, failure = _batch(election, recipients, postal, user)
-        sent.emailed, sent.posted, sent.failed = (
-            sent.emailed + got.emailed,
-            sent.posted + got.posted,
-            sent.failed + got.failed,
-        )
-        sent.postal_file = postal.path
-        done += len(stored)
-        if keep:
-            keep(stored)
-        del stored
-        if progress:
-            progress(done, total)
-        if failure is not None:
-            raise DeliveryFailed(f"{failure}; {done} of {total} codes issued, the rest have none yet")
-    return sent
+    alone = connection.vendor != "postgresql" or connection.in_atomic_block  # threads see only commits
+    if few or alone or sweeps < 2 or total - done < 4 * size * sweeps:
+        run.sweep(0, None, few=few)
+    else:
+        with ThreadPoolExecutor(sweeps, thread_name_prefix="codes") as pool:
+            for future in [pool.submit(_in_thread, run, *edges) for edges in _slices(sweeps)]:
+                future.result()
+    if run.failure is not None:
+        raise DeliveryFailed(f"{run.failure}; {run.done} of {total} codes issued, the rest have none yet")
+    return run.sent
 
 
 def issued_codes(election: Election, *, user=None) -> list[tuple[Recipient, str]]:

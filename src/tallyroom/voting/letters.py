@@ -4,11 +4,12 @@ greeting and the paragraphs."""
 
 from __future__ import annotations
 
-from django.core.mail import EmailMessage
 from django.utils import translation
 from django.utils.translation import gettext
 
 from tallyroom.roll.languages import language_of
+
+from .plain_email import PlainEmail
 
 
 def in_their_language(member):
@@ -16,8 +17,8 @@ def in_their_language(member):
     return translation.override(language_of(member.language))
 
 
-def letter(member, subject: str, *paragraphs: str, to: str | None = None) -> EmailMessage:
+def letter(member, subject: str, *paragraphs: str, to: str | None = None) -> PlainEmail:
     """An email to ``member`` (or to the address ``to``): "Dear …," in the active language, then
     the paragraphs, a blank line between each."""
     body = "\n\n".join([gettext("Dear %(name)s,") % {"name": member.name}, *paragraphs]) + "\n"
-    return EmailMessage(subject=subject, body=body, to=[to or member.email])
+    return PlainEmail(subject=subject, body=body, to=[to or member.email])

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 class Delivery(models.TextChoices):
     """How far a code got to its voter, as the mail backend (or the mail-merge file) reports it."""
 
+    PENDING = "pending", _("Being handed to the mail backend")
     QUEUED = "queued", _("Queued by the mail service")
     SENT = "sent", _("Sent")
     POSTED = "posted", _("In a mail-merge file for post")
@@ -19,14 +20,19 @@ class Delivery(models.TextChoices):
 class BallotCode(models.Model):
     """A voter's one-time code for an election, held only as a keyed hash (see codes.py).
 
-    ``delivery`` is how far the code got (``Delivery``); ``sent_at`` when it was handed to the mail
-    backend or written to a mail-merge file.
+    ``delivery`` is how far the code got (``Delivery``: ``pending`` from its storing until its
+    message is handed over); ``sent_at`` when it was handed to the mail backend or written to a
+    mail-merge file.
 
     ``used_at`` is set in the transaction that puts the holder's ballots in the box (which marks
     their roll entries as voted); it is what the online turnout counts.
     """
 
-    election = models.ForeignKey("elections.Election", on_delete=models.CASCADE, related_name="codes")
+    # No index of its own: the unique (election, member) index leads with it, and an index of
+    # the election alone let a batch's look-up of 1,000 members scan every code of the election.
+    election = models.ForeignKey(
+        "elections.Election", on_delete=models.CASCADE, related_name="codes", db_index=False
+    )
     member = models.ForeignKey("roll.Member", on_delete=models.PROTECT, related_name="ballot_codes")
     code_hash = models.CharField(max_length=64, unique=True)
     issued_at = models.DateTimeField()
@@ -36,7 +42,13 @@ class BallotCode(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["election", "member"], name="one_code_per_voter")]
-        indexes = [models.Index(fields=["election", "delivery"])]
+        # No index on ``delivery`` (nor on ``sent_at``): marking a batch's codes delivered then
+        # changes no indexed column, so on PostgreSQL each row's new version is written in place
+        # (a HOT update, in the room ``fillfactor`` leaves; migration 0008), without index writes.
+        indexes = [
+            # turnout's one grouped count reads the election's codes from this index alone
+            models.Index(fields=["election", "member", "used_at"], name="code_member_used"),
+        ]
 
     def __str__(self):
         return f"code for {self.member} in {self.election}"
@@ -89,13 +101,18 @@ class CodeReissue(models.Model):
 class Reminder(models.Model):
     """A reminder to the members who have not voted online, sent on demand (``send_at`` is when it
     was asked for) or scheduled for ``send_at``: ``tallyroom manage send_reminders`` sends those
-    due. ``sent_at`` and ``sent`` say when it went and to how many."""
+    due. ``sent_at`` and ``sent`` say when it went and to how many; ``job`` is the job sending it
+    (``ReminderDelivery`` records each member it reached, so a retried job sends nobody twice)."""
 
     election = models.ForeignKey("elections.Election", on_delete=models.CASCADE, related_name="reminders")
     send_at = models.DateTimeField()
     created_by = models.CharField(max_length=150)
+    on_demand = models.BooleanField(default=False, help_text="sent when asked for, not scheduled")
     sent_at = models.DateTimeField(null=True, blank=True)
     sent = models.PositiveIntegerField(default=0)
+    job = models.OneToOneField(
+        "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="reminder"
+    )
 
     class Meta:
         ordering = ["send_at", "pk"]
@@ -103,3 +120,18 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"reminder for {self.election} at {self.send_at:%Y-%m-%d %H:%M}"
+
+
+class ReminderDelivery(models.Model):
+    """One member a reminder was handed to the mail backend for (``delivery`` as it reported):
+    the key that keeps a retried reminder job from sending to them again."""
+
+    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="deliveries")
+    member = models.ForeignKey("roll.Member", on_delete=models.PROTECT, related_name="+")
+    delivery = models.CharField(max_length=8, choices=Delivery.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["reminder", "member"], name="one_reminder_per_member")]
+
+    def __str__(self):
+        return f"{self.reminder} to member {self.member_id}: {self.delivery}"

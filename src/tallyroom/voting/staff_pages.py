@@ -15,6 +15,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from tallyroom.ballotbox.marking import current_marking
@@ -33,17 +34,19 @@ from .views import SENDERS, arrange
 
 
 class ScheduleForm(forms.Form):
-    at = forms.DateTimeField(label="Send the reminder at", widget=DATETIME)
+    at = forms.DateTimeField(label=_("Send the reminder at"), widget=DATETIME)
 
 
 @role_required(*SENDERS)
 def reminders_page(request, election: str):
-    """The count a reminder would reach now, the button that sends it, and the schedule."""
+    """The count a reminder would reach now, the button that sends it, and the schedule (the
+    count only while voting is open: no reminder goes out before or after)."""
     found = get_object_or_404(Election, slug=election)
+    voting = found.state == Election.State.VOTING
     context = {
         "election": found,
-        "count": reminders.not_voted(found).count(),
-        "scheduled": found.reminders.all(),
+        "count": reminders.not_voted(found).count() if voting else None,
+        "scheduled": found.reminders.select_related("job"),
         "form": ScheduleForm(),
     }
     return render(request, "voting/reminders.html", context)
@@ -52,16 +55,14 @@ def reminders_page(request, election: str):
 @require_POST
 @role_required(*SENDERS)
 def reminders_send(request, election: str):
+    """Start the job sending the reminder now; its page shows how many it has reached."""
     found = get_object_or_404(Election, slug=election)
     try:
-        sent = reminders.send(found, request.user)
+        job = reminders.start(found, request.user)
     except reminders.NotOpen as e:
         messages.error(request, str(e))
-    else:
-        messages.success(
-            request, gettext("Reminder sent to %(sent)s members who have not voted.") % {"sent": f"{sent:,}"}
-        )
-    return redirect("voting:reminders", election=found.slug)
+        return redirect("voting:reminders", election=found.slug)
+    return redirect(job)
 
 
 @require_POST

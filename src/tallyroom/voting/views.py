@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -78,20 +79,27 @@ def problem(request, message: str, status: int = 400):
 @never_cache
 def enter(request):
     """Step 1: the voter enters their code."""
-    error, typed = "", ""
+    error, typed, found = "", "", None
     if request.method == "POST":
-        if not ratelimit.reserve(request):
-            message = gettext("Too many wrong ballot codes have been tried. Wait 15 minutes and try again.")
-            return problem(request, message, 429)
         typed = request.POST.get("code", "")[:40]
         code = normalise(typed)
-        try:
-            found = voter(code)
-        except CodeError as e:
-            ratelimit.settle(request, failed=isinstance(e, UnknownCode))
-            error = gettext(str(e))  # casting's messages are in the catalogue as they are
-        else:
-            ratelimit.settle(request, failed=False)
+        # One transaction from the reservation to its settling: if the lookup fails (the
+        # database restarting) or the process dies, the reservation goes with it rather than
+        # staying held against the address as a wrong code would.
+        with transaction.atomic():
+            if not ratelimit.reserve(request):
+                message = gettext(
+                    "Too many wrong ballot codes have been tried. Wait 15 minutes and try again."
+                )
+                return problem(request, message, 429)
+            try:
+                found = voter(code)
+            except CodeError as e:
+                ratelimit.settle(request, failed=isinstance(e, UnknownCode))
+                error = gettext(str(e))  # casting's messages are in the catalogue as they are
+            else:
+                ratelimit.settle(request, failed=False)
+        if found is not None:
             return show_ballot(request, found, code, {})
     # The box keeps what was typed (not the code normalised) so the voter can see their typo.
     context = {"error": error, "typed": typed}

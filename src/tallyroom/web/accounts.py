@@ -1,7 +1,10 @@
 """Staff accounts and their roles, managed by the returning officer on a page of the site (not the
 Django admin). Roles are Django groups (see ``access``). Two guards: an officer cannot take away
 their own officer role or switch off their own account (so the election is never left without
-one), and only a superuser may change a superuser's account."""
+one), and only a superuser may change a superuser's account. A new account is given a one-time
+set-up code for its second factor (``enrolment``), shown once, for the officer to pass on. A staff
+member who has lost their authenticator has it reset by the officer (never their own): the device
+is deleted, a recorded decision with a reason, and a new set-up code is shown."""
 
 from __future__ import annotations
 
@@ -15,9 +18,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tallyroom.audit.events import record
 
+from . import enrolment
 from .access import RETURNING_OFFICER, ROLE_DUTIES, ROLE_NAMES, ROLES, role_required
 
 
@@ -84,18 +90,34 @@ class AccountForm(forms.ModelForm):
         return user
 
 
+class ResetForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Why, for the audit trail (for example: phone lost, confirmed by telephone)."),
+    )
+
+
+def _may_change(request, account) -> None:
+    if account.is_superuser and not request.user.is_superuser:
+        raise PermissionDenied("only a superuser changes a superuser's account")
+
+
 @role_required(RETURNING_OFFICER)
 def accounts(request):
     users = User.objects.prefetch_related("groups").order_by("username")
-    rows = [(u, [ROLE_NAMES[g.name] for g in u.groups.all() if g.name in ROLES]) for u in users]
+    enrolled = set(TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True))
+    rows = [
+        (u, [ROLE_NAMES[g.name] for g in u.groups.all() if g.name in ROLES], u.pk in enrolled) for u in users
+    ]
     return render(request, "web/accounts.html", {"rows": rows})
 
 
 @role_required(RETURNING_OFFICER)
 def account_edit(request, pk=None):
     account = get_object_or_404(User, pk=pk) if pk else None
-    if account is not None and account.is_superuser and not request.user.is_superuser:
-        raise PermissionDenied("only a superuser changes a superuser's account")
+    if account is not None:
+        _may_change(request, account)
     form = AccountForm(request.POST or None, instance=account, officer=request.user)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -109,6 +131,8 @@ def account_edit(request, pk=None):
                 roles=sorted(form.cleaned_data["roles"]),
                 fields=changed + (["password"] if form.cleaned_data.get("password1") else []),
             )
+        if account is None:
+            return _show_code(request, user, enrolment.issue(user, request.user))
         messages.success(request, gettext("Saved the account %(name)s.") % {"name": user.get_username()})
         return redirect("accounts")
     title = (
@@ -117,3 +141,57 @@ def account_edit(request, pk=None):
         else gettext("New staff account")
     )
     return render(request, "elections/form.html", {"form": form, "title": title, "back": reverse("accounts")})
+
+
+@require_POST
+@role_required(RETURNING_OFFICER)
+def account_set_up_code(request, pk):
+    """A new one-time set-up code for an account that has no second factor yet."""
+    account = get_object_or_404(User, pk=pk)
+    _may_change(request, account)
+    if TOTPDevice.objects.filter(user=account, confirmed=True).exists():
+        messages.error(
+            request,
+            gettext("%(name)s has set up their second factor already.") % {"name": account.get_username()},
+        )
+        return redirect("accounts")
+    return _show_code(request, account, enrolment.issue(account, request.user))
+
+
+@role_required(RETURNING_OFFICER)
+def account_reset_authenticator(request, pk):
+    """Delete a staff member's authenticator (lost or replaced phone), after a confirmation page
+    with a reason: its codes stop working and any session it verified needs a code again; the
+    account then sets up a new one with the set-up code shown. Never the officer's own."""
+    account = get_object_or_404(User, pk=pk)
+    _may_change(request, account)
+    if account.pk == request.user.pk:
+        raise PermissionDenied("another returning officer or a superuser resets your own authenticator")
+    devices = TOTPDevice.objects.filter(user=account)
+    if not devices.filter(confirmed=True).exists():
+        messages.error(
+            request,
+            gettext("%(name)s has no authenticator set up; issue a set-up code.")
+            % {"name": account.get_username()},
+        )
+        return redirect("accounts")
+    form = ResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            removed, _by_model = devices.delete()
+            record(
+                request.user,
+                "account.two_factor_reset",
+                f"user:{account.pk}",
+                name=account.get_username(),
+                reason=form.cleaned_data["reason"],
+                devices=removed,
+            )
+            code = enrolment.issue(account, request.user)
+        return _show_code(request, account, code)
+    return render(request, "web/reset_authenticator.html", {"account": account, "form": form})
+
+
+def _show_code(request, account, code: str):
+    context = {"account": account, "code": code, "hours": int(enrolment.lifetime().total_seconds() // 3600)}
+    return render(request, "web/set_up_code.html", context)

@@ -7,6 +7,8 @@
 - ``TALLYROOM_ALLOWED_HOSTS``: comma-separated host names.
 - ``TALLYROOM_SITE_URL``: the site's address as voters reach it, e.g. ``https://vote.example.org``
   (in code emails and mail-merge files; also the trusted origin for CSRF).
+- ``TALLYROOM_ANYMAIL_WEBHOOK_SECRET``: the mail service webhooks' basic-auth "user:password"
+  (voting/bounces.py).
 - ``TALLYROOM_EMAIL_BACKEND``: a Django mail backend (default: files under ``var/mail``); with
   SMTP, ``TALLYROOM_EMAIL_HOST``, ``_PORT``, ``_HOST_USER``, ``_HOST_PASSWORD``, ``_USE_TLS=1``;
   ``TALLYROOM_FROM_EMAIL``.
@@ -16,11 +18,15 @@
   when the browser closes).
 - ``TALLYROOM_REQUIRE_2FA``: ``1`` (the default) makes every account sign in with a TOTP code
   as well as the password; ``0`` turns that off (docs/security.md).
+- ``TALLYROOM_ENROLMENT_HOURS``: how long a one-time set-up code for the second factor works
+  (default 72).
 - ``TALLYROOM_SIGNIN_FAILURES`` (default 5) wrong sign-ins for one user name from one address
   lock that pair out for ``TALLYROOM_SIGNIN_LOCKOUT_MINUTES`` (default 15).
 - ``TALLYROOM_SIGNING_KEY_FILE``: the Ed25519 private key that signs the audit trail and counts
   (default ``var/signing-key.pem``; `make demo` and ``TALLYROOM_DEBUG`` make it on first use, as
   does ``TALLYROOM_SIGNING_KEY_AUTOCREATE=1``, which the benches set; docs/security.md).
+- ``TALLYROOM_PREPARED_STATEMENTS``: ``1`` (the default) prepares casting's statements once per
+  PostgreSQL connection; ``0`` behind a connection pooler that keeps no prepared statements.
 - ``TALLYROOM_TIME_ZONE``: the organisation's time zone (default Europe/London).
 - ``TALLYROOM_CODE_KEY``, ``TALLYROOM_CLIENT_IP_HEADER``, ``TALLYROOM_POSTAL_DIR``,
   ``TALLYROOM_CODE_WINDOW``, ``TALLYROOM_CODE_FAILURES_PER_CLIENT``,
@@ -78,6 +84,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "anymail",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -136,11 +143,24 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'tallyroom.sqlite3'}"),
         conn_max_age=int(os.environ.get("TALLYROOM_CONN_MAX_AGE", "60")),
+        # A kept connection is tried (SELECT 1) as a request first uses it, so after the database
+        # restarts each one is replaced instead of failing its next request (bench/soak.py).
+        conn_health_checks=True,
     )
 }
+# Casting's statements are prepared once per connection on PostgreSQL (ballotbox/prepared.py);
+# 0 behind a pooler that keeps no prepared statements (PgBouncer in transaction mode before 1.21).
+TALLYROOM_PREPARED_STATEMENTS = os.environ.get("TALLYROOM_PREPARED_STATEMENTS", "1") != "0"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+
+# The parts of every page that are the same for every anonymous visitor in a language (the
+# header, the footer at a given audit head) are kept rendered in each process (base.html).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"},
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = [
@@ -174,6 +194,9 @@ EMAIL_PORT = int(os.environ.get("TALLYROOM_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("TALLYROOM_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("TALLYROOM_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("TALLYROOM_EMAIL_USE_TLS", "") == "1"
+# The mail service's webhooks (voting/bounces.py) take HTTP basic auth "user:password" with this
+# secret; unset, an unguessable one of this process's own, so that no report is accepted.
+ANYMAIL = {"WEBHOOK_SECRET": os.environ.get("TALLYROOM_ANYMAIL_WEBHOOK_SECRET") or secrets.token_urlsafe(32)}
 
 _VOTING = {
     "TALLYROOM_CODE_KEY": str,
@@ -195,6 +218,7 @@ SESSION_COOKIE_AGE = int(os.environ.get("TALLYROOM_SESSION_SECONDS", str(8 * 360
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 TALLYROOM_REQUIRE_2FA = os.environ.get("TALLYROOM_REQUIRE_2FA", "1") != "0"
 OTP_TOTP_ISSUER = "tallyroom"
+TALLYROOM_ENROLMENT_HOURS = int(os.environ.get("TALLYROOM_ENROLMENT_HOURS", "72"))
 AXES_FAILURE_LIMIT = int(os.environ.get("TALLYROOM_SIGNIN_FAILURES", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("TALLYROOM_SIGNIN_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

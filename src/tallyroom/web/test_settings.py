@@ -16,6 +16,10 @@ TALLYROOM_MAIL_RETRY_DELAYS = (0, 0)
 # Tests sign staff in with force_login; the tests of the second factor turn it on (the default
 # everywhere else).
 TALLYROOM_REQUIRE_2FA = False
-# A signing key of the test run's own, made on first use.
-TALLYROOM_SIGNING_KEY_FILE = Path(tempfile.mkdtemp(prefix="tallyroom-tests-")) / "signing-key.pem"
+# A signing key of the test run's own, made on first use, and shared with the processes the run
+# starts (an election's key sealed by one must open in another).
+if "TALLYROOM_TEST_SIGNING_KEY_FILE" not in os.environ:
+    folder = tempfile.mkdtemp(prefix="tallyroom-tests-")
+    os.environ["TALLYROOM_TEST_SIGNING_KEY_FILE"] = str(Path(folder) / "signing-key.pem")
+TALLYROOM_SIGNING_KEY_FILE = Path(os.environ["TALLYROOM_TEST_SIGNING_KEY_FILE"])
 TALLYROOM_SIGNING_KEY_AUTOCREATE = True

@@ -2,9 +2,12 @@
 
 An account with a confirmed TOTP device signs in with user name, password and the current code;
 the session is then *verified*. With ``TALLYROOM_REQUIRE_2FA`` on (the default), an account
-without a device that signs in with its password reaches only the set-up page, which shows the
-new device's QR code and secret and confirms it with a first code; every role's pages refuse an
-unverified session. Wrong codes count as failed sign-ins for the throttle (django-axes).
+without a device that signs in with its password reaches only the set-up page. That page first
+asks for the account's one-time set-up code (``enrolment``), given out of band by the returning
+officer, so that a stolen password alone cannot set up the thief's authenticator; only then does
+it make a new device, show its QR code and secret, and confirm it with a first code. Every role's
+pages refuse an unverified session. Wrong codes of either kind count as failed sign-ins for the
+throttle (django-axes).
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from io import BytesIO
 from urllib.parse import urlencode
 
 import segno
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
 from django import forms
 from django.conf import settings
 from django.contrib.auth import user_login_failed
@@ -30,6 +35,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tallyroom.audit.events import record
+
+from . import enrolment
 
 TOKEN = forms.CharField(
     required=False,
@@ -121,6 +128,18 @@ class TokenForm(forms.Form):
     token = TOKEN
 
 
+class SetUpCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Set-up code",
+        max_length=40,
+        help_text="The one-time code the returning officer gave you for setting up your authenticator.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+
+ENROLMENT = "tallyroom_enrolment"  # the session's accepted set-up code: {"user": pk, "code": pk}
+
+
 def _next(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or "/"
     return target if url_has_allowed_host_and_scheme(target, {request.get_host()}) else "/"
@@ -128,30 +147,84 @@ def _next(request) -> str:
 
 @login_required
 def two_factor(request):
-    """Set up the second factor (a signed-in account without one), or give the code for this
-    session (an account with one whose session is not yet verified)."""
+    """Set up the second factor (a signed-in account without one: its set-up code first, then the
+    new device), or give the code for this session (an account with one whose session is not yet
+    verified)."""
     if verified(request.user) and device_of(request.user) is not None:
         return HttpResponseRedirect(_next(request))
+    credentials = {"username": request.user.get_username()}
+    if request.method == "POST" and AxesProxyHandler.is_locked(request, credentials):
+        return get_lockout_response(
+            request, credentials=credentials
+        )  # too many wrong codes: even a right one waits
     device = device_of(request.user)
-    setting_up = device is None
-    if setting_up:
-        device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-        device = device or TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
+    if device is None:
+        accepted = request.session.get(ENROLMENT)
+        if not accepted or accepted.get("user") != request.user.pk:
+            return _set_up_code(request)
+        return _set_up_device(request, accepted["code"])
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"].strip()):
-            with transaction.atomic():
-                if setting_up:
-                    device.confirmed = True
-                    device.save(update_fields=["confirmed"])
-                    record(request.user, "account.two_factor_set_up", f"user:{request.user.pk}")
             otp_login(request, device)
             return HttpResponseRedirect(_next(request))
         _token_failed(request, request.user.get_username())
         form.add_error("token", "That code is wrong or has expired; try the next one.")
-    context = {"form": form, "setting_up": setting_up, "next": _next(request)}
-    if setting_up:
-        context |= {"secret": secret_of(device), "qr": qr_data_uri(device.config_url)}
+    return render(
+        request, "registration/two_factor.html", {"form": form, "step": "token", "next": _next(request)}
+    )
+
+
+def _set_up_code(request):
+    """Step one of setting up: the account's one-time set-up code. Only when it is right is a new
+    device made (any half-made one is thrown away, so nobody who saw an earlier key can use it)."""
+    form = SetUpCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = enrolment.valid(request.user, form.cleaned_data["code"])
+        if code is not None:
+            with transaction.atomic():
+                TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
+                TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
+            request.session[ENROLMENT] = {"user": request.user.pk, "code": code.pk}
+            return HttpResponseRedirect(f"{reverse('two_factor')}?{urlencode({'next': _next(request)})}")
+        _token_failed(request, request.user.get_username())
+        form.add_error(
+            "code", "That set-up code is wrong, used or expired; ask the returning officer for a new one."
+        )
+    return render(
+        request, "registration/two_factor.html", {"form": form, "step": "code", "next": _next(request)}
+    )
+
+
+def _set_up_device(request, code_pk: int):
+    """Step two: the new device's key, confirmed by a first code; the set-up code is spent then."""
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        request.session.pop(ENROLMENT, None)
+        return _set_up_code(request)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"].strip()):
+            with transaction.atomic():
+                spent = enrolment.spend(request.user, code_pk)
+                if spent:
+                    device.confirmed = True
+                    device.save(update_fields=["confirmed"])
+                    record(
+                        request.user,
+                        "account.two_factor_set_up",
+                        f"user:{request.user.pk}",
+                        enrolment_code=code_pk,
+                    )
+            request.session.pop(ENROLMENT, None)
+            if not spent:  # expired meanwhile, or replaced by a newer code
+                return HttpResponseRedirect(f"{reverse('two_factor')}?{urlencode({'next': _next(request)})}")
+            otp_login(request, device)
+            return HttpResponseRedirect(_next(request))
+        _token_failed(request, request.user.get_username())
+        form.add_error("token", "That code is wrong or has expired; try the next one.")
+    context = {"form": form, "step": "device", "next": _next(request)}
+    context |= {"secret": secret_of(device), "qr": qr_data_uri(device.config_url)}
     return render(request, "registration/two_factor.html", context)
 
 

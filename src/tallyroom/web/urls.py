@@ -14,6 +14,12 @@ urlpatterns = [
     path("accounts/staff/", accounts.accounts, name="accounts"),
     path("accounts/staff/new/", accounts.account_edit, name="account_new"),
     path("accounts/staff/<int:pk>/", accounts.account_edit, name="account_edit"),
+    path("accounts/staff/<int:pk>/set-up-code/", accounts.account_set_up_code, name="account_set_up_code"),
+    path(
+        "accounts/staff/<int:pk>/reset-authenticator/",
+        accounts.account_reset_authenticator,
+        name="account_reset_authenticator",
+    ),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the voter's choice of language
     path("organisation/", include("tallyroom.organisation.urls")),
@@ -25,4 +31,5 @@ urlpatterns = [
     path("jobs/", include("tallyroom.jobs.urls")),
     path("appeals/", include("tallyroom.appeals.urls")),
     path("conference/", include("tallyroom.conference.urls")),
+    path("anymail/", include("anymail.urls")),  # the mail service's delivery reports (voting/bounces.py)
 ]

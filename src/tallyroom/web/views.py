@@ -5,7 +5,7 @@ from django.shortcuts import render
 
 from tallyroom.elections.models import Election
 
-from .access import RETURNING_OFFICER, SCRUTINEER, STAFF, has_role
+from .access import APPEALS_PANEL, RETURNING_OFFICER, SCRUTINEER, STAFF, has_role
 
 
 def home(request):
@@ -17,6 +17,7 @@ def home(request):
             "is_officer": has_role(request.user, RETURNING_OFFICER),
             "is_staff_member": has_role(request.user, STAFF, RETURNING_OFFICER),
             "is_scrutineer": has_role(request.user, SCRUTINEER, RETURNING_OFFICER),
+            "is_panel": has_role(request.user, APPEALS_PANEL),
         },
     )
 

@@ -22,6 +22,8 @@ class Command(BaseCommand):
             f"  Results (public):     {url}/results/",
             f"  Returning officer:    {url}/results/officer/{election.slug}/",
             f"  Audit trail:          {url}/audit/",
+            f"  Appeals (members):    {url}/appeals/",
+            f"  Appeals (the panel):  {url}/appeals/elections/{election.slug}/cases/",
             "Logins (sign in at /accounts/login/):",
             *(f"  {name:<11} password {pw:<24} ({role})" for name, (pw, role) in demo.LOGINS.items()),
             "Each login also asks for the code of an authenticator app set up with the login's key in",

@@ -19,7 +19,7 @@ class Command(BaseCommand):
         if options["now"]:
             try:
                 sent = reminders.send(election, None)
-            except reminders.NotOpen as e:
+            except (reminders.NotOpen, reminders.Failed) as e:
                 raise CommandError(str(e)) from None
             self.stdout.write(f"reminder sent to {sent} members who have not voted")
             return

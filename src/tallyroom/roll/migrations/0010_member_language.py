@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('roll', '0007_rollentry_unit'),
+        ('roll', '0009_member_with_email_index'),
     ]
 
     operations = [

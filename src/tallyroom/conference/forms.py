@@ -1,0 +1,86 @@
+"""The chair's form for a new poll: a motion or a contest, who votes, how it is decided, and the
+public half of this poll's own key from its key ceremony."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from django import forms
+
+from tallyroom.ballotbox import keys
+from tallyroom.count import CollegeError, method_names, parse_share
+from tallyroom.count.colleges import check_shares
+
+
+class PollForm(forms.Form):
+    title = forms.CharField(max_length=150)
+    candidates = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        help_text="one a line; none: a motion (For or Against)",
+    )
+    method = forms.ChoiceField(
+        initial="scottish-stv", help_text="how a contest is counted (a motion: plurality)"
+    )
+    seats = forms.IntegerField(min_value=1, initial=1)
+    college = forms.ChoiceField(required=False, label="Who votes")
+    college_shares = forms.CharField(
+        required=False,
+        label="Decided by colleges",
+        help_text="e.g. clp=1/2 affiliates=1/2; empty: every delegate's weight counts as cast",
+    )
+    ballots_public = forms.BooleanField(
+        required=False, initial=True, label="Publish the weighted ballots (else to scrutineers only)"
+    )
+    key = forms.FileField(label="This poll's key file", help_text="election-key.json from its key ceremony")
+
+    def __init__(self, colleges: list[str], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.colleges = colleges
+        self.fields["method"].choices = [(m, m) for m in method_names()]
+        self.fields["college"].choices = [
+            ("", "every delegation"),
+            *((c, f"{c} delegations only") for c in colleges),
+        ]
+
+    def clean_candidates(self) -> list[str]:
+        names = [line.strip() for line in self.cleaned_data["candidates"].splitlines() if line.strip()]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise forms.ValidationError(f"{', '.join(twice)} named twice")
+        if len(names) == 1:
+            raise forms.ValidationError("a contest needs two candidates or more (none: a motion)")
+        return names
+
+    def clean_college_shares(self) -> dict[str, str]:
+        text = self.cleaned_data["college_shares"].replace(",", " ").split()
+        shares: dict[str, Fraction] = {}
+        for item in text:
+            name, sep, share = item.partition("=")
+            if not sep or not name:
+                raise forms.ValidationError(f"write each college as NAME=SHARE, not {item!r}")
+            if name not in self.colleges:
+                raise forms.ValidationError(f"no delegation is in college {name!r}")
+            try:
+                shares[name] = parse_share(share)
+            except ValueError as e:
+                raise forms.ValidationError(str(e)) from None
+        if shares:
+            try:
+                check_shares(list(shares), shares)
+            except CollegeError as e:
+                raise forms.ValidationError(str(e)) from None
+        return {name: str(share) for name, share in shares.items()}
+
+    def clean_key(self) -> keys.PublicKey:
+        upload = self.cleaned_data["key"]
+        try:
+            return keys.PublicKey.from_json(upload.read(64 * 1024).decode("utf-8", "replace"))
+        except (keys.ShareError, ValueError) as e:
+            raise forms.ValidationError(f"{upload.name}: {e}") from None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("college") and data.get("college_shares"):
+            raise forms.ValidationError("a poll of one college's delegations is not decided by colleges")
+        return data
