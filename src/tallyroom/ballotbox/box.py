@@ -305,10 +305,12 @@ def issue_paper(election_id: int, member_id: int, contest_id: int) -> tuple[Frac
     BallotError if voting is not open, they are not on the roll or have voted already. Call
     inside the caller's transaction."""
     with transaction.atomic(), connection.cursor() as cursor:
-        _open_key(cursor, election_id, timezone.now())
-        rows = _entries(cursor, election_id, member_id, False, [contest_id])
-        if not rows:
-            raise BallotError("This delegate is not on the roll of this poll.")
+        now = timezone.now()
+        _open_key(cursor, election_id, now)  # says why if voting is not open
+        try:
+            _, rows = _open_entries(cursor, election_id, member_id, False, [contest_id], now)
+        except BallotError:
+            raise BallotError("This delegate is not on the roll of this poll.") from None
         ((pk, _, weight, college),) = rows
         cursor.execute(
             MARK_VOTED + "(%s)",
