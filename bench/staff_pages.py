@@ -69,6 +69,13 @@ NOT_TIMED = {
 }
 
 
+def not_timed(name: str) -> str:
+    """Why the pattern ``name`` is not timed ("" if it is)."""
+    return next(
+        (w for p, w in NOT_TIMED.items() if name == p or (p.endswith(":") and name.startswith(p))), ""
+    )
+
+
 def arguments(ctx: dict) -> dict[str, dict]:
     """URL kwargs for each pattern name timed (``ctx`` holds the objects made)."""
     e, c = ctx["election"], ctx["contest"]
@@ -244,9 +251,7 @@ def time_pages(client, ctx: dict, phase: str, repeats: int, only: set[str]) -> l
     for name, _route in patterns():
         if only and name not in only:
             continue
-        why = next(
-            (w for p, w in NOT_TIMED.items() if name == p or (p.endswith(":") and name.startswith(p))), ""
-        )
+        why = not_timed(name)
         if why:
             rows.append({"phase": phase, "page": name, "skipped": why})
             continue

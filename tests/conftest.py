@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tallyroom.conference import delegations, seating
 from tallyroom.conference.models import AFFILIATES_COLLEGE, CLP_COLLEGE, Conference, Delegation
@@ -17,6 +17,15 @@ from tallyroom.organisation.models import Affiliate, Region, Unit
 from tallyroom.roll.models import Member, RollEntry
 from tallyroom.voting.codes import issued_codes
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF
+
+
+@pytest.fixture(autouse=True)
+def _no_language_left_active():
+    """A request activates its language for the rest of the thread (LocaleMiddleware does not
+    deactivate it): after each test, back to the default, so a Welsh page does not make the next
+    test's messages Welsh."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -195,3 +195,28 @@ def test_a_file_is_checked_whole_before_anything_is_written_in_batches(places, m
     assert not Member.objects.exists()
     report = import_members(io.StringIO(HEADER + rows))
     assert (report.rows, report.created) == (7, 7) and Member.objects.count() == 7
+
+
+def test_the_language_column_sets_each_members_preferred_language(places):
+    text = (
+        HEADER.rstrip("\n")
+        + ",language\n"
+        + "L1,Ann,,,hackney,2020-01-01,,active,member,,cy\n"
+        + "L2,Bob,,,camden,2020-01-01,,active,member,,Cymraeg\n"
+        + "L3,Cat,,,camden,2020-01-01,,active,member,,EN-GB\n"
+        + "L4,Dai,,,camden,2020-01-01,,active,member,,\n"
+    )
+    import_members(io.StringIO(text))
+    languages = dict(Member.objects.values_list("number", "language"))
+    assert languages == {"L1": "cy", "L2": "cy", "L3": "en-gb", "L4": ""}
+    import_members(io.StringIO(GOOD.replace("L1,", "L4,", 1)))  # a file without the column
+    assert Member.objects.get(number="L4").language == ""  # blank: the site's default
+
+
+def test_an_unknown_language_is_refused_naming_the_line(places):
+    text = HEADER.rstrip("\n") + ",language\n" + "L1,Ann,,,hackney,2020-01-01,,active,member,,fr\n"
+    with pytest.raises(MemberImportError) as caught:
+        import_members(io.StringIO(text))
+    (error,) = caught.value.errors
+    assert error.line == 2 and "language 'fr' is not one of en-gb, cy" in error.problem
+    assert not Member.objects.exists()

@@ -211,7 +211,7 @@ def test_a_voter_given_a_code_meanwhile_is_not_sent_another(voting_election):
     election, contests, members = voting_election(voters=3)
     first = dict(issued(election)[1])
     mail.outbox.clear()
-    late = [Recipient(m.pk, m.number, m.name, m.email, m.address) for m in members]
+    late = [Recipient(m.pk, m.number, m.name, m.email, m.address, m.language) for m in members]
     sent, stored, failure = _batch(election, late, PostalFile(election), None)
     assert (stored, failure, mail.outbox, sent.issued) == ([], None, [], 0)
     for recipient, code in first.items():

@@ -11,15 +11,16 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Channel(models.TextChoices):
     """How a ballot came to the box."""
 
-    ONLINE = "online"
-    IN_ROOM = "in_room", "In the room"
-    PAPER = "paper"
-    PROVISIONAL = "provisional"
+    ONLINE = "online", _("Online")
+    IN_ROOM = "in_room", _("In the room")
+    PAPER = "paper", _("Paper")
+    PROVISIONAL = "provisional", _("Provisional")
 
 
 class ElectionKey(models.Model):

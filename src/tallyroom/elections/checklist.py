@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from django.core.mail import send_mail
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 
 from tallyroom.audit.events import record
 from tallyroom.audit.models import Event
@@ -27,17 +29,32 @@ class MailTestError(Exception):
     """The test email could not be sent; the message says why."""
 
 
+def _seats(text: str, seats: int, **names) -> str:
+    """``text`` with its ``%(seats)s`` written "1 seat", "2 seats" in the active language."""
+    counted = ngettext("%(n)s seat", "%(n)s seats", seats) % {"n": seats}
+    return text % (names | {"seats": counted})
+
+
 def _contest_problems(contest: Contest) -> list[str]:
     name = contest.name
     found = []
     if contest.seats < 1:
-        found.append(f"{name} has no seats: give it at least 1.")
+        found.append(gettext("%(name)s has no seats: give it at least 1.") % {"name": name})
     standing = [c for c in contest.candidates.all() if not c.withdrawn]
     if len(standing) < contest.seats:
         found.append(
-            f"{name} has {len(standing)} candidate{'s' if len(standing) != 1 else ''} standing"
-            f" for {contest.seats} seat{'s' if contest.seats != 1 else ''}"
-            " (re-open nominations does not count as a candidate)."
+            _seats(
+                ngettext(
+                    "%(name)s has %(n)s candidate standing for %(seats)s",
+                    "%(name)s has %(n)s candidates standing for %(seats)s",
+                    len(standing),
+                )
+                + " "
+                + gettext("(re-open nominations does not count as a candidate)."),
+                contest.seats,
+                name=name,
+                n=len(standing),
+            )
         )
     lines = contest.constraint_lines()
     if lines and standing and contest.seats >= 1:
@@ -50,15 +67,25 @@ def _contest_problems(contest: Contest) -> list[str]:
         else:
             if not rules.feasible([], range(len(names)), contest.seats):
                 found.append(
-                    f"{name}: the constraints ({rules}) cannot be met by the candidates standing"
-                    f" for {contest.seats} seat{'s' if contest.seats != 1 else ''}."
+                    _seats(
+                        gettext(
+                            "%(name)s: the constraints (%(rules)s) cannot be met by the candidates "
+                            "standing for %(seats)s."
+                        ),
+                        contest.seats,
+                        name=name,
+                        rules=rules,
+                    )
                 )
     if not contest.roll_is_frozen:
         entries = RollEntry.objects.filter(contest=contest)
         if not entries.exists():
-            found.append(f"{name}: its roll has not been built (build it on the contest's roll page).")
+            found.append(
+                gettext("%(name)s: its roll has not been built (build it on the contest's roll page).")
+                % {"name": name}
+            )
         elif not entries.filter(eligible=True).exists():
-            found.append(f"{name}: nobody is eligible on its roll.")
+            found.append(gettext("%(name)s: nobody is eligible on its roll.") % {"name": name})
     return found
 
 
@@ -68,19 +95,22 @@ def problems(election: Election, now=None) -> list[str]:
     found = []
     contests = list(election.contests.prefetch_related("candidates"))
     if not contests:
-        found.append("The election has no contests.")
+        found.append(gettext("The election has no contests."))
     for contest in contests:
         found += _contest_problems(contest)
     if election.voting_opens >= election.voting_closes:
-        found.append("Voting must open before it closes: check the timetable.")
+        found.append(gettext("Voting must open before it closes: check the timetable."))
     if election.voting_closes <= now:
-        found.append(f"The close of voting ({election.voting_closes:%d %b %Y %H:%M}) has passed.")
+        found.append(
+            gettext("The close of voting (%(closes)s) has passed.")
+            % {"closes": date_format(timezone.localtime(election.voting_closes), "d M Y H:i")}
+        )
     try:
         box.public_key(election)
     except box.BoxError as e:
-        found.append(f"{e} (the trustees' key page).")
+        found.append(gettext("%(problem)s (the trustees' key page).") % {"problem": e})
     if not mail_tested(election):
-        found.append("The mail settings have not been tested: send yourself a test email.")
+        found.append(gettext("The mail settings have not been tested: send yourself a test email."))
     return found
 
 

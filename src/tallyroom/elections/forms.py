@@ -4,11 +4,15 @@ checks on methods, options and constraints."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from tallyroom.count import Constraint, ConstraintError, method_names, rule_set
 from tallyroom.formats.ballotfile import clean_name
 from tallyroom.formats.spreadsheet import refuse_formula
 from tallyroom.roll.models import Member
+from tallyroom.web.labels import FIELD_LABELS
 
 from . import photos
 from .ballot import RON_NAME
@@ -32,6 +36,7 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 class ElectionForm(forms.ModelForm):
     class Meta:
         model = Election
+        labels = FIELD_LABELS
         fields = [
             "slug",
             "name",
@@ -52,24 +57,29 @@ class ElectionForm(forms.ModelForm):
 
     def clean_slug(self):
         if self.cleaned_data["slug"] == "new":
-            raise forms.ValidationError("'new' is taken by the page for a new election; choose another slug.")
+            raise forms.ValidationError(
+                gettext("'new' is taken by the page for a new election; choose another slug.")
+            )
         return _fixed_slug(self.instance, self.cleaned_data["slug"], self.instance)
 
     def clean(self):
         data = super().clean()
         opens, closes = data.get("voting_opens"), data.get("voting_closes")
         if opens and closes and closes <= opens:
-            self.add_error("voting_closes", "Voting must close after it opens.")
+            self.add_error("voting_closes", gettext("Voting must close after it opens."))
         nom_open, nom_close = data.get("nominations_open"), data.get("nominations_close")
         if nom_open and nom_close and nom_close <= nom_open:
-            self.add_error("nominations_close", "Nominations must close after they open.")
+            self.add_error("nominations_close", gettext("Nominations must close after they open."))
         return data
 
 
 def _fixed_slug(instance, slug: str, election) -> str:
     """Public links (results, lists of ballots) carry slugs, so once voting has opened a slug stays."""
     if instance.pk and election is not None and not election.accepts_changes and slug != instance.slug:
-        raise forms.ValidationError(f"The slug is fixed once voting has opened (it stays {instance.slug!r}).")
+        raise forms.ValidationError(
+            gettext("The slug is fixed once voting has opened (it stays '%(slug)s').")
+            % {"slug": instance.slug}
+        )
     return slug
 
 
@@ -77,21 +87,22 @@ class ContestForm(forms.ModelForm):
     """A contest. Who may vote is an explicit choice: the whole membership (ticked), or the regions
     and units chosen; neither is refused, so no contest covers everyone by omission."""
 
-    method = forms.ChoiceField(choices=[], widget=forms.RadioSelect, label="Counting method")
+    method = forms.ChoiceField(choices=[], widget=forms.RadioSelect, label=_("Counting method"))
     whole_membership = forms.BooleanField(
         required=False,
-        label="Open to the whole membership",
-        help_text="Tick if members of every region and unit may vote; otherwise choose regions or units.",
+        label=_("Open to the whole membership"),
+        help_text=_("Tick if members of every region and unit may vote; otherwise choose regions or units."),
     )
     categories = forms.MultipleChoiceField(
         choices=Member.Category.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Who may vote; none ticked means every category.",
+        help_text=_("Who may vote; none ticked means every category."),
     )
 
     class Meta:
         model = Contest
+        labels = FIELD_LABELS
         fields = [
             "slug",
             "name",
@@ -118,8 +129,10 @@ class ContestForm(forms.ModelForm):
             "units": forms.SelectMultiple(attrs={"size": 8}),
         }
         help_texts = {
-            "tie_seed": "Draws the lot that settles a tie nothing else separates; published with the"
-            " result. Blank: drawn at random when voting opens.",
+            "tie_seed": _(
+                "Draws the lot that settles a tie nothing else separates; published with the"
+                " result. Blank: drawn at random when voting opens."
+            ),
         }
 
     def __init__(self, *args, election=None, **kwargs):
@@ -159,7 +172,7 @@ class ContestForm(forms.ModelForm):
             try:
                 Constraint.parse(line)
             except ConstraintError as e:
-                errors.append(f"Line {number}: {e}")
+                errors.append(gettext("Line %(number)s: %(problem)s") % {"number": number, "problem": e})
         if errors:
             raise forms.ValidationError(errors)
         return "\n".join(lines)
@@ -176,7 +189,7 @@ class ContestForm(forms.ModelForm):
             slug
             and Contest.objects.filter(election=election, slug=slug).exclude(pk=self.instance.pk).exists()
         ):
-            self.add_error("slug", "Another contest in this election has this slug.")
+            self.add_error("slug", gettext("Another contest in this election has this slug."))
         return data
 
     def _clean_options(self, data):
@@ -187,7 +200,10 @@ class ContestForm(forms.ModelForm):
         takes = options_by_method()[method]
         for option in options:
             if option not in takes:
-                self.add_error(PREFIX + option, f"{method} has no such option: leave it blank.")
+                self.add_error(
+                    PREFIX + option,
+                    gettext("%(method)s has no such option: leave it blank.") % {"method": method},
+                )
         try:
             rule_set(method, {k: v for k, v in options.items() if k in takes})
         except (ValueError, TypeError) as e:
@@ -202,12 +218,17 @@ class ContestForm(forms.ModelForm):
         if data.get("whole_membership") and chosen:
             self.add_error(
                 "whole_membership",
-                "You ticked the whole membership and chose regions or units: untick it, or clear them.",
+                gettext(
+                    "You ticked the whole membership and chose regions or units: untick it, or clear them."
+                ),
             )
         elif not data.get("whole_membership") and not chosen:
             self.add_error(
                 "whole_membership",
-                "Choose the regions or units whose members may vote, or tick 'Open to the whole membership'.",
+                gettext(
+                    "Choose the regions or units whose members may vote, or tick "
+                    "'Open to the whole membership'."
+                ),
             )
 
 
@@ -218,23 +239,31 @@ ContestForm.declared_fields.update(option_fields())
 
 class CandidateForm(forms.ModelForm):
     member_number = forms.CharField(
-        required=False, label="Membership number", help_text="Links the candidate to their member record."
+        required=False,
+        label=_("Membership number"),
+        help_text=_("Links the candidate to their member record."),
     )
     photo = forms.FileField(
         required=False,
-        label="Photo",
-        help_text="A JPEG or PNG of at most 5 MB; shown on the ballot and the results, scaled to 600 pixels.",
+        label=_("Photo"),
+        help_text=_(
+            "A JPEG or PNG of at most 5 MB; shown on the ballot and the results, scaled to 600 pixels."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
     )
-    remove_photo = forms.BooleanField(required=False, label="Remove the photo")
+    remove_photo = forms.BooleanField(required=False, label=_("Remove the photo"))
     statement = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=f"Shown on the ballot and the results; at most {STATEMENT_LIMIT:,} characters.",
+        help_text=format_lazy(
+            _("Shown on the ballot and the results; at most {limit} characters."),
+            limit=f"{STATEMENT_LIMIT:,}",
+        ),
     )
 
     class Meta:
         model = Candidate
+        labels = FIELD_LABELS
         fields = ["name", "unit", "groups", "statement", "position", "withdrawn"]
 
     def __init__(self, *args, contest=None, **kwargs):
@@ -252,19 +281,22 @@ class CandidateForm(forms.ModelForm):
             raise forms.ValidationError(problem)
         name = clean_name(self.cleaned_data["name"])
         if name.casefold() == RON_NAME.casefold():
-            raise forms.ValidationError(f"{RON_NAME!r} is reserved for the RON option.")
+            raise forms.ValidationError(
+                gettext("'%(name)s' is reserved for the RON option.") % {"name": RON_NAME}
+            )
         others = Candidate.objects.filter(contest=self.instance.contest, name=name).exclude(
             pk=self.instance.pk
         )
         if others.exists():
-            raise forms.ValidationError("Another candidate in this contest has this name.")
+            raise forms.ValidationError(gettext("Another candidate in this contest has this name."))
         return name
 
     def clean_statement(self):
         statement = self.cleaned_data["statement"].strip().replace("\r\n", "\n")
         if len(statement) > STATEMENT_LIMIT:
             raise forms.ValidationError(
-                f"The statement has {len(statement):,} characters: shorten it to {STATEMENT_LIMIT:,}."
+                gettext("The statement has %(length)s characters: shorten it to %(limit)s.")
+                % {"length": f"{len(statement):,}", "limit": f"{STATEMENT_LIMIT:,}"}
             )
         return statement
 
@@ -280,7 +312,7 @@ class CandidateForm(forms.ModelForm):
             return None
         member = Member.objects.filter(number=number).first()
         if member is None:
-            raise forms.ValidationError(f"No member has number {number}.")
+            raise forms.ValidationError(gettext("No member has number %(number)s.") % {"number": number})
         return member
 
     def clean_photo(self):
@@ -325,20 +357,24 @@ class NominationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if candidate is not None:
             self.instance.candidate = candidate
-        self.fields["unit"].empty_label = self.fields["affiliate"].empty_label = "(none)"
+        self.fields["unit"].empty_label = self.fields["affiliate"].empty_label = gettext("(none)")
 
     def clean(self):
         data = super().clean()
         unit, affiliate = data.get("unit"), data.get("affiliate")
         nominator = {"unit": unit} if unit else {"affiliate": affiliate} if affiliate else None
         if nominator and Nomination.objects.filter(candidate=self.instance.candidate, **nominator).exists():
-            raise forms.ValidationError(f"{unit or affiliate} has already nominated this candidate.")
+            raise forms.ValidationError(
+                gettext("%(nominator)s has already nominated this candidate.")
+                % {"nominator": unit or affiliate}
+            )
         return data
 
 
 class SlateForm(forms.ModelForm):
     class Meta:
         model = Slate
+        labels = FIELD_LABELS
         fields = ["name", "colour", "show_on_ballot", "candidates"]
         widgets = {
             "candidates": forms.CheckboxSelectMultiple,
@@ -359,5 +395,5 @@ class SlateForm(forms.ModelForm):
         _refuse_formula(name, "A slate's name")  # it is each candidate's group in a forecast's slates.csv
         others = Slate.objects.filter(election=self.instance.election, name=name).exclude(pk=self.instance.pk)
         if others.exists():
-            raise forms.ValidationError("Another slate in this election has this name.")
+            raise forms.ValidationError(gettext("Another slate in this election has this name."))
         return name

@@ -3,6 +3,7 @@
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tallyroom.organisation.models import Affiliate, Region, Unit
 from tallyroom.roll.models import Member
@@ -14,10 +15,10 @@ class Election(models.Model):
     """An election with its timetable. Its contests are counted and published one by one."""
 
     class State(models.TextChoices):
-        DRAFT = "draft"
-        NOMINATIONS = "nominations"
-        VOTING = "voting", "Voting open"
-        CLOSED = "closed", "Voting closed"
+        DRAFT = "draft", _("Draft")
+        NOMINATIONS = "nominations", _("Nominations")
+        VOTING = "voting", _("Voting open")
+        CLOSED = "closed", _("Voting closed")
 
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
@@ -25,7 +26,7 @@ class Election(models.Model):
     state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
     nominations_open = models.DateTimeField(null=True, blank=True)
     nominations_close = models.DateTimeField(null=True, blank=True)
-    freeze_date = models.DateField(help_text="members must have joined by this date")
+    freeze_date = models.DateField(help_text=_("members must have joined by this date"))
     voting_opens = models.DateTimeField()
     voting_closes = models.DateTimeField()
 
@@ -47,61 +48,65 @@ class Contest(models.Model):
     election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="contests")
     slug = models.SlugField(max_length=64)
     name = models.CharField(max_length=200)
-    position = models.PositiveIntegerField(default=0, help_text="order on the ballot paper")
+    position = models.PositiveIntegerField(default=0, help_text=_("order on the ballot paper"))
     seats = models.PositiveIntegerField(default=1)
-    method = models.CharField(max_length=32, help_text="a rule set of the counting engine, e.g. scottish-stv")
-    options = models.JSONField(default=dict, blank=True, help_text="overrides of the rule set's options")
-    constraints = models.TextField(
-        blank=True, help_text="one per line, e.g. 'woman>=1'; groups come from candidates' groups"
+    method = models.CharField(
+        max_length=32, help_text=_("a rule set of the counting engine, e.g. scottish-stv")
     )
-    ron = models.BooleanField("offer RON (re-open nominations)", default=False)
-    tie_seed = models.CharField(max_length=200, blank=True, help_text="published before the count")
+    options = models.JSONField(default=dict, blank=True, help_text=_("overrides of the rule set's options"))
+    constraints = models.TextField(
+        blank=True, help_text=_("one per line, e.g. 'woman>=1'; groups come from candidates' groups")
+    )
+    ron = models.BooleanField(_("offer RON (re-open nominations)"), default=False)
+    tie_seed = models.CharField(max_length=200, blank=True, help_text=_("published before the count"))
     nomination_threshold = models.PositiveIntegerField(
-        default=0, help_text="nominations (by units or affiliates) a candidate needs to stand"
+        default=0, help_text=_("nominations (by units or affiliates) a candidate needs to stand")
     )
     # Who may vote: blank means no restriction on that point.
     regions = models.ManyToManyField(Region, blank=True)
     units = models.ManyToManyField(Unit, blank=True)
-    categories = models.JSONField(default=list, blank=True, help_text="voter categories allowed")
-    paid_up_on = models.DateField(null=True, blank=True, help_text="must be paid up to at least this date")
+    categories = models.JSONField(default=list, blank=True, help_text=_("voter categories allowed"))
+    paid_up_on = models.DateField(null=True, blank=True, help_text=_("must be paid up to at least this date"))
     roll_frozen_at = models.DateTimeField(null=True, blank=True)
     college_shares = models.JSONField(
         default=dict,
         blank=True,
-        help_text='decided by electoral colleges: {"clp": "1/2", "affiliates": "1/2"}',
+        help_text=_('decided by electoral colleges: {"clp": "1/2", "affiliates": "1/2"}'),
     )
     ballots_public = models.BooleanField(
-        "publish the ballots with their weights",
+        _("publish the ballots with their weights"),
         default=True,
-        help_text="off: the weighted ballots go to scrutineers only, the totals stay public",
+        help_text=_("off: the weighted ballots go to scrutineers only, the totals stay public"),
     )
     results_by_region = models.BooleanField(
-        "show first preferences and the result by region",
+        _("show first preferences and the result by region"),
         default=False,
-        help_text="each ballot carries its voter's region through the box; regions with fewer "
-        "ballots than the minimum are merged when the box is opened (docs/analysis.md)",
+        help_text=_(
+            "each ballot carries its voter's region through the box; regions with fewer "
+            "ballots than the minimum are merged when the box is opened (docs/analysis.md)"
+        ),
     )
     region_minimum = models.PositiveIntegerField(
-        "smallest region shown (ballots)",
+        _("smallest region shown (ballots)"),
         default=50,
         validators=[MinValueValidator(1)],
-        help_text="regions with fewer ballots are merged with the next smallest",
+        help_text=_("regions with fewer ballots are merged with the next smallest"),
     )
 
     class BallotOrder(models.TextChoices):
-        FIXED = "fixed", "Fixed: by the candidates' positions"
-        ALPHABETICAL = "alphabetical", "Alphabetical by name"
-        RANDOM = "random", "Random: one order for every voter, drawn from the seed"
-        ROTATED = "rotated", "Rotated: each voter's ballot starts at a different candidate"
+        FIXED = "fixed", _("Fixed: by the candidates' positions")
+        ALPHABETICAL = "alphabetical", _("Alphabetical by name")
+        RANDOM = "random", _("Random: one order for every voter, drawn from the seed")
+        ROTATED = "rotated", _("Rotated: each voter's ballot starts at a different candidate")
 
     ballot_order = models.CharField(
         max_length=16,
         choices=BallotOrder.choices,
         default=BallotOrder.FIXED,
-        help_text="the order of candidates on the ballot page only; results and counts keep their own",
+        help_text=_("the order of candidates on the ballot page only; results and counts keep their own"),
     )
     ballot_seed = models.CharField(
-        max_length=64, blank=True, help_text="draws the random order; blank: chosen at random when saved"
+        max_length=64, blank=True, help_text=_("draws the random order; blank: chosen at random when saved")
     )
 
     class Meta:
@@ -140,7 +145,7 @@ class Candidate(models.Model):
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL)
     groups = models.CharField(max_length=200, blank=True)
     statement = models.TextField(blank=True, help_text=f"at most {STATEMENT_LIMIT:,} characters")
-    position = models.PositiveIntegerField(default=0, help_text="order on the ballot paper")
+    position = models.PositiveIntegerField(default=0, help_text=_("order on the ballot paper"))
     withdrawn = models.BooleanField(default=False)
 
     class Meta:
@@ -174,12 +179,12 @@ class Nomination(models.Model):
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="nominations")
     unit = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.PROTECT, verbose_name="nominating unit"
+        Unit, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("nominating unit")
     )
     affiliate = models.ForeignKey(
-        Affiliate, null=True, blank=True, on_delete=models.PROTECT, verbose_name="or nominating affiliate"
+        Affiliate, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("or nominating affiliate")
     )
-    received = models.DateTimeField("received on", default=timezone.now)
+    received = models.DateTimeField(_("received on"), default=timezone.now)
 
     class Meta:
         constraints = [
@@ -203,7 +208,7 @@ class Slate(models.Model):
 
     election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="slates")
     name = models.CharField(max_length=200)
-    colour = models.CharField(max_length=7, default="#555555", help_text="for charts, e.g. #c00000")
+    colour = models.CharField(max_length=7, default="#555555", help_text=_("for charts, e.g. #c00000"))
     show_on_ballot = models.BooleanField(default=False)
     candidates = models.ManyToManyField(Candidate, blank=True, related_name="slates")
 

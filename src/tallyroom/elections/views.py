@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from tallyroom.count import ConstraintError, Constraints, method_names
@@ -31,7 +32,11 @@ def _save(request, form, *, title, back, success, election=None):
     """Show and save ``form`` (see :func:`save_form`), unless ``election`` can no longer change."""
     if election is not None and not election.accepts_changes:
         state = election.get_state_display().lower()
-        messages.error(request, f"{election} is {state}: it can no longer change.")
+        messages.error(
+            request,
+            gettext("%(election)s is %(state)s: it can no longer change.")
+            % {"election": election, "state": state},
+        )
         return redirect(back)
     return save_form(request, form, title=title, back=back, success=success)
 
@@ -58,7 +63,7 @@ def election_edit(request, slug=None):
     election = get_object_or_404(Election, slug=slug) if slug else None
     form = ElectionForm(request.POST or None, instance=election)
     back = election_url(election) if election else reverse("elections:index")
-    title = f"Edit {election}" if election else "New election"
+    title = gettext("Edit %(name)s") % {"name": election} if election else gettext("New election")
     return _save(request, form, title=title, back=back, success=election_url, election=election)
 
 
@@ -83,7 +88,11 @@ def contest_edit(request, slug, pk=None):
     election = get_object_or_404(Election, slug=slug)
     contest = get_object_or_404(Contest, pk=pk, election=election) if pk else None
     form = ContestForm(request.POST or None, instance=contest, election=election)
-    title = f"Edit {contest.name}" if contest else f"New contest in {election}"
+    title = (
+        gettext("Edit %(name)s") % {"name": contest.name}
+        if contest
+        else gettext("New contest in %(election)s") % {"election": election}
+    )
     back = contest_url(contest) if contest else election_url(election)
     return _save(request, form, title=title, back=back, success=contest_url, election=election)
 
@@ -140,7 +149,11 @@ def candidate_edit(request, slug, pk, candidate=None):
     contest = get_object_or_404(Contest.objects.select_related("election"), pk=pk, election__slug=slug)
     instance = get_object_or_404(Candidate, pk=candidate, contest=contest) if candidate else None
     form = CandidateForm(request.POST or None, request.FILES or None, instance=instance, contest=contest)
-    title = f"Edit {instance}" if instance else f"New candidate for {contest.name}"
+    title = (
+        gettext("Edit %(name)s") % {"name": instance}
+        if instance
+        else gettext("New candidate for %(contest)s") % {"contest": contest.name}
+    )
     back = contest_url(contest)
     return _save(request, form, title=title, back=back, success=lambda _: back, election=contest.election)
 
@@ -152,16 +165,22 @@ def nomination_add(request, slug, pk, candidate):
     election = candidate.contest.election
     form = NominationForm(request.POST, candidate=candidate)
     if not election.accepts_changes:
-        messages.error(request, f"{election} can no longer change.")
+        messages.error(request, gettext("%(election)s can no longer change.") % {"election": election})
     elif form.is_valid():
         with transaction.atomic():
             nomination = form.save()
             record_saved(request.user, nomination, created=True, fields=form.changed_data)
-        messages.success(request, f"Recorded the nomination of {nomination}.")
+        messages.success(
+            request, gettext("Recorded the nomination of %(nomination)s.") % {"nomination": nomination}
+        )
     else:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, f"Nomination of {candidate} not recorded: {error}")
+                messages.error(
+                    request,
+                    gettext("Nomination of %(candidate)s not recorded: %(error)s")
+                    % {"candidate": candidate, "error": error},
+                )
     return redirect(contest_url(candidate.contest))
 
 
@@ -176,12 +195,16 @@ def nomination_delete(request, slug, pk, nomination):
     )
     contest = nomination.candidate.contest
     if not contest.election.accepts_changes:
-        messages.error(request, f"{contest.election} can no longer change.")
+        messages.error(
+            request, gettext("%(election)s can no longer change.") % {"election": contest.election}
+        )
     else:
         with transaction.atomic():
             record_deleted(request.user, nomination)
             nomination.delete()
-        messages.success(request, f"Removed the nomination of {nomination}.")
+        messages.success(
+            request, gettext("Removed the nomination of %(nomination)s.") % {"nomination": nomination}
+        )
     return redirect(contest_url(contest))
 
 
@@ -204,6 +227,10 @@ def slate_edit(request, slug, slate=None):
     election = get_object_or_404(Election, slug=slug)
     instance = get_object_or_404(Slate, pk=slate, election=election) if slate else None
     form = SlateForm(request.POST or None, instance=instance, election=election)
-    title = f"Edit slate {instance}" if instance else f"New slate in {election}"
+    title = (
+        gettext("Edit slate %(name)s") % {"name": instance}
+        if instance
+        else gettext("New slate in %(election)s") % {"election": election}
+    )
     back = election_url(election)
     return _save(request, form, title=title, back=back, success=lambda _: back, election=election)

@@ -9,7 +9,7 @@ built-in Helvetica, where a letter outside Latin-1 prints as "?".
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,43 @@ from .results import _describe, _signed, _StageTable, result_dict, sheet_facts
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 NO_SLATE = (107, 107, 107)
 MARGIN = 12
+
+
+def gettext_noop(text: str) -> str:
+    """Marks a fixed word of the sheet for Django's makemessages (which reads every module); this
+    module stays free of Django, so the word is translated by the ``words`` the caller gives."""
+    return text
+
+
+# Every fixed word of the sheet, in English: what ``words`` is asked to translate.
+WORDS = frozenset(
+    (
+        gettext_noop("Result"),
+        gettext_noop("%(title)s: page %(page)s"),
+        gettext_noop("nobody"),
+        gettext_noop("Elected: %(names)s"),
+        gettext_noop("%(n)s seat(s) won by re-open nominations: to be filled by a new election."),
+        gettext_noop("Candidate"),
+        gettext_noop("Stage %(stage)s"),
+        gettext_noop("Elected at %(stage)s"),
+        gettext_noop("Excluded at %(stage)s"),
+        gettext_noop("Non-transferable"),
+        gettext_noop("Loss"),
+        gettext_noop("Total"),
+        gettext_noop("The stages as a chart"),
+        gettext_noop("excluded at stage %(stage)s"),
+        gettext_noop("quota %(quota)s"),
+        gettext_noop("Method"),
+        gettext_noop("Seats"),
+        gettext_noop("Valid poll"),
+        gettext_noop("Quota"),
+        gettext_noop("Empty ballots"),
+        gettext_noop("Withdrawn"),
+        gettext_noop("Constraints"),
+        gettext_noop("Re-open nominations"),
+        gettext_noop("Tie seed"),
+    )
+)
 
 
 def _font(pdf: FPDF) -> str:
@@ -45,8 +82,9 @@ def _rgb(colour: str) -> tuple[int, int, int]:
 
 
 class _Sheet(FPDF):
-    def __init__(self, title: str):
+    def __init__(self, title: str, words: Callable[[str], str] | None = None):
         super().__init__(orientation="landscape", format="A4")
+        self.say = words or (lambda text: text)  # the sheet's fixed words in the reader's language
         self.set_margins(MARGIN, MARGIN)
         self.set_auto_page_break(True, MARGIN)
         self.face = _font(self)
@@ -62,13 +100,20 @@ class _Sheet(FPDF):
     def footer(self):
         self.set_y(-9)
         self.set_font(self.face, "", 7)
-        self.cell(0, 4, self.text_of(f"{self.sheet_title}: page {self.page_no()}/{{nb}}"), align="R")
+        page = self.say("%(title)s: page %(page)s") % {"title": self.sheet_title, "page": self.page_no()}
+        self.cell(0, 4, self.text_of(page + "/{nb}"), align="R")
 
 
-def result_pdf(result: Result | Mapping[str, Any], colours: Mapping[str, str] | None = None) -> bytes:
-    """The result sheet as PDF bytes; ``colours`` maps a candidate to their slate's colour."""
+def result_pdf(
+    result: Result | Mapping[str, Any],
+    colours: Mapping[str, str] | None = None,
+    words: Callable[[str], str] | None = None,
+) -> bytes:
+    """The result sheet as PDF bytes; ``colours`` maps a candidate to their slate's colour.
+    ``words`` translates the sheet's fixed words (the English of ``WORDS``), for a sheet in the
+    reader's language; the stages' descriptions stay in English."""
     d = result_dict(result)
-    pdf = _Sheet(d.get("title") or "Result")
+    pdf = _Sheet(d.get("title") or (words or str)("Result"), words)
     pdf.add_page()
     _heading(pdf, d)
     _table(pdf, _StageTable(d))
@@ -81,18 +126,20 @@ def _heading(pdf: _Sheet, d: Mapping[str, Any]) -> None:
     pdf.set_font(pdf.face, "B", 16)
     pdf.multi_cell(0, 8, pdf.text_of(pdf.sheet_title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(pdf.face, "", 9)
-    facts = "   ".join(f"{k}: {v}" for k, v in sheet_facts(d))
+    facts = "   ".join(f"{pdf.say(k)}: {v}" for k, v in sheet_facts(d))
     pdf.multi_cell(0, 5, pdf.text_of(facts), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
     pdf.set_font(pdf.face, "B", 11)
-    elected = ", ".join(f"{i}. {name}" for i, name in enumerate(d["elected"], 1)) or "nobody"
-    pdf.multi_cell(0, 6, pdf.text_of(f"Elected: {elected}"), new_x="LMARGIN", new_y="NEXT")
+    elected = ", ".join(f"{i}. {name}" for i, name in enumerate(d["elected"], 1)) or pdf.say("nobody")
+    pdf.multi_cell(
+        0, 6, pdf.text_of(pdf.say("Elected: %(names)s") % {"names": elected}), new_x="LMARGIN", new_y="NEXT"
+    )
     if d.get("seats_reopened"):
         pdf.set_font(pdf.face, "", 9)
-        reopened = (
-            f"{d['seats_reopened']} seat(s) won by re-open nominations: to be filled by a new election."
-        )
-        pdf.multi_cell(0, 5, reopened, new_x="LMARGIN", new_y="NEXT")
+        reopened = pdf.say("%(n)s seat(s) won by re-open nominations: to be filled by a new election.") % {
+            "n": d["seats_reopened"]
+        }
+        pdf.multi_cell(0, 5, pdf.text_of(reopened), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
 
 
@@ -110,26 +157,28 @@ def _table(pdf: _Sheet, table: _StageTable) -> None:
         band = range(start, min(start + per_band, len(stages)))
         pdf.set_font(pdf.face, "B", 7)
         pdf.set_fill_color(230, 230, 230)
-        pdf.cell(name_width, 5, "Candidate", border=1, fill=True)
+        pdf.cell(name_width, 5, pdf.text_of(pdf.say("Candidate")), border=1, fill=True)
         for i in band:
-            pdf.cell(pair, 5, f"Stage {stages[i]['stage']}", border=1, align="C", fill=True)
-        pdf.cell(30, 5, "Result", border=1, fill=True, new_x="LMARGIN", new_y="NEXT")
+            stage = pdf.say("Stage %(stage)s") % {"stage": stages[i]["stage"]}
+            pdf.cell(pair, 5, pdf.text_of(stage), border=1, align="C", fill=True)
+        pdf.cell(30, 5, pdf.text_of(pdf.say("Result")), border=1, fill=True, new_x="LMARGIN", new_y="NEXT")
         for label, (status, stage), cells in rows:
             bold = status == "Elected" or label == "Total"
             pdf.set_font(pdf.face, "B" if bold else "", 7)
-            pdf.cell(name_width, 5, pdf.text_of(label), border=1)
+            pdf.cell(name_width, 5, pdf.text_of(pdf.say(label) if label in WORDS else label), border=1)
             for i in band:
                 change, total = cells[i]
                 pdf.cell(change_width, 5, _signed(change), border="TB", align="R")
                 pdf.cell(total_width, 5, total, border="TBR", align="R")
-            pdf.cell(30, 5, f"{status} at {stage}" if status else "", border=1, new_x="LMARGIN", new_y="NEXT")
+            decided = pdf.say(f"{status} at %(stage)s") % {"stage": stage} if status else ""
+            pdf.cell(30, 5, pdf.text_of(decided), border=1, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(3)
 
 
 def _stages(pdf: _Sheet, d: Mapping[str, Any]) -> None:
     pdf.set_font(pdf.face, "", 8)
     for s in d["stages"]:
-        line = f"Stage {s['stage']}: {_describe(s)}"
+        line = pdf.say("Stage %(stage)s") % {"stage": s["stage"]} + f": {_describe(s)}"
         for t in s.get("ties", ()):
             how = f"{t['settled_by']}" + (f" ({t['detail']})" if t.get("detail") else "")
             line += f" Tie to {t['purpose']} between {', '.join(t['candidates'])}: {t['chosen']}, by {how}."
@@ -149,7 +198,7 @@ def _chart(pdf: _Sheet, d: Mapping[str, Any], colours: Mapping[str, str]) -> Non
     if pdf.get_y() + 10 + block * len(names) > pdf.h - MARGIN:
         pdf.add_page()
     pdf.set_font(pdf.face, "B", 11)
-    pdf.cell(0, 6, "The stages as a chart", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, pdf.text_of(pdf.say("The stages as a chart")), new_x="LMARGIN", new_y="NEXT")
     quota = Decimal(d["quota"]) if d.get("quota") else None
     top = max([Decimal(v) for s in stages for v in s["totals"].values()] + [quota or Decimal(0), Decimal(1)])
     left, width = pdf.l_margin + 45, pdf.epw - 70
@@ -173,7 +222,7 @@ def _chart(pdf: _Sheet, d: Mapping[str, Any], colours: Mapping[str, str]) -> Non
         if excluded is not None:
             at = next(s for s in stages if s["stage"] == excluded)["totals"].get(name, "0")
             pdf.set_xy(left + float(Decimal(at) / top) * width + 1, y)
-            pdf.cell(40, label, f"excluded at stage {excluded}")
+            pdf.cell(40, label, pdf.text_of(pdf.say("excluded at stage %(stage)s") % {"stage": excluded}))
         else:
             pdf.set_xy(left + float(Decimal(last) / top) * width + 1, by - bar - 2)
             pdf.cell(24, label, last)
@@ -185,5 +234,5 @@ def _chart(pdf: _Sheet, d: Mapping[str, Any], colours: Mapping[str, str]) -> Non
         pdf.line(x, y0, x, y)
         pdf.set_dash_pattern()
         pdf.set_xy(x - 15, y)
-        pdf.cell(30, 4, f"quota {d['quota']}", align="C")
+        pdf.cell(30, 4, pdf.text_of(pdf.say("quota %(quota)s") % {"quota": d["quota"]}), align="C")
     pdf.set_y(y + 5)

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class Job(models.Model):
@@ -15,20 +16,20 @@ class Job(models.Model):
     """
 
     class Kind(models.TextChoices):
-        OPEN_VOTING = "open_voting", "Opening voting"
-        ISSUE_CODES = "issue_codes", "Issuing ballot codes"
-        COUNT = "count", "Counting"
-        ANALYSE = "analyse", "Analysing a result"
-        FORECAST = "forecast", "Forecasting"
-        IMPORT_MEMBERS = "import_members", "Importing members"
-        BUILD_ROLL = "build_roll", "Building a roll"
-        REMIND = "remind", "Sending a reminder"
+        OPEN_VOTING = "open_voting", _("Opening voting")
+        ISSUE_CODES = "issue_codes", _("Issuing ballot codes")
+        COUNT = "count", _("Counting")
+        ANALYSE = "analyse", _("Analysing a result")
+        FORECAST = "forecast", _("Forecasting")
+        IMPORT_MEMBERS = "import_members", _("Importing members")
+        BUILD_ROLL = "build_roll", _("Building a roll")
+        REMIND = "remind", _("Sending a reminder")
 
     class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
     ACTIVE = (State.QUEUED, State.RUNNING)
 

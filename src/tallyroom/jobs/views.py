@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF, has_role, role_required
@@ -63,12 +64,12 @@ def job_json(request, pk):
 def job_retry(request, pk):
     job = _job(pk)
     if job.kind not in STAFF_RETRIES and not has_role(request.user, RETURNING_OFFICER):
-        messages.error(request, "Only the returning officer can retry this job.")
+        messages.error(request, gettext("Only the returning officer can retry this job."))
         return redirect(job)
     try:
         runner.retry(job, request.user)
     except ValueError as e:
         messages.error(request, str(e))
     else:
-        messages.success(request, "The job is queued again: it continues from where it stopped.")
+        messages.success(request, gettext("The job is queued again: it continues from where it stopped."))
     return redirect(job)

@@ -1,6 +1,7 @@
 """Regions, units and affiliates."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Region(models.Model):
@@ -20,8 +21,8 @@ class Unit(models.Model):
     """A local unit members belong to: a constituency party (CLP) or a branch."""
 
     class Kind(models.TextChoices):
-        CLP = "clp", "Constituency Labour Party"
-        BRANCH = "branch", "Branch"
+        CLP = "clp", _("Constituency Labour Party")
+        BRANCH = "branch", _("Branch")
 
     code = models.SlugField(max_length=32, unique=True)
     name = models.CharField(max_length=200)
@@ -40,8 +41,8 @@ class Affiliate(models.Model):
     which weighs its delegates' card votes."""
 
     class Kind(models.TextChoices):
-        UNION = "union", "Trade union"
-        SOCIETY = "society", "Socialist society"
+        UNION = "union", _("Trade union")
+        SOCIETY = "society", _("Socialist society")
 
     code = models.SlugField(max_length=32, unique=True)
     name = models.CharField(max_length=200)

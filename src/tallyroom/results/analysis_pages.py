@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from tallyroom.analysis import charts, regions
@@ -127,9 +128,10 @@ def _total_loyalty(reports: list[dict]) -> list[dict]:
 def public_turnout(election: Election):
     """The election's turnout as the public sees it (small groups merged). A result is published
     only once the box is open, when no code can be used any more: turnout is final, so it is
-    worked out once (kept in the cache under the box's opening time) rather than on every view."""
+    worked out once per language (kept in the cache under the box's opening time) rather than on
+    every view."""
     opened = ContestBox.objects.filter(contest__election=election).aggregate(at=Max("opened_at"))["at"]
-    key = f"public-turnout:{election.pk}:{opened.isoformat() if opened else 'sealed'}"
+    key = f"public-turnout:{election.pk}:{get_language()}:{opened.isoformat() if opened else 'sealed'}"
     return cache.get_or_set(key, lambda: turnout(election).merged(PUBLIC_TURNOUT_MINIMUM), timeout=None)
 
 

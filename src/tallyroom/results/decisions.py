@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from tallyroom import lifecycle
@@ -23,12 +25,12 @@ from tallyroom.web.access import RETURNING_OFFICER, role_required
 class DecisionForm(forms.Form):
     """A new close of voting and why (both go into the audit trail)."""
 
-    until = forms.DateTimeField(label="Voting closes at", widget=DATETIME)
+    until = forms.DateTimeField(label=_("Voting closes at"), widget=DATETIME)
     reason = forms.CharField(
-        label="Reason",
+        label=_("Reason"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="recorded in the audit trail with your name",
+        help_text=_("recorded in the audit trail with your name"),
     )
 
 
@@ -58,7 +60,7 @@ def checklist_page(request, election_slug):
 
 class KeyForm(forms.Form):
     file = forms.FileField(
-        label="The election's key file", help_text="election-key.json from the key ceremony"
+        label=_("The election's key file"), help_text=_("election-key.json from the key ceremony")
     )
 
 
@@ -94,7 +96,10 @@ def mail_test(request, election_slug):
     except checklist.MailTestError as e:
         messages.error(request, str(e))
     else:
-        messages.success(request, f"A test email was sent to {address}: check that it arrived.")
+        messages.success(
+            request,
+            gettext("A test email was sent to %(address)s: check that it arrived.") % {"address": address},
+        )
     return redirect("results:checklist", election_slug)
 
 
@@ -109,7 +114,7 @@ def close_page(request, election_slug):
         except lifecycle.Refused as e:
             messages.error(request, str(e))
         else:
-            messages.success(request, "Voting is closed.")
+            messages.success(request, gettext("Voting is closed."))
         return redirect("results:election", election_slug)
     early = election.state == Election.State.VOTING and timezone.now() < election.voting_closes
     overall = turnout(election).overall if election.state == Election.State.VOTING else None

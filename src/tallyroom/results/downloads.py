@@ -5,6 +5,8 @@ import io
 import shlex
 from collections.abc import Iterable
 
+from django.utils.translation import gettext
+
 from tallyroom.count import rule_set
 from tallyroom.formats.results import result_csv, result_table
 from tallyroom.formats.sheet_pdf import result_pdf
@@ -63,7 +65,7 @@ def render(count: ContestCount, name: str) -> tuple[Iterable[str | bytes], str]:
     if name == "result.txt":
         return [result_table(count.result)], TEXT
     if name == "result.pdf":
-        return [result_pdf(count.result, _colours(count))], "application/pdf"
+        return [result_pdf(count.result, _colours(count), words=gettext)], "application/pdf"
     if name == "tie-seed.txt":
         return [f"{count.tie_seed}\n"], TEXT
     if name == "groups.csv" and count.groups:

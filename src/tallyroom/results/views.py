@@ -7,6 +7,7 @@ import re
 from django.contrib import messages
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from tallyroom import lifecycle
@@ -145,7 +146,9 @@ def open_voting(request, election_slug):
     except lifecycle.Refused as e:
         messages.error(request, str(e))
         return redirect("results:election", election_slug)
-    messages.success(request, "Opening voting: the rolls are frozen, then the codes issued and sent.")
+    messages.success(
+        request, gettext("Opening voting: the rolls are frozen, then the codes issued and sent.")
+    )
     return redirect(job)
 
 
@@ -195,7 +198,7 @@ def publish_count(request, election_slug, contest_slug):
     except lifecycle.Refused as e:
         messages.error(request, str(e))
         return redirect("results:review", election_slug, contest_slug)
-    messages.success(request, f"{contest.name}: result published.")
+    messages.success(request, gettext("%(contest)s: result published.") % {"contest": contest.name})
     return redirect("results:contest", election_slug, contest_slug)
 
 

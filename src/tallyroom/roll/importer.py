@@ -25,12 +25,24 @@ from tallyroom.organisation.models import Affiliate, Unit
 
 from . import bulk
 from .contacts import CONTACT_FIELDS, frozen_elections
+from .languages import accepted, parse_language
 from .models import ContactChange, Member
 
 REQUIRED = ("number", "name", "unit", "joined", "status", "category")
-OPTIONAL = ("email", "address", "paid_up_to", "affiliate")
+OPTIONAL = ("email", "address", "paid_up_to", "affiliate", "language")
 # Member fields compared and written, in this order.
-FIELDS = ("name", "email", "address", "unit_id", "affiliate_id", "joined", "paid_up_to", "status", "category")
+FIELDS = (
+    "name",
+    "email",
+    "address",
+    "unit_id",
+    "affiliate_id",
+    "joined",
+    "paid_up_to",
+    "status",
+    "category",
+    "language",
+)
 BATCH = 2000
 ERRORS_KEPT = 1000  # problems a refused import job keeps to show
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -104,7 +116,21 @@ def _check(values: dict[str, str], units: dict[str, int], affiliates: dict[str, 
     if not values["joined"]:
         problems.append("joined is empty")
     paid = _date(values["paid_up_to"], "paid_up_to", problems) if values["paid_up_to"] else None
-    row = (values["name"], email, values["address"], unit_id, affiliate_id, joined, paid, status, category)
+    language = parse_language(values["language"])
+    if language is None:
+        problems.append(f"language {values['language']!r} is not one of {accepted()} (blank: the default)")
+    row = (
+        values["name"],
+        email,
+        values["address"],
+        unit_id,
+        affiliate_id,
+        joined,
+        paid,
+        status,
+        category,
+        language,
+    )
     return row, problems
 
 

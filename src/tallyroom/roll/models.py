@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from tallyroom.organisation.models import Affiliate, Unit
 
@@ -10,20 +11,20 @@ class Member(models.Model):
     """A membership record as imported."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active"
-        LAPSED = "lapsed"
-        SUSPENDED = "suspended"
-        EXPELLED = "expelled"
+        ACTIVE = "active", _("Active")
+        LAPSED = "lapsed", _("Lapsed")
+        SUSPENDED = "suspended", _("Suspended")
+        EXPELLED = "expelled", _("Expelled")
 
     class Category(models.TextChoices):
-        MEMBER = "member"
-        REGISTERED_SUPPORTER = "registered_supporter", "Registered supporter"
-        AFFILIATED_SUPPORTER = "affiliated_supporter", "Affiliated supporter"
+        MEMBER = "member", _("Member")
+        REGISTERED_SUPPORTER = "registered_supporter", _("Registered supporter")
+        AFFILIATED_SUPPORTER = "affiliated_supporter", _("Affiliated supporter")
 
-    number = models.CharField("membership number", max_length=32, unique=True)
+    number = models.CharField(_("membership number"), max_length=32, unique=True)
     name = models.CharField(max_length=200)
     email = models.EmailField(blank=True)
-    address = models.TextField("postal address", blank=True)
+    address = models.TextField(_("postal address"), blank=True)
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
     affiliate = models.ForeignKey(
         Affiliate, null=True, blank=True, on_delete=models.PROTECT, related_name="supporters"
@@ -32,6 +33,9 @@ class Member(models.Model):
     paid_up_to = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     category = models.CharField(max_length=32, choices=Category.choices, default=Category.MEMBER)
+    # The language of the member's ballot-code emails and reminders: a code of settings.LANGUAGES,
+    # or blank for the site's default (settings.TALLYROOM_MEMBER_LANGUAGE, else LANGUAGE_CODE).
+    language = models.CharField(_("preferred language"), max_length=16, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["number"]
@@ -64,12 +68,12 @@ class RollEntry(models.Model):
         Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     eligible = models.BooleanField()
-    reason = models.CharField(max_length=200, blank=True, help_text="why excluded (blank if eligible)")
-    weight = models.CharField(max_length=64, default="1", help_text="exact: 1, 2.5 or 1000/3")
+    reason = models.CharField(max_length=200, blank=True, help_text=_("why excluded (blank if eligible)"))
+    weight = models.CharField(max_length=64, default="1", help_text=_("exact: 1, 2.5 or 1000/3"))
     college = models.CharField(max_length=64, blank=True)
     voted_at = models.DateTimeField(null=True, blank=True)
     channel = models.CharField(
-        max_length=16, blank=True, db_default="", help_text="how the ballot came (a ballot box channel)"
+        max_length=16, blank=True, db_default="", help_text=_("how the ballot came (a ballot box channel)")
     )
 
     class Meta:
@@ -90,8 +94,8 @@ class RollDecision(models.Model):
     """A recorded change to a frozen roll (an appeal upheld, a correction): who, when, why."""
 
     class Kind(models.TextChoices):
-        APPEAL = "appeal"
-        CORRECTION = "correction"
+        APPEAL = "appeal", _("Appeal")
+        CORRECTION = "correction", _("Correction")
 
     entry = models.ForeignKey(RollEntry, on_delete=models.PROTECT, related_name="decisions")
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.APPEAL)
@@ -115,14 +119,14 @@ class ContactChange(models.Model):
     such a change needs a second staff member's approval (voting.reissues)."""
 
     class Field(models.TextChoices):
-        EMAIL = "email"
-        ADDRESS = "address", "postal address"
+        EMAIL = "email", _("Email")
+        ADDRESS = "address", _("postal address")
 
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="contact_changes")
     field = models.CharField(max_length=16, choices=Field.choices)
     old = models.TextField(blank=True)
     new = models.TextField(blank=True)
-    source = models.CharField(max_length=300, blank=True, help_text="file and line, for an import")
+    source = models.CharField(max_length=300, blank=True, help_text=_("file and line, for an import"))
     reason = models.TextField(blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"

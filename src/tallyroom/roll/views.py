@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from tallyroom.audit.events import record
@@ -25,6 +26,7 @@ from tallyroom.organisation.models import Unit
 from tallyroom.web import keyset
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF, has_role, role_required
 
+from . import languages
 from .contacts import ContactChangeRefused, change_contact, frozen_elections
 from .decisions import DecisionRefused, decide
 from .eligibility import reasons_of
@@ -79,7 +81,10 @@ def upload(request):
             errors = [e]
         else:
             if under_way is not None:
-                messages.error(request, f"A member import is under way already (job {under_way.pk}).")
+                messages.error(
+                    request,
+                    gettext("A member import is under way already (job %(job)s).") % {"job": under_way.pk},
+                )
                 return redirect(under_way)
             with transaction.atomic():
                 job = jobs.start(Job.Kind.IMPORT_MEMBERS, None, request.user, queue=False)
@@ -89,7 +94,14 @@ def upload(request):
     return render(
         request,
         "roll/upload.html",
-        {"form": form, "errors": errors, "total": len(errors), "required": REQUIRED, "optional": OPTIONAL},
+        {
+            "form": form,
+            "errors": errors,
+            "total": len(errors),
+            "required": REQUIRED,
+            "optional": OPTIONAL,
+            "language_codes": languages.accepted(),
+        },
     )
 
 
@@ -158,12 +170,18 @@ def build(request, pk):
         contest = get_object_or_404(Contest.objects.select_for_update().select_related("election"), pk=pk)
         if contest.roll_is_frozen:
             messages.error(
-                request, f"the roll of {contest} is frozen; it changes only by a recorded decision"
+                request,
+                gettext("the roll of %(contest)s is frozen; it changes only by a recorded decision")
+                % {"contest": contest},
             )
             return redirect("roll:contest", pk=pk)
         under_way = jobs.active(contest.election, Job.Kind.BUILD_ROLL, contest=contest)
         if under_way is not None:
-            messages.error(request, f"The roll of {contest} is being built already (job {under_way.pk}).")
+            messages.error(
+                request,
+                gettext("The roll of %(contest)s is being built already (job %(job)s).")
+                % {"contest": contest, "job": under_way.pk},
+            )
             return redirect(under_way)
         job = jobs.start(Job.Kind.BUILD_ROLL, contest.election, request.user, contest=contest)
     return redirect(job)
@@ -230,7 +248,7 @@ def decision(request, entry):
         except DecisionRefused as e:
             form.add_error(None, str(e))
         else:
-            messages.success(request, f"Decision recorded for {entry.member}.")
+            messages.success(request, gettext("Decision recorded for %(member)s.") % {"member": entry.member})
             return redirect(reverse("roll:contest", args=[entry.contest_id]) + f"?q={entry.member.number}")
     return render(
         request,
@@ -243,7 +261,7 @@ def decision(request, entry):
 def contact_find(request):
     number = request.GET.get("number", "").strip()
     if not Member.objects.filter(number=number).exists():
-        messages.error(request, f"No member has number {number!r}.")
+        messages.error(request, gettext("No member has number '%(number)s'.") % {"number": number})
         return redirect("roll:index")
     return redirect("roll:contact", number=number)
 
@@ -259,7 +277,11 @@ def contact(request, number):
         except ContactChangeRefused as e:
             form.add_error(None, str(e))
         else:
-            messages.success(request, f"Contact details of {member} changed; the change is recorded.")
+            messages.success(
+                request,
+                gettext("Contact details of %(member)s changed; the change is recorded.")
+                % {"member": member},
+            )
             return redirect("roll:contact", number=member.number)
     context = {
         "member": member,

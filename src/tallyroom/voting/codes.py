@@ -39,7 +39,9 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import connection, connections, transaction
 from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from tallyroom.audit.events import record
 from tallyroom.ballotbox.symbols import GROUP, random_symbols
@@ -47,11 +49,12 @@ from tallyroom.elections.models import Election
 from tallyroom.formats import spreadsheet
 from tallyroom.roll import bulk
 from tallyroom.roll.contacts import changed_after_freeze
+from tallyroom.roll.languages import language_of
 from tallyroom.roll.models import Member, RollEntry
 
 from . import bounces
+from .letters import in_their_language, letter
 from .models import BallotCode, CodeReissue, Delivery
-from .plain_email import PlainEmail
 
 log = logging.getLogger(__name__)
 BATCH = 1000
@@ -152,6 +155,7 @@ class Recipient(NamedTuple):
     name: str
     email: str
     address: str
+    language: str
 
 
 @dataclass
@@ -211,17 +215,24 @@ def _next_batch(election: Election, contests: list[int], cursor: int, size: int,
     return [Recipient(*row) for row in rows if row[0] in eligible and row[0] not in coded], rows[-1][0]
 
 
+def closing_time(election: Election) -> str:
+    """When voting closes, as the active language writes a date ("7 December 2026, 18:00")."""
+    return date_format(timezone.localtime(election.voting_closes), "j F Y, H:i")
+
+
 def code_email(election: Election, recipient, code: str, url: str) -> EmailMessage:
-    closes = f"{timezone.localtime(election.voting_closes):%d %B %Y %H:%M}"
-    message = PlainEmail(
-        subject=f"Your ballot code: {election.name}",
-        body=(
-            f"Dear {recipient.name},\n\nYour one-time ballot code for {election.name} is:\n\n    {code}\n\n"
-            f"Vote at {url} before {closes}.\n"
-            "The code works once. Keep it to yourself: anyone holding it can cast your vote.\n"
-        ),
-        to=[recipient.email],
-    )
+    """The ballot-code email, in the recipient's preferred language, tagged so a mail service's
+    webhook can say which code it was."""
+    with in_their_language(recipient):
+        message = letter(
+            recipient,
+            gettext("Your ballot code: %(election)s") % {"election": election.name},
+            gettext("Your one-time ballot code for %(election)s is:") % {"election": election.name},
+            f"    {code}",
+            gettext("Vote at %(url)s before %(closes)s.") % {"url": url, "closes": closing_time(election)}
+            + "\n"
+            + gettext("The code works once. Keep it to yourself: anyone holding it can cast your vote."),
+        )
     message.metadata = bounces.metadata(election.pk, recipient.pk)  # echoed by a mail service's webhook
     return message
 
@@ -590,15 +601,22 @@ def _mark(states: dict[int, str], election: Election) -> None:
 
 
 def mail_merge_csv(pairs: Iterable[tuple[Recipient | Member, str]], election: Election, header=True) -> str:
-    """A CSV for a mail merge: one row per voter with name, address and code."""
+    """A CSV for a mail merge: one row per voter with name, address and code, the close written in
+    the voter's language, and that language (for the letter to choose its text)."""
     out = io.StringIO()
     writer = spreadsheet.writer(out, lineterminator="\n")
     if header:
-        writer.writerow(["membership_number", "name", "address", "election", "code", "vote_at", "closes"])
+        writer.writerow(
+            ["membership_number", "name", "address", "election", "code", "vote_at", "closes", "language"]
+        )
     url = vote_url()
-    closes = f"{timezone.localtime(election.voting_closes):%d %B %Y %H:%M}"
     for member, code in pairs:
-        writer.writerow([member.number, member.name, member.address, election.name, code, url, closes])
+        language = language_of(member.language)
+        with translation.override(language):
+            closes = closing_time(election)
+        writer.writerow(
+            [member.number, member.name, member.address, election.name, code, url, closes, language]
+        )
     return out.getvalue()
 
 

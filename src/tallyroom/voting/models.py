@@ -3,17 +3,18 @@ are in the ballot box (tallyroom.ballotbox)."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Delivery(models.TextChoices):
     """How far a code got to its voter, as the mail backend (or the mail-merge file) reports it."""
 
-    PENDING = "pending", "Being handed to the mail backend"
-    QUEUED = "queued", "Queued by the mail service"
-    SENT = "sent", "Sent"
-    POSTED = "posted", "In a mail-merge file for post"
-    FAILED = "failed", "Refused by the mail server"
-    BOUNCED = "bounced", "Bounced"
+    PENDING = "pending", _("Being handed to the mail backend")
+    QUEUED = "queued", _("Queued by the mail service")
+    SENT = "sent", _("Sent")
+    POSTED = "posted", _("In a mail-merge file for post")
+    FAILED = "failed", _("Refused by the mail server")
+    BOUNCED = "bounced", _("Bounced")
 
 
 class BallotCode(models.Model):

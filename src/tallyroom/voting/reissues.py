@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tallyroom.audit.events import record
 from tallyroom.elections.models import Election
@@ -22,6 +22,7 @@ from tallyroom.roll.contacts import changed_after_freeze
 from tallyroom.roll.models import ContactChange, Member
 
 from .codes import postal_dir, reissue_code
+from .letters import in_their_language, letter
 from .models import BallotCode, CodeReissue
 
 
@@ -80,15 +81,20 @@ def tell_old_contact(election: Election, member: Member) -> str:
     new code was sent elsewhere; a sentence saying how."""
     change = changed_after_freeze(member, election)
     before = {field: _before(member, change, field) for field in ContactChange.Field.values}
-    message = (
-        f"Dear {member.name},\n\nA new ballot code for {election.name} was sent to contact details "
-        "that were changed after the roll froze. If you did not ask for this, contact the returning "
-        "officer at once: someone else may be trying to vote in your name.\n"
-    )
+    with in_their_language(member):
+        notice = letter(
+            member,
+            gettext("Your ballot code was replaced: %(election)s") % {"election": election.name},
+            gettext(
+                "A new ballot code for %(election)s was sent to contact details that were changed after "
+                "the roll froze. If you did not ask for this, contact the returning officer at once: "
+                "someone else may be trying to vote in your name."
+            )
+            % {"election": election.name},
+            to=before["email"] or None,
+        )
     if before["email"]:
-        EmailMessage(
-            subject=f"Your ballot code was replaced: {election.name}", body=message, to=[before["email"]]
-        ).send()
+        notice.send()
         return f"emailed {before['email']}"
     if before["address"]:
         path = _notices_file(election)
@@ -98,7 +104,7 @@ def tell_old_contact(election: Election, member: Member) -> str:
                     ["membership_number", "name", "address", "notice"]
                 )
             spreadsheet.writer(f, lineterminator="\n").writerow(
-                [member.number, member.name, before["address"], message.replace("\n", " ").strip()]
+                [member.number, member.name, before["address"], notice.body.replace("\n", " ").strip()]
             )
         return f"a letter to the old postal address, in {path.name}"
     return "no old address to tell"

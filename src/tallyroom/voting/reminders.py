@@ -11,6 +11,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tallyroom.audit.events import record
 from tallyroom.elections.models import Election
@@ -18,7 +19,8 @@ from tallyroom.jobs import runner as jobs
 from tallyroom.jobs.models import Job
 from tallyroom.roll.models import Member
 
-from .codes import Mailer, vote_url
+from .codes import Mailer, closing_time, vote_url
+from .letters import in_their_language, letter
 from .models import BallotCode, Delivery, Reminder, ReminderDelivery
 
 BATCH = 500
@@ -40,19 +42,22 @@ def not_voted(election: Election) -> QuerySet[Member]:
 
 
 def message(election: Election, member: Member) -> EmailMessage:
-    """The reminder to ``member``: no code in it, only how to vote and how to get a new code."""
-    closes = timezone.localtime(election.voting_closes)
-    return EmailMessage(
-        subject=f"Reminder: vote in {election.name}",
-        body=(
-            f"Dear {member.name},\n\nYou have not voted yet in {election.name}. "
-            f"Voting closes at {closes:%H:%M on %d %B %Y}.\n\n"
-            f"Vote at {vote_url()} with the ballot code you were sent.\n"
-            f"If you have lost it, write to {settings.DEFAULT_FROM_EMAIL} and ask for a new one "
-            "(the old code then stops working). This email holds no code.\n"
-        ),
-        to=[member.email],
-    )
+    """The reminder to ``member``, in their language: no code in it, only how to vote and how to
+    get a new code."""
+    with in_their_language(member):
+        return letter(
+            member,
+            gettext("Reminder: vote in %(election)s") % {"election": election.name},
+            gettext("You have not voted yet in %(election)s. Voting closes at %(closes)s.")
+            % {"election": election.name, "closes": closing_time(election)},
+            gettext("Vote at %(url)s with the ballot code you were sent.") % {"url": vote_url()}
+            + "\n"
+            + gettext(
+                "If you have lost it, write to %(address)s and ask for a new one (the old code then "
+                "stops working). This email holds no code."
+            )
+            % {"address": settings.DEFAULT_FROM_EMAIL},
+        )
 
 
 def _check_open(election: Election) -> None:
@@ -105,7 +110,7 @@ def reminding_work(job: Job, progress) -> dict:
     progress(done, total, "sending the reminder")
     last = 0
     with Mailer() as mailer:
-        while batch := list(pending.filter(pk__gt=last).only("pk", "name", "email")[:BATCH]):
+        while batch := list(pending.filter(pk__gt=last).only("pk", "name", "email", "language")[:BATCH]):
             last = batch[-1].pk
             handed: list[ReminderDelivery] = []
             try:

@@ -14,6 +14,8 @@ from django.db.models.functions import TruncHour
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from tallyroom.ballotbox.marking import current_marking
@@ -32,7 +34,7 @@ from .views import SENDERS, arrange
 
 
 class ScheduleForm(forms.Form):
-    at = forms.DateTimeField(label="Send the reminder at", widget=DATETIME)
+    at = forms.DateTimeField(label=_("Send the reminder at"), widget=DATETIME)
 
 
 @role_required(*SENDERS)
@@ -74,9 +76,9 @@ def reminders_schedule(request, election: str):
         except reminders.NotOpen as e:
             messages.error(request, str(e))
         else:
-            messages.success(request, "Reminder scheduled.")
+            messages.success(request, gettext("Reminder scheduled."))
     else:
-        messages.error(request, "Give the date and time to send the reminder at.")
+        messages.error(request, gettext("Give the date and time to send the reminder at."))
     return redirect("voting:reminders", election=found.slug)
 
 

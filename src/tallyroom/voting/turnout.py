@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 
 from tallyroom.analysis.regions import merge_plan
 from tallyroom.count.numbers import decimal_str
@@ -86,18 +87,19 @@ def _grouped(election: Election):
 
 
 def _rows(totals: dict, empty: str) -> list[Turnout]:
-    """The groups in name order ("No ..." last), each a Turnout."""
+    """The groups in name order ("No ..." last, ``empty`` in the active language), each a Turnout."""
     names = sorted(totals, key=lambda n: (n is None, n or ""))
-    return [Turnout(n if n is not None else empty, *totals[n]) for n in names]
+    return [Turnout(n if n is not None else str(empty), *totals[n]) for n in names]
 
 
 def turnout(election: Election) -> ElectionTurnout:
     """Turnout of ``election``, overall and by the voters' unit, region (their unit's) and voter
-    category (members with no unit as "No unit" and "No region"), all from one grouped count."""
+    category (members with no unit as "No unit" and "No region"), all from one grouped count;
+    the categories' and the empty groups' names in the active language."""
     units = {
         pk: (name, region) for pk, name, region in Unit.objects.values_list("pk", "name", "region__name")
     }
-    labels = dict(Member.Category.choices)
+    labels = {value: str(label) for value, label in Member.Category.choices}
     by_unit: dict = {}
     by_region: dict = {}
     by_category: dict = {}
@@ -113,9 +115,9 @@ def turnout(election: Election) -> ElectionTurnout:
     issued, voted = (sum(t[i] for t in by_unit.values()) for i in (0, 1))
     return ElectionTurnout(
         Turnout("", issued, voted),
-        _rows(by_unit, "No unit"),
-        _rows(by_region, "No region"),
-        _rows(by_category, "No category"),
+        _rows(by_unit, _("No unit")),
+        _rows(by_region, _("No region")),
+        _rows(by_category, _("No category")),
     )
 
 

@@ -4,8 +4,10 @@ a <style> element, which the site's Content-Security-Policy blocks."""
 
 from __future__ import annotations
 
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 360, 180, 40, 28, 12
 
@@ -30,16 +32,22 @@ def turnout_chart(hours: list[tuple], issued: int) -> SafeString:
     last = hours[-1][2]
     share = f"{100 * last / issued:.1f}%"
     first, end = hours[0][0], hours[-1][0]
-    desc = (
-        f"Turnout rose to {share} ({last:,} of {issued:,}) between {first:%d %b %H:00} and {end:%d %b %H:00}."
-    )
+    title = gettext("Turnout over time")
+    first_label, end_label = date_format(first, "d M H:00"), date_format(end, "d M H:00")
+    desc = gettext("Turnout rose to %(share)s (%(voted)s of %(issued)s) between %(first)s and %(end)s.") % {
+        "share": share,
+        "voted": f"{last:,}",
+        "issued": f"{issued:,}",
+        "first": first_label,
+        "end": end_label,
+    }
     grid = "".join(_gridline(TOP + plot_h * (1 - f), f"{int(f * 100)}%") for f in (0, 0.5, 1))
     return mark_safe(
         f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" '
         'aria-labelledby="turnout-title turnout-desc" '
-        f'class="turnout-chart" font-size="11"><title id="turnout-title">Turnout over time</title>'
+        f'class="turnout-chart" font-size="11"><title id="turnout-title">{escape(title)}</title>'
         f'<desc id="turnout-desc">{escape(desc)}</desc>{grid}'
         f'<polyline points="{" ".join(points)}" fill="none" stroke="#0b5394" stroke-width="2"/>'
-        f'<text x="{LEFT}" y="{HEIGHT - 8}">{first:%d %b %H:00}</text>'
-        f'<text x="{WIDTH - 8}" y="{HEIGHT - 8}" text-anchor="end">{end:%d %b %H:00}</text></svg>'
+        f'<text x="{LEFT}" y="{HEIGHT - 8}">{escape(first_label)}</text>'
+        f'<text x="{WIDTH - 8}" y="{HEIGHT - 8}" text-anchor="end">{escape(end_label)}</text></svg>'
     )

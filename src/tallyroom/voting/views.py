@@ -339,7 +339,7 @@ def codes_reissue(request, election: str):
         return stop
     member = Member.objects.filter(number=request.POST.get("number", "").strip()).first()
     if member is None or not member.ballot_codes.filter(election=found).exists():
-        messages.error(request, "No ballot code was issued to that membership number.")
+        messages.error(request, gettext("No ballot code was issued to that membership number."))
         return redirect("voting:codes", election=found.slug)
     try:
         code = reissue_code(found, member, user=request.user)
@@ -380,5 +380,5 @@ def codes_download(request, election: str, name: str):
 def codes_delete(request, election: str, name: str):
     path = postal_file(get_object_or_404(Election, slug=election), name)
     path.unlink()
-    messages.success(request, f"Deleted {name}.")
+    messages.success(request, gettext("Deleted %(name)s.") % {"name": name})
     return redirect("voting:codes", election=election)

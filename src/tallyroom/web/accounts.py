@@ -16,6 +16,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -30,23 +32,25 @@ class AccountForm(forms.ModelForm):
         choices=[(r, f"{ROLE_NAMES[r]}: {ROLE_DUTIES[r]}") for r in ROLES],
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="What this account may do; none means it can only sign in.",
+        help_text=_("What this account may do; none means it can only sign in."),
     )
     password1 = forms.CharField(
-        label="Password", required=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
-    )
-    password2 = forms.CharField(
-        label="The password again",
+        label=_("Password"),
         required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="Blank keeps the current password (a new account needs one).",
+    )
+    password2 = forms.CharField(
+        label=_("The password again"),
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Blank keeps the current password (a new account needs one)."),
     )
 
     class Meta:
         model = User
         fields = ["username", "first_name", "last_name", "email", "is_active"]
-        labels = {"is_active": "May sign in"}
-        help_texts = {"is_active": "Untick to switch the account off without deleting its history."}
+        labels = {"is_active": _("May sign in")}
+        help_texts = {"is_active": _("Untick to switch the account off without deleting its history.")}
 
     def __init__(self, *args, officer=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,9 +74,9 @@ class AccountForm(forms.ModelForm):
                 self.add_error("password1", e)
         if self.instance.pk and self.instance.pk == getattr(self.officer, "pk", None):
             if RETURNING_OFFICER not in data.get("roles", []) and not self.instance.is_superuser:
-                self.add_error("roles", "You cannot take away your own returning officer role.")
+                self.add_error("roles", _("You cannot take away your own returning officer role."))
             if not data.get("is_active"):
-                self.add_error("is_active", "You cannot switch off your own account.")
+                self.add_error("is_active", _("You cannot switch off your own account."))
         return data
 
     def save(self, commit=True):
@@ -90,7 +94,7 @@ class ResetForm(forms.Form):
     reason = forms.CharField(
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Why, for the audit trail (for example: phone lost, confirmed by telephone).",
+        help_text=_("Why, for the audit trail (for example: phone lost, confirmed by telephone)."),
     )
 
 
@@ -129,9 +133,13 @@ def account_edit(request, pk=None):
             )
         if account is None:
             return _show_code(request, user, enrolment.issue(user, request.user))
-        messages.success(request, f"Saved the account {user.get_username()}.")
+        messages.success(request, gettext("Saved the account %(name)s.") % {"name": user.get_username()})
         return redirect("accounts")
-    title = f"Account {account.get_username()}" if account else "New staff account"
+    title = (
+        gettext("Account %(name)s") % {"name": account.get_username()}
+        if account
+        else gettext("New staff account")
+    )
     return render(request, "elections/form.html", {"form": form, "title": title, "back": reverse("accounts")})
 
 
@@ -142,7 +150,10 @@ def account_set_up_code(request, pk):
     account = get_object_or_404(User, pk=pk)
     _may_change(request, account)
     if TOTPDevice.objects.filter(user=account, confirmed=True).exists():
-        messages.error(request, f"{account.get_username()} has set up their second factor already.")
+        messages.error(
+            request,
+            gettext("%(name)s has set up their second factor already.") % {"name": account.get_username()},
+        )
         return redirect("accounts")
     return _show_code(request, account, enrolment.issue(account, request.user))
 
@@ -158,12 +169,16 @@ def account_reset_authenticator(request, pk):
         raise PermissionDenied("another returning officer or a superuser resets your own authenticator")
     devices = TOTPDevice.objects.filter(user=account)
     if not devices.filter(confirmed=True).exists():
-        messages.error(request, f"{account.get_username()} has no authenticator set up; issue a set-up code.")
+        messages.error(
+            request,
+            gettext("%(name)s has no authenticator set up; issue a set-up code.")
+            % {"name": account.get_username()},
+        )
         return redirect("accounts")
     form = ResetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
-            removed, _ = devices.delete()
+            removed, _by_model = devices.delete()
             record(
                 request.user,
                 "account.two_factor_reset",

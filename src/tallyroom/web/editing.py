@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 
 from tallyroom.organisation.changes import record_saved
 
@@ -17,6 +18,6 @@ def save_form(request, form, *, title, back, success, template="elections/form.h
         with transaction.atomic():
             obj = form.save()
             record_saved(request.user, obj, created=created, fields=form.changed_data)
-        messages.success(request, f"Saved {obj}.")
+        messages.success(request, gettext("Saved %(name)s.") % {"name": obj})
         return redirect(success(obj))
     return render(request, template, {"form": form, "title": title, "back": back})
