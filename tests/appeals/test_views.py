@@ -153,6 +153,28 @@ def test_provisional_ballot_through_the_pages(appeals, django_capture_on_commit_
     assert other.get(url).status_code == 404
 
 
+def test_staff_set_the_hearing_and_notes_on_the_case_page(appeals, staff):
+    from tallyroom.appeals.cases import lodge
+
+    case = lodge(appeals.lena, appeals.election, [appeals.contests["stv"]], "my grounds here")
+    url = reverse("appeals:case", args=[case.pk])
+    client = Client()
+    client.force_login(staff)
+    form = {"action": "hearing", "hearing_at": "2026-03-02T10:30", "staff_notes": "rang the branch"}
+    assert client.post(url, form).status_code == 302
+    case.refresh_from_db()
+    assert timezone.localtime(case.hearing_at).strftime("%Y-%m-%d %H:%M") == "2026-03-02 10:30"
+    assert case.staff_notes == "rang the branch"
+    assert Event.objects.get(verb="appeals.hearing").data["notes_changed"] is True
+    typo = client.post(url, {**form, "hearing_at": "2/3/2026 10:30", "staff_notes": "changed"})
+    assert typo.status_code == 400 and "is not a date and time" in typo.content.decode()
+    case.refresh_from_db()  # a typo neither clears the hearing date nor saves the notes
+    assert case.hearing_at is not None and case.staff_notes == "rang the branch"
+    panel_only = Client()
+    panel_only.force_login(appeals.panel[0])
+    assert panel_only.post(url, form).status_code == 403
+
+
 def test_panel_decides_through_the_case_page(appeals, client, django_capture_on_commit_callbacks):
     from tallyroom.appeals.cases import lodge
 

@@ -331,7 +331,9 @@ def _parse_when(text: str):
     try:
         return timezone.make_aware(datetime.fromisoformat(text))
     except ValueError:
-        return None
+        raise casework.AppealRefused(
+            f"The hearing date {text!r} is not a date and time (e.g. 2026-03-02T10:00): nothing was saved."
+        ) from None
 
 
 @role_required(*HANDLERS)
