@@ -131,3 +131,34 @@ def test_a_candidate_may_not_sit_on_a_class_decision_nor_may_staff_make_one(appe
     assert not ClassDecision.objects.exists()
     decision = decide_class(appeals.election, [stv], JOINED_LATE, Outcome.UPHELD, "r", [one, three], one)
     assert decision.touched == 2 and on_roll.count() == 2
+
+
+def test_a_mistyped_window_is_refused_not_widened(appeals, joiners, client):
+    """A joining date the page cannot read names its field and decides nothing: read as blank it
+    would cover everyone excluded for joining late, not the window the panel meant."""
+    from django.urls import reverse
+
+    from tallyroom.appeals.models import ClassDecision
+
+    url = reverse("appeals:class_decision", args=[appeals.election.slug])
+    form = {
+        "contests": [appeals.contests["stv"].pk],
+        "rule": JOINED_LATE,
+        "joined_from": "2026-01-12",
+        "joined_to": "12/07/2026",
+        "outcome": "upheld",
+        "reason": "set aside for those who joined by 12 July",
+        "panel": [p.pk for p in appeals.panel[:2]],
+    }
+    client.force_login(appeals.panel[0])
+    preview = client.post(url, {**form, "preview": "1"})
+    assert (
+        preview.status_code == 400
+        and "Joined to: &#x27;12/07/2026&#x27; is not a date" in preview.content.decode()
+    )
+    decided = client.post(url, {**form, "decide": "1"})
+    assert decided.status_code == 400 and "nothing was decided" in decided.content.decode()
+    assert not ClassDecision.objects.exists()
+    assert not RollEntry.objects.filter(member__number__startswith="A", eligible=True).exists()
+    counted = client.post(url, {**form, "joined_to": "2026-07-12", "preview": "1"})
+    assert counted.status_code == 200 and counted.context["preview"] == 302  # 300 joiners, L1 and L2

@@ -408,15 +408,15 @@ def class_decision(request, election: str):
     error, preview = "", None
     data = request.POST
     chosen = [c for c in contests if str(c.pk) in data.getlist("contests")]
-    joined_from = _date(data.get("joined_from", ""))
-    joined_to = _date(data.get("joined_to", ""))
     if request.method == "POST":
         rule = data.get("rule", "")
-        if "preview" in data:
-            preview = classes.covered(chosen, rule, joined_from, joined_to).count()
-        else:
-            panel = list(panel_users().filter(pk__in=data.getlist("panel")))
-            try:
+        try:
+            joined_from = _date(data.get("joined_from", ""), "Joined from")
+            joined_to = _date(data.get("joined_to", ""), "Joined to")
+            if "preview" in data:
+                preview = classes.covered(chosen, rule, joined_from, joined_to).count()
+            else:
+                panel = list(panel_users().filter(pk__in=data.getlist("panel")))
                 made = classes.decide_class(
                     found,
                     chosen,
@@ -428,13 +428,12 @@ def class_decision(request, election: str):
                     joined_from,
                     joined_to,
                 )
-            except (casework.AppealRefused, DecisionRefused) as e:
-                error = str(e)
-            else:
                 messages.success(
                     request, f"Class decision {made.pk}: {made.touched} roll entries {made.outcome}."
                 )
                 return redirect("appeals:class", pk=made.pk)
+        except (casework.AppealRefused, DecisionRefused) as e:
+            error = str(e)
     context = {
         "election": found,
         "contests": contests,
@@ -448,11 +447,15 @@ def class_decision(request, election: str):
     return render(request, "appeals/class_decision.html", context, status=400 if error else 200)
 
 
-def _date(text: str):
+def _date(text: str, field: str):
+    """The date typed in ``field`` (None if blank); AppealRefused naming the field if it is not
+    one: a mistyped end of a class decision's window must not widen it to everyone."""
     try:
         return datetime.fromisoformat(text).date() if text else None
     except ValueError:
-        return None
+        raise casework.AppealRefused(
+            f"{field}: {text!r} is not a date (e.g. 2026-07-12): nothing was decided."
+        ) from None
 
 
 @role_required(*HANDLERS, SCRUTINEER)
