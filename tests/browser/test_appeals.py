@@ -82,6 +82,15 @@ def look_up_and_appeal(page, base, member, shoot, name, tmp_path, drop=()):
     return standing
 
 
+def cast_provisional(page, first_choice: str) -> None:
+    """From the standing page: a provisional ballot ranking ``first_choice`` first in Executive."""
+    page.get_by_role("link", name="Cast a provisional ballot").click()
+    page.locator("fieldset", has_text="Executive").get_by_label(first_choice).fill("1")
+    page.get_by_role("button", name="Review my ballot").click()
+    page.get_by_role("button", name="Cast my vote").click()
+    page.get_by_role("heading", name="Your provisional ballot is cast").wait_for()
+
+
 def panel_decides(browser, base, panellist, case, outcome, reason, viewport, shoot, name):
     context = signed_in_context(browser, base, panellist, viewport)
     page = context.new_page()
@@ -152,11 +161,7 @@ def test_barred_member_appeals_is_upheld_and_votes(
     page = other.new_page()
     look_up_and_appeal(page, base, sam, shoot, "desktop-dismissed", tmp_path)
     sam_case = Case.objects.get(member=sam)
-    page.get_by_role("link", name="Cast a provisional ballot").click()
-    page.locator("fieldset", has_text="Executive").get_by_label("Cy").fill("1")
-    page.get_by_role("button", name="Review my ballot").click()
-    page.get_by_role("button", name="Cast my vote").click()
-    page.get_by_role("heading", name="Your provisional ballot is cast").wait_for()
+    cast_provisional(page, "Cy")
     assert SealedBallot.objects.filter(provisional_for=sam_case.provisional_key).count() == 1
     panel_decides(
         browser,
@@ -236,11 +241,7 @@ def test_lookup_deadline_provisional_upheld_and_a_class_decision_for_hundreds(
     standing = look_up_and_appeal(page, base, pia, shoot, "phone-provisional-upheld", tmp_path)
     assert "Your membership is recorded as lapsed." in standing
     case = Case.objects.get(member=pia)
-    page.get_by_role("link", name="Cast a provisional ballot").click()
-    page.locator("fieldset", has_text="Executive").get_by_label("Bea").fill("1")
-    page.get_by_role("button", name="Review my ballot").click()
-    page.get_by_role("button", name="Cast my vote").click()
-    page.get_by_role("heading", name="Your provisional ballot is cast").wait_for()
+    cast_provisional(page, "Bea")
     mail.outbox.clear()
     panel_decides(
         browser,
