@@ -10,7 +10,7 @@ from django.db import transaction
 from tallyroom.audit.events import record
 from tallyroom.ballotbox import box
 from tallyroom.ballotbox.marking import BallotError
-from tallyroom.ballotbox.models import Channel, SealedBallot
+from tallyroom.ballotbox.models import Channel
 from tallyroom.roll.models import RollEntry
 
 from .models import Case, Outcome
@@ -25,9 +25,7 @@ def entries(case: Case) -> list[RollEntry]:
 
 
 def has_cast(case: Case) -> bool:
-    return SealedBallot.objects.filter(provisional_for=case.provisional_key).exists() or any(
-        e.voted_at for e in entries(case)
-    )
+    return box.has_provisional(case.provisional_key) or any(e.voted_at for e in entries(case))
 
 
 def cast(case: Case, choices: dict[int, list[str]]) -> box.Receipt:

@@ -12,7 +12,8 @@
   its close record, its MACs and the voters' marks; the ballots are opened, shuffled with the
   operating system's CSPRNG and written as plaintext in that order in one transaction, the sealed
   ones deleted, and the key forgotten. Each contest keeps only its sorted list of trackers.
-- ``count_input``: a contest's opened ballots as the counting engine's input, in a canonical order.
+- ``count_input``: a contest's opened ballots as the counting engine's input, in a canonical order;
+  ``opened_ballots``, ``papers_by_region`` and ``region_input`` the same ballots for the analyses.
 
 docs/secrecy.md says what this protects against and what it does not.
 """
@@ -33,6 +34,7 @@ from fractions import Fraction
 import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 
@@ -677,9 +679,7 @@ def count_input(contest: Contest) -> CountInput:
     so the published file says nothing of the order they were cast or stored in."""
     if not ContestBox.objects.filter(contest=contest, opened_at__isnull=False).exists():
         raise BoxError(f"{contest.name}: the ballots are counted once the trustees have opened the box")
-    rows = list(
-        Ballot.objects.filter(contest=contest).values_list("preferences", "weight", "college").iterator(5000)
-    )
+    rows = list(opened_ballots(contest))
     standing = ballot_candidates(contest)
     names = [c.name for c in standing]
     on_ballot = set(names)
@@ -694,6 +694,25 @@ def count_input(contest: Contest) -> CountInput:
         ballots = Ballots.from_rankings(names, ((r, w) for r, w, _ in ranked), title=contest.name)
     groups = {c.name: c.group_list() for c in contest.candidates.all() if c.group_list()}
     return CountInput(ballots, tuple(withdrawn), RON_NAME if contest.ron else None, groups)
+
+
+def opened_ballots(contest: Contest) -> Iterator[tuple[list[str], str, str]]:
+    """The contest's opened ballots as (names chosen, weight, college), in the stored (shuffled)
+    order: for analyses that group them their own way (delegations by weight and college)."""
+    return (
+        Ballot.objects.filter(contest=contest).values_list("preferences", "weight", "college").iterator(5000)
+    )
+
+
+def papers_by_region(contest: Contest) -> dict[str, int]:
+    """Ballot papers (a card vote is one voter) per region label of an opened contest."""
+    rows = Ballot.objects.filter(contest=contest).values_list("region").annotate(n=Count("pk"))
+    return dict(rows.values_list("region", "n"))
+
+
+def has_provisional(case: str) -> bool:
+    """Whether a provisional ballot waits in the box under ``case``."""
+    return SealedBallot.objects.filter(provisional_for=case).exists()
 
 
 def region_input(contest: Contest, candidates: Sequence[str]) -> dict[str, Ballots]:

@@ -18,12 +18,10 @@ from math import lcm
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count
 
 from tallyroom import lifecycle
 from tallyroom.analysis import charts, pivotal, power, regions, report, slates
 from tallyroom.ballotbox import box
-from tallyroom.ballotbox.models import Ballot
 from tallyroom.count import Result
 from tallyroom.count import count as engine_count
 from tallyroom.count.numbers import decimal_str
@@ -84,8 +82,7 @@ def delegations(count: ContestCount, candidates: Sequence[str]) -> list[pivotal.
     delegation when a conference poll's line items show that only one carries it."""
     index = {name: i for i, name in enumerate(candidates)}
     classes: dict[tuple[str, Fraction], list] = defaultdict(list)
-    rows = Ballot.objects.filter(contest=count.contest).values_list("preferences", "weight", "college")
-    for prefs, weight, college in rows.iterator(5000):
+    for prefs, weight, college in box.opened_ballots(count.contest):
         classes[(college, Fraction(weight))].append((tuple(index[n] for n in prefs), Fraction(weight)))
     holders = _weight_holders(count)
     out = []
@@ -166,8 +163,7 @@ def _regions(count: ContestCount, read: BallotFile, result: Result) -> dict[str,
     if read.ballots.colleges:
         return {"cells": [], "note": "a contest decided by colleges is not broken down by region"}
     by = box.region_input(contest, list(read.ballots.candidates))
-    rows = Ballot.objects.filter(contest=contest).values_list("region").annotate(n=Count("pk"))
-    papers = dict(rows.values_list("region", "n"))  # ballot papers: a card vote is one voter
+    papers = box.papers_by_region(contest)  # ballot papers: a card vote is one voter
     cells = regions.by_region(by, result, minimum=contest.region_minimum, papers=papers)
     d = result.places
     return {
