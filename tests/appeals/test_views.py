@@ -102,6 +102,9 @@ def test_standing_in_plain_words_and_an_appeal_with_a_file(appeals, django_captu
         url, {"contests": [appeals.contests["stv"].pk], "grounds": "posted 10 Jan", "files": [bad]}
     )
     assert response.status_code == 400 and b"form.pdf is not a PDF" in response.content
+    page = response.content.decode()  # what the member chose is kept for them to correct
+    assert f'value="{appeals.contests["stv"].pk}" checked>' in page and "posted 10 Jan</textarea>" in page
+    assert f'value="{appeals.contests["chair"].pk}">' in page  # left unticked, stays unticked
     good = SimpleUploadedFile("form.pdf", b"%PDF-1.7 the form")
     response = client.post(
         url, {"contests": [appeals.contests["stv"].pk], "grounds": "posted 10 Jan", "files": [good]}

@@ -175,8 +175,10 @@ def appeal(request, election: str):
     ]
     error = casework.closed_reason(found)
     status = 403 if error else 200
-    if request.method == "POST" and not error:
+    chosen = excluded  # all ticked at first; as the member left them after a refusal
+    if request.method == "POST":
         chosen = [c for c in excluded if str(c.pk) in request.POST.getlist("contests")]
+    if request.method == "POST" and not error:
         try:
             files = evidence.checked(request.FILES.getlist("files"), casework.rules_of(found))
             case = casework.lodge(
@@ -197,6 +199,7 @@ def appeal(request, election: str):
     context = {
         "election": found,
         "excluded": excluded,
+        "chosen": chosen,
         "error": error,
         "max_files": max_files,
         "max_bytes": max_bytes,
