@@ -186,6 +186,8 @@ def test_panel_decides_through_the_case_page(appeals, client, django_capture_on_
     url = reverse("appeals:case", args=[case.pk])
     page = client.get(url).content.decode()
     assert "my grounds here" in page and "receipt 123" in page
+    frozen = timezone.localtime(appeals.contests["stv"].roll_frozen_at).strftime("%-d %B %Y %H:%M")
+    assert f"<dt>Executive</dt><dd>excluded: joined after freeze date (roll frozen {frozen})</dd>" in page
     response = client.post(
         url, {"action": "decide", "outcome": "upheld", "reason": "ok", "panel": [appeals.panel[0].pk]}
     )

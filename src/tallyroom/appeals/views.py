@@ -382,10 +382,21 @@ def case_page(request, pk: int):
         "overdue": casework.is_overdue(case),
         "error": error,
         "contests": case.contests.all(),
+        "standing": _standing_at_freeze(case),
         "rules": casework.rules_of(case.election),
         "posted": request.POST,
     }
     return render(request, "appeals/case.html", context, status=400 if error else 200)
+
+
+def _standing_at_freeze(case: Case) -> list[tuple[str, dict, datetime | None]]:
+    """The case's snapshot of each roll, by the contest's name (its slug if since renamed away),
+    with when that roll froze."""
+    names = dict(case.election.contests.values_list("slug", "name"))
+    return [
+        (names.get(slug, slug), s, datetime.fromisoformat(s["frozen_at"]) if s.get("frozen_at") else None)
+        for slug, s in case.snapshot.get("roll", {}).items()
+    ]
 
 
 @role_required(*HANDLERS)
