@@ -49,6 +49,7 @@ from .codes import (
 from .forms import empty_form, read_form
 from .models import BallotCode, Delivery
 from .padding import padded, signed_step
+from .receipts import receipt_page
 from .turnout import turnout
 
 STEP_SALT = "tallyroom.voting.step"
@@ -213,7 +214,7 @@ def cast_view(request):
         receipt = cast(step["code"], {int(pk): names for pk, names in step["choices"].items()})
     except (CodeError, BallotError) as e:
         return padded(problem(request, str(e)))
-    return padded(render(request, "voting/receipt.html", {"receipt": receipt}))
+    return padded(receipt_page(request, receipt))
 
 
 def opened_election(slug: str) -> Election:
