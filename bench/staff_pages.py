@@ -42,7 +42,7 @@ APPEALS = 300
 # Not staff pages, or not for this bench: the pattern name's prefix and why.
 NOT_TIMED = {
     "login": "sign-in page (no data)",
-    "two_factor": "sign-in page (no data)",
+    "two_factor": "sign-in's second step, or setting up an authenticator with a set-up code (no data)",
     "logout": "POST: signs out",
     "set_language": "voter's language choice (a POST)",
     "voting:enter": "voter page (no data)",
