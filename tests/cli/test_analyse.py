@@ -192,3 +192,27 @@ def test_pivotal_and_regions_of_a_college_contest(capsys, tmp_path):
     # without the 200 the affiliates' half is all Bob's: Bob 1/5 + 1/2
     assert by["Aff: weight 200", "abstain"]["elected"] == ["Bob"]
     assert by["Aff: weight 300", "abstain"]["elected"] == ["Ann"]
+
+
+def test_forecast_counts_by_the_count_options(capsys, tmp_path):
+    """The simulated ballots are counted as ``tallyroom count`` would with the same options: a
+    constraint, a college column with shares, and a tie seed refused (lots come from --seed)."""
+    canvass, slates, groups = tmp_path / "canvass.csv", tmp_path / "slates.csv", tmp_path / "groups.csv"
+    canvass.write_text("unit,turnout,Left,Right\nNorth,1,80,20\n", encoding="utf-8")
+    slates.write_text("Ann,Left\nBob,Left\nCy,Right\n", encoding="utf-8")
+    groups.write_text("Cy,woman\n", encoding="utf-8")
+    argv = ["analyse", "forecast", canvass, "--slates", slates, "--seats", "2", "-n", "20", "--workers", "1"]
+    argv += ["--cohesion", "1"]
+    assert json.loads(run(capsys, *argv)[1])["win_probability"]["Cy"] == 0.0
+    code, out, _ = run(capsys, *argv, "--groups", groups, "--constraint", "woman>=1")
+    chances = json.loads(out)["win_probability"]
+    assert code == 0 and chances["Cy"] == 1.0 and chances["Ann"] + chances["Bob"] == 1.0
+    code, out, _ = run(capsys, *argv, "--withdraw", "Bob", "-f", "csv")
+    assert code == 0 and "Cy,Right,1.0000" in out
+    canvass.write_text("unit,college,turnout,Left,Right\nN,clp,1,160,0\nS,aff,1,10,50\n", encoding="utf-8")
+    code, out, _ = run(capsys, *argv, "--college", "clp=1/2", "--college", "aff=1/2")
+    assert code == 0 and json.loads(out)["win_probability"]["Cy"] == 1.0
+    code, out, err = run(capsys, *argv)
+    assert (code, out) == (1, "") and "unit N names college 'clp'; the contest has no colleges" in err
+    code, out, err = run(capsys, *argv, "--college", "clp=1/2", "--college", "aff=1/2", "--tie-seed", "x")
+    assert code == 1 and "--tie-seed is not for a forecast" in err

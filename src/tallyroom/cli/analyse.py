@@ -18,12 +18,12 @@ from fractions import Fraction
 from pathlib import Path
 
 from tallyroom.analysis import charts, forecast, pivotal, power, regions, report, slates
-from tallyroom.count import Ballots
+from tallyroom.count import Ballots, read_groups
 from tallyroom.count.numbers import decimal_str, exact_str
 from tallyroom.formats import BallotFile, FormatError, read_ballots
 
 from . import CommandError
-from .count import add_count_options, count_file
+from .count import add_count_options, count_file, options_of, shares_of, tie_order
 
 
 def register(subparsers) -> None:
@@ -79,8 +79,7 @@ def register(subparsers) -> None:
     f = sub.add_parser("forecast", help="Monte Carlo from canvass returns through exact counts")
     f.add_argument("canvass", type=Path, metavar="CSV")
     f.add_argument("--slates", type=Path, required=True, metavar="CSV", help="candidate,group: the slates")
-    f.add_argument("--seats", type=int, required=True)
-    f.add_argument("--method", "-m", default="scottish-stv")
+    add_count_options(f, method_required=False)  # the simulated ballots are counted by these rules
     f.add_argument(
         "--cohesion", type=float, default=0.8, help="each bloc's cohesion with its slate (default 0.8)"
     )
@@ -272,6 +271,31 @@ def run_pivotal(args: argparse.Namespace) -> int:
     return 0
 
 
+def forecast_rules(args: argparse.Namespace, candidates: Sequence[str]) -> forecast.Contest:
+    """The contest's counting rules from the count options (``tallyroom count``'s), ``--seats``
+    needed; no ``--tie-seed``: each simulation draws its lots from its own seed (``--seed``)."""
+    if args.seats is None:
+        raise CommandError("give --seats: the seats the forecast's counts fill")
+    if args.tie_seed:
+        raise CommandError("--tie-seed is not for a forecast: each simulation draws its lots from --seed")
+    if args.constraint and not args.groups:
+        raise CommandError("--constraint needs --groups, the CSV saying who is in which group")
+    if args.simulations < 1:
+        raise CommandError(f"--simulations {args.simulations}: give at least 1")
+    groups = read_groups(args.groups) if args.groups else {}
+    return forecast.Contest(
+        args.method,
+        args.seats,
+        options_of(args.option),
+        tuple(args.constraint),
+        {c: tuple(sorted(g)) for c, g in groups.items()},
+        tuple(dict.fromkeys(args.withdraw)),
+        args.ron,
+        tuple(tie_order(args.tie_order, candidates)) if args.tie_order else None,
+        shares_of(args.college),
+    )
+
+
 def run_forecast(args: argparse.Namespace) -> int:
     units = forecast.read_canvass(args.canvass)
     slate_map = slates.read_slates(args.slates)
@@ -284,7 +308,7 @@ def run_forecast(args: argparse.Namespace) -> int:
             else model.cohesion,
             support=forecast.read_table(args.support, "candidate") if args.support else {},
         )
-    contest = forecast.Contest(args.method, args.seats)
+    contest = forecast_rules(args, model.candidates)
     print(f"tallyroom: forecast seed {args.seed}, {args.simulations} simulations", file=sys.stderr)
     if args.shift:
         source, sep, target = args.shift.partition(":")
