@@ -244,7 +244,7 @@ def run_pivotal(args: argparse.Namespace) -> int:
         again = BallotFile(
             ballots, read.seats, read.withdrawn, read.parties, college_lines=read.college_lines
         )
-        return count_file(args.file, args, again)
+        return count_file(args.file, args, again, record_stages=False)  # only who is elected
 
     actual, found = pivotal.counterfactuals(candidates, delegations, recount, slate_map or None)
     shown = found if args.all else pivotal.decisive(found)

@@ -94,8 +94,11 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def count_file(path: Path, args: argparse.Namespace, read: BallotFile | None = None) -> Result:
-    """Count one ballot file by the options of ``add_count_options`` (``read``: the file, if read)."""
+def count_file(
+    path: Path, args: argparse.Namespace, read: BallotFile | None = None, *, record_stages: bool = True
+) -> Result:
+    """Count one ballot file by the options of ``add_count_options`` (``read``: the file, if read;
+    ``record_stages=False``: who is elected without the stage sheets, as ``count`` has it)."""
     options = options_of(args.option)
     groups = read_groups(args.groups) if args.groups else None
     if args.constraint and groups is None:
@@ -129,6 +132,7 @@ def count_file(path: Path, args: argparse.Namespace, read: BallotFile | None = N
             withdrawn=_unique([*read.withdrawn, *args.withdraw]),
             ron=args.ron,
             college_shares=shares,
+            record_stages=record_stages,
         )
     except CollegeError as e:  # named at the line where the college first appears, if it does
         raise FormatError(str(path), read.college_lines.get(e.college), str(e)) from None
