@@ -50,6 +50,9 @@ def test_power_one_and_two_colleges(capsys, tmp_path):
     data = json.loads(out)
     assert data["rule"] == "either" and len(data["delegations"]) == 8
     assert sum(float(d["shapley_shubik"]) for d in data["delegations"]) == pytest.approx(1, abs=1e-5)
+    for quota in ("--quota", "--quota-b"):  # 0 is a quota given, refused, not the default majority
+        code, out, err = run(capsys, "analyse", "power", a, "--college-b", b, quota, "0")
+        assert (code, out) == (1, "") and "the quota must be a positive integer, not 0" in err
 
 
 def test_pivotal_by_weight_class(capsys, tmp_path):
@@ -77,11 +80,17 @@ def test_forecast_prints_its_seed_and_reproduces(capsys, tmp_path):
     assert run(capsys, *argv, "--workers", "1")[1] == out
     assert "Chance of election" in (tmp_path / "p.svg").read_text(encoding="utf-8")
     table = (tmp_path / "p.html").read_text(encoding="utf-8")
-    assert "<caption>Chance of election</caption>" in table and table.count("<tr>") == 1 + 4
+    assert table.startswith('<!doctype html>\n<html lang="en"><meta charset="utf-8">')
+    assert "<caption>Chance of election (seed 9, 60 simulations)</caption>" in table
+    assert table.count("<tr>") == 1 + 4 and "value (%)" in table
+    assert ">Chance of election (seed 9, 60 simulations)</text>" in (tmp_path / "p.svg").read_text()
     code, out, _ = run(
         capsys, *argv, "--workers", "1", "--shift", "Left:Right", "--shares", "0,0.5", "-f", "csv"
     )
-    assert {r["share"] for r in csv.DictReader(io.StringIO(out))} == {"0.0", "0.5"}
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {r["share"] for r in rows} == {"0.0", "0.5"} and {(r["seed"], r["simulations"]) for r in rows} == {
+        ("9", "60")
+    }
 
 
 def test_regions_from_one_file_per_region(capsys, tmp_path):

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from fractions import Fraction
+from html import escape
 from pathlib import Path
 
 from tallyroom.analysis import charts, forecast, pivotal, power, regions, report, slates
@@ -167,9 +168,7 @@ def run_slates(args: argparse.Namespace) -> int:
             charts.write_chart(svg, args.charts / f"{path.stem}.svg")
             if args.png:
                 charts.write_chart(svg, args.charts / f"{path.stem}.png")
-            (args.charts / f"{path.stem}.html").write_text(
-                charts.flow_table_html(rep, "candidates"), encoding="utf-8"
-            )
+            _html_file(args.charts / f"{path.stem}.html", charts.flow_table_html(rep, "candidates"))
     sys.stdout.write(out)
     return 0
 
@@ -203,11 +202,11 @@ def _majority(weights: Sequence[int]) -> int:
 
 def run_power(args: argparse.Namespace) -> int:
     names, weights = read_weights(args.weights)
-    quota = args.quota or _majority(weights)
+    quota = _majority(weights) if args.quota is None else args.quota
     shapley = not args.no_shapley
     if args.college_b:
         names_b, weights_b = read_weights(args.college_b)
-        quota_b = args.quota_b or _majority(weights_b)
+        quota_b = _majority(weights_b) if args.quota_b is None else args.quota_b
         pa, pb = power.two_college(weights, quota, weights_b, quota_b, rule=args.rule, shapley=shapley)
         rows = _power_rows("A", names, weights, pa) + _power_rows("B", names_b, weights_b, pb)
         game = {"colleges": {"A": {"quota": quota}, "B": {"quota": quota_b}}, "rule": args.rule}
@@ -322,21 +321,23 @@ def run_forecast(args: argparse.Namespace) -> int:
         runs = [(0.0, forecast.forecast(model, units, contest, args.simulations, args.seed, args.workers))]
     if args.chart:
         probabilities = runs[0][1].win_probability()
-        ranked = sorted(probabilities.items(), key=lambda kv: -kv[1])
+        ranked = sorted(((c, round(p * 100, 1)) for c, p in probabilities.items()), key=lambda kv: -kv[1])
         colours = charts.slate_colours(list(slate_map), slate_map)
         _bar_chart(
             args.chart,
-            "Chance of election",
+            f"Chance of election (seed {args.seed}, {args.simulations:,} simulations)",
             ranked,
+            unit="%",
             colours={c: colours[slate_map[c]] for c in probabilities},
         )
     if args.format == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["shift", "share", "candidate", "slate", "win_probability"])
+        writer.writerow(["shift", "share", "candidate", "slate", "win_probability", "seed", "simulations"])
         for share, f in runs:
             for c, p in f.win_probability().items():
-                writer.writerow([args.shift or "", share, c, slate_map.get(c, c), f"{p:.4f}"])
+                row = [args.shift or "", share, c, slate_map.get(c, c), f"{p:.4f}", f.seed, f.simulations]
+                writer.writerow(row)
         sys.stdout.write(out.getvalue())
     else:
         data = [{"shift": args.shift, "share": share, **f.to_dict()} for share, f in runs]
@@ -347,7 +348,14 @@ def run_forecast(args: argparse.Namespace) -> int:
 def _bar_chart(path: Path, title: str, ranked, *, unit: str = "", colours=None) -> None:
     """The bar chart at ``path`` (.svg or .png) and its table beside it (same name, .html)."""
     charts.write_chart(charts.bar_svg(title, ranked, unit=unit, colours=colours), path)
-    path.with_suffix(".html").write_text(charts.bar_table_html(title, ranked, unit=unit), encoding="utf-8")
+    _html_file(path.with_suffix(".html"), charts.bar_table_html(title, ranked, unit=unit))
+
+
+def _html_file(path: Path, table: str) -> None:
+    """A chart's table as an HTML file of its own (UTF-8 declared, so names keep their accents)."""
+    head = f'<!doctype html>\n<html lang="en"><meta charset="utf-8"><title>{escape(path.stem)}</title>'
+    page = f"{head}\n{table}\n</html>\n"
+    path.write_text(page, encoding="utf-8")
 
 
 def run_regions(args: argparse.Namespace) -> int:
