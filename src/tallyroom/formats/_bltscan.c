@@ -64,70 +64,87 @@ static void pad(char *row, int itemsize, int from, int to)
     memset(row + (size_t)from * itemsize, 0xff, (size_t)(to - from) * itemsize); /* -1 in any width */
 }
 
-/* The ranking's length, its first ``cap`` candidates written to ``row``, and the weight's
-   numerator and places; -1 if the line is not one taken here. */
-static int parse_line(Part *t, const unsigned char *q, const unsigned char *e, char *row, int64_t *num,
-                      int8_t *places)
+/* The end of the ballot id at ``q`` (one token of printable ASCII in parentheses, followed by a
+   separator), or NULL. */
+static const unsigned char *skip_id(const unsigned char *q)
 {
-    if (e > q && e[-1] == '\r')
-        e--;
+    for (q++; *q > ' ' && *q < 0x7f && *q != '(' && *q != ')' && *q != ','; q++)
+        ;
+    return *q == ')' && SEP(q[1]) ? q + 1 : NULL;
+}
+
+/* The ranking's length, its first ``cap`` candidates written to ``row``, the weight's numerator
+   and places, and ``*next`` the next line; -1 if the line at ``q`` is not one taken here. The
+   line ends with a newline, which no loop reads past. */
+static int parse_line(Part *t, const unsigned char *q, char *row, int64_t *num, int8_t *places,
+                      const unsigned char **next)
+{
     if (++t->stamp == 0) {
         memset(t->seen, 0, sizeof(uint32_t) * (t->ncand + 1));
         t->stamp = 1;
     }
-    int tokens = 0, id = 0, weighed = 0, len = 0;
-    for (;;) {
-        while (q < e && SEP(*q))
+    int id = 0, len = 0;
+    while (SEP(*q))
+        q++;
+    if (*q == '(') { /* an id, the first token */
+        if (!(q = skip_id(q)))
+            return -1;
+        id = 1;
+        while (SEP(*q))
             q++;
-        if (q == e)
-            return -1; /* not ended by 0 (or ended by a separator) */
-        if (*q == '(') { /* a ballot id: one token, the first or second, printable ASCII */
-            if (id || tokens > 1)
-                return -1;
-            for (q++; q < e && *q > ' ' && *q < 0x7f && *q != '(' && *q != ')' && *q != ','; q++)
-                ;
-            if (q == e || *q != ')' || (++q < e && !SEP(*q)))
-                return -1;
-            id = 1;
-            tokens++;
-            continue;
-        }
-        if (!weighed) { /* digits, perhaps a point and 1 to 18 digits (or a point and digits) */
-            uint64_t v = 0;
-            int digits = 0, point = 0;
-            for (; q < e && DIGIT(*q); q++, digits++)
-                if (v < MAX_WEIGHT)
-                    v = v * 10 + (*q - '0');
-            if (q < e && *q == '.') {
-                for (q++; q < e && DIGIT(*q); q++, point++)
-                    if (v < MAX_WEIGHT)
-                        v = v * 10 + (*q - '0');
-                if (point < 1 || point > MAX_PLACES)
-                    return -1;
-            } else if (!digits)
-                return -1;
-            if ((q < e && !SEP(*q)) || v >= MAX_WEIGHT)
-                return -1;
-            *num = (int64_t)v;
-            *places = (int8_t)point;
-            weighed = 1;
-            tokens++;
-            continue;
-        }
-        if (*q == '0' && q + 1 == e)
-            return len; /* the 0 that ends the line */
-        const unsigned char *s = q;
-        uint64_t v = 0;
-        for (; q < e && DIGIT(*q); q++)
-            if (v <= (uint64_t)t->ncand)
+    }
+    /* The weight: digits, perhaps a point and 1 to 18 digits (or a point and digits). */
+    uint64_t v = 0;
+    int digits = 0, point = 0;
+    for (; DIGIT(*q); q++, digits++)
+        if (v < MAX_WEIGHT)
+            v = v * 10 + (*q - '0');
+    if (*q == '.') {
+        for (q++; DIGIT(*q); q++, point++)
+            if (v < MAX_WEIGHT)
                 v = v * 10 + (*q - '0');
-        if (q == s || (q < e && !SEP(*q)) || v == 0 || v > (uint64_t)t->ncand || t->seen[v] == t->stamp)
-            return -1; /* not a number, 0 inside the line, not a candidate, or a candidate twice */
+        if (point < 1 || point > MAX_PLACES)
+            return -1;
+    } else if (!digits)
+        return -1;
+    if (!SEP(*q) || v >= MAX_WEIGHT)
+        return -1;
+    *num = (int64_t)v;
+    *places = (int8_t)point;
+    while (SEP(*q))
+        q++;
+    if (*q == '(' && !id) { /* an id, the second token */
+        if (!(q = skip_id(q)))
+            return -1;
+        while (SEP(*q))
+            q++;
+    }
+    for (;;) { /* the preferences, each followed by a separator, then the 0 that ends the line */
+        if (*q == '0' && (q[1] == '\n' || (q[1] == '\r' && q[2] == '\n'))) {
+            *next = q + 2 + (q[1] == '\r');
+            return len;
+        }
+        /* One or two digits without a branch on which (q[1] is readable: at worst the newline). */
+        unsigned first = q[0] - '0', second = q[1] - '0';
+        int two = second < 10;
+        const unsigned char *s = q;
+        v = two ? first * 10 + second : first;
+        q += 1 + two;
+        if (first >= 10 || !SEP(*q)) { /* longer, or not a number */
+            for (q = s, v = 0; DIGIT(*q); q++)
+                if (v <= (uint64_t)t->ncand)
+                    v = v * 10 + (*q - '0');
+            if (q == s || !SEP(*q))
+                return -1; /* not a number, or not ended by 0 */
+        }
+        if (v == 0 || v > (uint64_t)t->ncand || t->seen[v] == t->stamp)
+            return -1; /* 0 inside the line, not a candidate, or a candidate twice */
         t->seen[v] = t->stamp;
         if (len < t->cap)
             store(row, t->itemsize, len, (long)v - 1);
         len++;
-        tokens++;
+        while (SEP(*q))
+            q++;
     }
 }
 
@@ -148,20 +165,24 @@ static void defer(Part *t, Py_ssize_t line, const unsigned char *at, Py_ssize_t 
 
 static void *run_part(void *arg)
 {
-    Part *t = arg;
+    Part own = *(Part *)arg, *t = &own; /* a copy: the parts' fields share cache lines */
     Py_ssize_t line = t->first;
     for (const unsigned char *q = t->begin; q < t->end && !t->failed; line++) {
-        const unsigned char *e = memchr(q, '\n', t->end - q);
         char *row = t->grid + (size_t)line * t->cap * t->itemsize;
-        int len = t->seen ? parse_line(t, q, e, row, &t->nums[line], &t->places[line]) : -1;
+        const unsigned char *next;
+        int len = t->seen ? parse_line(t, q, row, &t->nums[line], &t->places[line], &next) : -1;
         if (len >= 0 && len <= t->cap) {
             pad(row, t->itemsize, len, t->cap);
             if (len > t->width)
                 t->width = len;
-        } else
+            q = next;
+        } else {
+            const unsigned char *e = memchr(q, '\n', t->end - q);
             defer(t, line, q, e - q, len);
-        q = e + 1;
+            q = e + 1;
+        }
     }
+    *(Part *)arg = own;
     return NULL;
 }
 
@@ -260,7 +281,8 @@ static int finish(PyObject *careful, PyObject *grid, Part *parts, int nparts, Py
             Part *t = &parts[0];
             if (d->width >= 0) {
                 char *row = t->grid + (size_t)d->line * t->cap * t->itemsize;
-                parse_line(t, d->at, d->at + d->size, row, &t->nums[d->line], &t->places[d->line]);
+                const unsigned char *next;
+                parse_line(t, d->at, row, &t->nums[d->line], &t->places[d->line], &next);
                 pad(row, t->itemsize, d->width, t->cap);
                 if (d->width > *width)
                     *width = d->width;
