@@ -1,6 +1,7 @@
 """Time every staff and returning-officer page at party size on PostgreSQL.
 
     .venv/bin/python bench/staff_pages.py [--sizes 64000,640000] [--repeats 3] [--only NAME,...]
+    .venv/bin/python bench/staff_pages.py --reuse tallyroom_bench_scale_... [--only NAME,...]
     .venv/bin/python bench/run.py staff-pages [ARGS]
 
 For each size, in a scratch PostgreSQL database (its name contains ``scale``; created and dropped
@@ -18,7 +19,8 @@ gives the median wall and CPU seconds, the queries, the status, the bytes, and w
 0.5 s. A streamed response (an export) is read to its end; its time to the first chunk is shown
 too, and the Python memory it allocated at most while being read (tracemalloc, a separate pass).
 Pages are timed twice: while voting is open, and after the close, the box opened and both contests
-counted and published (the results pages).
+counted and published (the results pages). ``--reuse`` times a database kept by ``--keep`` again,
+as it was left (results published), without building anything: to try a change at party size.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ APPEALS = 300
 # Not staff pages, or not for this bench: the pattern name's prefix and why.
 NOT_TIMED = {
     "login": "sign-in page (no data)",
-    "two_factor": "sign-in page (no data)",
+    "two_factor": "sign-in's second step, or setting up an authenticator with a set-up code (no data)",
     "logout": "POST: signs out",
     "set_language": "voter's language choice (a POST)",
     "voting:enter": "voter page (no data)",
@@ -62,7 +64,11 @@ NOT_TIMED = {
     "voting:reissue_approve": "POST: approves a reissue",
     "results:forecast": "a forecast (none is run here: a forecast is a job on uploaded canvass returns)",
     "results:forecast_file": "a forecast's file (none is run here)",
-    "conference:": "conference pages: delegates, not the party's members (bench/conference.py)",
+    "conference:": (
+        "conference pages: sized by a conference's delegates, not the party's members "
+        "(bench/conference.py times voting and the projector at 1,000 delegates; not the desk, "
+        "badges, chair or delegations pages)"
+    ),
     "anymail:": "a mail service's delivery reports (a POST with the webhook's secret)",
     "account_set_up_code": "POST: issues an account a one-time set-up code",
     "account_reset_authenticator": "the officer resets another account's authenticator (a form and its POST)",
@@ -469,6 +475,40 @@ def close_and_publish(ctx: dict, user) -> None:
     ctx["ballots_name"] = downloads.ballots_name(leader.counts.get(published=True))
 
 
+def save_context(ctx: dict) -> None:
+    """Keep ``ctx`` in the scratch database, for ``--reuse``."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE IF NOT EXISTS bench_context (ctx jsonb)")
+        cursor.execute("DELETE FROM bench_context")
+        cursor.execute("INSERT INTO bench_context VALUES (%s)", [json.dumps(ctx)])
+
+
+def reuse_child(repeats: int, only: set[str]) -> None:
+    """Time the pages of a kept database as it was left (results published)."""
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ctx FROM bench_context")
+        (ctx,) = cursor.fetchone()
+        cursor.execute("SET max_parallel_workers_per_gather = 0")
+    ctx = json.loads(ctx) if isinstance(ctx, str) else ctx
+    client = Client()
+    client.force_login(User.objects.get(pk=ctx["user"]))
+    print("    results published (reused): timing the pages", flush=True)
+    print("RESULT " + json.dumps(time_pages(client, ctx, "results", repeats, only)), flush=True)
+
+
 def run_child(size: int, repeats: int, only: set[str]) -> None:
     import django
 
@@ -503,7 +543,30 @@ def run_child(size: int, repeats: int, only: set[str]) -> None:
     close_and_publish(ctx, user)
     print("    results published: timing the pages", flush=True)
     rows += time_pages(client, ctx, "results", repeats, only)
+    save_context(ctx)
     print("RESULT " + json.dumps(rows), flush=True)
+
+
+def child(url: str, database: str, command: list[str]) -> list[dict]:
+    """Run this file's ``command`` on ``database`` (of the server ``url`` names): its rows."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": url.rsplit("/", 1)[0] + "/" + database,
+        "TALLYROOM_SECRET_KEY": "bench-only-not-secret",
+        "TALLYROOM_SIGNING_KEY_AUTOCREATE": "1",
+        "TALLYROOM_REQUIRE_2FA": "0",
+        "DJANGO_SETTINGS_MODULE": "tallyroom.web.settings",
+    }
+    out = subprocess.run(
+        [sys.executable, __file__, *command], env=env, check=True, stdout=subprocess.PIPE, text=True
+    ).stdout
+    rows = []
+    for line in out.splitlines():
+        if line.startswith("RESULT "):
+            rows = json.loads(line[len("RESULT ") :])
+        else:
+            print(line)
+    return rows
 
 
 def scratch_run(url: str, size: int, args) -> list[dict]:
@@ -514,23 +577,7 @@ def scratch_run(url: str, size: int, args) -> list[dict]:
     with psycopg.connect(server, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{scratch}"')
     try:
-        env = {
-            **os.environ,
-            "DATABASE_URL": url.rsplit("/", 1)[0] + "/" + scratch,
-            "TALLYROOM_SECRET_KEY": "bench-only-not-secret",
-            "TALLYROOM_SIGNING_KEY_AUTOCREATE": "1",
-            "TALLYROOM_REQUIRE_2FA": "0",
-            "DJANGO_SETTINGS_MODULE": "tallyroom.web.settings",
-        }
-        command = [sys.executable, __file__, "--run", str(size), str(args.repeats), args.only]
-        out = subprocess.run(command, env=env, check=True, stdout=subprocess.PIPE, text=True).stdout
-        rows = []
-        for line in out.splitlines():
-            if line.startswith("RESULT "):
-                rows = json.loads(line[len("RESULT ") :])
-            else:
-                print(line)
-        return rows
+        return child(url, scratch, ["--run", str(size), str(args.repeats), args.only])
     finally:
         if args.keep:
             print(f"    kept the database {scratch}", flush=True)
@@ -598,18 +645,30 @@ def main() -> None:
         sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
         run_child(int(sys.argv[2]), int(sys.argv[3]), {n for n in sys.argv[4].split(",") if n})
         return
+    if sys.argv[1:2] == ["--reuse-run"]:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        reuse_child(int(sys.argv[2]), {n for n in sys.argv[3].split(",") if n})
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="64000,640000", help="members, comma-separated")
     parser.add_argument("--repeats", type=int, default=3, help="fetches of each page (the median shown)")
     parser.add_argument("--keep", action="store_true", help="keep each scratch database (to study it)")
     parser.add_argument("--only", default="", help="pattern names to time, comma-separated (default all)")
+    parser.add_argument("--reuse", default="", help="a database kept by --keep: time its pages again")
     args = parser.parse_args()
+    import psycopg
+
     url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
     if not url.startswith(("postgres://", "postgresql://")):
         sys.exit("DATABASE_URL must name a PostgreSQL server")
     print("load average at the start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()), flush=True)
     figures = {}
-    for size in (int(s) for s in args.sizes.split(",")):
+    if args.reuse:
+        with psycopg.connect(url.rsplit("/", 1)[0] + "/" + args.reuse) as conn:
+            size = conn.execute("SELECT count(*) FROM roll_member").fetchone()[0]
+        print(f"{size:,} members on PostgreSQL (reused: {args.reuse})", flush=True)
+        figures[size] = child(url, args.reuse, ["--reuse-run", str(args.repeats), args.only])
+    for size in (int(s) for s in args.sizes.split(",") if not args.reuse):
         print(f"{size:,} members on PostgreSQL", flush=True)
         figures[size] = scratch_run(url, size, args)
     print("load average at the end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))

@@ -392,6 +392,7 @@ def load() -> tuple[Election, list[str]]:
         job = lifecycle.open_voting(election, ro, inline=True, keep=pairs.extend)
         if job.state != job.State.DONE:
             raise RuntimeError(f"opening the demo's voting failed: {job.message}")
+        election.refresh_from_db()  # the job opened it through its own copy
         unused = _vote(election, pairs, rng)
         fresh = unused[:SPARE_CODES]
     appeals_demo.load(

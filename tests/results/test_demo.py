@@ -25,6 +25,7 @@ def var(settings, tmp_path):
 def test_demo_loads_twice_and_leaves_codes_to_vote_with(var, capsys):
     call_command("load_demo")
     first = capsys.readouterr().out
+    assert "Demo election: Thames Regional Board 2025 (voting open)" in first
     ballots = SealedBallot.objects.count()
     election, codes = demo.load()
     # the conference demo's polls are elections of their own (tests/conference/test_demo.py)

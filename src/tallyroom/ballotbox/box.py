@@ -692,8 +692,8 @@ def count_input(contest: Contest) -> CountInput:
         ballots = Ballots.from_college_rankings(names, ranked, title=contest.name, colleges=colleges)
     else:
         ballots = Ballots.from_rankings(names, ((r, w) for r, w, _ in ranked), title=contest.name)
-    groups = {c.name: c.group_list() for c in contest.candidates.all() if c.group_list()}
-    return CountInput(ballots, tuple(withdrawn), RON_NAME if contest.ron else None, groups)
+    ron = RON_NAME if contest.ron else None
+    return CountInput(ballots, tuple(withdrawn), ron, contest.candidate_groups())
 
 
 def region_input(contest: Contest, candidates: Sequence[str]) -> dict[str, Ballots]:

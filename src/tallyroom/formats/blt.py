@@ -74,7 +74,7 @@ def _numbered(lines: list[str], first: int = 1) -> Iterator[tuple[int, str]]:
 
 
 def _parse_fast(data: bytes, source: str) -> BallotFile | None:
-    """The ballot lines parsed by NumPy (fastblt), the unusual ones handed to the careful
+    """The ballot lines parsed by fastblt (its C tokenizer), the unusual ones handed to the careful
     parser one by one; None if the file must be read whole by the careful parser, which then
     reports any error. An error on one ballot line is raised here, as the careful parser would."""
     start = data.find(b"\n") + 1

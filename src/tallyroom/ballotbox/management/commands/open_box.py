@@ -33,4 +33,4 @@ class Command(BaseCommand):
             raise CommandError(str(e)) from None
         self.stderr.write("")
         for slug, n in opened.items():
-            self.stdout.write(f"{slug}: {n} ballots opened")
+            self.stdout.write(f"{slug}: {n} ballot{'' if n == 1 else 's'} opened")
