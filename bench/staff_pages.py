@@ -356,7 +356,7 @@ def make_party(size: int, user) -> dict:
             (
                 election.pk,
                 m,
-                f"{rng.getrandbits(256):064x}",
+                rng.randbytes(16),
                 now,
                 now,
                 "posted" if m % 10 == 0 else "sent",

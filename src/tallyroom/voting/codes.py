@@ -3,7 +3,9 @@
 A code is 16 symbols from a 32-letter alphabet without look-alikes (no I, O, 0, 1): 80 bits from
 ``secrets``, written in groups of four (``K7QF-9XMB-2PWD-H4TC``). Only its HMAC-SHA256 is stored,
 keyed with ``settings.TALLYROOM_CODE_KEY`` (default: ``SECRET_KEY``), so the database alone lets no
-one test a guessed code offline.
+one test a guessed code offline: a ballot code's first 16 bytes (128 bits, binary: the unique
+index of 640,000 of them a quarter of what 64 hex characters made it), a kiosk's or a badge's
+token's all 32 in hex (``token_hash``).
 
 ``issue_and_send`` is the one place codes are made, batch by batch: a short transaction stores
 the batch's hashes as ``pending`` (only where the voter has no code yet: two runs never issue to
@@ -76,20 +78,33 @@ def normalise(code: str) -> str:
     return "-".join(symbols[i : i + GROUP] for i in range(0, len(symbols), GROUP))
 
 
-def code_hash(code: str) -> str:
-    """Django's ``salted_hmac("tallyroom.voting.code", code, secret=key, algorithm="sha256")``,
-    with the salted key derived once per key rather than once per code."""
-    return hmac.digest(_code_key(), normalise(code).encode(), "sha256").hex()
+HASH_BYTES = 16  # of the HMAC kept for a ballot code: 128 bits, against a code's 80
+
+
+def code_hash(code: str) -> bytes:
+    """What a ballot code is stored and looked up by: the first ``HASH_BYTES`` of Django's
+    ``salted_hmac("tallyroom.voting.code", code, secret=key, algorithm="sha256")``, with the
+    salted key derived once per key rather than once per code."""
+    return _digest(_code_key(), normalise(code))
+
+
+def token_hash(token: str) -> str:
+    """A kiosk's or a delegate's badge's token as stored: the whole keyed HMAC, in hex."""
+    return hmac.digest(_code_key(), normalise(token).encode(), "sha256").hex()
+
+
+def _digest(key: bytes, code: str) -> bytes:
+    return hmac.digest(key, code.encode(), "sha256")[:HASH_BYTES]
 
 
 def _code_key() -> bytes:
     return _salted(getattr(settings, "TALLYROOM_CODE_KEY", "") or settings.SECRET_KEY)
 
 
-def _hashes(codes: Iterable[str]) -> list[str]:
+def _hashes(codes: Iterable[str]) -> list[bytes]:
     """``code_hash`` of each new code (already in its issued form), the key looked up once."""
     key = _code_key()
-    return [hmac.digest(key, code.encode(), "sha256").hex() for code in codes]
+    return [_digest(key, code) for code in codes]
 
 
 @functools.lru_cache(maxsize=4)
@@ -416,7 +431,7 @@ def _store_pending(election: Election, pairs: Sequence[tuple[Recipient, str]], n
         if connection.vendor == "postgresql":
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) SELECT %s, m, h, %s, %s "
-                f"FROM unnest(%s::bigint[], %s::text[]) AS v(m, h) {conflict}",
+                f"FROM unnest(%s::bigint[], %s::bytea[]) AS v(m, h) {conflict}",
                 [
                     election.pk,
                     issued_at,
