@@ -333,15 +333,17 @@ class Lean:
     with the server). Every answer must carry Content-Length, as Django's do."""
 
     def __init__(self, port: int):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=30)
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.unread = b""
+        self.port, self.sock, self.unread = port, None, b""
         _, head, page = self.exchange(b"GET /vote/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         self.cookie = re.search(rb"\r\nSet-Cookie: csrftoken=([^;]+)", head, re.I).group(1)
         self.csrf = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
 
     def exchange(self, request: bytes) -> tuple[int, bytes, bytes]:
-        """Send ``request``; the answer's status, head and body."""
+        """Send ``request`` (on a new connection if the server closed the last, as sync workers
+        do after every answer); the answer's status, head and body."""
+        if self.sock is None:
+            self.sock = socket.create_connection(("127.0.0.1", self.port), timeout=30)
+            self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.sock.sendall(request)
         data = self.unread
         while (end := data.find(b"\r\n\r\n")) < 0:
@@ -354,6 +356,9 @@ class Lean:
             got += len(parts[-1])
         body = b"".join(parts)
         self.unread = body[length:]
+        if re.search(rb"\r\nConnection: *close", head, re.I):
+            self.sock.close()
+            self.sock, self.unread = None, b""
         return int(head[9:12]), head, body[:length]
 
     def receive(self) -> bytes:
