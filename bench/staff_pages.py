@@ -9,7 +9,8 @@ here; DATABASE_URL names the server, default postgres://postgres@127.0.0.1:5432/
 in 650 units over 11 regions (``open_voting.make_members``: COPY, then ANALYZE), the party's
 election (a national IRV contest with 402,476 eligible and a London STV contest with 80,238 at
 640,000 members, scaled at other sizes), both rolls built and frozen, a code for every voter
-(COPY), a quarter of them voted over two days (their ballots sealed into the box), 300 appeals.
+(COPY), a quarter of them voted over two days (their ballots sealed into the box), 300 appeals, a
+national conference of a delegation per unit (entitlements worked out from the members).
 
 The pages are listed from the URL conf, so none is missed: every pattern is either timed (with
 the arguments ``ARGUMENTS`` gives it, and the variants ``VARIANTS`` adds: a search, the last page)
@@ -64,11 +65,18 @@ NOT_TIMED = {
     "voting:reissue_approve": "POST: approves a reissue",
     "results:forecast": "a forecast (none is run here: a forecast is a job on uploaded canvass returns)",
     "results:forecast_file": "a forecast's file (none is run here)",
-    "conference:": (
-        "conference pages: sized by a conference's delegates, not the party's members "
-        "(bench/conference.py times voting and the projector at 1,000 delegates; not the desk, "
-        "badges, chair or delegations pages)"
-    ),
+    "conference:compute": "POST: works out every CLP's entitlement (done once here, its time printed)",
+    "conference:import": "POST: names delegates from a file",
+    "conference:challenge": "POST: raises a challenge to an entitlement",
+    "conference:decide": "POST: decides a challenge",
+    "conference:badges": "POST: prints badges (none named here)",
+    "conference:poll_action": "POST: the chair's action on a poll",
+    "conference:tellers": "a poll's paper ballots (bench/conference.py times polls, at 1,000 delegates)",
+    "conference:line_items": "a poll's line items (bench/conference.py times polls, at 1,000 delegates)",
+    "conference:enter": "delegate page (no data)",
+    "conference:kiosk": "delegate page (a kiosk's)",
+    "conference:kiosk_setup": "a kiosk's one-time set-up address",
+    "conference:ballot": "delegate page (needs a badge code; bench/conference.py casts through it)",
     "anymail:": "a mail service's delivery reports (a POST with the webhook's secret)",
     "account_set_up_code": "POST: issues an account a one-time set-up code",
     "account_reset_authenticator": "the officer resets another account's authenticator (a form and its POST)",
@@ -159,6 +167,11 @@ def arguments(ctx: dict) -> dict[str, dict]:
         "appeals:register": {"election": e},
         "appeals:statistics": {"election": e},
         "appeals:case": {"pk": ctx["case"]},
+        **{
+            f"conference:{n}": {"slug": ctx["conference"]}
+            for n in ("conference", "entitlement_csv", "desk", "chair", "new_poll", "kiosks", "projector")
+        },
+        "conference:delegation": {"slug": ctx["conference"], "pk": ctx["delegation"]},
     }
 
 
@@ -362,7 +375,7 @@ def make_party(size: int, user) -> dict:
             (
                 election.pk,
                 m,
-                f"{rng.getrandbits(256):064x}",
+                rng.randbytes(16),
                 now,
                 now,
                 "posted" if m % 10 == 0 else "sent",
@@ -408,6 +421,7 @@ def make_party(size: int, user) -> dict:
     Case.contests.through.objects.bulk_create(
         Case.contests.through(case_id=case.pk, contest_id=leader.pk) for case in cases
     )
+    conference, delegation = make_conference(user)
     entry = RollEntry.objects.filter(contest=leader).order_by("pk").first()
     middle = Member.objects.order_by("number").values_list("number", flat=True)[size // 2]
     return {
@@ -422,9 +436,34 @@ def make_party(size: int, user) -> dict:
         "unit": entry.member.unit_id,
         "user": user.pk,
         "case": cases[0].pk if cases else 0,
+        "conference": conference,
+        "delegation": delegation,
         "shares": [s.text for s in shares],
         "sizes": {"national": round(NATIONAL * size / PARTY), "london": round(LONDON * size / PARTY)},
     }
+
+
+def make_conference(user) -> tuple[str, int]:
+    """A national conference of a delegation per unit (its CLP), entitlements worked out from
+    the members: its slug and a delegation's pk."""
+    from django.utils import timezone
+
+    from tallyroom.conference.delegations import compute_entitlements
+    from tallyroom.conference.models import CLP_COLLEGE, Conference, Delegation
+    from tallyroom.organisation.models import Unit
+
+    today = timezone.localdate()
+    conference = Conference.objects.create(
+        slug="national", name="National", held_on=today, counted_as_at=today
+    )
+    made = Delegation.objects.bulk_create(
+        Delegation(conference=conference, kind=Delegation.Kind.CLP, unit=u, name=u.name, college=CLP_COLLEGE)
+        for u in Unit.objects.order_by("pk")
+    )
+    t = time.perf_counter()
+    compute_entitlements(conference, user)
+    print(f"    {len(made)} CLPs' entitlements worked out in {time.perf_counter() - t:.2f} s", flush=True)
+    return conference.slug, made[0].pk
 
 
 def settle() -> None:

@@ -54,3 +54,13 @@ def test_a_key_that_is_not_a_case_number_gives_the_first_page(appeals, user_with
     client.force_login(user_with("clerk", APPEALS_PANEL))
     url = reverse("appeals:cases", args=[appeals.election.slug])
     assert client.get(url + "?after=x&before=%27").status_code == 200
+
+
+def test_the_case_list_gives_the_rules_in_words(appeals, user_with):
+    client = Client()
+    client.force_login(user_with("clerk", APPEALS_PANEL))
+    url = reverse("appeals:cases", args=[appeals.election.slug])
+    assert "quorum 2; 3 days to decide." in client.get(url).content.decode()
+    appeals.rules.days_to_decide = 1
+    appeals.rules.save()
+    assert "quorum 2; 1 day to decide." in client.get(url).content.decode()

@@ -168,3 +168,26 @@ def test_evidence_files_checked_by_content_and_size(settings):
         checked([SimpleUploadedFile("big.txt", b"x" * 101)])
     with pytest.raises(EvidenceRefused, match="at most 5 files"):
         checked([SimpleUploadedFile(f"{i}.txt", b"x") for i in range(6)])
+
+
+def test_no_code_for_a_member_whose_provisional_ballot_was_counted(
+    appeals, django_capture_on_commit_callbacks
+):
+    """Upheld after a provisional ballot in every contest appealed: that ballot is their vote, so
+    no code is mailed (it could only lead to a ballot the cast then refuses)."""
+    stv, chair = appeals.contests["stv"], appeals.contests["chair"]
+    case = lodge(appeals.lena, appeals.election, [stv, chair], "posted in time")
+    provisional.cast(case, {stv.pk: ["Di"]})  # blank in chair: a ballot all the same
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        decide_case(case, Outcome.UPHELD, "postmarked in time", appeals.panel[:2], appeals.panel[0])
+    assert entry(appeals.lena, stv).eligible and entry(appeals.lena, chair).eligible
+    assert not BallotCode.objects.filter(member=appeals.lena).exists()
+    assert [m.subject for m in mail.outbox if m.to == ["l1@example.org"]] == [
+        f"Your appeal in {appeals.election.name}: upheld"
+    ]
+    # one without a provisional ballot still gets their code
+    other = lodge(appeals.leo, appeals.election, [stv], "posted in time")
+    with django_capture_on_commit_callbacks(execute=True):
+        decide_case(other, Outcome.UPHELD, "postmarked in time", appeals.panel[:2], appeals.panel[0])
+    assert BallotCode.objects.filter(member=appeals.leo, sent_at__isnull=False).exists()

@@ -112,6 +112,17 @@ def test_standing_in_plain_words_and_an_appeal_with_a_file(appeals, django_captu
     assert b"Cast a provisional ballot" in client.get(reverse("appeals:standing")).content
 
 
+def test_the_appeal_page_says_how_soon_the_panel_decides(appeals, django_capture_on_commit_callbacks):
+    client = signed_in(appeals.lena)
+    url = reverse("appeals:appeal", args=[appeals.election.slug])
+    assert "The panel aims to decide within 3 days." in client.get(url).content.decode()
+    appeals.rules.days_to_decide = 1
+    appeals.rules.save()
+    assert "The panel aims to decide within 1 day." in client.get(url).content.decode()
+    welsh = client.get(url, headers={"accept-language": "cy"}).content.decode()
+    assert "Nod y panel yw penderfynu o fewn 1 diwrnod." in welsh
+
+
 def test_appeal_page_after_the_deadline_refuses_with_the_reason(appeals, django_capture_on_commit_callbacks):
     client = signed_in(appeals.leo)
     appeals.rules.appeals_close = timezone.now() - timedelta(hours=1)

@@ -116,6 +116,10 @@ def test_regions_from_one_file_per_region(capsys, tmp_path):
         capsys, "analyse", "regions", tmp_path / "north.blt", tmp_path / "south.blt", "--minimum", "10000"
     )
     assert [c["regions"] for c in json.loads(out)["cells"]] == [["north", "south"]]
+    code, out, err = run(
+        capsys, "analyse", "regions", tmp_path / "north.blt", tmp_path / "south.blt", "--minimum", "0"
+    )
+    assert (code, out) == (1, "") and "the minimum cell size must be at least 1 ballot, not 0" in err
 
 
 def test_bad_input_is_one_line(capsys, tmp_path):

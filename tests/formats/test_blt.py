@@ -388,3 +388,16 @@ def test_the_fast_path_reads_numbers_as_the_careful_one_does(lines, parts):
     if fast is not None:
         assert same(fast, careful)
         assert fast.ballots.rankings.dtype == np.int16
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n"])
+def test_the_ballots_end_at_the_first_line_holding_0(eol):
+    """The reader looks for the line ``0`` from the end of the file; a candidate named 0 after
+    the real end does not make the names ballots (nor a 0 weight line an end)."""
+    text = eol.join(["3 1", "2 1 2 0", "0 0", "1 3 0", "0", "Ann", "0", "Cat", "0", ""])
+    fast = _parse_fast(text.encode(), "f")
+    assert fast is not None
+    assert list(fast.ballots) == [((0, 1), 2), ((), 0), ((2,), 1)]
+    assert fast.ballots.candidates == ("Ann", "0", "Cat")
+    assert fast.ballots.title == "0"
+    assert same(fast, _parse_lines(decode_text(text.encode()).split("\n"), "f"))

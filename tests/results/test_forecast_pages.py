@@ -119,3 +119,17 @@ def test_a_forecast_with_ron_offered_ranks_ron_too(draft_election, clients):
     assert set(made.result["win_probability"]) == {"Tom", "Dan", "Amy", RON_NAME}
     html = clients["staff"].get(reverse("results:forecast", args=["vale-2026", made.pk])).content.decode()
     assert f"--ron {shlex.quote(RON_NAME)}" in unescape(html)
+
+
+def test_returns_the_contests_rules_cannot_count_are_refused(draft_election, clients):
+    section = draft_election.contests.get(slug="section")
+    section.college_shares = {"clp": "1/2", "affiliates": "1/2"}
+    section.save()
+    page = upload(clients["staff"], section).content.decode()
+    assert "returns.csv: unit Eastbridge: the contest is decided by the colleges affiliates, clp" in page
+    assert not Forecast.objects.exists() and not Job.objects.exists()
+    with_colleges = "unit,college,turnout,Forward,Dan\nEastbridge,clp,1,40,40\nGMB,affiliates,1,5,0\n"
+    upload(clients["staff"], section, with_colleges, cohesion="1")
+    # pooled, Dan's 40 of 85 would win a seat; the affiliates' half is Forward's, so 3/4 of the
+    # whole is Forward's and its two candidates each pass the quota of a third
+    assert Forecast.objects.get().result["win_probability"] == {"Tom": 1.0, "Dan": 0.0, "Amy": 1.0}

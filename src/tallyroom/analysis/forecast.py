@@ -375,14 +375,11 @@ def _block(args) -> tuple[np.ndarray, int, np.ndarray]:
     for k in range(sims):
         rankings = [drawn[b][starts[k, b] : starts[k + 1, b]] for b in range(len(blocs))]
         weights = [np.repeat(unit_weight, voters[k, :, b]) for b in range(len(blocs))]
-        college = [np.repeat(unit_college, voters[k, :, b]) for b in range(len(blocs))]
+        college = None
+        if colleges:
+            college = np.concatenate([np.repeat(unit_college, voters[k, :, b]) for b in range(len(blocs))])
         ballots = Ballots(
-            model.candidates,
-            np.concatenate(rankings),
-            np.concatenate(weights),
-            scale,
-            colleges=colleges,
-            college=np.concatenate(college) if colleges else None,
+            model.candidates, np.concatenate(rankings), np.concatenate(weights), scale, "", colleges, college
         )
         if not len(ballots):
             continue

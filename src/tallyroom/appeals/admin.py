@@ -3,7 +3,7 @@ membership records; cases are handled on the appeals pages."""
 
 from django.contrib import admin
 
-from tallyroom.organisation.admin import AuditedAdmin
+from tallyroom.audit.admin import AuditedAdmin
 
 from .models import AppealRules, Panellist
 

@@ -4,7 +4,7 @@ through the conference's own pages and functions, so they are read here, not edi
 
 from django.contrib import admin
 
-from tallyroom.organisation.admin import AuditedAdmin
+from tallyroom.audit.admin import AuditedAdmin
 
 from .models import Conference, Delegation
 

@@ -3,7 +3,7 @@
 
 from django.contrib import admin
 
-from tallyroom.organisation.admin import AuditedAdmin
+from tallyroom.audit.admin import AuditedAdmin
 
 from .forms import ContestForm
 from .models import Candidate, Contest, Election, Nomination, Slate

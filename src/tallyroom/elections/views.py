@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
+from tallyroom.audit.changes import record_deleted, record_saved
 from tallyroom.count import ConstraintError, Constraints, method_names
-from tallyroom.organisation.changes import record_deleted, record_saved
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF, has_role, role_required
 from tallyroom.web.editing import save_form
 

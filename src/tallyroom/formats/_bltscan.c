@@ -1,14 +1,16 @@
 /* The tokenizer of a BLT file's ballot lines (fastblt.py): one pass over the bytes, in C.
 
-scan(data, start, stop, ncand, first_line, careful, itemsize, parts) reads the lines of
+scan(data, start, stop, ncand, first_line, careful, itemsize, parts, last) reads the lines of
 data[start:stop] (which ends with a newline) in ``parts`` parts at once, one thread each, the GIL
 released. A line it takes is ``weight pref ... 0`` (fastblt.py's docstring says exactly which);
 any other line is handed, after the parts are done and in order, to ``careful(line, lineno)``,
-which answers None (a blank line) or ``(ranking, numerator, places, cut)``, or raises. It returns
-``(rankings, width, numerators, places, rows, truncated, lines)``: three bytearrays, the rankings
-``rows`` by ``width`` items of ``itemsize`` bytes (candidate indexes, -1 after the ranking), the
-numerators int64 and the decimal places int8, one per ballot line in order; ``truncated`` sums
-the cuts; ``lines`` counts the lines read, blank ones too. */
+which answers None (a blank line) or ``(ranking, numerator, places, cut)``, or raises, up to the
+first line that is ``last`` (the line ``0`` that ends the ballots), if one comes before ``stop``.
+It returns ``(rankings, width, numerators, places, rows, truncated, lines, end)``: three
+bytearrays, the rankings ``rows`` by ``width`` items of ``itemsize`` bytes (candidate indexes, -1
+after the ranking), the numerators int64 and the decimal places int8, one per ballot line in
+order; ``truncated`` sums the cuts; ``lines`` counts the ballots' lines, blank ones too, and
+``end`` is where they end (``stop``, or where the line ``last`` starts). */
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -57,6 +59,11 @@ static void store(char *row, int itemsize, int k, long value)
         ((int16_t *)row)[k] = (int16_t)value;
     else
         ((int32_t *)row)[k] = (int32_t)value;
+}
+
+static long load(const char *row, int itemsize, int k)
+{
+    return itemsize == 1 ? ((const int8_t *)row)[k] : itemsize == 2 ? ((const int16_t *)row)[k] : ((const int32_t *)row)[k];
 }
 
 static void pad(char *row, int itemsize, int from, int to)
@@ -263,10 +270,11 @@ static int read_carefully(PyObject *careful, PyObject *grid, Part *parts, int np
     return 0;
 }
 
-/* The deferred lines of every part, in order: the long ones read again into widened rows, the
-   others by ``careful``. */
+/* The deferred lines of every part, in order, up to the first that is ``last`` (its index put in
+   ``*ends``): the long ones read again into widened rows, the others by ``careful``. */
 static int finish(PyObject *careful, PyObject *grid, Part *parts, int nparts, Py_ssize_t lines,
-                  long long first_line, long long *truncated, int *width)
+                  long long first_line, Py_buffer *last, Py_ssize_t *ends, const unsigned char **end_at,
+                  long long *truncated, int *width)
 {
     int need = 0;
     for (int k = 0; k < nparts; k++)
@@ -279,6 +287,11 @@ static int finish(PyObject *careful, PyObject *grid, Part *parts, int nparts, Py
         for (Py_ssize_t i = 0; i < parts[k].ndeferred; i++) {
             Deferred *d = &parts[k].deferred[i];
             Part *t = &parts[0];
+            if (d->size == last->len && !memcmp(d->at, last->buf, last->len)) {
+                *ends = d->line; /* the line that ends the ballots */
+                *end_at = d->at;
+                return 0;
+            }
             if (d->width >= 0) {
                 char *row = t->grid + (size_t)d->line * t->cap * t->itemsize;
                 const unsigned char *next;
@@ -291,6 +304,21 @@ static int finish(PyObject *careful, PyObject *grid, Part *parts, int nparts, Py
                 return -1;
         }
     return 0;
+}
+
+/* The longest ranking in the first ``lines`` rows. */
+static int longest(Part *t, Py_ssize_t lines)
+{
+    int width = 0;
+    for (Py_ssize_t i = 0; i < lines; i++) {
+        const char *row = t->grid + (size_t)i * t->cap * t->itemsize;
+        int n = t->cap;
+        while (n > width && load(row, t->itemsize, n - 1) == -1)
+            n--;
+        if (t->places[i] != BLANK && n > width)
+            width = n;
+    }
+    return width;
 }
 
 /* Blank lines' rows dropped and rows cut to ``width`` slots, in place; the number of rows. */
@@ -319,13 +347,15 @@ static PyObject *scan(PyObject *self, PyObject *args)
     long long first_line;
     PyObject *careful;
     int itemsize, nparts;
-    if (!PyArg_ParseTuple(args, "y*nnlLOii", &data, &start, &stop, &ncand, &first_line, &careful,
-                          &itemsize, &nparts))
+    Py_buffer last;
+    if (!PyArg_ParseTuple(args, "y*nnlLOiiy*", &data, &start, &stop, &ncand, &first_line, &careful,
+                          &itemsize, &nparts, &last))
         return NULL;
     const unsigned char *bytes = data.buf;
     if (start < 0 || stop > data.len || stop <= start || bytes[stop - 1] != '\n' || ncand < 1 ||
         (itemsize != 1 && itemsize != 2 && itemsize != 4) || nparts < 1 || nparts > MAX_PARTS) {
         PyBuffer_Release(&data);
+        PyBuffer_Release(&last);
         PyErr_SetString(PyExc_ValueError, "scan: bad arguments");
         return NULL;
     }
@@ -397,13 +427,19 @@ static PyObject *scan(PyObject *self, PyObject *args)
     for (int k = 0; k < nparts; k++)
         if (parts[k].width > width)
             width = parts[k].width;
-    if (finish(careful, grid, parts, nparts, lines, first_line, &truncated, &width) < 0)
+    Py_ssize_t ends = lines;
+    const unsigned char *end_at = end;
+    if (finish(careful, grid, parts, nparts, lines, first_line, &last, &ends, &end_at, &truncated, &width) < 0)
         goto done;
+    if (ends < lines) { /* the ballots ended early: the rest is not theirs */
+        lines = ends;
+        width = longest(&parts[0], lines);
+    }
     Py_ssize_t rows = compact(&parts[0], lines, width);
     if (PyByteArray_Resize(grid, rows * width * itemsize) < 0 ||
         PyByteArray_Resize(nums, rows * (Py_ssize_t)sizeof(int64_t)) < 0 || PyByteArray_Resize(places, rows) < 0)
         goto done;
-    result = Py_BuildValue("OiOOnLn", grid, width, nums, places, rows, truncated, lines);
+    result = Py_BuildValue("OiOOnLnn", grid, width, nums, places, rows, truncated, lines, end_at - bytes);
 done:
     for (int k = 0; k < nparts; k++) {
         PyMem_RawFree(parts[k].seen);
@@ -413,6 +449,7 @@ done:
     Py_XDECREF(nums);
     Py_XDECREF(places);
     PyBuffer_Release(&data);
+    PyBuffer_Release(&last);
     return result;
 }
 

@@ -39,12 +39,13 @@ class GiveUp(Exception):
 
 
 def parse_ballot_lines(
-    data: bytes, start: int, stop: int, ncand: int, first_line: int, careful: Careful
-) -> tuple[np.ndarray, np.ndarray, int, int, int] | None:
-    """``(rankings, weights, denominator, truncated, next_line)`` of the lines of
-    ``data[start:stop]`` (which ends with a newline; its first line is line ``first_line``, and
-    ``next_line`` the one after it), one row per ballot line in order, ``weights / denominator``
-    exact; None if the fast path gives up."""
+    data: bytes, start: int, stop: int, ncand: int, first_line: int, careful: Careful, last: bytes
+) -> tuple[np.ndarray, np.ndarray, int, int, int, int] | None:
+    """``(rankings, weights, denominator, truncated, next_line, end)`` of the ballot lines from
+    ``start`` (line ``first_line``) to ``end``: the first line that is ``last`` (the ``0`` that
+    ends them, CR and all), or else ``stop`` (where a line ``last`` starts); ``next_line`` is the
+    number of the line at ``end``. One row per ballot line in order, ``weights / denominator``
+    exact; None if there are none, or the fast path gives up."""
     if stop <= start or data[stop - 1 : stop] != b"\n":
         return None
 
@@ -62,10 +63,12 @@ def parse_ballot_lines(
 
     dtype = index_dtype(ncand)
     try:
-        grid, width, nums, places, rows, truncated, lines = _bltscan.scan(
-            data, start, stop, ncand, first_line, numbered, dtype.itemsize, PARTS
+        grid, width, nums, places, rows, truncated, lines, end = _bltscan.scan(
+            data, start, stop, ncand, first_line, numbered, dtype.itemsize, PARTS, last
         )
     except GiveUp:
+        return None
+    if not lines:
         return None
     rankings = np.frombuffer(grid, dtype=dtype).reshape(rows, width)
     nums, places = np.frombuffer(nums, dtype=np.int64), np.frombuffer(places, dtype=np.int8)
@@ -80,4 +83,4 @@ def parse_ballot_lines(
         bound = float(nums.sum(dtype=np.float64))
     if bound >= 2**62:
         return None  # the sums might not fit 64 bits: the careful parser says whether they do
-    return rankings, nums, 10**most, truncated, first_line + lines
+    return rankings, nums, 10**most, truncated, first_line + lines, end

@@ -3,7 +3,7 @@ through the decision page)."""
 
 from django.contrib import admin
 
-from tallyroom.organisation.admin import AuditedAdmin
+from tallyroom.audit.admin import AuditedAdmin
 
 from .models import Member, RollDecision, RollEntry
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 
-from tallyroom.organisation.changes import record_saved
+from tallyroom.audit.changes import record_saved
 
 
 def save_form(request, form, *, title, back, success, template="elections/form.html"):
