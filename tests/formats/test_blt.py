@@ -401,3 +401,22 @@ def test_the_ballots_end_at_the_first_line_holding_0(eol):
     assert fast.ballots.candidates == ("Ann", "0", "Cat")
     assert fast.ballots.title == "0"
     assert same(fast, _parse_lines(decode_text(text.encode()).split("\n"), "f"))
+
+
+@pytest.mark.parametrize("parts", [1, 2, 3])
+def test_rankings_longer_than_the_first_rows_widen_them(parts):
+    """Rows start 32 candidates wide: longer rankings (read fast, or cut by the careful parser)
+    widen them, in any part, and the rows before keep their rankings."""
+    n = 130
+    every = " ".join(str(c) for c in range(n, 0, -1))
+    lines = ["2 1 2 0", f"1 {' '.join(map(str, range(1, 41)))} 0", f"3 {every} 0"]
+    lines += ["1 5 0"] * 5 + [f"1 {' '.join(map(str, range(1, 101)))} - 7 0", "4 2 0"]
+    text = "\n".join([f"{n} 2", *lines, "0", *(f"C{i}" for i in range(n)), ""])
+    with patch.object(fastblt, "PARTS", parts):
+        fast = _parse_fast(text.encode(), "f")
+    assert fast is not None
+    assert fast.ballots.rankings.shape == (6, n)
+    assert list(fast.ballots)[:3] == [((0, 1), 2), (tuple(range(40)), 1), (tuple(range(n - 1, -1, -1)), 3)]
+    assert list(fast.ballots)[4] == (tuple(range(100)), 1)
+    assert fast.truncated == 1
+    assert same(fast, _parse_lines(text.split("\n"), "f"))

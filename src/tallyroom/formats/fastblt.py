@@ -23,8 +23,10 @@ from tallyroom.count.ballots import index_dtype
 
 try:
     from . import _bltscan
-except ImportError as e:  # a checkout whose extension was never compiled
-    raise ImportError(f"{e}: compile tallyroom's C extension with `pip install -e .`") from None
+except ImportError:  # a checkout whose extension was never compiled
+    raise ImportError(
+        "tallyroom.formats._bltscan (the BLT reader, in C) is not compiled: run `pip install -e .`"
+    ) from None
 
 PARTS = min(2, len(os.sched_getaffinity(0)))  # parts of the file read at once, one thread each
 _MAX_PLACES = 18  # decimal places a weight may have here (10**18 < 2**63)
