@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo demo-code test lint bench install clean messages
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml src/tallyroom/formats/_bltscan.c
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'

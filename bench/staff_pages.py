@@ -1,6 +1,7 @@
 """Time every staff and returning-officer page at party size on PostgreSQL.
 
     .venv/bin/python bench/staff_pages.py [--sizes 64000,640000] [--repeats 3] [--only NAME,...]
+    .venv/bin/python bench/staff_pages.py --reuse tallyroom_bench_scale_... [--only NAME,...]
     .venv/bin/python bench/run.py staff-pages [ARGS]
 
 For each size, in a scratch PostgreSQL database (its name contains ``scale``; created and dropped
@@ -8,7 +9,8 @@ here; DATABASE_URL names the server, default postgres://postgres@127.0.0.1:5432/
 in 650 units over 11 regions (``open_voting.make_members``: COPY, then ANALYZE), the party's
 election (a national IRV contest with 402,476 eligible and a London STV contest with 80,238 at
 640,000 members, scaled at other sizes), both rolls built and frozen, a code for every voter
-(COPY), a quarter of them voted over two days (their ballots sealed into the box), 300 appeals.
+(COPY), a quarter of them voted over two days (their ballots sealed into the box), 300 appeals, a
+national conference of a delegation per unit (entitlements worked out from the members).
 
 The pages are listed from the URL conf, so none is missed: every pattern is either timed (with
 the arguments ``ARGUMENTS`` gives it, and the variants ``VARIANTS`` adds: a search, the last page)
@@ -18,7 +20,8 @@ gives the median wall and CPU seconds, the queries, the status, the bytes, and w
 0.5 s. A streamed response (an export) is read to its end; its time to the first chunk is shown
 too, and the Python memory it allocated at most while being read (tracemalloc, a separate pass).
 Pages are timed twice: while voting is open, and after the close, the box opened and both contests
-counted and published (the results pages).
+counted and published (the results pages). ``--reuse`` times a database kept by ``--keep`` again,
+as it was left (results published), without building anything: to try a change at party size.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ APPEALS = 300
 # Not staff pages, or not for this bench: the pattern name's prefix and why.
 NOT_TIMED = {
     "login": "sign-in page (no data)",
-    "two_factor": "sign-in page (no data)",
+    "two_factor": "sign-in's second step, or setting up an authenticator with a set-up code (no data)",
     "logout": "POST: signs out",
     "set_language": "voter's language choice (a POST)",
     "voting:enter": "voter page (no data)",
@@ -62,7 +65,18 @@ NOT_TIMED = {
     "voting:reissue_approve": "POST: approves a reissue",
     "results:forecast": "a forecast (none is run here: a forecast is a job on uploaded canvass returns)",
     "results:forecast_file": "a forecast's file (none is run here)",
-    "conference:": "conference pages: delegates, not the party's members (bench/conference.py)",
+    "conference:compute": "POST: works out every CLP's entitlement (done once here, its time printed)",
+    "conference:import": "POST: names delegates from a file",
+    "conference:challenge": "POST: raises a challenge to an entitlement",
+    "conference:decide": "POST: decides a challenge",
+    "conference:badges": "POST: prints badges (none named here)",
+    "conference:poll_action": "POST: the chair's action on a poll",
+    "conference:tellers": "a poll's paper ballots (bench/conference.py times polls, at 1,000 delegates)",
+    "conference:line_items": "a poll's line items (bench/conference.py times polls, at 1,000 delegates)",
+    "conference:enter": "delegate page (no data)",
+    "conference:kiosk": "delegate page (a kiosk's)",
+    "conference:kiosk_setup": "a kiosk's one-time set-up address",
+    "conference:ballot": "delegate page (needs a badge code; bench/conference.py casts through it)",
     "anymail:": "a mail service's delivery reports (a POST with the webhook's secret)",
     "account_set_up_code": "POST: issues an account a one-time set-up code",
     "account_reset_authenticator": "the officer resets another account's authenticator (a form and its POST)",
@@ -153,6 +167,11 @@ def arguments(ctx: dict) -> dict[str, dict]:
         "appeals:register": {"election": e},
         "appeals:statistics": {"election": e},
         "appeals:case": {"pk": ctx["case"]},
+        **{
+            f"conference:{n}": {"slug": ctx["conference"]}
+            for n in ("conference", "entitlement_csv", "desk", "chair", "new_poll", "kiosks", "projector")
+        },
+        "conference:delegation": {"slug": ctx["conference"], "pk": ctx["delegation"]},
     }
 
 
@@ -356,7 +375,7 @@ def make_party(size: int, user) -> dict:
             (
                 election.pk,
                 m,
-                f"{rng.getrandbits(256):064x}",
+                rng.randbytes(16),
                 now,
                 now,
                 "posted" if m % 10 == 0 else "sent",
@@ -402,6 +421,7 @@ def make_party(size: int, user) -> dict:
     Case.contests.through.objects.bulk_create(
         Case.contests.through(case_id=case.pk, contest_id=leader.pk) for case in cases
     )
+    conference, delegation = make_conference(user)
     entry = RollEntry.objects.filter(contest=leader).order_by("pk").first()
     middle = Member.objects.order_by("number").values_list("number", flat=True)[size // 2]
     return {
@@ -416,9 +436,34 @@ def make_party(size: int, user) -> dict:
         "unit": entry.member.unit_id,
         "user": user.pk,
         "case": cases[0].pk if cases else 0,
+        "conference": conference,
+        "delegation": delegation,
         "shares": [s.text for s in shares],
         "sizes": {"national": round(NATIONAL * size / PARTY), "london": round(LONDON * size / PARTY)},
     }
+
+
+def make_conference(user) -> tuple[str, int]:
+    """A national conference of a delegation per unit (its CLP), entitlements worked out from
+    the members: its slug and a delegation's pk."""
+    from django.utils import timezone
+
+    from tallyroom.conference.delegations import compute_entitlements
+    from tallyroom.conference.models import CLP_COLLEGE, Conference, Delegation
+    from tallyroom.organisation.models import Unit
+
+    today = timezone.localdate()
+    conference = Conference.objects.create(
+        slug="national", name="National", held_on=today, counted_as_at=today
+    )
+    made = Delegation.objects.bulk_create(
+        Delegation(conference=conference, kind=Delegation.Kind.CLP, unit=u, name=u.name, college=CLP_COLLEGE)
+        for u in Unit.objects.order_by("pk")
+    )
+    t = time.perf_counter()
+    compute_entitlements(conference, user)
+    print(f"    {len(made)} CLPs' entitlements worked out in {time.perf_counter() - t:.2f} s", flush=True)
+    return conference.slug, made[0].pk
 
 
 def settle() -> None:
@@ -469,6 +514,40 @@ def close_and_publish(ctx: dict, user) -> None:
     ctx["ballots_name"] = downloads.ballots_name(leader.counts.get(published=True))
 
 
+def save_context(ctx: dict) -> None:
+    """Keep ``ctx`` in the scratch database, for ``--reuse``."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE IF NOT EXISTS bench_context (ctx jsonb)")
+        cursor.execute("DELETE FROM bench_context")
+        cursor.execute("INSERT INTO bench_context VALUES (%s)", [json.dumps(ctx)])
+
+
+def reuse_child(repeats: int, only: set[str]) -> None:
+    """Time the pages of a kept database as it was left (results published)."""
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ctx FROM bench_context")
+        (ctx,) = cursor.fetchone()
+        cursor.execute("SET max_parallel_workers_per_gather = 0")
+    ctx = json.loads(ctx) if isinstance(ctx, str) else ctx
+    client = Client()
+    client.force_login(User.objects.get(pk=ctx["user"]))
+    print("    results published (reused): timing the pages", flush=True)
+    print("RESULT " + json.dumps(time_pages(client, ctx, "results", repeats, only)), flush=True)
+
+
 def run_child(size: int, repeats: int, only: set[str]) -> None:
     import django
 
@@ -503,7 +582,30 @@ def run_child(size: int, repeats: int, only: set[str]) -> None:
     close_and_publish(ctx, user)
     print("    results published: timing the pages", flush=True)
     rows += time_pages(client, ctx, "results", repeats, only)
+    save_context(ctx)
     print("RESULT " + json.dumps(rows), flush=True)
+
+
+def child(url: str, database: str, command: list[str]) -> list[dict]:
+    """Run this file's ``command`` on ``database`` (of the server ``url`` names): its rows."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": url.rsplit("/", 1)[0] + "/" + database,
+        "TALLYROOM_SECRET_KEY": "bench-only-not-secret",
+        "TALLYROOM_SIGNING_KEY_AUTOCREATE": "1",
+        "TALLYROOM_REQUIRE_2FA": "0",
+        "DJANGO_SETTINGS_MODULE": "tallyroom.web.settings",
+    }
+    out = subprocess.run(
+        [sys.executable, __file__, *command], env=env, check=True, stdout=subprocess.PIPE, text=True
+    ).stdout
+    rows = []
+    for line in out.splitlines():
+        if line.startswith("RESULT "):
+            rows = json.loads(line[len("RESULT ") :])
+        else:
+            print(line)
+    return rows
 
 
 def scratch_run(url: str, size: int, args) -> list[dict]:
@@ -514,23 +616,7 @@ def scratch_run(url: str, size: int, args) -> list[dict]:
     with psycopg.connect(server, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{scratch}"')
     try:
-        env = {
-            **os.environ,
-            "DATABASE_URL": url.rsplit("/", 1)[0] + "/" + scratch,
-            "TALLYROOM_SECRET_KEY": "bench-only-not-secret",
-            "TALLYROOM_SIGNING_KEY_AUTOCREATE": "1",
-            "TALLYROOM_REQUIRE_2FA": "0",
-            "DJANGO_SETTINGS_MODULE": "tallyroom.web.settings",
-        }
-        command = [sys.executable, __file__, "--run", str(size), str(args.repeats), args.only]
-        out = subprocess.run(command, env=env, check=True, stdout=subprocess.PIPE, text=True).stdout
-        rows = []
-        for line in out.splitlines():
-            if line.startswith("RESULT "):
-                rows = json.loads(line[len("RESULT ") :])
-            else:
-                print(line)
-        return rows
+        return child(url, scratch, ["--run", str(size), str(args.repeats), args.only])
     finally:
         if args.keep:
             print(f"    kept the database {scratch}", flush=True)
@@ -598,18 +684,30 @@ def main() -> None:
         sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
         run_child(int(sys.argv[2]), int(sys.argv[3]), {n for n in sys.argv[4].split(",") if n})
         return
+    if sys.argv[1:2] == ["--reuse-run"]:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        reuse_child(int(sys.argv[2]), {n for n in sys.argv[3].split(",") if n})
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="64000,640000", help="members, comma-separated")
     parser.add_argument("--repeats", type=int, default=3, help="fetches of each page (the median shown)")
     parser.add_argument("--keep", action="store_true", help="keep each scratch database (to study it)")
     parser.add_argument("--only", default="", help="pattern names to time, comma-separated (default all)")
+    parser.add_argument("--reuse", default="", help="a database kept by --keep: time its pages again")
     args = parser.parse_args()
+    import psycopg
+
     url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
     if not url.startswith(("postgres://", "postgresql://")):
         sys.exit("DATABASE_URL must name a PostgreSQL server")
     print("load average at the start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()), flush=True)
     figures = {}
-    for size in (int(s) for s in args.sizes.split(",")):
+    if args.reuse:
+        with psycopg.connect(url.rsplit("/", 1)[0] + "/" + args.reuse) as conn:
+            size = conn.execute("SELECT count(*) FROM roll_member").fetchone()[0]
+        print(f"{size:,} members on PostgreSQL (reused: {args.reuse})", flush=True)
+        figures[size] = child(url, args.reuse, ["--reuse-run", str(args.repeats), args.only])
+    for size in (int(s) for s in args.sizes.split(",") if not args.reuse):
         print(f"{size:,} members on PostgreSQL", flush=True)
         figures[size] = scratch_run(url, size, args)
     print("load average at the end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))

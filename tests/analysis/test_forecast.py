@@ -4,6 +4,7 @@ against VoteKit's generator), reproducible seeds, and the Monte Carlo through ex
 from __future__ import annotations
 
 import importlib.util
+from dataclasses import replace
 from fractions import Fraction
 
 import numpy as np
@@ -183,3 +184,63 @@ def test_canvass_file_and_its_errors(tmp_path):
 def test_the_slates_event_times_are_numpys_running_sums_to_the_bit():
     gaps = np.random.default_rng(8).standard_exponential((500, 8), dtype=np.float32)
     assert np.array_equal(_running_sums(gaps.copy()), np.cumsum(gaps, axis=1))
+
+
+# Two seats; the Left bloc (80 of 100) ranks only its own two men, Ann and Bob, then Cy, the
+# Right's woman: counted as the real count would, "woman>=1" gives Cy a seat every time.
+RULED = ["Ann", "Bob", "Cy"]
+RULED_SLATES = {"Ann": "Left", "Bob": "Left", "Cy": "Right"}
+
+
+def ruled(contest: Contest, units_=None, candidates=RULED, slates=RULED_SLATES, n=40):
+    model = simple_model(candidates, slates, 1.0)
+    units_ = units_ or [Unit("All", 1.0, 0, Fraction(1), {"Left": 80, "Right": 20})]
+    return forecast(model, units_, contest, n, seed=3, workers=1)
+
+
+def test_a_forecast_counts_by_the_contests_constraints():
+    free = ruled(Contest("scottish-stv", 2))
+    assert (free.wins["Ann"], free.wins["Bob"], free.wins["Cy"]) == (40, 40, 0)
+    bound = ruled(Contest("scottish-stv", 2, constraints=("woman>=1",), groups={"Cy": ("woman",)}))
+    assert bound.wins["Cy"] == 40 and bound.wins["Ann"] + bound.wins["Bob"] == 40
+    assert bound.seat_distribution()["Right"] == {1: 1.0}
+
+
+def test_a_forecast_skips_the_withdrawn_and_counts_ron_as_the_count_does():
+    assert ruled(Contest("scottish-stv", 2, withdrawn=("Bob",))).wins == {"Ann": 40, "Bob": 0, "Cy": 40}
+    # the constraints bind the candidates, not RON (here Bob): RON may win a seat (to reopen it)
+    women = {"constraints": ("woman>=2",), "groups": {"Ann": ("woman",), "Cy": ("woman",)}}
+    assert ruled(Contest("scottish-stv", 2, **women)).wins["Bob"] == 0
+    assert ruled(Contest("scottish-stv", 2, **women, ron="Bob")).wins["Bob"] > 0
+    with pytest.raises(ValueError, match="no candidate named 'Zed'"):
+        ruled(Contest("scottish-stv", 2, withdrawn=("Zed",)))
+    with pytest.raises(ValueError, match="cannot meet the constraints"):
+        ruled(Contest("scottish-stv", 2, constraints=("woman>=2",), groups={"Cy": ("woman",)}))
+
+
+def test_a_forecast_of_a_contest_decided_by_colleges_scales_each_college_to_its_share():
+    split = [
+        Unit("CLPs", 1.0, 0, Fraction(1), {"Left": 160, "Right": 0}, "clp"),
+        Unit("Affiliates", 1.0, 0, Fraction(1), {"Left": 10, "Right": 50}, "affiliates"),
+    ]
+    pooled = ruled(Contest("scottish-stv", 2), [replace(u, college="") for u in split])
+    assert pooled.wins["Cy"] == 0  # 50 of 220 ballots
+    halves = {"clp": Fraction(1, 2), "affiliates": Fraction(1, 2)}
+    colleges = ruled(Contest("scottish-stv", 2, college_shares=halves), split)
+    assert colleges.wins["Cy"] == 40  # 5/12 of the whole, over the quota of 1/3
+    with pytest.raises(ValueError, match="unit CLPs: the contest is decided by the colleges"):
+        ruled(Contest("scottish-stv", 2, college_shares=halves), [replace(u, college="") for u in split])
+    with pytest.raises(ValueError, match="unit CLPs names college 'clp'; the contest has no colleges"):
+        ruled(Contest("scottish-stv", 2), split)
+
+
+def test_ties_the_rules_leave_unsettled_are_reported_and_the_shares_are_of_the_rest():
+    two = {"A": "A", "B": "B"}
+    tied = [Unit("All", 1.0, 2, Fraction(1), {"A": 1, "B": 1})]  # the undecided split 1:1 half the time
+    found = ruled(Contest("irv", 1, {"ties": "backward"}), tied, ["A", "B"], two, n=200)
+    assert 70 < found.unsettled < 130  # equal votes: no earlier stage, no lot
+    assert found.wins["A"] + found.wins["B"] == found.settled
+    assert sum(found.win_probability().values()) == pytest.approx(1.0)
+    assert found.to_dict()["unsettled_ties"] == found.unsettled
+    lot = ruled(Contest("irv", 1), tied, ["A", "B"], two, n=200)
+    assert lot.unsettled == 0 and lot.wins["A"] + lot.wins["B"] == 200

@@ -25,7 +25,7 @@ def test_the_bench_opens_both_elections_through_a_worker():
     ).stdout
     party, ballot = out.split("\nparty election\n")[1].split("\nmembers' ballot\n")
     figures = [
-        {k.strip(): v for k, v in (line.rsplit(None, 1) for line in part.splitlines()[:11])}
+        {k.strip(): v for k, v in (line.rsplit(None, 1) for line in part.splitlines()[:12])}
         for part in (party, ballot)
     ]
     assert "629 eligible nationally, 125 of them in London" in out  # 402,476 and 80,238 scaled

@@ -50,6 +50,9 @@ def test_power_one_and_two_colleges(capsys, tmp_path):
     data = json.loads(out)
     assert data["rule"] == "either" and len(data["delegations"]) == 8
     assert sum(float(d["shapley_shubik"]) for d in data["delegations"]) == pytest.approx(1, abs=1e-5)
+    for quota in ("--quota", "--quota-b"):  # 0 is a quota given, refused, not the default majority
+        code, out, err = run(capsys, "analyse", "power", a, "--college-b", b, quota, "0")
+        assert (code, out) == (1, "") and "the quota must be a positive integer, not 0" in err
 
 
 def test_pivotal_by_weight_class(capsys, tmp_path):
@@ -77,11 +80,17 @@ def test_forecast_prints_its_seed_and_reproduces(capsys, tmp_path):
     assert run(capsys, *argv, "--workers", "1")[1] == out
     assert "Chance of election" in (tmp_path / "p.svg").read_text(encoding="utf-8")
     table = (tmp_path / "p.html").read_text(encoding="utf-8")
-    assert "<caption>Chance of election</caption>" in table and table.count("<tr>") == 1 + 4
+    assert table.startswith('<!doctype html>\n<html lang="en"><meta charset="utf-8">')
+    assert "<caption>Chance of election (seed 9, 60 simulations)</caption>" in table
+    assert table.count("<tr>") == 1 + 4 and "value (%)" in table
+    assert ">Chance of election (seed 9, 60 simulations)</text>" in (tmp_path / "p.svg").read_text()
     code, out, _ = run(
         capsys, *argv, "--workers", "1", "--shift", "Left:Right", "--shares", "0,0.5", "-f", "csv"
     )
-    assert {r["share"] for r in csv.DictReader(io.StringIO(out))} == {"0.0", "0.5"}
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {r["share"] for r in rows} == {"0.0", "0.5"} and {(r["seed"], r["simulations"]) for r in rows} == {
+        ("9", "60")
+    }
 
 
 def test_regions_from_one_file_per_region(capsys, tmp_path):
@@ -107,6 +116,10 @@ def test_regions_from_one_file_per_region(capsys, tmp_path):
         capsys, "analyse", "regions", tmp_path / "north.blt", tmp_path / "south.blt", "--minimum", "10000"
     )
     assert [c["regions"] for c in json.loads(out)["cells"]] == [["north", "south"]]
+    code, out, err = run(
+        capsys, "analyse", "regions", tmp_path / "north.blt", tmp_path / "south.blt", "--minimum", "0"
+    )
+    assert (code, out) == (1, "") and "the minimum cell size must be at least 1 ballot, not 0" in err
 
 
 def test_bad_input_is_one_line(capsys, tmp_path):
@@ -192,3 +205,27 @@ def test_pivotal_and_regions_of_a_college_contest(capsys, tmp_path):
     # without the 200 the affiliates' half is all Bob's: Bob 1/5 + 1/2
     assert by["Aff: weight 200", "abstain"]["elected"] == ["Bob"]
     assert by["Aff: weight 300", "abstain"]["elected"] == ["Ann"]
+
+
+def test_forecast_counts_by_the_count_options(capsys, tmp_path):
+    """The simulated ballots are counted as ``tallyroom count`` would with the same options: a
+    constraint, a college column with shares, and a tie seed refused (lots come from --seed)."""
+    canvass, slates, groups = tmp_path / "canvass.csv", tmp_path / "slates.csv", tmp_path / "groups.csv"
+    canvass.write_text("unit,turnout,Left,Right\nNorth,1,80,20\n", encoding="utf-8")
+    slates.write_text("Ann,Left\nBob,Left\nCy,Right\n", encoding="utf-8")
+    groups.write_text("Cy,woman\n", encoding="utf-8")
+    argv = ["analyse", "forecast", canvass, "--slates", slates, "--seats", "2", "-n", "20", "--workers", "1"]
+    argv += ["--cohesion", "1"]
+    assert json.loads(run(capsys, *argv)[1])["win_probability"]["Cy"] == 0.0
+    code, out, _ = run(capsys, *argv, "--groups", groups, "--constraint", "woman>=1")
+    chances = json.loads(out)["win_probability"]
+    assert code == 0 and chances["Cy"] == 1.0 and chances["Ann"] + chances["Bob"] == 1.0
+    code, out, _ = run(capsys, *argv, "--withdraw", "Bob", "-f", "csv")
+    assert code == 0 and "Cy,Right,1.0000" in out
+    canvass.write_text("unit,college,turnout,Left,Right\nN,clp,1,160,0\nS,aff,1,10,50\n", encoding="utf-8")
+    code, out, _ = run(capsys, *argv, "--college", "clp=1/2", "--college", "aff=1/2")
+    assert code == 0 and json.loads(out)["win_probability"]["Cy"] == 1.0
+    code, out, err = run(capsys, *argv)
+    assert (code, out) == (1, "") and "unit N names college 'clp'; the contest has no colleges" in err
+    code, out, err = run(capsys, *argv, "--college", "clp=1/2", "--college", "aff=1/2", "--tie-seed", "x")
+    assert code == 1 and "--tie-seed is not for a forecast" in err

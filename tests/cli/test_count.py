@@ -223,3 +223,20 @@ def test_the_command_runs_as_a_program(tmp_path):
     )
     assert failed.returncode == 1 and failed.stdout == ""
     assert failed.stderr == f"tallyroom: {bad}:2: the ballots are not ended by a line holding 0\n"
+
+
+def test_count_imports_only_what_it_needs():
+    """`tallyroom count` registers its own subcommand alone: the PDF, analysis and key libraries
+    of the other subcommands stay unloaded (fpdf alone cost 0.2 s a count)."""
+    heavy = ("fpdf", "tallyroom.analysis", "cryptography", "django")
+    script = (
+        "import sys; from tallyroom.cli import main; code = main(sys.argv[1:]); "
+        f"print(code, sorted(m for m in {heavy!r} if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, "count", str(ALMOND), "--method", "scottish-stv", "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.splitlines()[-1] == "0 []"

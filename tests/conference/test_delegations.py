@@ -31,7 +31,9 @@ def test_entitlement_page_shows_the_working_and_exports_it(client, conference, s
     page = client.get(f"/conference/{conference.slug}/delegation/{hackney.pk}/").content.decode()
     assert "First 749 members: 1 delegate." in page and "3 delegates" in page
     download = client.get(f"/conference/{conference.slug}/entitlement.csv")
-    rows = {r["delegation"]: r for r in csv.DictReader(io.StringIO(download.content.decode()))}
+    assert download.streaming  # an export, streamed
+    text = b"".join(download.streaming_content).decode()
+    rows = {r["delegation"]: r for r in csv.DictReader(io.StringIO(text))}
     assert set(rows) == {"Hackney CLP", "Camden CLP"}
     assert (rows["Hackney CLP"]["members"], rows["Hackney CLP"]["total"]) == ("1000", "3")
     assert "as at 2025-12-31" in rows["Camden CLP"]["working"]

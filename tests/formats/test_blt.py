@@ -231,14 +231,14 @@ def blt_files(draw):
 
 
 @settings(max_examples=400, deadline=None)
-@given(blt_files(), st.sampled_from([1, 7, 40, fastblt.CHUNK]))
-def test_fast_and_careful_parsers_agree(file, chunk):
-    """The fast path (with chunks of ``chunk`` bytes) says what the careful parser says, or raises
-    the same error, or gives up (only where the careful parser must read the file whole); either
-    way parse_blt agrees; and the file written back reads the same."""
+@given(blt_files(), st.sampled_from([1, 2, 3, 7]))
+def test_fast_and_careful_parsers_agree(file, parts):
+    """The fast path (reading the file in ``parts`` parts at once) says what the careful parser
+    says, or raises the same error, or gives up (only where the careful parser must read the file
+    whole); either way parse_blt agrees; and the file written back reads the same."""
     data, count, places = file
     raw = data.encode()
-    with patch.object(fastblt, "CHUNK", chunk):
+    with patch.object(fastblt, "PARTS", parts):
         try:
             careful = _parse_lines(decode_text(raw).split("\n"), "f")
         except FormatError as e:
@@ -283,7 +283,7 @@ def test_the_fast_path_takes_ids_and_decimal_weights_exactly():
 
 def test_the_fast_path_hands_over_only_the_unusual_lines(monkeypatch):
     """A 2,000-line file with a few unusual lines: the careful parser sees just those, with their
-    line numbers, and an error in a late chunk names its line."""
+    line numbers, and an error in a late part names its line."""
     lines = ["3 1"] + ["1 1 2 3 0", "2 3 1 0"] * 1000 + ["0", "Ann", "Bob", "Cat"]
     lines[700], lines[1500] = "1 1 - 2 0", "(x) 1 3 3 0"
     seen = []
@@ -293,7 +293,7 @@ def test_the_fast_path_hands_over_only_the_unusual_lines(monkeypatch):
         "_ballot",
         lambda tokens, n, source, lineno: seen.append(lineno) or ballot(tokens, n, source, lineno),
     )
-    monkeypatch.setattr(fastblt, "CHUNK", 1000)
+    monkeypatch.setattr(fastblt, "PARTS", 3)
     fast = _parse_fast("\n".join(lines).encode(), "f")
     assert seen == [701, 1501]
     assert fast.truncated == 2
@@ -349,11 +349,74 @@ def test_only_ascii_digits_are_numbers(text, line, problem):
     assert str(e.value) == f"ward.blt:{line}: {problem}"
 
 
-@given(st.lists(st.tuples(st.sampled_from([" ", "  ", "\n"]), st.integers(0, 10**19)), max_size=40))
-def test_the_fast_path_reads_numbers_as_numpy_does(parts):
-    """fastblt._numbers (two digits at a time, np.fromstring past that) reads what np.fromstring
-    reads, a number too long for 64 bits aside (read as 2**62 or clamped: either is too large)."""
-    text = ("".join(f"{sep}{n}" for sep, n in parts) + "\n").encode()
-    expected = [n for _, n in parts]
-    got = fastblt._numbers(np.frombuffer(text, dtype=np.uint8)).tolist()
-    assert [min(n, 2**62) for n in got] == [min(n, 2**62) for n in expected]
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 10**19),  # the weight
+            st.integers(0, 25),  # decimal places (past 18 the careful parser must read the file whole)
+            st.lists(st.integers(1, 300), max_size=6, unique=True),
+            st.lists(st.integers(0, 3), min_size=8, max_size=8),  # leading zeros
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    st.sampled_from([1, 2, 5]),
+)
+def test_the_fast_path_reads_numbers_as_the_careful_one_does(lines, parts):
+    """Numbers of any length, leading zeros, weights about 2**53 and 2**63, candidate numbers
+    past 255 (int16 rows): the C tokenizer reads what the careful parser reads."""
+    text = ["300 1"]
+    for weight, places, marks, zeros in lines:
+        digits = "0" * zeros[0] + str(weight)
+        if places:
+            digits = digits.rjust(places + 1, "0")
+            digits = f"{digits[:-places]}.{digits[-places:]}"
+        marks = ["0" * z + str(m) for z, m in zip(zeros[1 : len(marks) + 1], marks, strict=True)]
+        text.append(" ".join([digits, *marks, "0"]))
+    raw = "\n".join([*text, "0", *(f"C{i}" for i in range(300)), ""]).encode()
+    with patch.object(fastblt, "PARTS", parts):
+        try:
+            careful = _parse_lines(decode_text(raw).split("\n"), "f")
+        except FormatError as e:  # weights too large for 64 bits
+            with pytest.raises(FormatError, match=re.escape(str(e))):
+                parse_blt(raw, "f")
+            return
+        fast = _parse_fast(raw, "f")
+    if all(p <= 18 for _, p, _, _ in lines) and careful.ballots.total * 10**18 < 2**62:
+        assert fast is not None
+    if fast is not None:
+        assert same(fast, careful)
+        assert fast.ballots.rankings.dtype == np.int16
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n"])
+def test_the_ballots_end_at_the_first_line_holding_0(eol):
+    """The reader looks for the line ``0`` from the end of the file; a candidate named 0 after
+    the real end does not make the names ballots (nor a 0 weight line an end)."""
+    text = eol.join(["3 1", "2 1 2 0", "0 0", "1 3 0", "0", "Ann", "0", "Cat", "0", ""])
+    fast = _parse_fast(text.encode(), "f")
+    assert fast is not None
+    assert list(fast.ballots) == [((0, 1), 2), ((), 0), ((2,), 1)]
+    assert fast.ballots.candidates == ("Ann", "0", "Cat")
+    assert fast.ballots.title == "0"
+    assert same(fast, _parse_lines(decode_text(text.encode()).split("\n"), "f"))
+
+
+@pytest.mark.parametrize("parts", [1, 2, 3])
+def test_rankings_longer_than_the_first_rows_widen_them(parts):
+    """Rows start 32 candidates wide: longer rankings (read fast, or cut by the careful parser)
+    widen them, in any part, and the rows before keep their rankings."""
+    n = 130
+    every = " ".join(str(c) for c in range(n, 0, -1))
+    lines = ["2 1 2 0", f"1 {' '.join(map(str, range(1, 41)))} 0", f"3 {every} 0"]
+    lines += ["1 5 0"] * 5 + [f"1 {' '.join(map(str, range(1, 101)))} - 7 0", "4 2 0"]
+    text = "\n".join([f"{n} 2", *lines, "0", *(f"C{i}" for i in range(n)), ""])
+    with patch.object(fastblt, "PARTS", parts):
+        fast = _parse_fast(text.encode(), "f")
+    assert fast is not None
+    assert fast.ballots.rankings.shape == (6, n)
+    assert list(fast.ballots)[:3] == [((0, 1), 2), (tuple(range(40)), 1), (tuple(range(n - 1, -1, -1)), 3)]
+    assert list(fast.ballots)[4] == (tuple(range(100)), 1)
+    assert fast.truncated == 1
+    assert same(fast, _parse_lines(text.split("\n"), "f"))

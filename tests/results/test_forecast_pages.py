@@ -5,6 +5,7 @@ bad returns are refused naming the line, storing nothing."""
 import json
 import re
 import shlex
+from html import unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,6 +13,7 @@ from django.urls import reverse
 
 from tallyroom.audit.models import Event
 from tallyroom.cli import main
+from tallyroom.elections.ballot import RON_NAME
 from tallyroom.jobs.models import Job
 from tallyroom.results.models import Forecast
 
@@ -41,18 +43,22 @@ def test_a_forecast_runs_as_a_job_and_gives_what_the_cli_gives(draft_election, c
     progress = clients["staff"].get(job.get_absolute_url()).content.decode()
     assert "60 of 60 (100%)" in progress and "See the forecast" in progress
     html = clients["staff"].get(reverse("results:forecast", args=["vale-2026", made.pk])).content.decode()
-    # the command the page prints, on the two files it offers, gives the same figures
-    command = re.search(r'<pre class="recount">(.*?)</pre>', html).group(1)
-    assert command.endswith("--seats 2 --method scottish-stv --cohesion 0.8 -n 60 --seed 7")
-    for name in ("canvass.csv", "slates.csv"):
+    # the command the page prints, on the three files it offers, gives the same figures, counting
+    # by the section's rules (its constraint on the groups)
+    command = shlex.split(unescape(re.search(r'<pre class="recount">(.*?)</pre>', html).group(1)))
+    assert " ".join(command[6:]) == (
+        "--seats 2 --method scottish-stv --cohesion 0.8 -n 60 --seed 7 "
+        "--groups groups.csv --constraint woman>=1"
+    )
+    for name in ("canvass.csv", "slates.csv", "groups.csv"):
         got = clients["staff"].get(reverse("results:forecast_file", args=["vale-2026", made.pk, name]))
         assert got.status_code == 200 and clients["scrutineer"].get(got.wsgi_request.path).status_code == 403
         (tmp_path / name).write_bytes(got.content)
     assert (tmp_path / "canvass.csv").read_text() == CANVASS
     assert (tmp_path / "slates.csv").read_text() == "candidate,group\nTom,Forward\nDan,Dan\nAmy,Forward\n"
+    assert (tmp_path / "groups.csv").read_text() == "candidate,group\nAmy,woman\n"
     capsys.readouterr()
-    argv = shlex.split(command)[1:]
-    argv[2], argv[4] = str(tmp_path / argv[2]), str(tmp_path / argv[4])
+    argv = [str(tmp_path / a) if a.endswith(".csv") else a for a in command[1:]]
     assert main([*argv, "--workers", "1"]) == 0
     cli = json.loads(capsys.readouterr().out)
     assert {"shift": None, "share": 0.0, **made.result} == cli and cli["seed"] == 7
@@ -91,3 +97,39 @@ def test_too_many_simulations_are_refused(draft_election, clients):
     page = upload(clients["staff"], draft_election.contests.get(slug="section"), simulations="1000000")
     assert "simulations 1000000: choose 1 to 20,000" in page.content.decode()
     assert not Forecast.objects.exists()
+
+
+def test_a_forecast_counts_by_the_sections_constraint(draft_election, clients):
+    """Forward's bloc splits between Tom and Amy, Dan's bloc ranks Dan then either at random:
+    by the votes alone Tom and Amy would share Forward's seat, but the section elects at least
+    one woman (woman>=1), so the seat is Amy's in every simulation, as the count would give it."""
+    section = draft_election.contests.get(slug="section")
+    upload(clients["staff"], section, "unit,turnout,Forward,Dan\nEastbridge,1,40,40\n", cohesion="1")
+    found = Forecast.objects.get().result
+    assert found["win_probability"] == {"Tom": 0.0, "Dan": 1.0, "Amy": 1.0}
+    assert found["seats"] == {"Forward": {"1": 1.0}, "Dan": {"1": 1.0}}
+
+
+def test_a_forecast_with_ron_offered_ranks_ron_too(draft_election, clients):
+    section = draft_election.contests.get(slug="section")
+    section.ron = True
+    section.save()
+    upload(clients["staff"], section)
+    made = Forecast.objects.get()
+    assert set(made.result["win_probability"]) == {"Tom", "Dan", "Amy", RON_NAME}
+    html = clients["staff"].get(reverse("results:forecast", args=["vale-2026", made.pk])).content.decode()
+    assert f"--ron {shlex.quote(RON_NAME)}" in unescape(html)
+
+
+def test_returns_the_contests_rules_cannot_count_are_refused(draft_election, clients):
+    section = draft_election.contests.get(slug="section")
+    section.college_shares = {"clp": "1/2", "affiliates": "1/2"}
+    section.save()
+    page = upload(clients["staff"], section).content.decode()
+    assert "returns.csv: unit Eastbridge: the contest is decided by the colleges affiliates, clp" in page
+    assert not Forecast.objects.exists() and not Job.objects.exists()
+    with_colleges = "unit,college,turnout,Forward,Dan\nEastbridge,clp,1,40,40\nGMB,affiliates,1,5,0\n"
+    upload(clients["staff"], section, with_colleges, cohesion="1")
+    # pooled, Dan's 40 of 85 would win a seat; the affiliates' half is Forward's, so 3/4 of the
+    # whole is Forward's and its two candidates each pass the quota of a third
+    assert Forecast.objects.get().result["win_probability"] == {"Tom": 1.0, "Dan": 0.0, "Amy": 1.0}

@@ -61,6 +61,7 @@ def test_review_counts_search_and_export(client, roll, scrutineer):
     assert page.context["reasons"] == [("status lapsed", 1)]
     units = {u["name"]: (u["eligible"], u["excluded"]) for u in page.context["units"]}
     assert units == {"Hackney": (1, 0), "Leeds": (0, 1)}
+    assert page.context["totals"] == {"n_eligible": 1, "n_excluded": 1}  # the units' sums
     found = client.get(reverse("roll:contest", args=[roll.pk]), {"q": "bell"})
     assert [e.member.number for e in found.context["page"]] == ["b2"]
     excluded = client.get(

@@ -62,7 +62,7 @@ def test_only_the_hash_is_stored(voting_election):
     for recipient, code in pairs:
         assert code not in dump and code.replace("-", "") not in dump
         stored = BallotCode.objects.get(member_id=recipient.pk)
-        assert stored.code_hash == code_hash(code) and len(stored.code_hash) == 64
+        assert bytes(stored.code_hash) == code_hash(code) and len(stored.code_hash) == 16
     assert code_hash(pairs[0][1].lower().replace("-", " ")) == code_hash(pairs[0][1])
 
 
@@ -254,3 +254,21 @@ def test_every_symbol_is_equally_likely_at_every_place(length):
         counts = Counter(d[place] for d in draws)
         assert set(counts) == set(ALPHABET)  # 200 expected each
         assert max(counts.values()) < 300 and min(counts.values()) > 120
+
+
+@pytest.mark.parametrize("language", ["", "cy", "en-gb"])
+def test_a_runs_letters_are_word_for_word_each_written_afresh(voting_election, language):
+    """``CodeEmails`` writes each language's letter once and puts each voter's name and code in: the
+    same subject, body, address and webhook tag as writing the letter for that voter."""
+    from tallyroom.voting import bounces
+    from tallyroom.voting.codes import CodeEmails, Recipient, _written, vote_url
+
+    election, _, _ = voting_election(voters=1)
+    emails = CodeEmails(election, vote_url())
+    for i, name in enumerate(["Ann Jones", "100% {name} %(name)s", "Siân ap Dafydd", ""]):
+        recipient = Recipient(i + 1, f"N{i}", name, f"v{i}@example.org", "", language)
+        made, fresh = emails(recipient, f"CODE-{i}"), _written(election, recipient, f"CODE-{i}", vote_url())
+        assert (made.subject, made.body, made.to) == (fresh.subject, fresh.body, fresh.to)
+        assert f"{name},\n" in made.body and f"    CODE-{i}\n" in made.body
+        assert made.metadata == bounces.metadata(election.pk, i + 1)
+    assert set(emails.letters) == {language or "en-gb"} and emails.letters[language or "en-gb"] is not None

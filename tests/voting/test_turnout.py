@@ -85,3 +85,41 @@ def test_by_unit_region_and_category_from_one_count_agree_with_each_code(
     assert [t.unit for t in result.by_unit] == ["Camden", "Hackney", "Leeds", "No unit"]
     assert [t.unit for t in result.by_region][-1] == "No region"
     assert (result.overall.issued, result.overall.voted) == (9, 3)
+
+
+def test_overall_alone_is_one_count_and_agrees_with_the_grouped_one(setup, django_assert_num_queries):
+    from tallyroom.voting.turnout import overall
+
+    election, contests, members, codes = setup
+    for i in (1, 4):
+        cast(codes[i], {})
+    with django_assert_num_queries(1):
+        alone = overall(election)
+    assert alone == turnout(election).overall and (alone.issued, alone.voted) == (6, 2)
+
+
+def test_once_closed_turnout_is_counted_once_and_again_after_a_reopening(
+    setup, officer, django_assert_num_queries
+):
+    """No code is issued or used while voting is closed: the grouped count is kept under the
+    close's time; a reopening and the next close count afresh, and while voting it is live."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tallyroom import lifecycle
+
+    election, contests, members, codes = setup
+    cast(codes[0], {})
+    lifecycle.close_voting(election, officer)
+    closed = turnout(election)
+    assert (closed.overall.issued, closed.overall.voted) == (6, 1)
+    with django_assert_num_queries(2):  # the units' names and the close's time: no count
+        assert turnout(election) == closed
+    lifecycle.reopen_voting(election, officer, timezone.now() + timedelta(days=1), "closed early")
+    cast(codes[1], {})
+    assert turnout(election).overall.voted == 2
+    cast(codes[2], {})
+    assert turnout(election).overall.voted == 3  # live while voting
+    lifecycle.close_voting(election, officer)
+    assert [(t.unit, t.voted) for t in turnout(election).by_unit] == [("Camden", 1), ("Hackney", 2)]

@@ -147,6 +147,10 @@ def _svg(width: float, height: float, title: str, desc: str, body: str, embed: s
     )
     t, d = (f"{embed}-title", f"{embed}-desc") if embed else ("t", "d")
     css_class, style = (' class="analysis-chart"', "") if embed else ("", style)
+    if not embed:  # a file on its own says what it shows: the title above the chart
+        heading = f'<text x="8" y="16" class="heading" aria-hidden="true">{escape(title)}</text>'
+        body, height = f'{heading}<g transform="translate(0,24)">{body}</g>', height + 24
+        style = style.replace("</style>", ".heading{font-size:14px;font-weight:bold}</style>")
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_f(width)}" height="{_f(height)}" '
         f'viewBox="0 0 {_f(width)} {_f(height)}" role="img" aria-labelledby="{t} {d}"{css_class}>'

@@ -43,13 +43,13 @@ from pathlib import Path
 
 import numpy as np
 
-from tallyroom.count import Ballots, count
+from tallyroom.count import Ballots, Result, TieUnresolved, count
 from tallyroom.count.ballots import index_dtype
 from tallyroom.formats.ballotfile import WEIGHT, decode_text
 from tallyroom.formats.errors import FormatError
 
 BLOCK = 200  # simulations per block (each block has its own child seed)
-_FIXED = ("unit", "turnout", "undecided", "weight")
+_FIXED = ("unit", "turnout", "undecided", "weight", "college")
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,7 @@ class Unit:
     undecided: int
     weight: Fraction
     supporters: dict[str, int]  # bloc (slate) -> canvassed supporters
+    college: str = ""  # the electoral college its ballots count in (a contest decided by colleges)
 
 
 def read_canvass(path: str | Path) -> list[Unit]:
@@ -86,7 +87,7 @@ def parse_canvass(data: bytes, source: str = "<canvass>") -> list[Unit]:
                         source,
                         line,
                         "no slate columns: every column but unit, turnout, "
-                        "undecided and weight names a slate",
+                        "undecided, weight and college names a slate",
                     )
                 continue
             if len(cells) != len(header):
@@ -117,7 +118,7 @@ def _unit(row: Mapping[str, str], source: str, line: int) -> Unit:
     if not WEIGHT.fullmatch(weight):
         raise FormatError(source, line, f"weight {weight!r} is not a number")
     blocs = {k: number(k) for k in row if k not in _FIXED}
-    return Unit(row["unit"], turnout, number("undecided"), Fraction(weight), blocs)
+    return Unit(row["unit"], turnout, number("undecided"), Fraction(weight), blocs, row.get("college", ""))
 
 
 @dataclass(frozen=True)
@@ -251,18 +252,26 @@ class Forecast:
     wins: dict[str, int]  # simulations in which each candidate is elected
     seats: dict[str, dict[int, int]]  # slate -> seats won -> simulations
     mean_ballots: float
+    unsettled: int = 0  # simulations stopped by a tie the contest's rules leave unsettled
+
+    @property
+    def settled(self) -> int:
+        """The simulations whose count the rules settled: the probabilities are shares of these."""
+        return self.simulations - self.unsettled
 
     def win_probability(self) -> dict[str, float]:
-        return {c: self.wins[c] / self.simulations for c in self.candidates}
+        return {c: self.wins[c] / max(self.settled, 1) for c in self.candidates}
 
     def seat_distribution(self) -> dict[str, dict[int, float]]:
-        return {s: {k: v / self.simulations for k, v in sorted(d.items())} for s, d in self.seats.items()}
+        n = max(self.settled, 1)
+        return {s: {k: v / n for k, v in sorted(d.items())} for s, d in self.seats.items()}
 
     def to_dict(self) -> dict:
         return {
             "seed": self.seed,
             "simulations": self.simulations,
             "mean_ballots": round(self.mean_ballots, 1),
+            "unsettled_ties": self.unsettled,
             "win_probability": {c: round(p, 4) for c, p in self.win_probability().items()},
             "seats": {
                 s: {str(k): round(p, 4) for k, p in d.items()} for s, d in self.seat_distribution().items()
@@ -272,11 +281,62 @@ class Forecast:
 
 @dataclass(frozen=True)
 class Contest:
-    """How the simulated ballots are counted."""
+    """How the simulated ballots are counted: as the real count would count them, by the
+    method, seats and options, the constraints over the candidates' ``groups``, with the
+    ``withdrawn`` skipped, ``ron`` standing for re-open nominations, the ``tie_order`` of the
+    'order' tie rule and, for a contest decided by electoral colleges, each college's share (each
+    unit of the canvass then names its college). Lots are drawn from each simulation's own seed."""
 
     method: str
     seats: int
     options: dict = field(default_factory=dict)
+    constraints: tuple[str, ...] = ()
+    groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    withdrawn: tuple[str, ...] = ()
+    ron: str | None = None
+    tie_order: tuple[str, ...] | None = None
+    college_shares: dict[str, Fraction | str] | None = None
+
+    def count(self, ballots: Ballots, tie_seed: str) -> Result:
+        """The engine's count of ``ballots`` by these rules, without stage sheets."""
+        return count(
+            ballots,
+            self.method,
+            self.seats,
+            options=self.options,
+            constraints=self.constraints,
+            groups=self.groups or None,
+            tie_seed=tie_seed,
+            tie_order=self.tie_order,
+            withdrawn=self.withdrawn,
+            ron=self.ron,
+            college_shares=self.college_shares,
+            record_stages=False,
+        )
+
+    def check(self, candidates: Sequence[str], units: Sequence[Unit]) -> None:
+        """ValueError (naming the problem) if these rules cannot count ballots over
+        ``candidates`` from ``units``: found by counting one ballot ranking them all (a tie the
+        rules leave unsettled there is no error: the simulations report theirs)."""
+        colleges = tuple(sorted(self.college_shares or ()))
+        for u in units:
+            if colleges and u.college not in colleges:
+                raise ValueError(
+                    f"unit {u.name}: the contest is decided by the colleges {', '.join(colleges)}: "
+                    f"name one in its college column{f', not {u.college!r}' if u.college else ''}"
+                )
+            if u.college and not colleges:
+                raise ValueError(f"unit {u.name} names college {u.college!r}; the contest has no colleges")
+        one = np.arange(len(candidates), dtype=index_dtype(len(candidates)))[None, :]
+        weight = np.ones(1, dtype=np.int64)
+        college = np.zeros(1, np.int32) if colleges else None
+        ballots = Ballots(tuple(candidates), one, weight, 1, "", colleges, college)
+        try:
+            self.count(ballots, "check")
+        except TieUnresolved:
+            pass
+        except KeyError as e:  # a withdrawn, RON or tie-order name that is not a candidate
+            raise ValueError(e.args[0]) from None
 
 
 def _voters(units: Sequence[Unit], blocs: Sequence[str], sims: int, rng: np.random.Generator) -> np.ndarray:
@@ -293,14 +353,17 @@ def _voters(units: Sequence[Unit], blocs: Sequence[str], sims: int, rng: np.rand
     return out
 
 
-def _block(args) -> tuple[np.ndarray, int]:
-    """Run one block of simulations; returns elected[sim, candidate] and the ballots counted.
-    The block's voters are drawn first, then every ballot of each bloc at once."""
+def _block(args) -> tuple[np.ndarray, int, np.ndarray]:
+    """Run one block of simulations; returns elected[sim, candidate], the ballots counted and
+    settled[sim] (False: a tie the rules leave unsettled stopped the count). The block's voters
+    are drawn first, then every ballot of each bloc at once."""
     model, units, contest, seed_seq, sims, label = args
     rng = np.random.default_rng(seed_seq)
     blocs = [b for b in model.slates if any(b in u.supporters for u in units)]
     scale = lcm(*(w.denominator for w in (u.weight for u in units)))
     unit_weight = np.array([int(u.weight * scale) for u in units], dtype=np.int64)
+    colleges = tuple(sorted(contest.college_shares or ()))
+    unit_college = np.array([colleges.index(u.college) if colleges else 0 for u in units], np.int32)
     voters = _voters(units, blocs, sims, rng)  # sim, unit, bloc
     per_sim = voters.sum(axis=1)  # sim, bloc
     drawn = [sample_ballots(model, b, int(per_sim[:, k].sum()), rng) for k, b in enumerate(blocs)]
@@ -308,23 +371,26 @@ def _block(args) -> tuple[np.ndarray, int]:
     elected = np.zeros((sims, len(model.candidates)), dtype=bool)
     where = {c: i for i, c in enumerate(model.candidates)}
     counted = 0
+    settled = np.ones(sims, dtype=bool)
     for k in range(sims):
         rankings = [drawn[b][starts[k, b] : starts[k + 1, b]] for b in range(len(blocs))]
         weights = [np.repeat(unit_weight, voters[k, :, b]) for b in range(len(blocs))]
-        ballots = Ballots(model.candidates, np.concatenate(rankings), np.concatenate(weights), scale)
+        college = None
+        if colleges:
+            college = np.concatenate([np.repeat(unit_college, voters[k, :, b]) for b in range(len(blocs))])
+        ballots = Ballots(
+            model.candidates, np.concatenate(rankings), np.concatenate(weights), scale, "", colleges, college
+        )
         if not len(ballots):
             continue
         counted += len(ballots)
-        result = count(
-            ballots,
-            contest.method,
-            contest.seats,
-            options=contest.options,
-            tie_seed=f"{label}-{k}",
-            record_stages=False,
-        )
+        try:
+            result = contest.count(ballots, f"{label}-{k}")
+        except TieUnresolved:
+            settled[k] = False
+            continue
         elected[k, [where[c] for c in result.elected]] = True
-    return elected, counted
+    return elected, counted, settled
 
 
 def forecast(
@@ -346,6 +412,7 @@ def forecast(
     strays |= {c for row in model.support.values() for c in row} - set(model.candidates)
     if strays:
         raise ValueError(f"the model's tables name no slate or candidate {', '.join(sorted(strays))}")
+    contest.check(model.candidates, units)
     blocks = [min(BLOCK, simulations - lo) for lo in range(0, simulations, BLOCK)]
     children = np.random.SeedSequence(seed).spawn(len(blocks))
     jobs = [
@@ -353,13 +420,16 @@ def forecast(
         for i, (s, n) in enumerate(zip(children, blocks, strict=True))
     ]
     workers = min(workers or os.cpu_count() or 1, len(jobs))
-    parts: list[tuple[np.ndarray, int]] = []
+    parts: list[tuple[np.ndarray, int, np.ndarray]] = []
     with ProcessPoolExecutor(workers) if workers > 1 else nullcontext() as pool:
         for part in pool.map(_block, jobs) if pool else map(_block, jobs):
             parts.append(part)
             if progress:
                 progress(sum(len(p[0]) for p in parts), simulations)
-    elected = np.concatenate([p[0] for p in parts]) if parts else np.zeros((0, len(model.candidates)), bool)
+    if not parts:
+        raise ValueError("a forecast needs at least one simulation")
+    settled = np.concatenate([p[2] for p in parts])
+    elected = np.concatenate([p[0] for p in parts])[settled]
     counted = sum(p[1] for p in parts)
     wins = {c: int(elected[:, i].sum()) for i, c in enumerate(model.candidates)}
     seats: dict[str, dict[int, int]] = {}
@@ -367,7 +437,8 @@ def forecast(
         cols = [model.candidates.index(c) for c in members]
         values, counts = np.unique(elected[:, cols].sum(axis=1), return_counts=True)
         seats[s] = {int(v): int(c) for v, c in zip(values, counts, strict=True)}
-    return Forecast(seed, simulations, model.candidates, wins, seats, counted / max(simulations, 1))
+    mean = counted / max(simulations, 1)
+    return Forecast(seed, simulations, model.candidates, wins, seats, mean, int((~settled).sum()))
 
 
 def shifted(units: Sequence[Unit], source: str, target: str, share: float) -> list[Unit]:

@@ -187,7 +187,8 @@ def counterfactuals(
     title: str = "",
 ) -> tuple[Result, list[Counterfactual]]:
     """The actual result, and for each delegation the result had it abstained or (with
-    ``slates``) switched to each other slate. ``recount`` counts a Ballots by the contest's rules."""
+    ``slates``) switched to each other slate. ``recount`` counts a Ballots by the contest's rules;
+    only who it elects is read, so it may count with ``record_stages=False``."""
     actual = recount(ballots_of(candidates, delegations, title))
     elected = set(actual.elected)
     tickets = {}

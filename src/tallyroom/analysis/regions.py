@@ -63,7 +63,9 @@ def finalists(result: Result) -> list[str]:
 
 
 def merge_plan(papers: Mapping[str, Fraction], minimum: int = MINIMUM) -> list[tuple[str, ...]]:
-    """The groups of regions shown, by the merging rule above."""
+    """The groups of regions shown, by the merging rule above (``minimum`` at least 1)."""
+    if minimum < 1:
+        raise ValueError(f"the minimum cell size must be at least 1 ballot, not {minimum}")
     cells = [((name,), Fraction(size)) for name, size in papers.items()]
     while len(cells) > 1:
         cells.sort(key=lambda c: (c[1], c[0]))

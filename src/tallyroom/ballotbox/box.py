@@ -185,17 +185,17 @@ INSERT_SEALED = (
 )
 
 
-def _lock() -> str:
+def _lock(db) -> str:
     """The share lock on the election's row on PostgreSQL: closing, which takes the row for
     update, waits for deposits in progress."""
-    return " FOR SHARE OF e" if connection.vendor == "postgresql" else ""
+    return " FOR SHARE OF e" if db.vendor == "postgresql" else ""
 
 
 def _open_key(cursor, election_id: int, now) -> bytes:
     """The election's public key if voting in it is open at ``now``, read (in one statement)
     under the share lock (``_lock``). Otherwise BallotError or BoxError says why."""
-    at = connection.ops.adapt_datetimefield_value(now)
-    cursor.execute(OPEN_KEY + _lock(), [election_id, Election.State.VOTING, at, at])
+    at = cursor.db.ops.adapt_datetimefield_value(now)
+    cursor.execute(OPEN_KEY + _lock(cursor.db), [election_id, Election.State.VOTING, at, at])
     row = cursor.fetchone()
     if row is None:
         public_key(_voting_is_open(election_id))  # says why
@@ -210,9 +210,9 @@ def _open_entries(cursor, election_id: int, member_id: int, provisional: bool, c
     ballot), limited to ``contests`` if given; by default less any on which a provisional ballot
     of theirs, admitted after an upheld appeal, has voted already. BallotError or BoxError if
     voting is not open or no entry is left."""
-    at = connection.ops.adapt_datetimefield_value(now)
+    at = cursor.db.ops.adapt_datetimefield_value(now)
     cursor.execute(
-        OPEN_ENTRIES + _lock(),
+        OPEN_ENTRIES + _lock(cursor.db),
         [election_id, Election.State.VOTING, at, at, member_id, not provisional],
     )
     found = cursor.fetchall()
@@ -261,6 +261,7 @@ def deposit(
         raise ValueError("a provisional ballot, and only a provisional one, names the case it waits on")
     now = timezone.now()
     with transaction.atomic(savepoint=savepoint), prepared.cursor() as cursor:
+        db = cursor.db  # not django.db.connection, each of whose attributes is a lookup
         public, rows = _open_entries(cursor, election_id, member_id, provisional, contests, now)
         layouts = sorted(
             ((contest_marking(contest_id), pk, weight, college) for pk, contest_id, weight, college in rows),
@@ -271,7 +272,7 @@ def deposit(
         entries = [pk for _, pk, _, _ in layouts]
         cursor.execute(
             MARK_VOTED + f"({', '.join(['%s'] * len(entries))})",
-            [connection.ops.adapt_datetimefield_value(now), channel, *entries],
+            [db.ops.adapt_datetimefield_value(now), channel, *entries],
         )
         if cursor.rowcount != len(layouts):
             raise BallotError("You have already voted in this election.")
@@ -287,7 +288,7 @@ def deposit(
             tracker = new_tracker()
             mac = box_mac(contest.pk, tracker, channel, ciphertext)
             trackers.append((contest, tracker))
-            row_id = SealedBallot._meta.pk.get_db_prep_value(uuid.uuid4(), connection)
+            row_id = SealedBallot._meta.pk.get_db_prep_value(uuid.uuid4(), db)
             values += [row_id, contest.pk, tracker, channel, ciphertext, mac, provisional_for]
         cursor.execute(INSERT_SEALED + ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(trackers)), values)
     return Receipt(layouts[0][0][0].election, tuple(trackers))
@@ -692,8 +693,8 @@ def count_input(contest: Contest) -> CountInput:
         ballots = Ballots.from_college_rankings(names, ranked, title=contest.name, colleges=colleges)
     else:
         ballots = Ballots.from_rankings(names, ((r, w) for r, w, _ in ranked), title=contest.name)
-    groups = {c.name: c.group_list() for c in contest.candidates.all() if c.group_list()}
-    return CountInput(ballots, tuple(withdrawn), RON_NAME if contest.ron else None, groups)
+    ron = RON_NAME if contest.ron else None
+    return CountInput(ballots, tuple(withdrawn), ron, contest.candidate_groups())
 
 
 def opened_ballots(contest: Contest) -> Iterator[tuple[list[str], str, str]]:

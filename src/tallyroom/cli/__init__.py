@@ -23,18 +23,21 @@ class CommandError(Exception):
     """A reason to stop, printed as one line."""
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every subcommand, or of ``command`` alone if it is one (only its module is
+    imported: ``tallyroom count`` does not load the PDF or analysis libraries)."""
     top = argparse.ArgumentParser(
         prog="tallyroom", description="Count elections by published rules, and recount published results."
     )
     subparsers = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMANDS:
+    for name in [command] if command in COMMANDS else COMMANDS:
         importlib.import_module(f"{__name__}.{name}").register(subparsers)
     return top
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = parser(argv[0] if argv else None).parse_args(argv)
     try:
         return args.run(args)
     except (CommandError, FormatError, ConstraintError, TieUnresolved, ValueError, OSError) as e:

@@ -15,15 +15,16 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from fractions import Fraction
+from html import escape
 from pathlib import Path
 
 from tallyroom.analysis import charts, forecast, pivotal, power, regions, report, slates
-from tallyroom.count import Ballots
+from tallyroom.count import Ballots, read_groups
 from tallyroom.count.numbers import decimal_str, exact_str
 from tallyroom.formats import BallotFile, FormatError, read_ballots
 
 from . import CommandError
-from .count import add_count_options, count_file
+from .count import add_count_options, count_file, options_of, shares_of, tie_order
 
 
 def register(subparsers) -> None:
@@ -79,8 +80,7 @@ def register(subparsers) -> None:
     f = sub.add_parser("forecast", help="Monte Carlo from canvass returns through exact counts")
     f.add_argument("canvass", type=Path, metavar="CSV")
     f.add_argument("--slates", type=Path, required=True, metavar="CSV", help="candidate,group: the slates")
-    f.add_argument("--seats", type=int, required=True)
-    f.add_argument("--method", "-m", default="scottish-stv")
+    add_count_options(f, method_required=False)  # the simulated ballots are counted by these rules
     f.add_argument(
         "--cohesion", type=float, default=0.8, help="each bloc's cohesion with its slate (default 0.8)"
     )
@@ -168,9 +168,7 @@ def run_slates(args: argparse.Namespace) -> int:
             charts.write_chart(svg, args.charts / f"{path.stem}.svg")
             if args.png:
                 charts.write_chart(svg, args.charts / f"{path.stem}.png")
-            (args.charts / f"{path.stem}.html").write_text(
-                charts.flow_table_html(rep, "candidates"), encoding="utf-8"
-            )
+            _html_file(args.charts / f"{path.stem}.html", charts.flow_table_html(rep, "candidates"))
     sys.stdout.write(out)
     return 0
 
@@ -204,11 +202,11 @@ def _majority(weights: Sequence[int]) -> int:
 
 def run_power(args: argparse.Namespace) -> int:
     names, weights = read_weights(args.weights)
-    quota = args.quota or _majority(weights)
+    quota = _majority(weights) if args.quota is None else args.quota
     shapley = not args.no_shapley
     if args.college_b:
         names_b, weights_b = read_weights(args.college_b)
-        quota_b = args.quota_b or _majority(weights_b)
+        quota_b = _majority(weights_b) if args.quota_b is None else args.quota_b
         pa, pb = power.two_college(weights, quota, weights_b, quota_b, rule=args.rule, shapley=shapley)
         rows = _power_rows("A", names, weights, pa) + _power_rows("B", names_b, weights_b, pb)
         game = {"colleges": {"A": {"quota": quota}, "B": {"quota": quota_b}}, "rule": args.rule}
@@ -245,7 +243,7 @@ def run_pivotal(args: argparse.Namespace) -> int:
         again = BallotFile(
             ballots, read.seats, read.withdrawn, read.parties, college_lines=read.college_lines
         )
-        return count_file(args.file, args, again)
+        return count_file(args.file, args, again, record_stages=False)  # only who is elected
 
     actual, found = pivotal.counterfactuals(candidates, delegations, recount, slate_map or None)
     shown = found if args.all else pivotal.decisive(found)
@@ -272,6 +270,31 @@ def run_pivotal(args: argparse.Namespace) -> int:
     return 0
 
 
+def forecast_rules(args: argparse.Namespace, candidates: Sequence[str]) -> forecast.Contest:
+    """The contest's counting rules from the count options (``tallyroom count``'s), ``--seats``
+    needed; no ``--tie-seed``: each simulation draws its lots from its own seed (``--seed``)."""
+    if args.seats is None:
+        raise CommandError("give --seats: the seats the forecast's counts fill")
+    if args.tie_seed:
+        raise CommandError("--tie-seed is not for a forecast: each simulation draws its lots from --seed")
+    if args.constraint and not args.groups:
+        raise CommandError("--constraint needs --groups, the CSV saying who is in which group")
+    if args.simulations < 1:
+        raise CommandError(f"--simulations {args.simulations}: give at least 1")
+    groups = read_groups(args.groups) if args.groups else {}
+    return forecast.Contest(
+        args.method,
+        args.seats,
+        options_of(args.option),
+        tuple(args.constraint),
+        {c: tuple(sorted(g)) for c, g in groups.items()},
+        tuple(dict.fromkeys(args.withdraw)),
+        args.ron,
+        tuple(tie_order(args.tie_order, candidates)) if args.tie_order else None,
+        shares_of(args.college),
+    )
+
+
 def run_forecast(args: argparse.Namespace) -> int:
     units = forecast.read_canvass(args.canvass)
     slate_map = slates.read_slates(args.slates)
@@ -284,7 +307,7 @@ def run_forecast(args: argparse.Namespace) -> int:
             else model.cohesion,
             support=forecast.read_table(args.support, "candidate") if args.support else {},
         )
-    contest = forecast.Contest(args.method, args.seats)
+    contest = forecast_rules(args, model.candidates)
     print(f"tallyroom: forecast seed {args.seed}, {args.simulations} simulations", file=sys.stderr)
     if args.shift:
         source, sep, target = args.shift.partition(":")
@@ -298,21 +321,23 @@ def run_forecast(args: argparse.Namespace) -> int:
         runs = [(0.0, forecast.forecast(model, units, contest, args.simulations, args.seed, args.workers))]
     if args.chart:
         probabilities = runs[0][1].win_probability()
-        ranked = sorted(probabilities.items(), key=lambda kv: -kv[1])
+        ranked = sorted(((c, round(p * 100, 1)) for c, p in probabilities.items()), key=lambda kv: -kv[1])
         colours = charts.slate_colours(list(slate_map), slate_map)
         _bar_chart(
             args.chart,
-            "Chance of election",
+            f"Chance of election (seed {args.seed}, {args.simulations:,} simulations)",
             ranked,
+            unit="%",
             colours={c: colours[slate_map[c]] for c in probabilities},
         )
     if args.format == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["shift", "share", "candidate", "slate", "win_probability"])
+        writer.writerow(["shift", "share", "candidate", "slate", "win_probability", "seed", "simulations"])
         for share, f in runs:
             for c, p in f.win_probability().items():
-                writer.writerow([args.shift or "", share, c, slate_map.get(c, c), f"{p:.4f}"])
+                row = [args.shift or "", share, c, slate_map.get(c, c), f"{p:.4f}", f.seed, f.simulations]
+                writer.writerow(row)
         sys.stdout.write(out.getvalue())
     else:
         data = [{"shift": args.shift, "share": share, **f.to_dict()} for share, f in runs]
@@ -323,7 +348,14 @@ def run_forecast(args: argparse.Namespace) -> int:
 def _bar_chart(path: Path, title: str, ranked, *, unit: str = "", colours=None) -> None:
     """The bar chart at ``path`` (.svg or .png) and its table beside it (same name, .html)."""
     charts.write_chart(charts.bar_svg(title, ranked, unit=unit, colours=colours), path)
-    path.with_suffix(".html").write_text(charts.bar_table_html(title, ranked, unit=unit), encoding="utf-8")
+    _html_file(path.with_suffix(".html"), charts.bar_table_html(title, ranked, unit=unit))
+
+
+def _html_file(path: Path, table: str) -> None:
+    """A chart's table as an HTML file of its own (UTF-8 declared, so names keep their accents)."""
+    head = f'<!doctype html>\n<html lang="en"><meta charset="utf-8"><title>{escape(path.stem)}</title>'
+    page = f"{head}\n{table}\n</html>\n"
+    path.write_text(page, encoding="utf-8")
 
 
 def run_regions(args: argparse.Namespace) -> int:

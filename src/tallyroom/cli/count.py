@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import sys
+from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
 
@@ -93,13 +94,16 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def count_file(path: Path, args: argparse.Namespace, read: BallotFile | None = None) -> Result:
-    """Count one ballot file by the options of ``add_count_options`` (``read``: the file, if read)."""
-    options = _options(args.option)
+def count_file(
+    path: Path, args: argparse.Namespace, read: BallotFile | None = None, *, record_stages: bool = True
+) -> Result:
+    """Count one ballot file by the options of ``add_count_options`` (``read``: the file, if read;
+    ``record_stages=False``: who is elected without the stage sheets, as ``count`` has it)."""
+    options = options_of(args.option)
     groups = read_groups(args.groups) if args.groups else None
     if args.constraint and groups is None:
         raise CommandError("--constraint needs --groups, the CSV saying who is in which group")
-    shares = _shares(args.college)
+    shares = shares_of(args.college)
     read = read or read_ballots(path)
     if read.truncated:
         print(
@@ -124,10 +128,11 @@ def count_file(path: Path, args: argparse.Namespace, read: BallotFile | None = N
             constraints=args.constraint,
             groups=groups,
             tie_seed=args.tie_seed,
-            tie_order=_tie_order(args.tie_order, read),
+            tie_order=tie_order(args.tie_order, read.ballots.candidates) if args.tie_order else None,
             withdrawn=_unique([*read.withdrawn, *args.withdraw]),
             ron=args.ron,
             college_shares=shares,
+            record_stages=record_stages,
         )
     except CollegeError as e:  # named at the line where the college first appears, if it does
         raise FormatError(str(path), read.college_lines.get(e.college), str(e)) from None
@@ -137,7 +142,7 @@ def count_file(path: Path, args: argparse.Namespace, read: BallotFile | None = N
         raise CommandError(f"{path}: {e}") from None
 
 
-def _options(pairs: list[str]) -> dict[str, str]:
+def options_of(pairs: list[str]) -> dict[str, str]:
     options = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
@@ -147,7 +152,7 @@ def _options(pairs: list[str]) -> dict[str, str]:
     return options
 
 
-def _shares(pairs: list[str]) -> dict[str, Fraction] | None:
+def shares_of(pairs: list[str]) -> dict[str, Fraction] | None:
     """``--college NAME=SHARE`` options as shares by college (None if there are none)."""
     if not pairs:
         return None
@@ -166,18 +171,12 @@ def _shares(pairs: list[str]) -> dict[str, Fraction] | None:
     return shares
 
 
-def _tie_order(values: list[str] | None, read: BallotFile) -> list[str] | None:
-    """Names given one per ``--tie-order``, or comma-separated (a name with a comma in it is
-    taken whole)."""
-    if not values:
-        return None
+def tie_order(values: list[str], candidates: Sequence[str]) -> list[str]:
+    """Names given one per ``--tie-order``, or comma-separated (a name with a comma in it, one
+    of ``candidates``, is taken whole)."""
     names = []
     for value in values:
-        names += (
-            [value]
-            if value in read.ballots.candidates
-            else [v.strip() for v in value.split(",") if v.strip()]
-        )
+        names += [value] if value in candidates else [v.strip() for v in value.split(",") if v.strip()]
     return names
 
 

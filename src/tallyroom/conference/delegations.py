@@ -6,7 +6,10 @@ Every change is one transaction with its audit event; a refusal (``Refused``) ch
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from tallyroom.audit.events import record
@@ -14,7 +17,7 @@ from tallyroom.organisation.csvfile import Table
 from tallyroom.organisation.importer import StructureImportError
 from tallyroom.roll.models import Member
 
-from .entitlement import Counts, entitle, entitlements_csv, rule
+from .entitlement import Counts, entitle, entitlements_lines, rule
 from .models import Conference, Delegate, Delegation, EntitlementChallenge
 
 YES = {"yes", "y", "true", "1"}
@@ -29,17 +32,19 @@ class DelegateImportError(StructureImportError):
     """A delegates file refused as a whole: ``errors`` names each file line and its problem."""
 
 
-def counted_members(delegation: Delegation, as_at) -> int:
-    """A CLP's members as at ``as_at``: active members of its unit who had joined by then."""
-    return Member.objects.filter(
-        unit_id=delegation.unit_id, status=Member.Status.ACTIVE, joined__lte=as_at
-    ).count()
+def counted_members(conference: Conference) -> dict[int, int]:
+    """Each CLP's members as at the conference's date (active members of its unit who had joined
+    by then) by unit, in one grouped count; a unit with none is absent."""
+    units = conference.delegations.filter(kind=Delegation.Kind.CLP).values("unit_id")
+    members = Member.objects.filter(status=Member.Status.ACTIVE, joined__lte=conference.counted_as_at)
+    return dict(members.filter(unit_id__in=units).values_list("unit_id").annotate(n=Count("*")).order_by())
 
 
-def entitlement_of(delegation: Delegation, conference: Conference):
-    """The CLP's ``entitlement.Entitlement`` from the roll as at the conference's date."""
+def entitlement_of(delegation: Delegation, conference: Conference, counted: dict[int, int]):
+    """The CLP's ``entitlement.Entitlement`` from the roll as at the conference's date (its
+    members from ``counted``, as ``counted_members`` gives them)."""
     counts = Counts(
-        counted_members(delegation, conference.counted_as_at),
+        counted.get(delegation.unit_id, 0),
         delegation.women_members,
         delegation.young_members,
         conference.counted_as_at,
@@ -53,9 +58,10 @@ def compute_entitlements(conference: Conference, user) -> int:
     with transaction.atomic():
         now = timezone.now()
         delegations = list(conference.delegations.select_for_update())
+        counted = counted_members(conference)
         for d in delegations:
             if d.kind == Delegation.Kind.CLP:
-                e = entitlement_of(d, conference)
+                e = entitlement_of(d, conference, counted)
                 d.members_counted, d.entitled = e.counts.members, e.total
                 d.women_at_least, d.young_at_least = e.women_at_least, int(e.extra_young)
                 d.working = list(e.working)
@@ -82,10 +88,12 @@ def compute_entitlements(conference: Conference, user) -> int:
     return len(delegations)
 
 
-def export_csv(conference: Conference) -> str:
-    """Every CLP's entitlement with its working, as ``entitlement.entitlements_csv`` writes it."""
+def export_lines(conference: Conference) -> Iterator[str]:
+    """Every CLP's entitlement with its working, as ``entitlement.entitlements_lines`` writes it
+    (the members counted once for all of them)."""
     clps = conference.delegations.filter(kind=Delegation.Kind.CLP)
-    return entitlements_csv(entitlement_of(d, conference) for d in clps)
+    counted = counted_members(conference)
+    return entitlements_lines(entitlement_of(d, conference, counted) for d in clps)
 
 
 def challenge(delegation: Delegation, user, grounds: str, claimed: int | None = None) -> EntitlementChallenge:

@@ -12,9 +12,8 @@ members as at the rule's date. docs/conference.md quotes the clause followed and
 from __future__ import annotations
 
 import dataclasses
-import io
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -159,21 +158,29 @@ def entitle(
     return Entitlement(delegation, rule.name, counts, n, women, extra_woman, extra_young, working)
 
 
-def entitlements_csv(entitlements: Iterable[Entitlement]) -> str:
-    """Entitlements as a CSV table for export, one row per delegation, the working in its last
-    column (lines joined by a space)."""
-    out = io.StringIO()
-    writer = spreadsheet.writer(out, lineterminator="\n")
+class _Line:
+    def write(self, value):
+        return value
+
+
+def entitlements_lines(entitlements: Iterable[Entitlement]) -> Iterator[str]:
+    """Entitlements as a CSV table for export, a line at a time: one row per delegation, the
+    working in its last column (lines joined by a space)."""
+    writer = spreadsheet.writer(_Line(), lineterminator="\n")
     header = ["delegation", "rule", "as_at", "members", "women", "young", "for_members"]
     header += ["women_among_them", "extra_woman", "extra_young", "total", "women_at_least", "working"]
-    writer.writerow(header)
+    yield writer.writerow(header)
     for e in entitlements:
         d = e.to_dict()
         d["working"] = " ".join(d["working"])
-        writer.writerow(
+        yield writer.writerow(
             ["" if d[k] is None else str(d[k]).lower() if isinstance(d[k], bool) else d[k] for k in header]
         )
-    return out.getvalue()
+
+
+def entitlements_csv(entitlements: Iterable[Entitlement]) -> str:
+    """``entitlements_lines`` as one text."""
+    return "".join(entitlements_lines(entitlements))
 
 
 def _check(counts: Counts, delegation: str) -> None:

@@ -22,7 +22,7 @@ from django.db import transaction
 from tallyroom.audit.events import record
 from tallyroom.ballotbox import box
 from tallyroom.ballotbox.marking import BallotError
-from tallyroom.voting.codes import code_hash, new_code, normalise
+from tallyroom.voting.codes import new_code, normalise, token_hash
 
 from . import polls
 from .delegations import Refused
@@ -37,7 +37,7 @@ def add(conference: Conference, name: str, user) -> tuple[Kiosk, str]:
         raise Refused(f"{conference.name} has a kiosk named {name.strip()!r} already")
     token = new_code()
     with transaction.atomic():
-        made = Kiosk.objects.create(conference=conference, name=name.strip(), token_hash=code_hash(token))
+        made = Kiosk.objects.create(conference=conference, name=name.strip(), token_hash=token_hash(token))
         record(user, "conference.kiosk_added", f"conference:{conference.pk}", kiosk=made.name)
     return made, token
 
@@ -46,14 +46,14 @@ def by_token(conference: Conference, token: str) -> Kiosk | None:
     """The set-up kiosk of ``conference`` whose token is ``token``, or None."""
     if not normalise(token):
         return None
-    return conference.kiosks.filter(token_hash=code_hash(token), set_up=True).first()
+    return conference.kiosks.filter(token_hash=token_hash(token), set_up=True).first()
 
 
 def set_up(conference: Conference, token: str) -> Kiosk:
     """The setup address was opened on the kiosk's machine: it is set up (once)."""
     with transaction.atomic():
         found = (
-            conference.kiosks.select_for_update().filter(token_hash=code_hash(token)).first()
+            conference.kiosks.select_for_update().filter(token_hash=token_hash(token)).first()
             if normalise(token)
             else None
         )

@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from tallyroom.audit.events import record
 from tallyroom.elections.models import Contest
 from tallyroom.roll.models import Member
-from tallyroom.voting.codes import code_hash, new_code, normalise
+from tallyroom.voting.codes import new_code, normalise, token_hash
 
 from .card_votes import Delegation as CardVote
 from .delegations import Refused
@@ -42,7 +42,7 @@ def issue_badges(delegates: Iterable[Delegate], url_of, user) -> list[Badge]:
     with transaction.atomic():
         for d in delegates:
             code = new_code()
-            d.credential_hash = code_hash(code)
+            d.credential_hash = token_hash(code)
             d.save(update_fields=["credential_hash"])
             badges.append(Badge(d, code, url_of(code)))
         if badges:
@@ -88,7 +88,7 @@ def badged(slug: str, code: str) -> Badged | None:
     if not normalise(code):
         return None
     with connection.cursor() as cursor:
-        cursor.execute(BADGED, [Poll.State.OPEN, slug, code_hash(code)])
+        cursor.execute(BADGED, [Poll.State.OPEN, slug, token_hash(code)])
         row = cursor.fetchone()
     if row is None:
         return None

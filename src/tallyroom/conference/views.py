@@ -28,6 +28,7 @@ from tallyroom.voting.codes import normalise
 from tallyroom.voting.forms import empty_form, read_form
 from tallyroom.voting.padding import padded
 from tallyroom.voting.views import problem
+from tallyroom.web import streaming
 from tallyroom.web.access import CHAIR, REGISTRATION_DESK, RETURNING_OFFICER, STAFF, TELLER, role_required
 
 from . import delegations, kiosks, papers, polls, seating
@@ -79,9 +80,7 @@ def compute(request, slug):
 def entitlement_csv(request, slug):
     """Every CLP's entitlement with its working (public: anyone can check it)."""
     conf = _conference(slug)
-    response = HttpResponse(delegations.export_csv(conf), content_type=CSV)
-    response["Content-Disposition"] = f'attachment; filename="{conf.slug}-entitlement.csv"'
-    return response
+    return streaming.download(delegations.export_lines(conf), f"{conf.slug}-entitlement.csv", CSV)
 
 
 @role_required(STAFF)

@@ -131,6 +131,10 @@ class Contest(models.Model):
     def constraint_lines(self) -> list[str]:
         return [line.strip() for line in self.constraints.splitlines() if line.strip()]
 
+    def candidate_groups(self) -> dict[str, list[str]]:
+        """Candidate name -> the groups the constraints may name (candidates in some group)."""
+        return {c.name: c.group_list() for c in self.candidates.all() if c.group_list()}
+
 
 STATEMENT_LIMIT = 2000
 

@@ -74,7 +74,7 @@ def _numbered(lines: list[str], first: int = 1) -> Iterator[tuple[int, str]]:
 
 
 def _parse_fast(data: bytes, source: str) -> BallotFile | None:
-    """The ballot lines parsed by NumPy (fastblt), the unusual ones handed to the careful
+    """The ballot lines parsed by fastblt (its C tokenizer), the unusual ones handed to the careful
     parser one by one; None if the file must be read whole by the careful parser, which then
     reports any error. An error on one ballot line is raised here, as the careful parser would."""
     start = data.find(b"\n") + 1
@@ -88,9 +88,12 @@ def _parse_fast(data: bytes, source: str) -> BallotFile | None:
             start = end
     except (UnicodeDecodeError, FormatError):
         return None
-    stop, end = data.find(b"\n0\n", start - 1), 3
+    # The ballots end at the first line "0" (or "0\r" if none is "0"): the last is found from the
+    # end of the file, and the reader stops at any before it.
+    last = b"0"
+    stop = data.rfind(b"\n0\n", start - 1)
     if stop < 0:
-        stop, end = data.find(b"\n0\r\n", start - 1), 4
+        last, stop = b"0\r", data.rfind(b"\n0\r\n", start - 1)
     if start == 0 or stop < start:
         return None
 
@@ -105,11 +108,11 @@ def _parse_fast(data: bytes, source: str) -> BallotFile | None:
             raise GiveUp  # the end of the ballots, or what may be the withdrawn line
         return _ballot(tokens, ncand, source, lineno)
 
-    parsed = parse_ballot_lines(data, start, stop + 1, ncand, 2 + bool(withdrawn), careful)
+    parsed = parse_ballot_lines(data, start, stop + 1, ncand, 2 + bool(withdrawn), careful, last)
     if parsed is None:
         return None
-    rankings, weights, denominator, truncated, lineno = parsed  # lineno: the line holding 0
-    tail = decode_text(data[stop + end :]).split("\n")
+    rankings, weights, denominator, truncated, lineno, end = parsed  # lineno, end: the line "0"
+    tail = decode_text(data[end + len(last) + 1 :]).split("\n")
     names, parties, title = _candidates(tail, lineno + 1, ncand, source)
     ballots = Ballots(tuple(names), rankings, weights, denominator, title).compressed()
     if denominator > 1:  # in lowest terms, as the careful parser's sums of Fractions are

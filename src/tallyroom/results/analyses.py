@@ -47,9 +47,10 @@ def read_published(count: ContestCount) -> BallotFile:
     return parse_csv_ballots(data, "ballots.csv")
 
 
-def recounter(count: ContestCount):
+def recounter(count: ContestCount, record_stages: bool = True):
     """``recount(ballots) -> Result``: a count by the published rules (method, seats, options,
-    constraints with the groups, tie seed, withdrawals, RON and the colleges' shares)."""
+    constraints with the groups, tie seed, withdrawals, RON and the colleges' shares);
+    ``record_stages=False``: who is elected, without the stage sheets (the counterfactuals)."""
     r = count.result
     shares = {c["college"]: Fraction(c["share"]) for c in r.get("colleges", [])}
 
@@ -65,6 +66,7 @@ def recounter(count: ContestCount):
             withdrawn=r["withdrawn"],
             ron=r["ron"] or None,
             college_shares=shares or None,
+            record_stages=record_stages,
         )
 
     return recount
@@ -142,7 +144,7 @@ def _pivotal(count: ContestCount, read: BallotFile, slate_of: Mapping[str, str])
     found = delegations(count, candidates)
     if len(found) < 2:
         return None
-    actual, every = pivotal.counterfactuals(candidates, found, recounter(count), slate_of or None)
+    actual, every = pivotal.counterfactuals(candidates, found, recounter(count, False), slate_of or None)
     shares = {c["college"]: Fraction(c["share"]) for c in count.result.get("colleges", [])}
     return {
         "elected": actual.elected,

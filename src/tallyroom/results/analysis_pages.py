@@ -4,6 +4,7 @@ election's results page with its slates and turnout; the staff's forecasts from 
 
 from __future__ import annotations
 
+import shlex
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -232,7 +233,8 @@ def forecast_page(request, election_slug, pk):
     made = get_object_or_404(Forecast.objects.select_related("contest__election", "job"), pk=pk)
     if made.contest.election.slug != election_slug:
         raise Http404("no such forecast in this election")
-    context: dict[str, Any] = {"forecast": made, "election": made.contest.election}
+    rules = "; ".join(made.contest.constraint_lines())
+    context: dict[str, Any] = {"forecast": made, "election": made.contest.election, "constraints": rules}
     if made.result:
         slate_of = forecasts.contest_slates(made.contest)
         found = made.result
@@ -262,29 +264,40 @@ def forecast_page(request, election_slug, pk):
 
 
 def _forecast_command(made: Forecast) -> str:
-    """The ``tallyroom analyse forecast`` command that gives the same figures from the downloads."""
-    contest, (canvass, slates) = made.contest, FORECAST_FILES
-    return (
+    """The ``tallyroom analyse forecast`` command that gives the same figures from the downloads,
+    counting by the contest's rules as the forecast did (``forecasts.counting_rules``)."""
+    contest, (canvass, slates, groups) = made.contest, FORECAST_FILES
+    rules = forecasts.counting_rules(contest)
+    extra = [f"--option {shlex.quote(f'{k}={v}')}" for k, v in rules.options.items()]
+    if rules.constraints:
+        extra += [f"--groups {groups}", *(f"--constraint {shlex.quote(c)}" for c in rules.constraints)]
+    if rules.ron:
+        extra.append(f"--ron {shlex.quote(rules.ron)}")
+    extra += [f"--college {shlex.quote(f'{k}={v}')}" for k, v in (rules.college_shares or {}).items()]
+    command = (
         f"tallyroom analyse forecast {canvass} --slates {slates} --seats {contest.seats} "
         f"--method {contest.method} --cohesion {made.cohesion:g} -n {made.simulations} --seed {made.seed}"
     )
+    return " ".join([command, *extra])
 
 
-FORECAST_FILES = ("canvass.csv", "slates.csv")
+FORECAST_FILES = ("canvass.csv", "slates.csv", "groups.csv")
 
 
 @require_GET
 @role_required(RETURNING_OFFICER, STAFF)
 def forecast_file(request, election_slug, pk, name):
-    """A forecast's inputs: the canvass returns as uploaded, and each candidate's slate as the
-    ``candidate,group`` CSV ``--slates`` reads."""
+    """A forecast's inputs: the canvass returns as uploaded, each candidate's slate as the
+    ``candidate,group`` CSV ``--slates`` reads, and the groups the constraints name (``--groups``)."""
     made = get_object_or_404(Forecast.objects.select_related("contest__election"), pk=pk)
     if made.contest.election.slug != election_slug or name not in FORECAST_FILES:
         raise Http404("no such file")
     if name == "canvass.csv":
         body = made.canvass
-    else:
+    elif name == "slates.csv":
         body = groups_csv({c: [s] for c, s in forecasts.contest_slates(made.contest).items()})
+    else:
+        body = groups_csv({c: list(g) for c, g in forecasts.counting_rules(made.contest).groups.items()})
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="forecast-{made.pk}-{name}"'
     return response

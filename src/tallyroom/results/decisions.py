@@ -18,7 +18,7 @@ from tallyroom.elections import checklist
 from tallyroom.elections.forms import DATETIME
 from tallyroom.elections.models import Election
 from tallyroom.roll.models import Member, RollEntry
-from tallyroom.voting.turnout import turnout
+from tallyroom.voting import turnout
 from tallyroom.web.access import RETURNING_OFFICER, role_required
 
 
@@ -117,7 +117,7 @@ def close_page(request, election_slug):
             messages.success(request, gettext("Voting is closed."))
         return redirect("results:election", election_slug)
     early = election.state == Election.State.VOTING and timezone.now() < election.voting_closes
-    overall = turnout(election).overall if election.state == Election.State.VOTING else None
+    overall = turnout.overall(election) if election.state == Election.State.VOTING else None
     context = {"election": election, "early": early, "overall": overall}
     context["not_voted"] = overall.issued - overall.voted if overall else 0
     return render(request, "results/close.html", context)

@@ -1,7 +1,9 @@
 """Forecasts of a contest from uploaded canvass returns (docs/analysis.md), run as jobs.
 
-The contest gives the candidates, their slates (each candidate's first slate), the method and
-the seats; the upload gives the canvass returns; the model is ``analysis.forecast.simple_model``
+The contest gives the candidates on its ballot (RON too, if offered), their slates (each
+candidate's first slate; one on none, and RON, stand alone) and the rules its real count uses
+(``counting_rules``: method, seats, options, constraints over the candidates' groups, RON and
+the colleges' shares); the upload gives the canvass returns; the model is ``analysis.forecast.simple_model``
 with the cohesion chosen. ``start`` checks the returns and stores them with the job in one
 transaction (bad returns store nothing, and say which line is wrong); ``forecasting_work`` runs
 the Monte Carlo in the worker, its progress the simulations done, and keeps what it found.
@@ -15,6 +17,7 @@ from django.db import transaction
 
 from tallyroom.analysis import forecast
 from tallyroom.audit.events import record
+from tallyroom.elections.ballot import RON_NAME, ballot_candidates, is_ron
 from tallyroom.elections.models import Contest
 from tallyroom.formats import FormatError
 from tallyroom.formats.ballotfile import decode_text
@@ -32,12 +35,29 @@ class ForecastRefused(ValueError):
 
 
 def contest_slates(contest: Contest) -> dict[str, str]:
-    """candidate -> slate: each standing candidate's first slate (one standing on none, alone)."""
+    """candidate -> slate, for the candidates on the ballot in ballot order (as the count has
+    them): each one's first slate (one standing on none, and RON, alone)."""
     found = {}
-    for c in contest.candidates.filter(withdrawn=False).prefetch_related("slates").order_by("position", "pk"):
-        on = list(c.slates.all())
+    for c in ballot_candidates(contest):
+        on = [] if is_ron(c) else list(c.slates.all())
         found[c.name] = on[0].name if on else c.name
     return found
+
+
+def counting_rules(contest: Contest) -> forecast.Contest:
+    """How the contest's real count counts (lifecycle.count): its simulated ballots are counted
+    the same way, lots drawn from each simulation's seed instead of the contest's."""
+    standing = set(contest_slates(contest))
+    groups = {name: tuple(g) for name, g in contest.candidate_groups().items() if name in standing}
+    return forecast.Contest(
+        contest.method,
+        contest.seats,
+        dict(contest.options),
+        tuple(contest.constraint_lines()),
+        groups,
+        ron=RON_NAME if contest.ron else None,
+        college_shares=dict(contest.college_shares) or None,
+    )
 
 
 def model_of(contest: Contest, cohesion: float) -> forecast.Model:
@@ -71,6 +91,10 @@ def start(
             f"{name}: the column{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} name no slate of "
             f"{contest.name} (its slates: {', '.join(model.slates)})"
         )
+    try:
+        counting_rules(contest).check(model.candidates, units)
+    except ValueError as e:
+        raise ForecastRefused(f"{name}: {e}") from None
     with transaction.atomic():
         made = Forecast.objects.create(
             contest=contest,
@@ -106,7 +130,7 @@ def forecasting_work(job: Job, progress) -> dict:
     found = forecast.forecast(
         model_of(contest, made.cohesion),
         units,
-        forecast.Contest(contest.method, contest.seats, dict(contest.options)),
+        counting_rules(contest),
         made.simulations,
         made.seed,
         workers=1,

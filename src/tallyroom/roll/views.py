@@ -39,11 +39,6 @@ READERS = (STAFF, RETURNING_OFFICER, SCRUTINEER)
 PAGE = 100
 
 
-def standing_counts(entries) -> dict[bool, int]:
-    """Entries of ``entries`` by standing (True: eligible), counted from the roll's index alone."""
-    return dict(entries.values_list("eligible").annotate(n=Count("*")).order_by())
-
-
 @role_required(*READERS)
 def index(request):
     counts: dict[int, dict[bool, int]] = {}
@@ -143,8 +138,8 @@ def contest_roll(request, pk):
         if reason:
             entries = entries.filter(reason__icontains=reason)
     page = keyset.page(entries, "member__number", lambda e: e.member.number, request.GET, PAGE)
-    standing = standing_counts(RollEntry.objects.filter(contest=contest))
-    totals = {"n_eligible": standing.get(True, 0), "n_excluded": standing.get(False, 0)}
+    units = unit_counts(contest)  # its sums are the roll's totals: no count of their own
+    totals = {f"n_{k}": sum(u[k] for u in units) for k in ("eligible", "excluded")}
     return render(
         request,
         "roll/contest.html",
@@ -152,7 +147,7 @@ def contest_roll(request, pk):
             "contest": contest,
             "totals": totals,
             "reasons": reason_counts(contest),
-            "units": unit_counts(contest),
+            "units": units,
             "search": search,
             "page": page,
             "can_build": has_role(request.user, *EDITORS) and not contest.roll_is_frozen,

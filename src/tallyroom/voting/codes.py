@@ -3,7 +3,9 @@
 A code is 16 symbols from a 32-letter alphabet without look-alikes (no I, O, 0, 1): 80 bits from
 ``secrets``, written in groups of four (``K7QF-9XMB-2PWD-H4TC``). Only its HMAC-SHA256 is stored,
 keyed with ``settings.TALLYROOM_CODE_KEY`` (default: ``SECRET_KEY``), so the database alone lets no
-one test a guessed code offline.
+one test a guessed code offline: a ballot code's first 16 bytes (128 bits, binary: the unique
+index of 640,000 of them a quarter of what 64 hex characters made it), a kiosk's or a badge's
+token's all 32 in hex (``token_hash``).
 
 ``issue_and_send`` is the one place codes are made, batch by batch: a short transaction stores
 the batch's hashes as ``pending`` (only where the voter has no code yet: two runs never issue to
@@ -55,6 +57,7 @@ from tallyroom.roll.models import Member, RollEntry
 from . import bounces
 from .letters import in_their_language, letter
 from .models import BallotCode, CodeReissue, Delivery
+from .plain_email import PlainEmail
 
 log = logging.getLogger(__name__)
 BATCH = 1000
@@ -75,20 +78,33 @@ def normalise(code: str) -> str:
     return "-".join(symbols[i : i + GROUP] for i in range(0, len(symbols), GROUP))
 
 
-def code_hash(code: str) -> str:
-    """Django's ``salted_hmac("tallyroom.voting.code", code, secret=key, algorithm="sha256")``,
-    with the salted key derived once per key rather than once per code."""
-    return hmac.digest(_code_key(), normalise(code).encode(), "sha256").hex()
+HASH_BYTES = 16  # of the HMAC kept for a ballot code: 128 bits, against a code's 80
+
+
+def code_hash(code: str) -> bytes:
+    """What a ballot code is stored and looked up by: the first ``HASH_BYTES`` of Django's
+    ``salted_hmac("tallyroom.voting.code", code, secret=key, algorithm="sha256")``, with the
+    salted key derived once per key rather than once per code."""
+    return _digest(_code_key(), normalise(code))
+
+
+def token_hash(token: str) -> str:
+    """A kiosk's or a delegate's badge's token as stored: the whole keyed HMAC, in hex."""
+    return hmac.digest(_code_key(), normalise(token).encode(), "sha256").hex()
+
+
+def _digest(key: bytes, code: str) -> bytes:
+    return hmac.digest(key, code.encode(), "sha256")[:HASH_BYTES]
 
 
 def _code_key() -> bytes:
     return _salted(getattr(settings, "TALLYROOM_CODE_KEY", "") or settings.SECRET_KEY)
 
 
-def _hashes(codes: Iterable[str]) -> list[str]:
+def _hashes(codes: Iterable[str]) -> list[bytes]:
     """``code_hash`` of each new code (already in its issued form), the key looked up once."""
     key = _code_key()
-    return [hmac.digest(key, code.encode(), "sha256").hex() for code in codes]
+    return [_digest(key, code) for code in codes]
 
 
 @functools.lru_cache(maxsize=4)
@@ -223,8 +239,12 @@ def closing_time(election: Election) -> str:
 def code_email(election: Election, recipient, code: str, url: str) -> EmailMessage:
     """The ballot-code email, in the recipient's preferred language, tagged so a mail service's
     webhook can say which code it was."""
+    return CodeEmails(election, url)(recipient, code)
+
+
+def _written(election: Election, recipient, code: str, url: str) -> EmailMessage:
     with in_their_language(recipient):
-        message = letter(
+        return letter(
             recipient,
             gettext("Your ballot code: %(election)s") % {"election": election.name},
             gettext("Your one-time ballot code for %(election)s is:") % {"election": election.name},
@@ -233,8 +253,44 @@ def code_email(election: Election, recipient, code: str, url: str) -> EmailMessa
             + "\n"
             + gettext("The code works once. Keep it to yourself: anyone holding it can cast your vote."),
         )
-    message.metadata = bounces.metadata(election.pk, recipient.pk)  # echoed by a mail service's webhook
-    return message
+
+
+_NAME, _CODE = "\x00name\x00", "\x00code\x00"  # stand-ins no name or code holds
+
+
+class CodeEmails:
+    """The code emails of one run (``code_email``'s): each language's letter written once with
+    stand-ins for the name and the code, then each voter's made by putting theirs in (the same
+    text; writing it afresh, its ``gettext`` and date formatting, was half of a code's CPU)."""
+
+    def __init__(self, election: Election, url: str):
+        self.election, self.url, self.letters = election, url, {}
+
+    def _letter(self, language: str):
+        """The language's subject and the body cut at the name and the code (None if the
+        translation does not hold each once: then each letter is written afresh)."""
+        stand_in = Recipient(0, "", _NAME, "", "", language)
+        message = _written(self.election, stand_in, _CODE, self.url)
+        pieces = message.body.split(_NAME)
+        if len(pieces) != 2 or _NAME in message.subject or pieces[0].count(_CODE) != 0:
+            return None
+        rest = pieces[1].split(_CODE)
+        return (message.subject, pieces[0], *rest) if len(rest) == 2 else None
+
+    def __call__(self, recipient, code: str) -> EmailMessage:
+        language = language_of(recipient.language)
+        if language not in self.letters:
+            self.letters[language] = self._letter(language)
+        texts = self.letters[language]
+        if texts is None:
+            message = _written(self.election, recipient, code, self.url)
+        else:
+            subject, before, between, after = texts
+            body = f"{before}{recipient.name}{between}{code}{after}"
+            message = PlainEmail(subject=subject, body=body, to=[recipient.email])
+        # tagged so a mail service's webhook can say which code it was
+        message.metadata = bounces.metadata(self.election.pk, recipient.pk)
+        return message
 
 
 TRANSIENT = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, TimeoutError)
@@ -338,13 +394,13 @@ def deliver(pairs: Sequence[tuple[Recipient, str]], election: Election, postal: 
     ``states`` has each member handed over or refused; on ``DeliveryFailed`` the exception's
     ``sent`` attribute is what was done before it."""
     sent = Sent()
-    url = vote_url()
+    emails = CodeEmails(election, vote_url())
     with Mailer() as mailer:
         for recipient, code in pairs:
             if not recipient.email:
                 continue
             try:
-                state = mailer.send(code_email(election, recipient, code, url))
+                state = mailer.send(emails(recipient, code))
             except DeliveryFailed as e:
                 e.sent = sent
                 raise
@@ -375,7 +431,7 @@ def _store_pending(election: Election, pairs: Sequence[tuple[Recipient, str]], n
         if connection.vendor == "postgresql":
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) SELECT %s, m, h, %s, %s "
-                f"FROM unnest(%s::bigint[], %s::text[]) AS v(m, h) {conflict}",
+                f"FROM unnest(%s::bigint[], %s::bytea[]) AS v(m, h) {conflict}",
                 [
                     election.pk,
                     issued_at,
@@ -609,11 +665,13 @@ def mail_merge_csv(pairs: Iterable[tuple[Recipient | Member, str]], election: El
         writer.writerow(
             ["membership_number", "name", "address", "election", "code", "vote_at", "closes", "language"]
         )
-    url = vote_url()
+    url, closing = vote_url(), {}
     for member, code in pairs:
         language = language_of(member.language)
-        with translation.override(language):
-            closes = closing_time(election)
+        if language not in closing:
+            with translation.override(language):
+                closing[language] = closing_time(election)
+        closes = closing[language]
         writer.writerow(
             [member.number, member.name, member.address, election.name, code, url, closes, language]
         )

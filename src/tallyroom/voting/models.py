@@ -34,7 +34,7 @@ class BallotCode(models.Model):
         "elections.Election", on_delete=models.CASCADE, related_name="codes", db_index=False
     )
     member = models.ForeignKey("roll.Member", on_delete=models.PROTECT, related_name="ballot_codes")
-    code_hash = models.CharField(max_length=64, unique=True)
+    code_hash = models.BinaryField(max_length=16, unique=True)  # codes.code_hash: 16 bytes
     issued_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
     delivery = models.CharField(max_length=8, choices=Delivery.choices, default=Delivery.QUEUED)

@@ -28,7 +28,7 @@ from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF, role_requ
 from . import reminders
 from .forms import empty_form, read_form
 from .models import BallotCode
-from .turnout import turnout
+from .turnout import overall, turnout
 from .turnout_chart import turnout_chart
 from .views import SENDERS, arrange
 
@@ -102,12 +102,12 @@ def votes_by_hour(election: Election) -> list[tuple]:
 def turnout_page(request, election: str):
     found = get_object_or_404(Election, slug=election)
     hours = votes_by_hour(found)
-    overall = turnout(found).overall
+    total = overall(found)
     context = {
         "election": found,
         "hours": hours,
-        "chart": turnout_chart(hours, overall.issued),
-        "overall": overall,
+        "chart": turnout_chart(hours, total.issued),
+        "overall": total,
     }
     return render(request, "voting/turnout.html", context)
 

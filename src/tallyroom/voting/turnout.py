@@ -1,15 +1,18 @@
-"""Turnout: ballot codes issued and used, overall and by unit, region and voter category (one
-grouped count over the election's codes), and a contest's by its roll."""
+"""Turnout: ballot codes issued and used, overall (one count of the codes' index) and by unit,
+region and voter category (one grouped count over the election's codes, kept once voting has
+closed), and a contest's by its roll."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from django.db.models import Count, Q
+from django.core.cache import cache
+from django.db.models import Count, Max, Q
 from django.utils.translation import gettext_lazy as _
 
 from tallyroom.analysis.regions import merge_plan
+from tallyroom.ballotbox.models import ContestBox
 from tallyroom.count.numbers import decimal_str
 from tallyroom.elections.models import Election
 from tallyroom.organisation.models import Unit
@@ -86,6 +89,25 @@ def _grouped(election: Election):
     )
 
 
+def _counts(election: Election) -> list[tuple]:
+    """``_grouped``'s rows. Once voting has closed no code can be issued or used until the box's
+    record of the close is set aside (a reopening deletes it), so the rows are counted once and
+    kept in the cache under the close's time; the names are looked up afresh on every call."""
+    if election.state == Election.State.CLOSED:
+        closed = ContestBox.objects.filter(contest__election=election).aggregate(at=Max("closed_at"))["at"]
+        if closed is not None:
+            key = f"turnout-counts:{election.pk}:{closed.isoformat()}"
+            return cache.get_or_set(key, lambda: list(_grouped(election)), timeout=None)
+    return list(_grouped(election))
+
+
+def overall(election: Election) -> Turnout:
+    """Codes of ``election`` issued and used, from the codes' index alone (no join): what
+    ``turnout(election).overall`` is, for a page that shows no breakdown."""
+    counts = BallotCode.objects.filter(election=election).aggregate(issued=Count("*"), voted=Count("used_at"))
+    return Turnout("", counts["issued"], counts["voted"])
+
+
 def _rows(totals: dict, empty: str) -> list[Turnout]:
     """The groups in name order ("No ..." last, ``empty`` in the active language), each a Turnout."""
     names = sorted(totals, key=lambda n: (n is None, n or ""))
@@ -103,7 +125,7 @@ def turnout(election: Election) -> ElectionTurnout:
     by_unit: dict = {}
     by_region: dict = {}
     by_category: dict = {}
-    for unit_id, category, issued, voted in _grouped(election):
+    for unit_id, category, issued, voted in _counts(election):
         unit, region = units.get(unit_id, (None, None))
         for totals, key in (
             (by_unit, unit),

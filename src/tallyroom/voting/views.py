@@ -49,6 +49,7 @@ from .codes import (
 from .forms import empty_form, read_form
 from .models import BallotCode, Delivery
 from .padding import padded, signed_step
+from .receipts import receipt_page
 from .turnout import turnout
 
 STEP_SALT = "tallyroom.voting.step"
@@ -213,7 +214,7 @@ def cast_view(request):
         receipt = cast(step["code"], {int(pk): names for pk, names in step["choices"].items()})
     except (CodeError, BallotError) as e:
         return padded(problem(request, str(e)))
-    return padded(render(request, "voting/receipt.html", {"receipt": receipt}))
+    return padded(receipt_page(request, receipt))
 
 
 def opened_election(slug: str) -> Election:
@@ -289,10 +290,12 @@ def codes_page(request, election: str):
     folder = postal_dir()
     files = sorted(folder.glob(f"{found.slug}-codes-*.csv")) if can_send and folder.is_dir() else []
     counts = delivery_counts(found)
-    failed = (
+    failed = (  # the failed codes listed for those who can resend them, when there are any
         BallotCode.objects.filter(election=found, delivery=Delivery.FAILED)
         .order_by("member__number")
         .values_list("member__number", "member__name", "member__email")[:LIST_PAGE]
+        if can_send and counts[Delivery.FAILED]
+        else ()
     )
     context = {
         "election": found,
@@ -301,7 +304,7 @@ def codes_page(request, election: str):
         "can_send": can_send,
         "no_new_codes": no_new_codes(found),
         "delivery": [(label, counts[state]) for state, label in Delivery.choices],
-        "failed": failed if can_send else (),
+        "failed": failed,
         "failed_count": counts[Delivery.FAILED],
     }
     return render(request, "voting/codes.html", context)
