@@ -74,13 +74,16 @@ def public_pem() -> str:
 
 
 def current_key_id() -> str:
-    return _key_id(key_file())
+    # Keyed on the settings as they are, not on ``key_file()``: making that path anew (and its
+    # hash) for every page cost 10-30 µs, a tenth of a receipt's rendering.
+    return _key_id(getattr(settings, "TALLYROOM_SIGNING_KEY_FILE", None), settings.VAR_DIR)
 
 
 @cache
-def _key_id(path: Path) -> str:
-    """The id of the key in ``path`` (made there on first use where allowed), worked out once as
-    ``_load`` loads the key once: every page's footer shows it."""
+def _key_id(configured, var_dir) -> str:
+    """The id of the key in the file these settings name (``key_file()``; made there on first use
+    where allowed), worked out once as ``_load`` loads the key once: every page's footer shows
+    it."""
     return key_id(public_raw())
 
 
