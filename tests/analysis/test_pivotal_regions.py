@@ -12,10 +12,12 @@ import pytest
 
 from tallyroom.analysis.pivotal import (
     Delegation,
+    ballots_of,
     by_weight,
     counterfactuals,
     decisive,
     read_delegations,
+    stacked,
     switched,
 )
 from tallyroom.analysis.regions import EXHAUSTED, by_region, combined, merge_plan
@@ -234,6 +236,27 @@ def test_regions_of_a_college_contest_count_each_college_at_its_factor():
         assert sum(c.final[name] for c in cells.values()) == result.stages[-1].totals[name]
 
 
+def random_delegations(rng, candidates, n, colleges, denominators, shortest=1) -> list[Delegation]:
+    """``n`` delegations of 1 to 3 ballots (rankings of ``shortest`` or more candidates, weights
+    1 to 6 over one of ``denominators``), the k-th in college ``colleges[k % len]`` if any."""
+    return [
+        Delegation(
+            f"D{k}",
+            tuple(
+                (
+                    tuple(
+                        int(c) for c in rng.permutation(candidates)[: rng.integers(shortest, candidates + 1)]
+                    ),
+                    Fraction(int(rng.integers(1, 7)), int(rng.choice(denominators))),
+                )
+                for _ in range(rng.integers(1, 4))
+            ),
+            colleges[k % len(colleges)] if colleges else "",
+        )
+        for k in range(n)
+    ]
+
+
 @pytest.mark.parametrize("method", ["scottish-stv", "wigm", "meek", "ers97", "irv"])
 def test_counterfactuals_without_stage_sheets_are_the_same(method):
     """The pivotal recounts read only who is elected, so they count with ``record_stages=False``:
@@ -245,17 +268,7 @@ def test_counterfactuals_without_stage_sheets_are_the_same(method):
     seen = []  # decisive counterfactuals per trial
     for trial in range(12):
         colleges = trial % 3 == 2
-        delegations = [
-            Delegation(
-                f"D{k}",
-                tuple(
-                    (tuple(int(c) for c in rng.permutation(5)[: rng.integers(1, 6)]), Fraction(int(w)))
-                    for w in rng.integers(1, 4, size=rng.integers(1, 4))
-                ),
-                ("clp", "aff")[k % 2] if colleges else "",
-            )
-            for k in range(5)
-        ]
+        delegations = random_delegations(rng, 5, 5, ("clp", "aff") if colleges else (), (1,))
         seats = 1 if method == "irv" else 2
         rules = {"constraints": ["woman>=1"], "groups": groups} if trial % 2 else {}
         if colleges:
@@ -275,3 +288,29 @@ def test_counterfactuals_without_stage_sheets_are_the_same(method):
         seen.append(sum(c.decisive for c in full[1]))
         assert light[0].elected == full[0].elected and light[1] == full[1], trial
     assert sum(seen) > 20  # the recounts do change seats
+
+
+def test_stacked_ballots_are_those_ballots_of_builds():
+    """The recounts' ballots, put together from each delegation's arrays, are exactly the Ballots
+    built from all their ballots at once: the same rows in the same order, weights over the same
+    denominator, the same colleges; so every recount counts the same ballots."""
+    rng = np.random.default_rng(9)
+    names = ["Ann", "Bob", "Cy", "Di"]
+    for trial in range(60):
+        colleges = trial % 2 == 1
+        delegations = random_delegations(
+            rng, 4, int(rng.integers(1, 6)), ("clp", "aff", "soc") if colleges else (), (1, 2, 3), shortest=0
+        )
+        parts = [ballots_of(names, [d], "T") for d in delegations]
+        ours, theirs = stacked(names, parts, "T"), ballots_of(names, delegations, "T")
+        assert (ours.candidates, ours.denominator, ours.title, ours.colleges) == (
+            theirs.candidates,
+            theirs.denominator,
+            theirs.title,
+            theirs.colleges,
+        )
+        assert np.array_equal(ours.rankings, theirs.rankings) and ours.rankings.dtype == theirs.rankings.dtype
+        assert np.array_equal(ours.weights, theirs.weights)
+        assert (ours.college is None) == (theirs.college is None) and (
+            ours.college is None or np.array_equal(ours.college, theirs.college)
+        )

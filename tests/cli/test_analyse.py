@@ -226,6 +226,6 @@ def test_forecast_counts_by_the_count_options(capsys, tmp_path):
     code, out, _ = run(capsys, *argv, "--college", "clp=1/2", "--college", "aff=1/2")
     assert code == 0 and json.loads(out)["win_probability"]["Cy"] == 1.0
     code, out, err = run(capsys, *argv)
-    assert (code, out) == (1, "") and "unit N names college 'clp'; the contest has no colleges" in err
+    assert (code, out, err) == (1, "", "tallyroom: unit N names college 'clp'; the contest has no colleges\n")
     code, out, err = run(capsys, *argv, "--college", "clp=1/2", "--college", "aff=1/2", "--tie-seed", "x")
     assert code == 1 and "--tie-seed is not for a forecast" in err

@@ -7,6 +7,7 @@ import pytest
 from tallyroom.audit.events import verify
 from tallyroom.audit.models import Event
 from tallyroom.elections.ballot import RON_NAME
+from tallyroom.elections.models import Candidate
 from tallyroom.formats import parse_blt
 from tallyroom.lifecycle import Refused, publish
 from tallyroom.lifecycle import count as count_contest
@@ -91,3 +92,13 @@ def _first_preferences(ballots):
             name = ballots.candidates[ranking[0]]
             totals[name] = totals.get(name, 0) + weight
     return totals
+
+
+def test_a_candidate_withdrawn_before_voting_with_groups_does_not_stop_the_count(closed_election, officer):
+    """Zoe (woman) withdrew before voting and is on no ballot: her groups are not the count's (the
+    engine refuses groups naming candidates it is not counting), and the section is counted."""
+    section = closed_election.contests.get(slug="section")
+    Candidate.objects.create(contest=section, name="Zoe", groups="woman", position=9, withdrawn=True)
+    stored = count_contest(section, officer)
+    assert stored.result["candidates"] == ["Tom", "Dan", "Amy"] and "Zoe" not in stored.groups
+    assert stored.groups == {"Amy": ["woman"]}

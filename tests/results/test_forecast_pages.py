@@ -133,3 +133,46 @@ def test_returns_the_contests_rules_cannot_count_are_refused(draft_election, cli
     # pooled, Dan's 40 of 85 would win a seat; the affiliates' half is Forward's, so 3/4 of the
     # whole is Forward's and its two candidates each pass the quota of a third
     assert Forecast.objects.get().result["win_probability"] == {"Tom": 1.0, "Dan": 0.0, "Amy": 1.0}
+
+
+def test_a_forecast_as_a_bloc_moves_is_what_the_cli_gives(draft_election, clients, capsys, tmp_path):
+    section = draft_election.contests.get(slug="section")
+    upload(clients["staff"], section, shift_from="Forward", shift_to="Dan")
+    made = Forecast.objects.get()
+    job = made.job
+    assert job.state == Job.State.DONE and job.done == job.total == 4 * 60
+    assert [r["share"] for r in made.result["moved"]["runs"]] == [0.05, 0.1, 0.2]
+    html = clients["staff"].get(reverse("results:forecast", args=["vale-2026", made.pk])).content.decode()
+    command = shlex.split(unescape(re.search(r'<pre class="recount">(.*?)</pre>', html).group(1)))
+    assert command[-4:] == ["--shift", "Forward:Dan", "--shares", "0,0.05,0.1,0.2"]
+    for name in ("canvass.csv", "slates.csv", "groups.csv"):
+        got = clients["staff"].get(reverse("results:forecast_file", args=["vale-2026", made.pk, name]))
+        (tmp_path / name).write_bytes(got.content)
+    capsys.readouterr()
+    assert (
+        main([*(str(tmp_path / a) if a.endswith(".csv") else a for a in command[1:]), "--workers", "1"]) == 0
+    )
+    cli = json.loads(capsys.readouterr().out)
+    base = {k: v for k, v in made.result.items() if k != "moved"}
+    assert cli == [
+        {"shift": "Forward:Dan", **run} for run in [{"share": 0.0, **base}, *made.result["moved"]["runs"]]
+    ]
+    dan = [f"{run['win_probability']['Dan'] * 100:.1f}%" for run in cli]
+    assert '<th scope="row">Dan</th>' + "".join(f"<td>{p}</td>" for p in dan) in html
+    assert "As Forward's bloc moves to Dan" in unescape(html)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"shift_from": "Forward"}, "to move a bloc, name two different slates of CLP section"),
+        ({"shift_from": "Forward", "shift_to": "Forward"}, "not Forward and Forward"),
+        (
+            {"shift_from": "Forward", "shift_to": "Dan", "simulations": "6000"},
+            "choose 1 to 5,000 with a bloc",
+        ),
+    ],
+)
+def test_a_bloc_to_move_is_checked(draft_election, clients, fields, message):
+    page = upload(clients["staff"], draft_election.contests.get(slug="section"), **fields)
+    assert message in unescape(page.content.decode()) and not Forecast.objects.exists()

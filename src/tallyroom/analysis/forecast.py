@@ -8,8 +8,10 @@
 
 ``unit`` names the unit; ``turnout`` is the share (0 to 1) of its canvassed members expected to
 vote; ``undecided`` (optional, default 0) counts members who back no slate yet; ``weight``
-(optional, default 1) is the weight of each ballot cast there (a delegate's card vote); every
-other column is a slate, counting its supporters there. Supporters of a slate are its *bloc*.
+(optional, default 1) is the weight of each ballot cast there (a delegate's card vote);
+``college`` (exactly when the contest is decided by electoral colleges) names the college its
+ballots count in; every other column is a slate, counting its supporters there. Supporters of a
+slate are its *bloc*.
 
 **One simulation**: in each unit, each bloc's voters are Binomial(supporters, turnout); the
 undecided who vote are Binomial(undecided, turnout), split among the blocs multinomially in
@@ -20,8 +22,9 @@ with probability proportional to the bloc's *cohesion* with it among the slates 
 candidates left; slates of zero cohesion follow in random order. Then each slate's candidates
 fill that slate's positions in a Plackett-Luce order by the bloc's *support* for them
 (equal support unless given). Ballots rank every candidate. The ballots are counted by
-``tallyroom.count.count`` with the contest's rules, exactly, and lot ties drawn from the
-simulation's own seed.
+``tallyroom.count.count`` exactly as the real count would count them (``Contest``: constraints,
+withdrawn, RON, tie rules and colleges included), lot ties drawn from the simulation's own seed;
+a simulation a tie stops that the rules leave unsettled is reported, not counted.
 
 **Seeds**: the forecast's seed makes NumPy's ``SeedSequence``; simulations run in fixed blocks,
 each from its own child seed, so the figures are the same whatever the number of worker

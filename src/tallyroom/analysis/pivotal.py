@@ -33,9 +33,13 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from math import gcd, lcm
 from pathlib import Path
 
+import numpy as np
+
 from tallyroom.count import Ballots, Result
+from tallyroom.count.ballots import PAD, index_dtype
 from tallyroom.formats.ballotfile import WEIGHT, clean_name, decode_text
 from tallyroom.formats.errors import FormatError
 
@@ -163,6 +167,40 @@ def ballots_of(candidates: Sequence[str], delegations: Sequence[Delegation], tit
     return Ballots.from_rankings(candidates, [b for d in delegations for b in d.ballots], title)
 
 
+def stacked(candidates: Sequence[str], parts: Sequence[Ballots], title: str = "") -> Ballots:
+    """The ballots of ``parts`` (each one delegation's, from ``ballots_of``) together, identical
+    rankings merged: the very Ballots ``ballots_of`` builds from all their delegations, made from
+    arrays (a recount's ballots are most of its cost when built again from Python tuples)."""
+    denominator = lcm(1, *(p.denominator for p in parts))
+    width = max((int((p.rankings != PAD).sum(axis=1).max()) for p in parts if len(p)), default=0)
+    dtype = index_dtype(len(candidates))
+    rankings = np.full((sum(len(p) for p in parts), width), PAD, dtype=dtype)
+    at = 0
+    for p in parts:
+        k = min(width, p.rankings.shape[1])
+        rankings[at : at + len(p), :k] = p.rankings[:, :k]
+        at += len(p)
+    if any(len(p) and int(p.weights.max()) * (denominator // p.denominator) >= 2**63 for p in parts):
+        raise ValueError(f"weights over the common denominator {denominator} exceed 64 bits")
+    weights = np.concatenate(
+        [p.weights * (denominator // p.denominator) for p in parts] or [np.zeros(0, np.int64)]
+    )
+    colleges = tuple(dict.fromkeys(c for p in parts for c in p.colleges))
+    college = None
+    if colleges:
+        index = {c: i for i, c in enumerate(colleges)}
+        college = np.concatenate(
+            [np.array([index[c] for c in p.colleges], dtype=np.int32)[p.college] for p in parts]
+        )
+    together = Ballots(
+        tuple(candidates), rankings, weights, denominator, title, colleges, college
+    ).compressed()
+    common = gcd(denominator, int(np.gcd.reduce(together.weights)))  # 0 for no weights
+    if common == 1:  # the least denominator already, as from exact weights summed
+        return together
+    return replace(together, weights=together.weights // common, denominator=denominator // common)
+
+
 def own_slate(delegation: Delegation, candidates: Sequence[str], slates: Mapping[str, str]) -> str | None:
     """The slate of most of the delegation's first-preference weight (None: no first preference)."""
     weight: dict[str, Fraction] = defaultdict(Fraction)
@@ -189,7 +227,8 @@ def counterfactuals(
     """The actual result, and for each delegation the result had it abstained or (with
     ``slates``) switched to each other slate. ``recount`` counts a Ballots by the contest's rules;
     only who it elects is read, so it may count with ``record_stages=False``."""
-    actual = recount(ballots_of(candidates, delegations, title))
+    parts = [ballots_of(candidates, [d], title) for d in delegations]
+    actual = recount(stacked(candidates, parts, title))
     elected = set(actual.elected)
     tickets = {}
     if slates:
@@ -198,14 +237,16 @@ def counterfactuals(
                 tickets[s] = [i for i, c in enumerate(candidates) if slate_of(slates, c) == s]
     out = []
     for i, d in enumerate(delegations):
-        others = [*delegations[:i], *delegations[i + 1 :]]
+        others = [*parts[:i], *parts[i + 1 :]]
         changes = [("abstain", others)]
         mine = own_slate(d, candidates, slates) if slates else None
         for s, ticket in tickets.items():
             if s != mine:
-                changes.append((f"switch to {s}", [*others, switched(d, ticket)]))
+                changes.append(
+                    (f"switch to {s}", [*others, ballots_of(candidates, [switched(d, ticket)], title)])
+                )
         for change, group in changes:
-            result = recount(ballots_of(candidates, group, title))
+            result = recount(stacked(candidates, group, title))
             now = set(result.elected)
             out.append(
                 Counterfactual(

@@ -694,7 +694,9 @@ def count_input(contest: Contest) -> CountInput:
     else:
         ballots = Ballots.from_rankings(names, ((r, w) for r, w, _ in ranked), title=contest.name)
     ron = RON_NAME if contest.ron else None
-    return CountInput(ballots, tuple(withdrawn), ron, contest.candidate_groups())
+    # the groups of those counted: one withdrawn before voting, on no ballot, is not among them
+    groups = {name: g for name, g in contest.candidate_groups().items() if name in index}
+    return CountInput(ballots, tuple(withdrawn), ron, groups)
 
 
 def opened_ballots(contest: Contest) -> Iterator[tuple[list[str], str, str]]:

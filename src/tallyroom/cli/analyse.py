@@ -308,6 +308,7 @@ def run_forecast(args: argparse.Namespace) -> int:
             support=forecast.read_table(args.support, "candidate") if args.support else {},
         )
     contest = forecast_rules(args, model.candidates)
+    contest.check(model.candidates, units)  # bad rules: one line on stderr, not the seed line first
     print(f"tallyroom: forecast seed {args.seed}, {args.simulations} simulations", file=sys.stderr)
     if args.shift:
         source, sep, target = args.shift.partition(":")

@@ -206,6 +206,7 @@ def forecast_list(request, election_slug):
                 _number(request.POST.get("cohesion", "0.8"), float, "cohesion"),
                 _number(request.POST.get("simulations", "1000"), int, "simulations"),
                 _number(request.POST.get("seed", "1"), int, "seed"),
+                (request.POST.get("shift_from", "").strip(), request.POST.get("shift_to", "").strip()),
             )
         except forecasts.ForecastRefused as e:
             messages.error(request, str(e))
@@ -259,8 +260,25 @@ def forecast_page(request, election_slug, pk):
                 for s, d in found["seats"].items()
             ],
             "command": _forecast_command(made),
+            "moved": _moved(found),
         }
     return render(request, "results/forecast.html", context)
+
+
+def _moved(found: dict) -> dict[str, Any] | None:
+    """The chances of election as the bloc moves: a row per candidate, a column per share."""
+    moved = found.get("moved")
+    if not moved:
+        return None
+    runs = [{"share": 0.0, **found}, *moved["runs"]]
+    return {
+        "from": moved["from"],
+        "to": moved["to"],
+        "shares": [f"{r['share'] * 100:g}%" for r in runs],
+        "rows": [
+            (c, [f"{r['win_probability'][c] * 100:.1f}%" for r in runs]) for c in found["win_probability"]
+        ],
+    }
 
 
 def _forecast_command(made: Forecast) -> str:
@@ -278,6 +296,9 @@ def _forecast_command(made: Forecast) -> str:
         f"tallyroom analyse forecast {canvass} --slates {slates} --seats {contest.seats} "
         f"--method {contest.method} --cohesion {made.cohesion:g} -n {made.simulations} --seed {made.seed}"
     )
+    if made.shift_from:
+        shares = ",".join(f"{s:g}" for s in (0, *forecasts.SHARES))
+        extra.append(f"--shift {shlex.quote(f'{made.shift_from}:{made.shift_to}')} --shares {shares}")
     return " ".join([command, *extra])
 
 

@@ -26,7 +26,8 @@ from tallyroom.jobs.models import Job
 
 from .models import Forecast
 
-MAX_SIMULATIONS = 20_000
+MAX_SIMULATIONS = 20_000  # in all: the forecast's, and each step's of a bloc moved
+SHARES = (0.05, 0.1, 0.2)  # the steps of a bloc moved (sensitivity), after the forecast itself
 MAX_UPLOAD = 1_000_000  # bytes of canvass returns
 
 
@@ -66,18 +67,28 @@ def model_of(contest: Contest, cohesion: float) -> forecast.Model:
 
 
 def start(
-    contest: Contest, user, data: bytes, name: str, cohesion: float, simulations: int, seed: int
+    contest: Contest,
+    user,
+    data: bytes,
+    name: str,
+    cohesion: float,
+    simulations: int,
+    seed: int,
+    shift: tuple[str, str] = ("", ""),
 ) -> Forecast:
     """Check the canvass returns ``data`` (the upload called ``name``) against the contest's slates
-    and start the forecast's job; ForecastRefused (nothing stored) if they or the figures are wrong."""
+    and start the forecast's job; ForecastRefused (nothing stored) if they or the figures are wrong.
+    ``shift`` (FROM, TO): also forecast with each of ``SHARES`` of FROM's bloc moved to TO."""
     if len(data) > MAX_UPLOAD:
         raise ForecastRefused(
             f"{name}: {len(data):,} bytes; canvass returns of at most {MAX_UPLOAD:,} are taken"
         )
     if not 0 <= cohesion <= 1:
         raise ForecastRefused(f"cohesion {cohesion} is not between 0 and 1")
-    if not 1 <= simulations <= MAX_SIMULATIONS:
-        raise ForecastRefused(f"simulations {simulations}: choose 1 to {MAX_SIMULATIONS:,}")
+    runs = 1 + len(SHARES) if any(shift) else 1
+    if not 1 <= simulations * runs <= MAX_SIMULATIONS:
+        most = f"{MAX_SIMULATIONS // runs:,} with a bloc moved" if runs > 1 else f"{MAX_SIMULATIONS:,}"
+        raise ForecastRefused(f"simulations {simulations}: choose 1 to {most}")
     if seed < 0:
         raise ForecastRefused(f"seed {seed} is negative")
     try:
@@ -95,6 +106,12 @@ def start(
         counting_rules(contest).check(model.candidates, units)
     except ValueError as e:
         raise ForecastRefused(f"{name}: {e}") from None
+    source, target = shift
+    if any(shift) and (source not in model.slates or target not in model.slates or source == target):
+        raise ForecastRefused(
+            f"to move a bloc, name two different slates of {contest.name} ({', '.join(model.slates)}), "
+            f"not {source or '(none)'} and {target or '(none)'}"
+        )
     with transaction.atomic():
         made = Forecast.objects.create(
             contest=contest,
@@ -103,6 +120,8 @@ def start(
             cohesion=cohesion,
             simulations=simulations,
             seed=seed,
+            shift_from=source,
+            shift_to=target,
             created_by=user,
         )
         record(
@@ -115,6 +134,7 @@ def start(
             cohesion=cohesion,
             simulations=simulations,
             seed=seed,
+            shift=f"{source}:{target}" if any(shift) else "",
         )
         made.job = jobs.start(Job.Kind.FORECAST, contest.election, user, contest=contest, queue=False)
         made.save(update_fields=["job"])
@@ -123,19 +143,38 @@ def start(
 
 
 def forecasting_work(job: Job, progress) -> dict:
-    """The forecast's job: its simulations, counted by the contest's method, in this process."""
+    """The forecast's job: its simulations, counted by the contest's rules, in this process; then,
+    with a bloc to move, the same seed's simulations with each of ``SHARES`` of it moved
+    (``result["moved"]``), as ``tallyroom analyse forecast --shift`` runs them."""
     made = job.forecast
     contest = made.contest
     units = forecast.parse_canvass(made.canvass.encode("utf-8"), made.canvass_name)
-    found = forecast.forecast(
-        model_of(contest, made.cohesion),
-        units,
-        counting_rules(contest),
-        made.simulations,
-        made.seed,
-        workers=1,
-        progress=lambda done, total: progress(done, total, f"{done:,} of {total:,} simulations"),
-    )
-    made.result = found.to_dict()
+    model, rules = model_of(contest, made.cohesion), counting_rules(contest)
+    shares = SHARES if made.shift_from else ()
+    total = made.simulations * (1 + len(shares))
+
+    def run(share: float, before: int) -> forecast.Forecast:
+        moved = forecast.shifted(units, made.shift_from, made.shift_to, share) if share else units
+        return forecast.forecast(
+            model,
+            moved,
+            rules,
+            made.simulations,
+            made.seed,
+            workers=1,
+            progress=lambda done, _: progress(
+                before + done, total, f"{before + done:,} of {total:,} simulations"
+            ),
+        )
+
+    made.result = run(0.0, 0).to_dict()
+    if shares:
+        made.result["moved"] = {
+            "from": made.shift_from,
+            "to": made.shift_to,
+            "runs": [
+                {"share": s, **run(s, made.simulations * (k + 1)).to_dict()} for k, s in enumerate(shares)
+            ],
+        }
     made.save(update_fields=["result"])
     return {"forecast": made.pk, "message": f"Forecast of {contest.name} (seed {made.seed}) ready."}

@@ -65,7 +65,8 @@ class ContestAnalysis(models.Model):
 
 class Forecast(models.Model):
     """A forecast of a contest from canvass returns (docs/analysis.md), run as a job: the returns
-    as uploaded, the model's cohesion, the simulations and the seed, and what the job found."""
+    as uploaded, the model's cohesion, the simulations and the seed, the bloc moved for the
+    sensitivity (if any), and what the job found."""
 
     contest = models.ForeignKey("elections.Contest", on_delete=models.CASCADE, related_name="forecasts")
     canvass = models.TextField(help_text="the canvass returns as uploaded (CSV)")
@@ -73,6 +74,10 @@ class Forecast(models.Model):
     cohesion = models.FloatField()
     simulations = models.PositiveIntegerField()
     seed = models.PositiveBigIntegerField()
+    shift_from = models.CharField(
+        max_length=200, blank=True, help_text="sensitivity: the bloc moved in steps to shift_to (blank: none)"
+    )
+    shift_to = models.CharField(max_length=200, blank=True)
     job = models.OneToOneField(
         "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="forecast"
     )
