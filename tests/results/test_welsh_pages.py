@@ -94,6 +94,8 @@ def context(election, officer) -> dict:
         "slate": Slate.objects.get(election=election).pk,
         "job": job.pk,
         "case": 0,
+        "conference": "none",  # conference pages are not walked (NOT_YET)
+        "delegation": 0,
     }
 
 
