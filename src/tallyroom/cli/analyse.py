@@ -301,7 +301,7 @@ def forecast_rules(args: argparse.Namespace, candidates: Sequence[str]) -> forec
 def run_forecast(args: argparse.Namespace) -> int:
     units = forecast.read_canvass(args.canvass)
     slate_map = slates.read_slates(args.slates)
-    model = forecast.simple_model(list(slate_map), slate_map, args.cohesion)
+    model = forecast.simple_model(list(slate_map), slate_map, args.cohesion, args.ron)
     if args.cohesion_table or args.support:
         model = replace(
             model,
