@@ -10,11 +10,12 @@ from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.utils import timezone, translation
 
+import builders as build
 from tallyroom.conference import delegations, seating
 from tallyroom.conference.models import AFFILIATES_COLLEGE, CLP_COLLEGE, Conference, Delegation
-from tallyroom.elections.models import Candidate, Contest, Election
+from tallyroom.elections.models import Election
 from tallyroom.organisation.models import Affiliate, Region, Unit
-from tallyroom.roll.models import Member, RollEntry
+from tallyroom.roll.models import Member
 from tallyroom.voting.codes import issued_codes
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF
 
@@ -92,54 +93,39 @@ def make_voting_election(slug="board-2026", voters=6):
     """An open election: ``stv`` (3 seats, 4 candidates + RON), ``block`` (2 of 3), ``chair``
     (plurality). Voter 0 is on the roll of ``chair`` only as a delegate (weight 2.5, college
     'affiliates'); voter 1 is excluded from ``block``; everyone else is on every roll."""
-    region = Region.objects.get_or_create(code="london", name="London")[0]
-    units = [
-        Unit.objects.get_or_create(code=code, defaults={"name": code.title(), "region": region})[0]
-        for code in ("hackney", "camden")
-    ]
-    opens = timezone.now() - timedelta(days=1)
-    election = Election.objects.create(
-        slug=slug,
-        name=f"Election {slug}",
-        freeze_date=date(2026, 1, 1),
-        voting_opens=opens,
-        voting_closes=opens + timedelta(days=14),
+    london = build.units("london", "hackney", "camden")
+    election = build.election(
+        slug,
+        {
+            "slug": "stv",
+            "name": "Executive",
+            "method": "scottish-stv",
+            "seats": 3,
+            "ron": True,
+            "candidates": "Ada Bea Cy Di",
+        },
+        {"slug": "block", "name": "Auditors", "method": "block", "seats": 2, "candidates": "Eve Fay Gus"},
+        {"slug": "chair", "name": "Chair", "method": "plurality", "candidates": "Hal Ivy"},
         state=Election.State.VOTING,
+        opens=timezone.now() - timedelta(days=1),
     )
-    stv = Contest.objects.create(
-        election=election, slug="stv", name="Executive", method="scottish-stv", seats=3, ron=True, position=1
+    contests = {c.slug: c for c in election.contests.all()}
+    stv, block, chair = contests["stv"], contests["block"], contests["chair"]
+    members = build.members(
+        [f"{slug}-{i:04d}" for i in range(voters)],
+        lambda i: london[i % 2],
+        name=lambda i: f"Voter {i}",
+        email=lambda i: f"voter{i}@example.org" if i % 3 else "",
+        address=lambda i: f"{i} High Street\nLondon",
     )
-    block = Contest.objects.create(
-        election=election, slug="block", name="Auditors", method="block", seats=2, position=2
-    )
-    chair = Contest.objects.create(
-        election=election, slug="chair", name="Chair", method="plurality", position=3
-    )
-    for contest, names in ((stv, "Ada Bea Cy Di"), (block, "Eve Fay Gus"), (chair, "Hal Ivy")):
-        for i, name in enumerate(names.split()):
-            Candidate.objects.create(contest=contest, name=name, position=i)
-    members = []
-    for i in range(voters):
-        m = Member.objects.create(
-            number=f"{slug}-{i:04d}",
-            name=f"Voter {i}",
-            email=f"voter{i}@example.org" if i % 3 else "",
-            address=f"{i} High Street\nLondon",
-            unit=units[i % 2],
-            joined=date(2020, 1, 1),
-        )
-        members.append(m)
+    for i, m in enumerate(members):  # one member's entries after another's, as a roll is built
         if i == 0:
-            RollEntry.objects.create(
-                contest=chair, member=m, eligible=True, weight=Decimal("2.5"), college="affiliates"
-            )
+            build.roll(chair, [m], weight=Decimal("2.5"), college="affiliates")
             continue
         for contest in (stv, block, chair):
-            eligible = not (i == 1 and contest == block)
-            RollEntry.objects.create(
-                contest=contest, member=m, eligible=eligible, reason="" if eligible else "lapsed"
-            )
-    return election, {"stv": stv, "block": block, "chair": chair}, members
+            lapsed = i == 1 and contest == block
+            build.roll(contest, [m], eligible=not lapsed, reason="lapsed" if lapsed else "")
+    return election, contests, members
 
 
 @pytest.fixture
