@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from tallyroom import lifecycle
 from tallyroom.elections.models import Candidate, Contest, Election
 from tallyroom.organisation.models import Region, Unit
 from tallyroom.roll.models import Member, RollEntry
@@ -53,22 +54,24 @@ def contest(election: Election, slug: str, candidates: str | Sequence = (), **fi
     return made
 
 
-def units(region: str, *codes: str) -> list[Unit]:
-    """Units (each named as its code titled) in the region of that code, made if not there yet."""
+def units(region: str, *codes: str, names: Sequence[str] = ()) -> list[Unit]:
+    """Units in the region of that code (named as the codes titled, unless ``names`` are
+    given), made if not there yet."""
     place = Region.objects.get_or_create(code=region, defaults={"name": region.title()})[0]
+    names = names or [code.title() for code in codes]
     return [
-        Unit.objects.get_or_create(code=code, defaults={"name": code.title(), "region": place})[0]
-        for code in codes
+        Unit.objects.get_or_create(code=code, defaults={"name": name, "region": place})[0]
+        for code, name in zip(codes, names, strict=True)
     ]
 
 
 def members(numbers: Iterable[str], unit, **fields) -> list[Member]:
     """A member for each number, in ``unit`` (named ``Member <number>``, joined in 2020, with an
-    address at example.org unless ``fields`` say otherwise). A field given as a function is
+    email address at example.org unless ``fields`` say otherwise). A field given as a function is
     called with the member's index: ``unit=lambda i: units[i % 2]``, ``email=lambda i: ""``."""
     made = []
     for i, number in enumerate(numbers):
-        values = {"name": f"Member {number}", "email": f"{number.lower()}@example.org", "joined": JOINED}
+        values = {"name": f"Member {number}", "email": f"{number}@example.org", "joined": JOINED}
         values |= {"unit": unit, **fields}
         values = {k: v(i) if callable(v) else v for k, v in values.items()}
         made.append(Member.objects.create(number=number, **values))
@@ -80,3 +83,11 @@ def roll(contest: Contest, people: Iterable[Member], **fields) -> list[RollEntry
     delegate's ``weight`` and ``college``)."""
     fields = {"eligible": True, **fields}
     return [RollEntry.objects.create(contest=contest, member=m, **fields) for m in people]
+
+
+def opened(election: Election, officer) -> dict[str, str]:
+    """Open voting (the job run inline, as ``lifecycle.open_voting`` does for the officer);
+    returns the codes sent, by membership number."""
+    pairs = []
+    lifecycle.open_voting(election, officer, inline=True, keep=pairs.extend)
+    return {entry.number: code for entry, code in pairs}

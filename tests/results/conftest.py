@@ -65,11 +65,8 @@ def shares(draft_election, trustees_key):
 @pytest.fixture
 def open_election(draft_election, shares, officer, ready_to_open):
     """The election opened by the returning officer; returns it and the codes by membership number."""
-    election = draft_election
-    ready_to_open(election, officer)
-    pairs = []
-    lifecycle.open_voting(election, officer, inline=True, keep=pairs.extend)
-    return election, {r.number: code for r, code in pairs}
+    ready_to_open(draft_election, officer)
+    return draft_election, build.opened(draft_election, officer)
 
 
 @pytest.fixture
