@@ -24,18 +24,20 @@ def election(
     name: str | None = None,
     state: str = Election.State.DRAFT,
     opens=None,
+    closes=None,
     days: float = 14,
     freeze_date: date = FREEZE,
 ) -> Election:
     """An election (in draft unless ``state`` says otherwise), voting from ``opens`` (now by
-    default) for ``days``, with one contest per dict of ``contests`` (``contest()``'s arguments)."""
+    default) to ``closes`` (``days`` later by default), with one contest per dict of
+    ``contests`` (``contest()``'s arguments, positioned in that order)."""
     opens = timezone.now() if opens is None else opens
     made = Election.objects.create(
         slug=slug,
         name=name or f"Election {slug}",
         freeze_date=freeze_date,
         voting_opens=opens,
-        voting_closes=opens + timedelta(days=days),
+        voting_closes=opens + timedelta(days=days) if closes is None else closes,
         state=state,
     )
     for position, fields in enumerate(contests, start=1):
