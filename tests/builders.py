@@ -6,10 +6,12 @@ fixtures (tests/conftest.py), opening and closing are ``tallyroom.lifecycle``'s 
 
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
 from tallyroom import lifecycle
+from tallyroom.ballotbox import box, keys
 from tallyroom.elections.models import Candidate, Contest, Election
 from tallyroom.organisation.models import Region, Unit
 from tallyroom.roll.models import Member, RollEntry
@@ -93,3 +95,54 @@ def opened(election: Election, officer) -> dict[str, str]:
     pairs = []
     lifecycle.open_voting(election, officer, inline=True, keep=pairs.extend)
     return {entry.number: code for entry, code in pairs}
+
+
+def install_key(election: Election, trustees=("Tina", "Umar", "Vic"), threshold=2) -> list[str]:
+    """Install a new trustees' key on ``election`` (in draft); returns the share texts."""
+    key, shares = keys.ceremony(trustees, threshold)
+    box.install_key(election, key, None)
+    return [s.text for s in shares]
+
+
+def voting_election(slug="board-2026", voters=6, key=False):
+    """An open election: ``stv`` (3 seats, 4 candidates + RON), ``block`` (2 of 3), ``chair``
+    (plurality). Voter 0 is on the roll of ``chair`` only as a delegate (weight 2.5, college
+    'affiliates'); voter 1 is excluded from ``block``; everyone else is on every roll. With
+    ``key``, a trustees' key is installed (its shares as ``election.shares``)."""
+    london = units("london", "hackney", "camden")
+    made = election(
+        slug,
+        {
+            "slug": "stv",
+            "name": "Executive",
+            "method": "scottish-stv",
+            "seats": 3,
+            "ron": True,
+            "candidates": "Ada Bea Cy Di",
+        },
+        {"slug": "block", "name": "Auditors", "method": "block", "seats": 2, "candidates": "Eve Fay Gus"},
+        {"slug": "chair", "name": "Chair", "method": "plurality", "candidates": "Hal Ivy"},
+        state=Election.State.VOTING,
+        opens=timezone.now() - timedelta(days=1),
+    )
+    contests = {c.slug: c for c in made.contests.all()}
+    stv, block, chair = contests["stv"], contests["block"], contests["chair"]
+    people = members(
+        [f"{slug}-{i:04d}" for i in range(voters)],
+        lambda i: london[i % 2],
+        name=lambda i: f"Voter {i}",
+        email=lambda i: f"voter{i}@example.org" if i % 3 else "",
+        address=lambda i: f"{i} High Street\nLondon",
+    )
+    for i, m in enumerate(people):  # one member's entries after another's, as a roll is built
+        if i == 0:
+            roll(chair, [m], weight=Decimal("2.5"), college="affiliates")
+            continue
+        for contest in (stv, block, chair):
+            lapsed = i == 1 and contest == block
+            roll(contest, [m], eligible=not lapsed, reason="lapsed" if lapsed else "")
+    if key:
+        Election.objects.filter(pk=made.pk).update(state=Election.State.DRAFT)
+        made.shares = install_key(made)
+        Election.objects.filter(pk=made.pk).update(state=Election.State.VOTING)
+    return made, contests, people

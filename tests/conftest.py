@@ -2,18 +2,17 @@
 election in voting (``setup``) with three contests and voters on their rolls, and a small
 conference (``conference``) with its delegates named."""
 
-from datetime import date, timedelta
-from decimal import Decimal
+import functools
+from datetime import date
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core import mail
-from django.utils import timezone, translation
+from django.utils import translation
 
 import builders as build
 from tallyroom.conference import delegations, seating
 from tallyroom.conference.models import AFFILIATES_COLLEGE, CLP_COLLEGE, Conference, Delegation
-from tallyroom.elections.models import Election
 from tallyroom.organisation.models import Affiliate, Region, Unit
 from tallyroom.roll.models import Member
 from tallyroom.voting.codes import issued_codes
@@ -59,15 +58,9 @@ def scrutineer(user_with):
 
 @pytest.fixture
 def trustees_key(db):
-    """Install a new trustees' key (2 of 3 by default) on an election; returns the share texts."""
-    from tallyroom.ballotbox import box, keys
-
-    def install(election, trustees=("Tina", "Umar", "Vic"), threshold=2) -> list[str]:
-        key, shares = keys.ceremony(trustees, threshold)
-        box.install_key(election, key, None)
-        return [s.text for s in shares]
-
-    return install
+    """``build.install_key`` as a fixture: a new trustees' key (2 of 3 by default) on an
+    election; returns the share texts."""
+    return build.install_key
 
 
 @pytest.fixture
@@ -89,60 +82,11 @@ def ready_to_open(db):
     return ready
 
 
-def make_voting_election(slug="board-2026", voters=6):
-    """An open election: ``stv`` (3 seats, 4 candidates + RON), ``block`` (2 of 3), ``chair``
-    (plurality). Voter 0 is on the roll of ``chair`` only as a delegate (weight 2.5, college
-    'affiliates'); voter 1 is excluded from ``block``; everyone else is on every roll."""
-    london = build.units("london", "hackney", "camden")
-    election = build.election(
-        slug,
-        {
-            "slug": "stv",
-            "name": "Executive",
-            "method": "scottish-stv",
-            "seats": 3,
-            "ron": True,
-            "candidates": "Ada Bea Cy Di",
-        },
-        {"slug": "block", "name": "Auditors", "method": "block", "seats": 2, "candidates": "Eve Fay Gus"},
-        {"slug": "chair", "name": "Chair", "method": "plurality", "candidates": "Hal Ivy"},
-        state=Election.State.VOTING,
-        opens=timezone.now() - timedelta(days=1),
-    )
-    contests = {c.slug: c for c in election.contests.all()}
-    stv, block, chair = contests["stv"], contests["block"], contests["chair"]
-    members = build.members(
-        [f"{slug}-{i:04d}" for i in range(voters)],
-        lambda i: london[i % 2],
-        name=lambda i: f"Voter {i}",
-        email=lambda i: f"voter{i}@example.org" if i % 3 else "",
-        address=lambda i: f"{i} High Street\nLondon",
-    )
-    for i, m in enumerate(members):  # one member's entries after another's, as a roll is built
-        if i == 0:
-            build.roll(chair, [m], weight=Decimal("2.5"), college="affiliates")
-            continue
-        for contest in (stv, block, chair):
-            lapsed = i == 1 and contest == block
-            build.roll(contest, [m], eligible=not lapsed, reason="lapsed" if lapsed else "")
-    return election, contests, members
-
-
 @pytest.fixture
-def voting_election(trustees_key):
-    """``make_voting_election`` as a fixture, for tests that build their own; the election has a
-    trustees' key (its shares as ``election.shares``)."""
-
-    def make(**kwargs):
-        election, contests, members = make_voting_election(**kwargs)
-        Election.objects.filter(pk=election.pk).update(state=Election.State.DRAFT)
-        election.shares = trustees_key(election)
-        Election.objects.filter(pk=election.pk).update(state=Election.State.VOTING)
-        for contest in contests.values():
-            contest.election = election
-        return election, contests, members
-
-    return make
+def voting_election(db):
+    """``build.voting_election`` as a fixture, for tests that build their own; the election has
+    a trustees' key (its shares as ``election.shares``)."""
+    return functools.partial(build.voting_election, key=True)
 
 
 @pytest.fixture
