@@ -13,7 +13,7 @@ from django.utils import translation
 import builders as build
 from tallyroom.conference import delegations, seating
 from tallyroom.conference.models import AFFILIATES_COLLEGE, CLP_COLLEGE, Conference, Delegation
-from tallyroom.organisation.models import Affiliate, Region, Unit
+from tallyroom.organisation.models import Affiliate
 from tallyroom.roll.models import Member
 from tallyroom.voting.codes import issued_codes
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF
@@ -113,6 +113,8 @@ def flaky(settings):
 
 
 def _members(prefix, n, unit=None, affiliate=None, start=0):
+    """``n`` members at once (``bulk_create``: the conference has 1,700 and ``build.members``
+    saves one at a time), in a unit or, as affiliated supporters, an affiliate."""
     Member.objects.bulk_create(
         Member(
             number=f"{prefix}{start + i:05d}",
@@ -133,9 +135,7 @@ def conference(db, staff):
     9,000 affiliated members, Fabians 300), entitlements worked out (Hackney 3 delegates, Camden
     1; GMB 3, Fabians 1); delegates named: Hackney a woman and a man, Camden a woman plus a substitute,
     GMB three and a substitute, Fabians one. Nobody checked in."""
-    region = Region.objects.create(code="london", name="London")
-    hackney = Unit.objects.create(code="hackney", name="Hackney", region=region)
-    camden = Unit.objects.create(code="camden", name="Camden", region=region)
+    hackney, camden = build.units("london", "hackney", "camden")
     gmb = Affiliate.objects.create(code="gmb", name="GMB", affiliated_members=9000)
     fabians = Affiliate.objects.create(code="fabians", name="Fabians", kind="society", affiliated_members=300)
     conf = Conference.objects.create(
