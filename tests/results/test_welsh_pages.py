@@ -16,7 +16,7 @@ import polib
 import pytest
 from django.core import mail
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 import tallyroom
@@ -243,3 +243,16 @@ def test_the_members_appeal_pages_are_in_welsh(db):
         text = text_of(visitor.get(reverse(name)).content.decode())
         assert "Rhowch eich rhif aelodaeth" in text or "Rhowch y cod o'ch llythyr" in text
         assert sorted(p for p in phrases if p in text) == [], name
+
+
+def test_a_refusal_is_in_the_readers_language(open_election, officer):
+    """A lifecycle refusal is worded when raised, in the language active for the request."""
+    election, _codes = open_election
+    contest = election.contests.get(slug="section")
+    for language, words in (
+        ("cy", "dim ond ar ôl i'r pleidleisio gau y gellir cyfrif"),
+        ("en-gb", "can be counted only once voting has closed"),
+    ):
+        with translation.override(language), pytest.raises(lifecycle.Refused) as refused:
+            lifecycle.count(contest, officer)
+        assert words in str(refused.value) and contest.name in str(refused.value)
