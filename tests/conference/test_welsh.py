@@ -41,6 +41,8 @@ def test_every_conference_page_is_in_welsh(client, conference, staff, check_in_a
         *(f"{base}/delegation/{d.pk}/" for d in Delegation.objects.filter(conference=conference)),
     ]
     assert english_shown(client, staff_pages) == {}
+    refused = client.post(f"{base}/import/", follow=True).content.decode()
+    assert "Dewiswch ffeil CSV o gynrychiolwyr." in refused and "Choose a CSV file" not in refused
     badge = client.post(f"{base}/badges/", {"delegate": [Delegate.objects.first().pk]})
     assert "Argraffwch y dudalen hon nawr" in text_of(badge.content.decode())
     code = badge.context["badges"][0].code
