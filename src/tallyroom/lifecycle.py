@@ -154,6 +154,10 @@ def issue_codes(election: Election, user, *, inline: bool = False, keep: KeepCod
 
 
 def issuing_work(job: Job, progress, keep: KeepCodes | None = None) -> dict:
+    """The issuing job: refused unless voting is open (a failed job retried after the close would
+    otherwise mail codes that no longer work)."""
+    with transaction.atomic():
+        _locked(job.election, "issue ballot codes in", (State.VOTING,))
     if job.attempts > 1:
         drop_pending(job.election, job.started_by)
     sent = issue_and_send(job.election, user=job.started_by, progress=progress, keep=keep)

@@ -244,3 +244,27 @@ def test_ties_the_rules_leave_unsettled_are_reported_and_the_shares_are_of_the_r
     assert found.to_dict()["unsettled_ties"] == found.unsettled
     lot = ruled(Contest("irv", 1), tied, ["A", "B"], two, n=200)
     assert lot.unsettled == 0 and lot.wins["A"] + lot.wins["B"] == 200
+
+
+def test_ron_is_no_slate_no_bloc_backs_it_and_it_comes_last():
+    # Before, RON stood alone as a slate: a canvass column, and each bloc gave it a share of
+    # 1 - cohesion (here 0.1 of 0.2), as if RON were a rival slate campaigning for votes.
+    names = ["Ann", "Bob", "Cy", "RON"]
+    slates = {"Ann": "Left", "Bob": "Left", "Cy": "Right", "RON": "RON"}
+    model = simple_model(names, slates, 0.8, ron="RON")
+    assert model.cohesion == {
+        "Left": {"Left": 0.8, "Right": pytest.approx(0.2), "RON": 0.0},
+        "Right": {"Left": pytest.approx(0.2), "Right": 0.8, "RON": 0.0},
+    }
+    assert model.slates["RON"] == ("RON",)
+    ranked = sample_ballots(model, "Left", 200, np.random.default_rng(1))
+    assert (ranked[:, -1] == names.index("RON")).all()
+    contest = Contest("scottish-stv", 2, ron="RON")
+    with pytest.raises(ValueError, match="the canvass names slates the model lacks: RON"):
+        forecast(
+            model, [Unit("W", 0.5, 0, Fraction(1), {"Left": 10, "RON": 5})], contest, 10, seed=1, workers=1
+        )
+    result = forecast(
+        model, [Unit("W", 0.5, 0, Fraction(1), {"Left": 10, "Right": 8})], contest, 20, seed=1, workers=1
+    )
+    assert result.wins["RON"] == 0

@@ -116,10 +116,11 @@ def test_regions_from_one_file_per_region(capsys, tmp_path):
         capsys, "analyse", "regions", tmp_path / "north.blt", tmp_path / "south.blt", "--minimum", "10000"
     )
     assert [c["regions"] for c in json.loads(out)["cells"]] == [["north", "south"]]
-    code, out, err = run(
-        capsys, "analyse", "regions", tmp_path / "north.blt", tmp_path / "south.blt", "--minimum", "0"
-    )
-    assert (code, out) == (1, "") and "the minimum cell size must be at least 1 ballot, not 0" in err
+    for low in ("0", "1", "49"):
+        code, out, err = run(
+            capsys, "analyse", "regions", tmp_path / "north.blt", tmp_path / "south.blt", "--minimum", low
+        )
+        assert (code, out) == (1, "") and f"--minimum {low}: give at least 50 ballots" in err
 
 
 def test_bad_input_is_one_line(capsys, tmp_path):
@@ -176,7 +177,7 @@ def test_pivotal_and_regions_of_a_college_contest(capsys, tmp_path):
     )
     south.write_text("weight,college,1,2\n1,CLP,Bob\n1,CLP,Bob,Ann\n300,Aff,Bob,Cy\n", encoding="utf-8")
     shares = ["--college", "CLP=1/2", "--college", "Aff=1/2", "-m", "irv", "--seats", "1", "--tie-seed", "t"]
-    code, out, err = run(capsys, "analyse", "regions", north, south, "--minimum", "1", *shares)
+    code, out, err = run(capsys, "analyse", "regions", north, south, "--minimum", "50", *shares)
     assert (code, err) == (0, "")
     data = json.loads(out)
     cells = {c["regions"][0]: c for c in data["cells"]}

@@ -143,3 +143,45 @@ def test_feasible_agrees_with_brute_force(memberships, specs, data):
         for x in continuing
         if not brute_feasible(signatures, bounds, elected, [y for y in continuing if y != x], seats_left)
     ]
+
+
+# RON elected under woman>=2 for 2 seats (hand-worked). 11 ballots: RON 5 (RON only), "A C" 3,
+# B 2, C 1; B and C are women. Droop quota 4: RON is elected at stage 1. The one seat left can no
+# longer give two women, so the minimum is lowered by RON's reopened seat: A (a man) is doomed and
+# excluded, his papers go to C (1 + 3 = 4), who takes the seat. Before, every candidate was doomed
+# and the second seat was left empty. Block: RON 5, C 4 (1 + A's second marks), A 3, B 2: the same.
+RON_BALLOTS = [((3,), 5), ((0, 2), 3), ((1,), 2), ((2,), 1)]
+
+
+@pytest.mark.parametrize("method", ["scottish-stv", "wigm", "ers97", "meek", "block"])
+def test_ron_elected_under_a_minimum_leaves_only_its_own_seat_vacant(method):
+    from tallyroom.count import Ballots, count
+
+    b = Ballots.from_rankings(["A", "B", "C", "RON"], RON_BALLOTS)
+    r = count(
+        b, method, seats=2, ron="RON", constraints=["woman>=2"], groups={"B": {"woman"}, "C": {"woman"}}
+    )
+    assert sorted(r.elected) == ["C", "RON"] and r.seats_reopened == 1
+    assert "A" not in r.elected
+    (ron_stage,) = [s for s in r.stages if "RON" in s.elected]
+    assert "left vacant and nominations reopen" in ron_stage.note
+    assert "left vacant" in str(r.to_dict())
+
+
+def test_ron_lowers_a_minimum_only_when_the_other_seats_cannot_meet_it():
+    # woman>=1 for 2 seats, RON wins one: the other seat still gives a woman, so Dan is passed over.
+    from tallyroom.count import Ballots, count
+
+    b = Ballots.from_rankings(["Ron", "Dan", "Cat"], [((0,), 5), ((1,), 4), ((2,), 1)])
+    for method in ("scottish-stv", "block"):
+        r = count(b, method, seats=2, ron="Ron", constraints=["woman>=1"], groups={"Cat": {"woman"}})
+        assert sorted(r.elected) == ["Cat", "Ron"]
+
+
+def test_feasible_with_a_reopened_seat_lowers_each_minimum_by_it():
+    rules = Constraints(NAMES, ["woman>=2", "bame>=1", "woman<=2"], GROUPS)
+    assert not rules.feasible([], [BEA, DAN], 1)
+    assert rules.feasible([], [BEA, DAN], 1, reopened=1)  # Bea: woman 1 (+1 to come), bame 0 (+1)
+    assert rules.feasible([ANN, BEA], [DAN], 1, reopened=1)
+    # A maximum is not lowered: two women elected break woman<=1 whatever the new election does.
+    assert not Constraints(NAMES, ["woman<=1"], GROUPS).feasible([ANN, BEA], [DAN], 1, reopened=1)

@@ -118,6 +118,7 @@ def test_ron_counts_like_a_candidate_and_is_never_doomed():
     r = count(b, "irv", ron="Bob", constraints=["woman>=1"], groups=GROUPS, withdrawn=["Dan", "Eve"])
     assert r.elected == ["Bob"] and r.seats_reopened == 1
     assert list(r.stages[0].totals) == ["Ann", "Bob", "Cat"]
+    assert "its seat is left vacant" in r.stages[-1].note
 
 
 def test_irv_fills_one_seat():

@@ -135,8 +135,12 @@ def test_results_by_region_is_chosen_before_voting_opens(client, staff, election
     assert board.results_by_region and board.region_minimum == 50  # blank: the default
     page = client.get(reverse("elections:contest", args=[election.slug, board.pk])).content.decode()
     assert "shown, regions of fewer than 50 ballots merged" in page
-    refused = post_contest(client, election, region_minimum="0", slug="b2").content.decode()
-    assert "greater than or equal to 1" in refused and not Contest.objects.filter(slug="b2").exists()
+    for low in ("0", "1", "49"):  # below 50 a few voters' ballots could be read off a region
+        refused = post_contest(client, election, region_minimum=low, slug="b2").content.decode()
+        assert "at least 50 ballots: in a smaller region" in refused
+        assert not Contest.objects.filter(slug="b2").exists()
+    post_contest(client, election, results_by_region="on", region_minimum="80", slug="b3")
+    assert Contest.objects.get(slug="b3").region_minimum == 80
     contest.election.state = "voting"
     contest.election.save()
     url = reverse("elections:contest_edit", args=[contest.election.slug, contest.pk])

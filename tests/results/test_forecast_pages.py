@@ -117,6 +117,12 @@ def test_a_forecast_with_ron_offered_ranks_ron_too(draft_election, clients):
     upload(clients["staff"], section)
     made = Forecast.objects.get()
     assert set(made.result["win_probability"]) == {"Tom", "Dan", "Amy", RON_NAME}
+    # RON is no slate: no seats-by-slate figures, no canvass column (one naming it is refused)
+    assert set(made.result["seats"]) == {"Forward", "Dan"}
+    page = clients["staff"].get(reverse("results:forecasts", args=["vale-2026"])).content.decode()
+    assert RON_NAME not in page.split("slate columns:")[1].split("</p>")[0]
+    refused = upload(clients["staff"], section, f"unit,turnout,Forward,{RON_NAME}\nEastbridge,1,40,5\n")
+    assert f"{RON_NAME} name no slate of" in unescape(refused.content.decode())
     html = clients["staff"].get(reverse("results:forecast", args=["vale-2026", made.pk])).content.decode()
     assert f"--ron {shlex.quote(RON_NAME)}" in unescape(html)
 

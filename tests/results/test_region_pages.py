@@ -22,11 +22,13 @@ pytestmark = pytest.mark.django_db
 
 # region -> the ballots its members cast (one member each)
 BALLOTS = {
-    "North": [["Ann"]] * 4 + [["Bob", "Ann"]] * 2,
-    "South": [["Bob"]] * 3 + [["Cat", "Bob"]] * 2,
-    "Isle": [["Cat", "Ann"], ["Ann"]],
+    "North": [["Ann"]] * 40 + [["Bob", "Ann"]] * 20,
+    "South": [["Bob"]] * 30 + [["Cat", "Bob"]] * 20,
+    "Isle": [["Cat", "Ann"]] * 10 + [["Ann"]] * 10,
 }
-MINIMUM = 4  # Isle's 2 ballots are merged with South's 5; North's 6 stand alone
+MINIMUM = (
+    50  # the least a contest may set: Isle's 20 ballots are merged with South's 50; North's 60 stand alone
+)
 
 
 @pytest.fixture
@@ -61,7 +63,7 @@ def regional(trustees_key, officer, ready_to_open):
 
 def test_the_box_stores_regions_merged_to_the_minimum(regional):
     sizes = dict(Ballot.objects.values_list("region").annotate(n=Count("pk")).values_list("region", "n"))
-    assert sizes == {"North": 6, "Isle + South": 7}
+    assert sizes == {"North": 60, "Isle + South": 70}
     assert all(n >= MINIMUM for n in sizes.values())  # whoever holds the database sees no smaller group
 
 
@@ -88,22 +90,23 @@ def test_the_page_shows_each_region_as_the_cli_computes_it(regional, clients, ca
     )
     cli = json.loads(capsys.readouterr().out)
     assert kept == cli
-    # Cat (3) is excluded; her ballots go to Bob (2) and Ann (1): Bob 7, Ann 6
+    # Cat (30) is excluded; her ballots go to Bob (20) and Ann (10): Bob 70, Ann 60
     assert regional.elected == ["Bob"]
     north = next(c for c in kept["cells"] if c["regions"] == ["North"])
-    assert north["first"] == {"Ann": "4", "Bob": "2", "Cat": "0"}
-    assert north["final"] == {"Ann": "4", "Bob": "2", "exhausted": "0"}
-    # a ranked table and a bar chart, Isle + South (Bob 5 of 7) above North (2 of 6)
+    assert north["first"] == {"Ann": "40", "Bob": "20", "Cat": "0"}
+    assert north["final"] == {"Ann": "40", "Bob": "20", "exhausted": "0"}
+    # a ranked table and a bar chart, Isle + South (Bob 50 of 70) above North (20 of 60)
     assert html.index('<th scope="row">Isle + South</th>') < html.index('<th scope="row">North</th>')
-    assert '<th scope="row">Isle + South</th><td>7</td><td>71.4%</td>' in html
-    assert '<th scope="row">North</th><td>6</td><td>33.3%</td>' in html
+    assert '<th scope="row">Isle + South</th><td>70</td><td>71.4%</td>' in html
+    assert '<th scope="row">North</th><td>60</td><td>33.3%</td>' in html
     assert "Bob: share of the final round by region" in html
     assert ">Isle<" not in html and ">South<" not in html  # no region under the minimum is shown alone
 
 
 def test_turnout_by_region_is_public_with_small_regions_merged(regional, clients):
     html = clients["anonymous"].get(reverse("results:election_results", args=["isles-2026"])).content.decode()
-    # 13 voters, every region under the public minimum of 50: one row for all of them
-    assert '<th scope="row">Isle + North + South</th><td>100.0%</td><td>13</td><td>13</td>' in html
+    # 130 voters: Isle (20) is under the public minimum of 50 and is merged with South (50)
+    assert '<th scope="row">Isle + South</th><td>100.0%</td><td>70</td><td>70</td>' in html
+    assert '<th scope="row">Isle</th>' not in html
     staff = clients["scrutineer"].get(reverse("results:election", args=["isles-2026"])).content.decode()
-    assert '<th scope="row">Isle</th><td>100.0%</td><td>2</td><td>2</td>' in staff
+    assert '<th scope="row">Isle</th><td>100.0%</td><td>20</td><td>20</td>' in staff

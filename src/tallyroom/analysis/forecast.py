@@ -129,24 +129,41 @@ class Model:
     """Slate Plackett-Luce by bloc. ``slates``: slate -> its candidates (ticket order);
     ``cohesion[bloc][slate]``: the bloc's cohesion with each slate (need not sum to 1: they are
     normalised); ``support[bloc][candidate]``: the bloc's support for candidates within a slate
-    (missing: equal)."""
+    (missing: equal). ``ron``: the RON candidate, on a "slate" of its own that is no bloc and
+    gets no seats-by-slate figures (``simple_model``)."""
 
     candidates: tuple[str, ...]
     slates: dict[str, tuple[str, ...]]
     cohesion: dict[str, dict[str, float]]
     support: dict[str, dict[str, float]] = field(default_factory=dict)
+    ron: str | None = None
 
 
-def simple_model(candidates: Sequence[str], slates: Mapping[str, str], cohesion: float) -> Model:
+def simple_model(
+    candidates: Sequence[str], slates: Mapping[str, str], cohesion: float, ron: str | None = None
+) -> Model:
     """Each slate's bloc gives its own slate ``cohesion`` and shares the rest equally among the
-    other slates; equal support within slates. ``slates``: candidate -> slate."""
+    other slates; equal support within slates. ``slates``: candidate -> slate. ``ron`` (re-open
+    nominations) is no slate: no bloc backs it and no canvass counts its supporters, so every
+    bloc gives it cohesion 0 and it comes last on every ballot drawn."""
     by_slate: dict[str, list[str]] = {}
     for c in candidates:
-        by_slate.setdefault(slates.get(c, c), []).append(c)
+        if c != ron:
+            by_slate.setdefault(slates.get(c, c), []).append(c)
     names = list(by_slate)
     rest = (1 - cohesion) / (len(names) - 1) if len(names) > 1 else 0.0
     table = {b: {s: cohesion if s == b else rest for s in names} for b in names}
-    return Model(tuple(candidates), {s: tuple(v) for s, v in by_slate.items()}, table)
+    if ron in candidates:
+        by_slate[ron] = [ron]
+        for row in table.values():
+            row[ron] = 0.0
+    slated = {s: tuple(v) for s, v in by_slate.items()}
+    return Model(tuple(candidates), slated, table, ron=ron if ron in candidates else None)
+
+
+def blocs(model: Model) -> list[str]:
+    """The slates a canvass may count supporters of: every slate but RON's."""
+    return [s for s in model.slates if s != model.ron]
 
 
 def read_table(path: str | Path, column: str) -> dict[str, dict[str, float]]:
@@ -408,7 +425,7 @@ def forecast(
     """Monte Carlo of ``simulations`` counts (module docstring). ``workers`` processes (default:
     the cores, at most 2 blocks each); the figures do not depend on it. ``progress(done, total)``
     is told the simulations done after each block."""
-    unknown = {b for u in units for b in u.supporters} - set(model.slates)
+    unknown = {b for u in units for b in u.supporters} - set(blocs(model))
     if unknown:
         raise ValueError(f"the canvass names slates the model lacks: {', '.join(sorted(unknown))}")
     strays = {s for row in model.cohesion.values() for s in row} - set(model.slates)
@@ -436,8 +453,8 @@ def forecast(
     counted = sum(p[1] for p in parts)
     wins = {c: int(elected[:, i].sum()) for i, c in enumerate(model.candidates)}
     seats: dict[str, dict[int, int]] = {}
-    for s, members in model.slates.items():
-        cols = [model.candidates.index(c) for c in members]
+    for s in blocs(model):
+        cols = [model.candidates.index(c) for c in model.slates[s]]
         values, counts = np.unique(elected[:, cols].sum(axis=1), return_counts=True)
         seats[s] = {int(v): int(c) for v, c in zip(values, counts, strict=True)}
     mean = counted / max(simulations, 1)

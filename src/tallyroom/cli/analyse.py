@@ -109,7 +109,10 @@ def register(subparsers) -> None:
         "files", nargs="+", type=Path, metavar="FILE", help="one ballot file per region (named by file)"
     )
     r.add_argument(
-        "--minimum", type=int, default=regions.MINIMUM, help="smallest cell shown (default 50 ballots)"
+        "--minimum",
+        type=int,
+        default=regions.MINIMUM,
+        help="smallest cell shown (default and least 50 ballots)",
     )
     add_count_options(r, method_required=False)
     r.add_argument("--format", "-f", choices=("json", "csv"), default="json")
@@ -298,7 +301,7 @@ def forecast_rules(args: argparse.Namespace, candidates: Sequence[str]) -> forec
 def run_forecast(args: argparse.Namespace) -> int:
     units = forecast.read_canvass(args.canvass)
     slate_map = slates.read_slates(args.slates)
-    model = forecast.simple_model(list(slate_map), slate_map, args.cohesion)
+    model = forecast.simple_model(list(slate_map), slate_map, args.cohesion, args.ron)
     if args.cohesion_table or args.support:
         model = replace(
             model,
@@ -360,6 +363,11 @@ def _html_file(path: Path, table: str) -> None:
 
 
 def run_regions(args: argparse.Namespace) -> int:
+    if args.minimum < regions.MINIMUM:
+        raise CommandError(
+            f"--minimum {args.minimum}: give at least {regions.MINIMUM} ballots; in a smaller cell"
+            " a few voters' ballots could be read off (docs/analysis.md)"
+        )
     files = {path.stem: read_ballots(path) for path in args.files}
     if len(files) != len(args.files):
         raise CommandError("two region files have the same name")

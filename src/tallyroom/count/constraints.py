@@ -16,6 +16,13 @@ constraints" and Otten's "Fuller STV constraints" (Voting matters 9 and 13):
 
 Seats must be filled while candidates remain: if fewer candidates continue than seats are left,
 all of them are taken, and the bounds must hold with those.
+
+A seat RON wins is ``reopened``: it is filled later by a new election, which applies the bounds
+again. The bounds are met by this count's other seats while they still can be; once RON's seat
+makes that impossible (``woman>=2`` for 2 seats, one of them RON's), each minimum is lowered by
+the reopened seat (maximums unchanged) and the new election must supply the rest
+(``context.Context.constrained``). Without that, every candidate would be doomed and the other
+seats left empty.
 """
 
 from __future__ import annotations
@@ -121,8 +128,11 @@ class Constraints:
     def __str__(self) -> str:
         return "; ".join(str(c) for c in self.constraints)
 
-    def feasible(self, elected: Iterable[int], continuing: Iterable[int], seats_left: int) -> bool:
-        """Can ``seats_left`` more be chosen from ``continuing`` so that every bound holds?"""
+    def feasible(
+        self, elected: Iterable[int], continuing: Iterable[int], seats_left: int, reopened: int = 0
+    ) -> bool:
+        """Can ``seats_left`` more be chosen from ``continuing`` so that every bound holds, each
+        minimum lowered by the ``reopened`` seats (won by RON, filled by a new election)?"""
         if not self.constraints:
             return True
         continuing = list(continuing)
@@ -137,25 +147,31 @@ class Constraints:
             tuple(counts),
             tuple(sorted(kinds.items())),
             take,
-            tuple((c.minimum, c.maximum) for c in self.constraints),
+            tuple((max(c.minimum - reopened, 0), c.maximum) for c in self.constraints),
         )
 
-    def doomed(self, elected: Sequence[int], continuing: Sequence[int], seats_left: int) -> list[int]:
+    def doomed(
+        self, elected: Sequence[int], continuing: Sequence[int], seats_left: int, reopened: int = 0
+    ) -> list[int]:
         """Continuing candidates whose election would make the constraints impossible to meet."""
         if not self.constraints or seats_left <= 0:
             return []
         return [
             c
             for c in continuing
-            if not self.feasible([*elected, c], [d for d in continuing if d != c], seats_left - 1)
+            if not self.feasible([*elected, c], [d for d in continuing if d != c], seats_left - 1, reopened)
         ]
 
-    def guarded(self, elected: Sequence[int], continuing: Sequence[int], seats_left: int) -> list[int]:
+    def guarded(
+        self, elected: Sequence[int], continuing: Sequence[int], seats_left: int, reopened: int = 0
+    ) -> list[int]:
         """Continuing candidates whose exclusion would make the constraints impossible to meet."""
         if not self.constraints:
             return []
         return [
-            c for c in continuing if not self.feasible(elected, [d for d in continuing if d != c], seats_left)
+            c
+            for c in continuing
+            if not self.feasible(elected, [d for d in continuing if d != c], seats_left, reopened)
         ]
 
 

@@ -30,7 +30,7 @@ from fractions import Fraction
 import numpy as np
 
 from .ballots import PAD, Ballots, exact_sum, weighted_bincount
-from .context import Context
+from .context import RON_NOTE, Context
 from .result import Result, Stage
 
 
@@ -128,7 +128,7 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
 
     stage = record("first", [])
     while continuing:
-        doomed = [c for c in context.constraints.doomed([], continuing, 1) if c != context.ron]
+        doomed = context.constraints.doomed(*context.constrained([], continuing, 1))
         if doomed:
             continuing = [c for c in continuing if c not in doomed]
             piles.exclude(doomed)
@@ -140,6 +140,8 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
             leaders = [c for c in continuing if votes[c] == top]
             elected.append(leaders[0])
             stage.elected.append(names[leaders[0]])
+            if leaders[0] == context.ron:
+                stage.note = f"{stage.note}; {RON_NOTE}" if stage.note else RON_NOTE
             break
         out = _bulk(continuing, piles.totals) if options.bulk_exclusion else []
         tie = None

@@ -3,7 +3,8 @@
 Which marks on a ballot count is the option ``marks``: ``first`` (plurality: the first preference
 only), ``seats`` (block vote: the first N marks, N the seats), or ``all`` (approval: every mark).
 Seats go to the candidates with most votes, in order; under constraints a candidate whose
-election would make them impossible to meet is passed over (see constraints.py).
+election would make them impossible to meet is passed over (see constraints.py), RON left out
+and a seat it wins counted as reopened (context.Context.constrained).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from fractions import Fraction
 import numpy as np
 
 from .ballots import PAD, Ballots, weighted_bincount
-from .context import Context
+from .context import RON_NOTE, Context
 from .result import Result, Stage
 
 MARKS = ("first", "seats", "all")
@@ -56,13 +57,12 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
     )
     elected: list[int] = []
     continuing = list(context.standing)
-    guard = context.constraints
     while continuing and len(elected) < seats:
         best = max(votes[c] for c in continuing)
         tied = [c for c in continuing if votes[c] == best]
         rest = [c for c in continuing if c not in tied]
         left = seats - len(elected) - len(tied)
-        if len(tied) > 1 and left >= 0 and guard.feasible([*elected, *tied], rest, left):
+        if len(tied) > 1 and left >= 0 and context.allows(elected, continuing, seats - len(elected), tied):
             # All of them take seats (the constraints allow it): the tie decides nothing.
             elected += tied
             stage.elected += [names[c] for c in tied]
@@ -71,12 +71,13 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
         chosen, tie = context.ties.choose(tied, "elect", [])
         if tie:
             stage.ties.append(tie)
+        allowed = chosen == context.ron or context.allows(elected, continuing, seats - len(elected), [chosen])
         continuing.remove(chosen)
-        if chosen != context.ron and not guard.feasible(
-            [*elected, chosen], continuing, seats - len(elected) - 1
-        ):
+        if not allowed:
             stage.excluded.append(names[chosen])
             continue
         elected.append(chosen)
         stage.elected.append(names[chosen])
+    if context.ron in elected:
+        stage.note = RON_NOTE
     return context.result(ballots, seats, elected, [stage])

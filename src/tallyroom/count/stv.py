@@ -21,7 +21,8 @@ met choosing what the next stage does is recorded on that stage; one met electin
 at whose end the election happens.
 
 RON counts like any other candidate but is never doomed or guarded: a seat it wins is reopened
-and filled by a new election, so constraints are judged on the other candidates and seats.
+and filled by a new election, so constraints are judged on the other candidates and seats, each
+minimum lowered by the reopened seat (constraints.py); the stage electing RON says so.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 
 from .ballots import Ballots
-from .context import Context
+from .context import RON_NOTE, Context
 from .quotas import Quota
 from .result import Result, Stage, Tie
 
@@ -103,12 +104,6 @@ class CountState:
             votes = self._votes[value] = Fraction(value, self.unit)
         return votes
 
-    def elect(self, stage: Stage, candidates: Sequence[int]) -> None:
-        for c in candidates:
-            self.continuing.remove(c)
-            self.elected.append(c)
-            stage.elected.append(self.names[c])
-
     def exclude(self, candidates: Sequence[int]) -> None:
         """Take candidates out of the count before their papers are transferred; the stage that
         transfers them names them in ``excluded``."""
@@ -126,14 +121,9 @@ class CountState:
 
     # --- constraints ---------------------------------------------------------------------
 
-    def _constrained(self) -> tuple[list[int], list[int], int]:
-        """Elected, continuing and seats left as the constraints see them (RON left out)."""
-        ron = self.context.ron
-        return (
-            [c for c in self.elected if c != ron],
-            [c for c in self.continuing if c != ron],
-            self.seats_left,
-        )
+    def _constrained(self) -> tuple[list[int], list[int], int, int]:
+        """Elected, continuing, seats left and reopened as the constraints see them (RON left out)."""
+        return self.context.constrained(self.elected, self.continuing, self.seats_left)
 
     def doomed(self) -> list[int]:
         """Continuing candidates whose election would make the constraints impossible to meet."""
@@ -166,6 +156,14 @@ class CountState:
                 continue  # stays continuing; the method excludes it as doomed
             self.elect(stage, [c])
         self.fill_last(stage, totals)
+
+    def elect(self, stage: Stage, candidates: Sequence[int]) -> None:
+        for c in candidates:
+            self.continuing.remove(c)
+            self.elected.append(c)
+            stage.elected.append(self.names[c])
+            if c == self.context.ron:
+                stage.note = _join(stage.note, RON_NOTE)
 
     def fill_last(self, stage: Stage, totals: Sequence[Fraction]) -> None:
         """Elect the continuing candidates when they are no more than the seats left (the last

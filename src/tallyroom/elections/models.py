@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tallyroom.analysis.regions import MINIMUM
 from tallyroom.organisation.models import Affiliate, Region, Unit
 from tallyroom.roll.models import Member
 
@@ -88,8 +89,16 @@ class Contest(models.Model):
     )
     region_minimum = models.PositiveIntegerField(
         _("smallest region shown (ballots)"),
-        default=50,
-        validators=[MinValueValidator(1)],
+        default=MINIMUM,
+        validators=[
+            MinValueValidator(
+                MINIMUM,
+                _(
+                    "at least %(limit_value)s ballots: in a smaller region a few voters' ballots "
+                    "could be read off its figures"
+                ),
+            )
+        ],
         help_text=_("regions with fewer ballots are merged with the next smallest"),
     )
 

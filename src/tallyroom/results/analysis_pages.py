@@ -214,7 +214,7 @@ def forecast_list(request, election_slug):
             return redirect(made.job)
     context = {
         "election": election,
-        "contests": [{"contest": c, "slates": forecasts.model_of(c, 0.8).slates} for c in contests],
+        "contests": [{"contest": c, "slates": forecasts.slate_columns(c)} for c in contests],
         "forecasts": Forecast.objects.filter(contest__election=election).select_related("contest", "job"),
         "max_simulations": forecasts.MAX_SIMULATIONS,
     }

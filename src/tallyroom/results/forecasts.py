@@ -63,7 +63,12 @@ def counting_rules(contest: Contest) -> forecast.Contest:
 
 def model_of(contest: Contest, cohesion: float) -> forecast.Model:
     found = contest_slates(contest)
-    return forecast.simple_model(list(found), found, cohesion)
+    return forecast.simple_model(list(found), found, cohesion, RON_NAME if contest.ron else None)
+
+
+def slate_columns(contest: Contest) -> list[str]:
+    """The slates a canvass of ``contest`` counts supporters of, its columns: RON is none."""
+    return forecast.blocs(model_of(contest, 0.8))
 
 
 def start(
@@ -96,20 +101,21 @@ def start(
     except FormatError as e:
         raise ForecastRefused(str(e)) from None
     model = model_of(contest, cohesion)
-    unknown = sorted({b for u in units for b in u.supporters} - set(model.slates))
+    blocs = forecast.blocs(model)
+    unknown = sorted({b for u in units for b in u.supporters} - set(blocs))
     if unknown:
         raise ForecastRefused(
             f"{name}: the column{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} name no slate of "
-            f"{contest.name} (its slates: {', '.join(model.slates)})"
+            f"{contest.name} (its slates: {', '.join(blocs)})"
         )
     try:
         counting_rules(contest).check(model.candidates, units)
     except ValueError as e:
         raise ForecastRefused(f"{name}: {e}") from None
     source, target = shift
-    if any(shift) and (source not in model.slates or target not in model.slates or source == target):
+    if any(shift) and (source not in blocs or target not in blocs or source == target):
         raise ForecastRefused(
-            f"to move a bloc, name two different slates of {contest.name} ({', '.join(model.slates)}), "
+            f"to move a bloc, name two different slates of {contest.name} ({', '.join(blocs)}), "
             f"not {source or '(none)'} and {target or '(none)'}"
         )
     with transaction.atomic():
