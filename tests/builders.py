@@ -146,3 +146,12 @@ def voting_election(slug="board-2026", voters=6, key=False):
         made.shares = install_key(made)
         Election.objects.filter(pk=made.pk).update(state=Election.State.VOTING)
     return made, contests, people
+
+
+def poll(conference, user, title="Motion 1", **fields):
+    """A conference poll made as the chair makes one (``polls.create_poll``, whose election it
+    is), with a new trustees' key (2 of 3); returns the poll and the share texts."""
+    from tallyroom.conference import polls
+
+    key, shares = keys.ceremony(["Tessa", "Umar", "Vera"], 2)
+    return polls.create_poll(conference, title, key, user, **fields), [s.text for s in shares]
