@@ -40,7 +40,9 @@ from tallyroom.results.models import ContestCount
 from tallyroom.roll import bulk
 from tallyroom.roll.eligibility import freeze_rolls
 from tallyroom.roll.models import RollEntry
+from tallyroom.voting import turnout
 from tallyroom.voting.codes import Recipient, Sent, drop_pending, issue_and_send
+from tallyroom.voting.models import ClosedTurnout
 
 State = Election.State
 
@@ -165,7 +167,9 @@ def issuing_work(job: Job, progress, keep: KeepCodes | None = None) -> dict:
 
 
 def close_voting(election: Election, user) -> None:
-    """Close voting: no ballot is accepted afterwards, and the box records what it holds."""
+    """Close voting: no ballot is accepted afterwards, the box records what it holds, and the
+    turnout by unit and category is counted and stored (``turnout.store``: no code changes until
+    a reopening)."""
     with transaction.atomic():
         locked = _locked(election, "close voting in", (State.VOTING,))
         _not_under_way(locked, Job.Kind.OPEN_VOTING, Job.Kind.ISSUE_CODES)
@@ -173,6 +177,7 @@ def close_voting(election: Election, user) -> None:
         locked.save(update_fields=["state"])
         record(user, "election.close", f"election:{locked.pk}")
         box.close(locked, user)
+        turnout.store(locked)
     election.refresh_from_db()
 
 
@@ -210,12 +215,13 @@ def extend_voting(election: Election, user, until, reason: str) -> None:
 def reopen_voting(election: Election, user, until, reason: str) -> None:
     """Reopen voting after a close, until ``until``, as a recorded decision (with ``reason``).
     Only while the box is still sealed: what the box held at the close is set aside (its record
-    stays in the audit trail) and recorded again at the next close."""
+    stays in the audit trail) and recorded again at the next close, as is the stored turnout."""
     with transaction.atomic():
         locked = _locked(election, "reopen voting in", (State.CLOSED,))
         if box.is_opened(locked):
             raise Refused(f"cannot reopen voting in {locked.name}: the ballot box has been opened")
         ContestBox.objects.filter(contest__election=locked).delete()
+        ClosedTurnout.objects.filter(election=locked).delete()
         locked.state = State.VOTING
         _move_close(locked, user, "election.reopen", until, reason)
     election.refresh_from_db()
