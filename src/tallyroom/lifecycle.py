@@ -41,7 +41,9 @@ from tallyroom.results.models import ContestCount
 from tallyroom.roll import bulk
 from tallyroom.roll.eligibility import freeze_rolls
 from tallyroom.roll.models import RollEntry
+from tallyroom.voting import turnout
 from tallyroom.voting.codes import Recipient, Sent, drop_pending, issue_and_send
+from tallyroom.voting.models import ClosedTurnout
 
 State = Election.State
 
@@ -169,7 +171,9 @@ def issuing_work(job: Job, progress, keep: KeepCodes | None = None) -> dict:
 
 
 def close_voting(election: Election, user) -> None:
-    """Close voting: no ballot is accepted afterwards, and the box records what it holds."""
+    """Close voting: no ballot is accepted afterwards, the box records what it holds, and the
+    turnout by unit and category is counted and stored (``turnout.store``: no code changes until
+    a reopening)."""
     with transaction.atomic():
         locked = _locked(election, "close voting in", (State.VOTING,))
         _not_under_way(locked, Job.Kind.OPEN_VOTING, Job.Kind.ISSUE_CODES)
@@ -177,6 +181,7 @@ def close_voting(election: Election, user) -> None:
         locked.save(update_fields=["state"])
         record(user, "election.close", f"election:{locked.pk}")
         box.close(locked, user)
+        turnout.store(locked)
     election.refresh_from_db()
 
 
@@ -217,7 +222,7 @@ def extend_voting(election: Election, user, until, reason: str) -> None:
 def reopen_voting(election: Election, user, until, reason: str) -> None:
     """Reopen voting after a close, until ``until``, as a recorded decision (with ``reason``).
     Only while the box is still sealed: what the box held at the close is set aside (its record
-    stays in the audit trail) and recorded again at the next close."""
+    stays in the audit trail) and recorded again at the next close, as is the stored turnout."""
     with transaction.atomic():
         locked = _locked(election, "reopen voting in", (State.CLOSED,))
         if box.is_opened(locked):
@@ -225,6 +230,7 @@ def reopen_voting(election: Election, user, until, reason: str) -> None:
                 _("cannot reopen voting in %(name)s: the ballot box has been opened") % {"name": locked.name}
             )
         ContestBox.objects.filter(contest__election=locked).delete()
+        ClosedTurnout.objects.filter(election=locked).delete()
         locked.state = State.VOTING
         _move_close(locked, user, "election.reopen", until, reason)
     election.refresh_from_db()

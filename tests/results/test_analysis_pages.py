@@ -155,9 +155,10 @@ def test_public_turnout_is_worked_out_once(published, clients):
     url = reverse("results:election_results", args=["vale-2026"])
     with CaptureQueriesContext(connection) as first:  # works it out (and makes the analyses)
         clients["anonymous"].get(url)
-    assert [q for q in first.captured_queries if "voting_ballotcode" in q["sql"]]
+    assert [q for q in first.captured_queries if "voting_closedturnout" in q["sql"]]  # the close's
     with CaptureQueriesContext(connection) as queries:
         assert "9 of 10 voters have voted" in clients["anonymous"].get(url).content.decode()
+    assert not [q for q in queries.captured_queries if "voting_closedturnout" in q["sql"]]
     assert not [q for q in queries.captured_queries if "voting_ballotcode" in q["sql"]]
 
 

@@ -98,37 +98,112 @@ def test_overall_alone_is_one_count_and_agrees_with_the_grouped_one(setup, djang
     assert alone == turnout(election).overall and (alone.issued, alone.voted) == (6, 2)
 
 
-def test_once_closed_turnout_is_counted_once_and_again_after_a_reopening(
+def _fresh(election) -> list[tuple]:
+    from tallyroom.voting.turnout import _grouped
+
+    return sorted(_grouped(election), key=str)
+
+
+def _stored(election) -> list[tuple]:
+    from tallyroom.voting.models import ClosedTurnout
+
+    rows = ClosedTurnout.objects.filter(election=election)
+    return sorted(rows.values_list("unit_id", "category", "issued", "voted"), key=str)
+
+
+def test_the_close_stores_the_grouped_count_and_turnout_reads_it_alone(
     setup, officer, django_assert_num_queries
 ):
-    """No code is used while voting is closed: the grouped count is kept under the close's time
-    and the codes' totals (a code stored since counts); a reopening and the next close count
-    afresh, and while voting it is live."""
+    from tallyroom import lifecycle
+    from tallyroom.audit.models import Event
+
+    election, contests, members, codes = setup
+    cast(codes[0], {})
+    cast(codes[3], {})
+    live = turnout(election)
+    lifecycle.close_voting(election, officer)
+    assert Event.objects.filter(verb="election.close", subject=f"election:{election.pk}").count() == 1
+    assert _stored(election) == _fresh(election) and len(_stored(election)) == 2
+    with django_assert_num_queries(2):  # the units' names and the stored rows: no count
+        closed = turnout(election)
+    assert closed == live and (closed.overall.issued, closed.overall.voted) == (6, 2)
+
+
+def test_a_reopening_deletes_the_stored_turnout_and_the_next_close_stores_it_afresh(setup, officer):
     from datetime import timedelta
 
     from django.utils import timezone
 
     from tallyroom import lifecycle
-    from tallyroom.roll.models import Member
-    from tallyroom.voting.codes import code_hash
-    from tallyroom.voting.models import BallotCode
+    from tallyroom.audit.models import Event
 
     election, contests, members, codes = setup
     cast(codes[0], {})
     lifecycle.close_voting(election, officer)
-    closed = turnout(election)
-    assert (closed.overall.issued, closed.overall.voted) == (6, 1)
-    with django_assert_num_queries(3):  # the units' names, the close's time, the totals: no join
-        assert turnout(election) == closed
-    late = Member.objects.create(number="late", name="Late", unit=members[0].unit, joined=members[0].joined)
-    BallotCode.objects.create(
-        election=election, member=late, code_hash=code_hash("late"), issued_at=timezone.now()
-    )
-    assert [(t.unit, t.issued) for t in turnout(election).by_unit] == [("Camden", 3), ("Hackney", 4)]
+    first = _stored(election)
     lifecycle.reopen_voting(election, officer, timezone.now() + timedelta(days=1), "closed early")
+    assert _stored(election) == [] and Event.objects.filter(verb="election.reopen").count() == 1
     cast(codes[1], {})
-    assert turnout(election).overall.voted == 2
+    assert turnout(election).overall.voted == 2  # live while voting
     cast(codes[2], {})
-    assert turnout(election).overall.voted == 3  # live while voting
     lifecycle.close_voting(election, officer)
+    assert _stored(election) == _fresh(election) != first
     assert [(t.unit, t.voted) for t in turnout(election).by_unit] == [("Camden", 1), ("Hackney", 2)]
+
+
+def test_an_election_closed_without_stored_turnout_counts_once_and_stores_it(
+    setup, officer, django_assert_num_queries
+):
+    """As one closed before the figures were kept (the migration adds none)."""
+    from tallyroom import lifecycle
+    from tallyroom.voting.models import ClosedTurnout
+
+    election, contests, members, codes = setup
+    cast(codes[4], {})
+    lifecycle.close_voting(election, officer)
+    expected = turnout(election)
+    ClosedTurnout.objects.filter(election=election).delete()
+    assert turnout(election) == expected and _stored(election) == _fresh(election)
+    with django_assert_num_queries(2):
+        assert turnout(election) == expected
+
+
+def test_a_withdrawal_reaching_the_codes_after_the_close_deletes_the_stored_turnout(setup, officer):
+    """A decision made just before the close whose codes are withdrawn just after it (the signal
+    runs after the decision's commit): the next view counts afresh, without the withdrawn code."""
+    from tallyroom import lifecycle
+    from tallyroom.roll.models import RollEntry
+    from tallyroom.voting.signals import codes_follow_roll
+
+    election, contests, members, codes = setup
+    lifecycle.close_voting(election, officer)
+    entries = RollEntry.objects.filter(member=members[5], contest__election=election)
+    entries.update(eligible=False)  # as the decision did before the close
+    codes_follow_roll(sender=RollEntry, entry=entries.select_related("contest__election").first())
+    assert _stored(election) == []
+    after = turnout(election)
+    assert (after.overall.issued, _stored(election)) == (5, _fresh(election))
+
+
+@pytest.mark.parametrize("page", ["voting:codes", "results:election", "voting:turnout_csv"])
+def test_a_staff_page_after_the_close_reads_the_stored_turnout_not_the_grouped_count(setup, officer, page):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from tallyroom import lifecycle
+
+    election, contests, members, codes = setup
+    cast(codes[1], {})
+    lifecycle.close_voting(election, officer)
+    client = Client()
+    client.force_login(officer)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse(page, args=[election.slug]))
+        assert response.status_code == 200
+        if response.streaming:
+            b"".join(response.streaming_content)
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert sum("voting_closedturnout" in q for q in sql) == 1
+    assert not [q for q in sql if "voting_ballotcode" in q and "roll_member" in q and "GROUP BY" in q]

@@ -135,3 +135,18 @@ class ReminderDelivery(models.Model):
 
     def __str__(self):
         return f"{self.reminder} to member {self.member_id}: {self.delivery}"
+
+
+class ClosedTurnout(models.Model):
+    """One row of turnout's grouped count (``turnout._grouped``), written in the close's
+    transaction and deleted in a reopening's: the election's codes issued and used by their
+    holders' unit and category, as they stood at the close (no code changes while voting is
+    closed), read by every page instead of counting them again."""
+
+    election = models.ForeignKey(
+        "elections.Election", on_delete=models.CASCADE, related_name="closed_turnout"
+    )
+    unit = models.ForeignKey("organisation.Unit", null=True, on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(max_length=32)
+    issued = models.PositiveIntegerField()
+    voted = models.PositiveIntegerField()

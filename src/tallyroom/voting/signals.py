@@ -2,7 +2,9 @@
 are out (unless a job issuing codes is under way: it will reach them; none for a member who has
 voted in every contest they are now on, by a provisional ballot: ``codes.eligible_members``), and
 an unused code withdrawn from a member left on no roll of the election; for one decision, or for a bulk one
-(``roll_changed_in_bulk``: a job issues and sends the new codes in batches, in the background)."""
+(``roll_changed_in_bulk``: a job issues and sends the new codes in batches, in the background).
+Decisions are refused once voting has closed, but one made just before may reach its codes just
+after: then the turnout the close stored is deleted (``turnout.forget_if_closed``)."""
 
 from django.db import transaction
 from django.dispatch import receiver
@@ -15,6 +17,7 @@ from tallyroom.roll.signals import roll_changed, roll_changed_in_bulk
 
 from .codes import issue_and_send
 from .models import BallotCode
+from .turnout import forget_if_closed
 
 BATCH = 5000
 
@@ -29,12 +32,14 @@ def codes_follow_roll(sender, entry, decision=None, **kwargs):
     if entry.eligible:
         if not jobs.active(election, Job.Kind.OPEN_VOTING, Job.Kind.ISSUE_CODES):
             issue_and_send(election, user=user)
+            forget_if_closed(election.pk)
     elif not RollEntry.objects.filter(
         member=entry.member, contest__election=election, eligible=True
     ).exists():
         with transaction.atomic():
             if codes.filter(member=entry.member, used_at__isnull=True).delete()[0]:
                 record(user, "voting.withdraw_code", f"election:{election.pk}", member=entry.member.number)
+                forget_if_closed(election.pk)
 
 
 @receiver(roll_changed_in_bulk, sender=RollEntry, dispatch_uid="voting.codes_follow_roll_in_bulk")
@@ -62,3 +67,4 @@ def codes_follow_roll_in_bulk(sender, contest, member_ids, eligible, user=None, 
         )
         if withdrawn:
             record(user, "voting.withdraw_codes", f"election:{election.pk}", codes=withdrawn)
+            forget_if_closed(election.pk)

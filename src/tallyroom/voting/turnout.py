@@ -1,24 +1,23 @@
 """Turnout: ballot codes issued and used, overall (one count of the codes' index) and by unit,
-region and voter category (one grouped count over the election's codes, kept once voting has
-closed), and a contest's by its roll."""
+region and voter category (one grouped count over the election's codes, stored by the close:
+``ClosedTurnout``), and a contest's by its roll."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from django.core.cache import cache
-from django.db.models import Count, Max, Q
+from django.db import transaction
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from tallyroom.analysis.regions import merge_plan
-from tallyroom.ballotbox.models import ContestBox
 from tallyroom.count.numbers import decimal_str
 from tallyroom.elections.models import Election
 from tallyroom.organisation.models import Unit
 from tallyroom.roll.models import Member
 
-from .models import BallotCode
+from .models import BallotCode, ClosedTurnout
 
 
 @dataclass(frozen=True)
@@ -89,18 +88,46 @@ def _grouped(election: Election):
     )
 
 
+def store(election: Election) -> list[tuple]:
+    """Count ``_grouped``'s rows and store them as ``election``'s ``ClosedTurnout`` (call inside
+    the close's transaction: no code changes until a reopening, which deletes them)."""
+    rows = list(_grouped(election))
+    ClosedTurnout.objects.bulk_create(
+        ClosedTurnout(election=election, unit_id=u, category=c, issued=i, voted=v) for u, c, i, v in rows
+    )
+    return rows
+
+
+def forget_if_closed(election_id: int) -> None:
+    """After a code of the election changed outside voting's own paths (a roll decision's codes,
+    reaching it after a close began): if it is closed, its stored figures are deleted, so the next
+    view counts afresh. Waits for a close under way (its row lock): then either the close counted
+    the change, or the change is after it and deleted here."""
+    with transaction.atomic():
+        if Election.objects.select_for_update().filter(pk=election_id, state=Election.State.CLOSED).exists():
+            ClosedTurnout.objects.filter(election_id=election_id).delete()
+
+
+def _stored(election: Election) -> list[tuple]:
+    return list(
+        ClosedTurnout.objects.filter(election=election).values_list("unit_id", "category", "issued", "voted")
+    )
+
+
 def _counts(election: Election) -> list[tuple]:
-    """``_grouped``'s rows. Once voting has closed no code is used until the box's record of the
-    close is set aside (a reopening deletes it), so the rows are counted once and kept in the
-    cache under the close's time and the codes' totals (``overall``, from the index alone: a code
-    issued or deleted since counts again); the names are looked up afresh on every call."""
-    if election.state == Election.State.CLOSED:
-        closed = ContestBox.objects.filter(contest__election=election).aggregate(at=Max("closed_at"))["at"]
-        if closed is not None:
-            total = overall(election)
-            key = f"turnout-counts:{election.pk}:{closed.isoformat()}:{total.issued}:{total.voted}"
-            return cache.get_or_set(key, lambda: list(_grouped(election)), timeout=None)
-    return list(_grouped(election))
+    """``_grouped``'s rows: while voting is closed, those the close stored (one small read;
+    counted and stored here, under the election's row lock, if there are none, as for an election
+    closed before they were kept); otherwise counted. The names are looked up on every call."""
+    if election.state != Election.State.CLOSED:
+        return list(_grouped(election))
+    rows = _stored(election)
+    if rows:
+        return rows
+    with transaction.atomic():
+        locked = Election.objects.select_for_update().get(pk=election.pk)
+        if locked.state != Election.State.CLOSED:  # reopened meanwhile
+            return list(_grouped(election))
+        return _stored(election) or store(election)
 
 
 def overall(election: Election) -> Turnout:
