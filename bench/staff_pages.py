@@ -167,11 +167,12 @@ def arguments(ctx: dict) -> dict[str, dict]:
         "appeals:register": {"election": e},
         "appeals:statistics": {"election": e},
         "appeals:case": {"pk": ctx["case"]},
+        # (no conference in tests/results/test_welsh_pages.py's context: it walks none)
         **{
-            f"conference:{n}": {"slug": ctx["conference"]}
+            f"conference:{n}": {"slug": ctx.get("conference", "")}
             for n in ("conference", "entitlement_csv", "desk", "chair", "new_poll", "kiosks", "projector")
         },
-        "conference:delegation": {"slug": ctx["conference"], "pk": ctx["delegation"]},
+        "conference:delegation": {"slug": ctx.get("conference", ""), "pk": ctx.get("delegation", 0)},
     }
 
 

@@ -2,19 +2,19 @@
 election in voting (``setup``) with three contests and voters on their rolls, and a small
 conference (``conference``) with its delegates named."""
 
-from datetime import date, timedelta
-from decimal import Decimal
+import functools
+from datetime import date
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core import mail
-from django.utils import timezone, translation
+from django.utils import translation
 
+import builders as build
 from tallyroom.conference import delegations, seating
 from tallyroom.conference.models import AFFILIATES_COLLEGE, CLP_COLLEGE, Conference, Delegation
-from tallyroom.elections.models import Candidate, Contest, Election
-from tallyroom.organisation.models import Affiliate, Region, Unit
-from tallyroom.roll.models import Member, RollEntry
+from tallyroom.organisation.models import Affiliate
+from tallyroom.roll.models import Member
 from tallyroom.voting.codes import issued_codes
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF
 
@@ -58,15 +58,9 @@ def scrutineer(user_with):
 
 @pytest.fixture
 def trustees_key(db):
-    """Install a new trustees' key (2 of 3 by default) on an election; returns the share texts."""
-    from tallyroom.ballotbox import box, keys
-
-    def install(election, trustees=("Tina", "Umar", "Vic"), threshold=2) -> list[str]:
-        key, shares = keys.ceremony(trustees, threshold)
-        box.install_key(election, key, None)
-        return [s.text for s in shares]
-
-    return install
+    """``build.install_key`` as a fixture: a new trustees' key (2 of 3 by default) on an
+    election; returns the share texts."""
+    return build.install_key
 
 
 @pytest.fixture
@@ -88,75 +82,11 @@ def ready_to_open(db):
     return ready
 
 
-def make_voting_election(slug="board-2026", voters=6):
-    """An open election: ``stv`` (3 seats, 4 candidates + RON), ``block`` (2 of 3), ``chair``
-    (plurality). Voter 0 is on the roll of ``chair`` only as a delegate (weight 2.5, college
-    'affiliates'); voter 1 is excluded from ``block``; everyone else is on every roll."""
-    region = Region.objects.get_or_create(code="london", name="London")[0]
-    units = [
-        Unit.objects.get_or_create(code=code, defaults={"name": code.title(), "region": region})[0]
-        for code in ("hackney", "camden")
-    ]
-    opens = timezone.now() - timedelta(days=1)
-    election = Election.objects.create(
-        slug=slug,
-        name=f"Election {slug}",
-        freeze_date=date(2026, 1, 1),
-        voting_opens=opens,
-        voting_closes=opens + timedelta(days=14),
-        state=Election.State.VOTING,
-    )
-    stv = Contest.objects.create(
-        election=election, slug="stv", name="Executive", method="scottish-stv", seats=3, ron=True, position=1
-    )
-    block = Contest.objects.create(
-        election=election, slug="block", name="Auditors", method="block", seats=2, position=2
-    )
-    chair = Contest.objects.create(
-        election=election, slug="chair", name="Chair", method="plurality", position=3
-    )
-    for contest, names in ((stv, "Ada Bea Cy Di"), (block, "Eve Fay Gus"), (chair, "Hal Ivy")):
-        for i, name in enumerate(names.split()):
-            Candidate.objects.create(contest=contest, name=name, position=i)
-    members = []
-    for i in range(voters):
-        m = Member.objects.create(
-            number=f"{slug}-{i:04d}",
-            name=f"Voter {i}",
-            email=f"voter{i}@example.org" if i % 3 else "",
-            address=f"{i} High Street\nLondon",
-            unit=units[i % 2],
-            joined=date(2020, 1, 1),
-        )
-        members.append(m)
-        if i == 0:
-            RollEntry.objects.create(
-                contest=chair, member=m, eligible=True, weight=Decimal("2.5"), college="affiliates"
-            )
-            continue
-        for contest in (stv, block, chair):
-            eligible = not (i == 1 and contest == block)
-            RollEntry.objects.create(
-                contest=contest, member=m, eligible=eligible, reason="" if eligible else "lapsed"
-            )
-    return election, {"stv": stv, "block": block, "chair": chair}, members
-
-
 @pytest.fixture
-def voting_election(trustees_key):
-    """``make_voting_election`` as a fixture, for tests that build their own; the election has a
-    trustees' key (its shares as ``election.shares``)."""
-
-    def make(**kwargs):
-        election, contests, members = make_voting_election(**kwargs)
-        Election.objects.filter(pk=election.pk).update(state=Election.State.DRAFT)
-        election.shares = trustees_key(election)
-        Election.objects.filter(pk=election.pk).update(state=Election.State.VOTING)
-        for contest in contests.values():
-            contest.election = election
-        return election, contests, members
-
-    return make
+def voting_election(db):
+    """``build.voting_election`` as a fixture, for tests that build their own; the election has
+    a trustees' key (its shares as ``election.shares``)."""
+    return functools.partial(build.voting_election, key=True)
 
 
 @pytest.fixture
@@ -183,6 +113,8 @@ def flaky(settings):
 
 
 def _members(prefix, n, unit=None, affiliate=None, start=0):
+    """``n`` members at once (``bulk_create``: the conference has 1,700 and ``build.members``
+    saves one at a time), in a unit or, as affiliated supporters, an affiliate."""
     Member.objects.bulk_create(
         Member(
             number=f"{prefix}{start + i:05d}",
@@ -203,9 +135,7 @@ def conference(db, staff):
     9,000 affiliated members, Fabians 300), entitlements worked out (Hackney 3 delegates, Camden
     1; GMB 3, Fabians 1); delegates named: Hackney a woman and a man, Camden a woman plus a substitute,
     GMB three and a substitute, Fabians one. Nobody checked in."""
-    region = Region.objects.create(code="london", name="London")
-    hackney = Unit.objects.create(code="hackney", name="Hackney", region=region)
-    camden = Unit.objects.create(code="camden", name="Camden", region=region)
+    hackney, camden = build.units("london", "hackney", "camden")
     gmb = Affiliate.objects.create(code="gmb", name="GMB", affiliated_members=9000)
     fabians = Affiliate.objects.create(code="fabians", name="Fabians", kind="society", affiliated_members=300)
     conf = Conference.objects.create(

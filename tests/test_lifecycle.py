@@ -1,19 +1,18 @@
 """The election's lifecycle verbs: each allowed only from the right state, all or nothing, recorded."""
 
 import hashlib
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.contrib.auth.models import User
 from django.core import mail
-from django.utils import timezone
 
+import builders as build
 from tallyroom.audit.models import Event
 from tallyroom.elections.models import Candidate, Contest, Election
 from tallyroom.lifecycle import Refused, close_voting, issue_codes, open_voting
-from tallyroom.organisation.models import Region, Unit
 from tallyroom.roll.eligibility import build_roll
-from tallyroom.roll.models import Member, RollEntry
+from tallyroom.roll.models import RollEntry
 from tallyroom.voting.models import BallotCode
 
 pytestmark = pytest.mark.django_db
@@ -29,20 +28,18 @@ def officer():
 @pytest.fixture
 def election(trustees_key, ready_to_open, officer):
     """A draft election with one contest; three members, one of whom joined after the freeze date."""
-    unit = Unit.objects.create(code="ashby", name="Ashby", region=Region.objects.create(code="r", name="R"))
-    now = timezone.now()
-    election = Election.objects.create(
-        slug="e",
-        name="Board",
-        freeze_date=date(2026, 1, 1),
-        voting_opens=now,
-        voting_closes=now + timedelta(7),
+    election = build.election(
+        "e", {"slug": "chair", "method": "irv", "candidates": "Ann"}, name="Board", days=7
     )
-    chair = Contest.objects.create(election=election, slug="chair", name="Chair", method="irv")
-    Candidate.objects.create(contest=chair, name="Ann")
-    for i, joined in enumerate((date(2020, 1, 1), date(2021, 1, 1), date(2026, 2, 1))):
-        email = f"n{i}@example.org"
-        Member.objects.create(number=f"N{i}", name=f"N {i}", email=email, unit=unit, joined=joined)
+    (ashby,) = build.units("r", "ashby")
+    joined = (date(2020, 1, 1), date(2021, 1, 1), date(2026, 2, 1))
+    build.members(
+        ["N0", "N1", "N2"],
+        ashby,
+        name=lambda i: f"N {i}",
+        email=lambda i: f"n{i}@example.org",
+        joined=lambda i: joined[i],
+    )
     trustees_key(election)
     ready_to_open(election, officer)
     return election

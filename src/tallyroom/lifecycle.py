@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tallyroom import count as engine
 from tallyroom.audit.events import record
@@ -70,14 +71,17 @@ def _not_under_way(election: Election, *kinds: str, contest: Contest | None = No
     job = jobs.active(election, *kinds, contest=contest)
     if job is not None:
         what = job.contest or job.election
-        raise Refused(f"{what}: {job.get_kind_display().lower()} is under way already (job {job.pk})")
+        raise Refused(
+            _("%(what)s: %(kind)s is under way already (job %(job)s)")
+            % {"what": what, "kind": job.get_kind_display().lower(), "job": job.pk}
+        )
 
 
 def _ready(election: Election) -> None:
     """Refused, with every reason, while the checklist finds anything wrong (elections/checklist.py)."""
     found = checklist.problems(election)
     if found:
-        raise Refused(f"cannot open voting in {election.name}: " + " ".join(found))
+        raise Refused(_("cannot open voting in %(name)s:") % {"name": election.name} + " " + " ".join(found))
 
 
 KeepCodes = Callable[[list[tuple[Recipient, str]]], None]
@@ -154,6 +158,10 @@ def issue_codes(election: Election, user, *, inline: bool = False, keep: KeepCod
 
 
 def issuing_work(job: Job, progress, keep: KeepCodes | None = None) -> dict:
+    """The issuing job: refused unless voting is open (a failed job retried after the close would
+    otherwise mail codes that no longer work)."""
+    with transaction.atomic():
+        _locked(job.election, "issue ballot codes in", (State.VOTING,))
     if job.attempts > 1:
         drop_pending(job.election, job.started_by)
     sent = issue_and_send(job.election, user=job.started_by, progress=progress, keep=keep)
@@ -177,9 +185,12 @@ def _move_close(locked: Election, user, verb: str, until, reason: str) -> None:
     record the decision ``verb`` with its reason; refused without a reason or a future close."""
     reason = (reason or "").strip()
     if not reason:
-        raise Refused("say why: the reason is recorded in the audit trail")
+        raise Refused(_("say why: the reason is recorded in the audit trail"))
     if until <= timezone.now():
-        raise Refused(f"the new close ({timezone.localtime(until):%d %b %Y %H:%M}) must be in the future")
+        raise Refused(
+            _("the new close (%(when)s) must be in the future")
+            % {"when": f"{timezone.localtime(until):%d %b %Y %H:%M}"}
+        )
     before = locked.voting_closes
     locked.voting_closes = until
     locked.save(update_fields=["state", "voting_closes"])
@@ -198,7 +209,7 @@ def extend_voting(election: Election, user, until, reason: str) -> None:
     with transaction.atomic():
         locked = _locked(election, "extend voting in", (State.VOTING,))
         if until <= locked.voting_closes:
-            raise Refused("an extension must move the close later than it is now")
+            raise Refused(_("an extension must move the close later than it is now"))
         _move_close(locked, user, "election.extend", until, reason)
     election.refresh_from_db()
 
@@ -210,7 +221,9 @@ def reopen_voting(election: Election, user, until, reason: str) -> None:
     with transaction.atomic():
         locked = _locked(election, "reopen voting in", (State.CLOSED,))
         if box.is_opened(locked):
-            raise Refused(f"cannot reopen voting in {locked.name}: the ballot box has been opened")
+            raise Refused(
+                _("cannot reopen voting in %(name)s: the ballot box has been opened") % {"name": locked.name}
+            )
         ContestBox.objects.filter(contest__election=locked).delete()
         locked.state = State.VOTING
         _move_close(locked, user, "election.reopen", until, reason)
@@ -236,9 +249,9 @@ def slate_labels(contest: Contest) -> dict[str, str]:
 
 def _countable(contest: Contest) -> None:
     if contest.election.state != State.CLOSED:
-        raise Refused(f"{contest.name} can be counted only once voting has closed")
+        raise Refused(_("%(name)s can be counted only once voting has closed") % {"name": contest.name})
     if contest.counts.filter(published=True).exists():
-        raise Refused(f"{contest.name} has a published result already")
+        raise Refused(_("%(name)s has a published result already") % {"name": contest.name})
 
 
 def start_count(contest: Contest, user, *, inline: bool = False) -> Job:
@@ -286,7 +299,7 @@ def count(contest: Contest, user) -> ContestCount:
     except box.BoxError as e:
         raise Refused(str(e)) from None
     except (ValueError, engine.TieUnresolved) as e:
-        raise Refused(f"{contest.name} could not be counted: {e}") from e
+        raise Refused(_("%(name)s could not be counted: %(why)s") % {"name": contest.name, "why": e}) from e
     if given.ballots.colleges:  # BLT has no column for a college: the CSV ballots recount it
         blt = csv_ballots_text(given.ballots)
     else:
@@ -318,9 +331,11 @@ def publish(counted: ContestCount, user) -> None:
     with transaction.atomic():
         contest = Contest.objects.select_for_update().get(pk=counted.contest_id)
         if contest.counts.filter(published=True).exists():
-            raise Refused(f"{contest.name} has a published result already")
+            raise Refused(_("%(name)s has a published result already") % {"name": contest.name})
         if contest.counts.first().pk != counted.pk:
-            raise Refused(f"{contest.name} has been counted again since; review the newest count")
+            raise Refused(
+                _("%(name)s has been counted again since; review the newest count") % {"name": contest.name}
+            )
         counted.published = True
         counted.published_at = timezone.now()
         counted.save(update_fields=["published", "published_at"])

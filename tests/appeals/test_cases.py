@@ -86,6 +86,18 @@ def test_dismissed_tells_the_member_why(appeals, django_capture_on_commit_callba
     assert "dismissed" in letter.body and "joined on 1 February, after the freeze" in letter.body
 
 
+def test_the_decision_is_written_in_the_members_language(appeals, django_capture_on_commit_callbacks):
+    appeals.leo.language = "cy"
+    appeals.leo.save()
+    case = lodge(appeals.leo, appeals.election, [appeals.contests["stv"]], "Ymunais mewn pryd")
+    with django_capture_on_commit_callbacks(execute=True):
+        decide_case(case, Outcome.DISMISSED, "ymunodd ar ôl y rhewi", appeals.panel[1:], appeals.panel[2])
+    (letter,) = [m for m in mail.outbox if m.to == ["l2@example.org"]]
+    assert letter.subject == f"Eich apêl yn {appeals.election.name}: gwrthodwyd"
+    assert "Mae'r panel apeliadau wedi gwrthod eich apêl." in letter.body
+    assert "ymunodd ar ôl y rhewi" in letter.body and "appeal" not in letter.body
+
+
 def test_quorum_and_who_may_sit(appeals):
     case = lodge(appeals.lena, appeals.election, [appeals.contests["stv"]], "in time")
     one, two, three = appeals.panel

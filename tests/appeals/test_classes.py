@@ -5,11 +5,13 @@ from datetime import date
 import pytest
 from django.core import mail
 
+from tallyroom.appeals import provisional
 from tallyroom.appeals.cases import AppealRefused, lodge
 from tallyroom.appeals.classes import covered, decide_class, touched_members
 from tallyroom.appeals.models import Outcome
 from tallyroom.audit.events import verify
 from tallyroom.audit.models import Event
+from tallyroom.jobs.models import Job
 from tallyroom.roll.eligibility import JOINED_LATE
 from tallyroom.roll.models import RollDecision, RollEntry
 from tallyroom.voting.models import BallotCode
@@ -70,6 +72,36 @@ def test_class_decision_upheld_for_hundreds(appeals, joiners, django_capture_on_
     assert Event.objects.filter(verb="roll.decisions").count() == 2
     assert sum(1 for m in mail.outbox if m.subject.startswith("Your ballot code")) == 300 + 2
     assert verify() == []
+
+
+def test_class_decision_mails_no_code_to_whom_a_provisional_ballot_counted(
+    appeals, joiners, django_capture_on_commit_callbacks
+):
+    """A case the class decision settles admits its provisional ballot: that member has voted in
+    every contest they are on, so the issuing job leaves them out, and the progress still ends at
+    its total."""
+    inside, _after, _both = joiners
+    stv, chair = appeals.contests["stv"], appeals.contests["chair"]
+    case = lodge(inside[0], appeals.election, [stv, chair], "joined in February")
+    provisional.cast(case, {stv.pk: ["Di"]})
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        decide_class(
+            appeals.election,
+            [stv, chair],
+            JOINED_LATE,
+            Outcome.UPHELD,
+            "the retrospective freeze date is set aside for those who joined by 12 July",
+            appeals.panel[:2],
+            appeals.panel[0],
+            *WINDOW,
+        )
+    assert RollEntry.objects.filter(member=inside[0], eligible=True, voted_at__isnull=False).count() == 2
+    assert not BallotCode.objects.filter(member=inside[0]).exists()
+    assert BallotCode.objects.filter(member__in=inside[1:], sent_at__isnull=False).count() == 299
+    assert sum(1 for m in mail.outbox if m.subject.startswith("Your ballot code")) == 299 + 2
+    job = Job.objects.filter(kind=Job.Kind.ISSUE_CODES).latest("pk")
+    assert job.done == job.total
 
 
 def test_class_decision_dismissed_changes_nothing(appeals, joiners):

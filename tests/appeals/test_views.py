@@ -357,3 +357,12 @@ def test_a_number_gets_a_few_links_however_many_addresses_ask(appeals, django_ca
     assert len(set(answers)) == 1
     assert len(mail.outbox) == 3 and AccessLink.objects.filter(member=appeals.lena).count() == 3
     assert Event.objects.filter(verb="appeals.lookup", data__sent="limit reached").count() == 2
+
+
+def test_a_welsh_member_is_sent_the_link_in_welsh(appeals):
+    appeals.lena.language = "cy"
+    appeals.lena.save()
+    signed_in(appeals.lena)
+    (letter,) = mail.outbox
+    assert letter.subject == "Eich statws ar y cofrestrau, a sut i apelio"
+    assert "Dilynwch y ddolen hon" in letter.body and "Follow this link" not in letter.body

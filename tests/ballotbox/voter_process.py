@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: conftest, ballotbox.web
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: builders, ballotbox.web
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tallyroom.web.test_settings")
 HANG_SECONDS = 120
 SCRIPT = Path(__file__).resolve()
@@ -43,24 +43,18 @@ def run(database_url: str, *args: str) -> dict:
 def build(voters: int) -> dict:
     from django.core.management import call_command
 
-    from conftest import make_voting_election
-    from tallyroom.ballotbox import box, keys
-    from tallyroom.elections.models import Election
+    import builders
     from tallyroom.voting.codes import issued_codes
 
     call_command("migrate", verbosity=0)
-    election, contests, members = make_voting_election(slug="child", voters=voters)
-    Election.objects.filter(pk=election.pk).update(state=Election.State.DRAFT)
-    key, shares = keys.ceremony(["Tina", "Umar", "Vic"], 2)
-    box.install_key(election, key, None)
-    Election.objects.filter(pk=election.pk).update(state=Election.State.VOTING)
+    election, contests, members = builders.voting_election(slug="child", voters=voters, key=True)
     codes = {m.pk: code for m, code in issued_codes(election)}
     return {
         "election": election.pk,
         "contests": {slug: c.pk for slug, c in contests.items()},
         "codes": [codes[m.pk] for m in members],
         "members": [m.pk for m in members],
-        "shares": [s.text for s in shares],
+        "shares": election.shares,
     }
 
 

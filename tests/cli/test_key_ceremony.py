@@ -7,7 +7,7 @@ import stat
 import pytest
 from django.core.management import CommandError, call_command
 
-from conftest import make_voting_election
+import builders as build
 from tallyroom.ballotbox.models import Ballot, SealedBallot
 from tallyroom.cli import main as tallyroom
 from tallyroom.elections.models import Election
@@ -40,7 +40,7 @@ def test_the_documented_ceremony_installs_and_opens_a_box(ceremony, monkeypatch)
         assert p.read_text().startswith("tallyroom-share-v1:")
     assert "private" not in (ceremony / "election-key.json").read_text()
 
-    election, contests, _ = make_voting_election(voters=4)
+    election, contests, _ = build.voting_election(voters=4)
     Election.objects.filter(pk=election.pk).update(state=Election.State.DRAFT)
     out = io.StringIO()
     call_command("install_key", election.slug, str(ceremony / "election-key.json"), stdout=out)

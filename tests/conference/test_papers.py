@@ -5,6 +5,7 @@ closes only once issued, returned and keyed are reconciled by stack."""
 
 import pytest
 
+import builders as build
 from tallyroom.audit.models import Event
 from tallyroom.ballotbox.marking import BallotError
 from tallyroom.ballotbox.models import Ballot, ContestBox
@@ -13,8 +14,6 @@ from tallyroom.conference.models import Delegate, Paper, PaperStack, Poll
 from tallyroom.results.models import ContestCount
 from tallyroom.roll.models import RollEntry
 from tallyroom.web.access import TELLER
-
-from .test_polls import new_poll
 
 
 def people(name):
@@ -27,7 +26,7 @@ def people(name):
 
 def test_double_entry_with_a_disagreement_caught(conference, staff, user_with, check_in_all):
     check_in_all(conference)
-    poll, shares = new_poll(
+    poll, shares = build.poll(
         conference, staff, "Chair", candidates=["Ann", "Bob", "Cy"], method="scottish-stv"
     )
     polls.open_poll(poll, staff)
@@ -85,7 +84,7 @@ def test_a_paper_is_linked_to_its_stack_never_its_delegate(conference, staff, us
     keying, and try to tie a keyed paper to the delegate it was handed to. Only the stack (the
     weight and college, which the box needs) links them."""
     check_in_all(conference)
-    poll, shares = new_poll(conference, staff, "Chair", candidates=["Ann", "Bob"])
+    poll, shares = build.poll(conference, staff, "Chair", candidates=["Ann", "Bob"])
     polls.open_poll(poll, staff)
     gmb = people("GMB")
     papers.issue(poll, gmb, staff)
@@ -115,7 +114,7 @@ def test_a_paper_is_linked_to_its_stack_never_its_delegate(conference, staff, us
 
 def test_papers_not_returned_are_accounted_at_the_close(conference, staff, user_with, check_in_all):
     check_in_all(conference)
-    poll, shares = new_poll(conference, staff, "Chair", candidates=["Ann", "Bob"])
+    poll, shares = build.poll(conference, staff, "Chair", candidates=["Ann", "Bob"])
     polls.open_poll(poll, staff)
     given = papers.issue(poll, people("GMB") + people("Hackney CLP"), staff)
     assert sorted({s.number for _, s in given}) == [1, 2]  # weight 3000 and weight 1: two stacks
@@ -147,7 +146,7 @@ def test_papers_not_returned_are_accounted_at_the_close(conference, staff, user_
 
 def test_tellers_page_keys_a_paper(client, conference, staff, user_with, check_in_all):
     check_in_all(conference)
-    poll, _ = new_poll(conference, staff)
+    poll, _ = build.poll(conference, staff)
     polls.open_poll(poll, staff)
     url = f"/conference/{conference.slug}/papers/{poll.pk}/"
     client.force_login(user_with("t1", TELLER))

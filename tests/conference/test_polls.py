@@ -7,8 +7,8 @@ from fractions import Fraction
 import pytest
 from django.test import Client
 
+import builders as build
 from tallyroom.audit.models import Event
-from tallyroom.ballotbox import keys
 from tallyroom.ballotbox.models import ContestBox
 from tallyroom.conference import delegations, polls, seating
 from tallyroom.conference.models import Delegate, Delegation, Poll
@@ -16,11 +16,6 @@ from tallyroom.results.models import ContestCount
 from tallyroom.roll.models import Member, RollEntry
 
 HALVES = {"clp": "1/2", "affiliates": "1/2"}
-
-
-def new_poll(conference, user, title="Motion 1", **kw):
-    key, shares = keys.ceremony(["Tessa", "Umar", "Vera"], 2)
-    return polls.create_poll(conference, title, key, user, **kw), [s.text for s in shares]
 
 
 def weights(poll):
@@ -36,7 +31,7 @@ def delegate(number):
 
 def test_card_votes_shared_among_those_present_substitutes_and_check_out(conference, staff, check_in_all):
     check_in_all(conference)
-    poll, _ = new_poll(conference, staff)
+    poll, _ = build.poll(conference, staff)
     polls.open_poll(poll, staff)
     w = weights(poll)
     assert w["gm00000"] == w["gm00001"] == w["gm00002"] == ("3000", "affiliates")
@@ -53,7 +48,7 @@ def test_card_votes_shared_among_those_present_substitutes_and_check_out(confere
     polls.close_poll(poll, staff)
     # one GMB delegate leaves: the next poll shares 9,000 between two
     seating.check(delegate("gm00000"), False, staff)
-    second, _ = new_poll(conference, staff, "Motion 2")
+    second, _ = build.poll(conference, staff, "Motion 2")
     polls.open_poll(second, staff)
     w = weights(second)
     assert "gm00000" not in w and w["gm00001"] == ("4500", "affiliates")
@@ -64,7 +59,7 @@ def test_card_votes_shared_among_those_present_substitutes_and_check_out(confere
     seating.check(delegate("hk00001"), False, staff)
     conference.clp_card_votes = True
     conference.save()
-    third, _ = new_poll(conference, staff, "Motion 3")
+    third, _ = build.poll(conference, staff, "Motion 3")
     polls.open_poll(third, staff)
     w = weights(third)
     assert w["gm00003"] == w["gm00001"] == ("3000", "affiliates")
@@ -93,7 +88,7 @@ def test_a_proxy_holder_votes_for_the_absent_delegate(conference, staff, check_i
     delegations.set_proxy(delegate("gm00000"), delegate("gm00001"), staff)
     check_in_all(conference)
     seating.check(delegate("gm00000"), False, staff)
-    poll, _ = new_poll(conference, staff)
+    poll, _ = build.poll(conference, staff)
     polls.open_poll(poll, staff)
     w = weights(poll)
     assert w["gm00001"] == ("6000", "affiliates") and w["gm00002"] == ("3000", "affiliates")
@@ -117,7 +112,7 @@ def test_weighted_stv_by_colleges_through_the_box_equals_the_hand_worked_sheet(
     delegations.name_delegate(hackney, Member.objects.get(number="hk00002"), staff)
     check_in_all(conference)
     seating.check(delegate("fb00000"), False, staff)
-    poll, shares = new_poll(
+    poll, shares = build.poll(
         conference,
         staff,
         "Chair",
@@ -165,7 +160,7 @@ def test_a_motion_whose_affiliates_all_abstain_is_decided_by_the_clps(conference
     """Every affiliate delegate present casts an empty ballot: the affiliates' college has no
     valid votes, so its half goes to the CLPs and their 1:2 decides; the projector shows it."""
     check_in_all(conference)
-    poll, shares = new_poll(conference, staff, college_shares=HALVES)
+    poll, shares = build.poll(conference, staff, college_shares=HALVES)
     polls.open_poll(poll, staff)
     cast = {"hk00000": ["For"], "hk00001": ["Against"], "cm00000": ["Against"]}
     for number in ("gm00000", "gm00001", "gm00002", "fb00000"):
@@ -185,8 +180,8 @@ def test_a_motion_whose_affiliates_all_abstain_is_decided_by_the_clps(conference
 
 def test_a_wrong_share_leaves_the_poll_closed_for_the_shares_again(conference, staff, check_in_all):
     check_in_all(conference)
-    poll, shares = new_poll(conference, staff)
-    other, other_shares = new_poll(conference, staff, "Motion 2")
+    poll, shares = build.poll(conference, staff)
+    other, other_shares = build.poll(conference, staff, "Motion 2")
     polls.open_poll(poll, staff)
     polls.vote(poll, delegate("gm00000"), ["For"])
     with pytest.raises(delegations.Refused, match="another election's key"):
@@ -200,7 +195,7 @@ def test_a_wrong_share_leaves_the_poll_closed_for_the_shares_again(conference, s
 
 def test_a_motion_by_card_vote_with_colleges_and_abstentions(conference, staff, check_in_all):
     check_in_all(conference)
-    poll, shares = new_poll(conference, staff, college_shares=HALVES)
+    poll, shares = build.poll(conference, staff, college_shares=HALVES)
     polls.open_poll(poll, staff)
     for number, names in {
         "hk00000": ["For"],
@@ -226,7 +221,7 @@ def test_a_motion_by_card_vote_with_colleges_and_abstentions(conference, staff, 
 def test_a_show_of_hands_is_recorded_as_such(client, conference, staff, user_with):
     from tallyroom.web.access import CHAIR
 
-    poll, _ = new_poll(conference, staff)
+    poll, _ = build.poll(conference, staff)
     client.force_login(user_with("chair", CHAIR))
     client.post(
         f"/conference/{conference.slug}/chair/{poll.pk}/",
@@ -259,7 +254,7 @@ def test_phone_ballot_with_the_badge_code_then_projector(client, conference, sta
     waiting = client.get(url)
     assert b"no poll is open" in waiting.content and len(waiting.content) % 65536 == 0
     assert client.get(f"/conference/{conference.slug}/v/AAAA-BBBB-CCCC-DDDD/").status_code == 404
-    poll, shares = new_poll(conference, staff)
+    poll, shares = build.poll(conference, staff)
     polls.open_poll(poll, staff)
     ballot = client.get(url)
     assert b"Motion 1" in ballot.content and len(ballot.content) % 65536 == 0
@@ -281,7 +276,7 @@ def test_phone_ballot_with_the_badge_code_then_projector(client, conference, sta
 def test_roles_guard_the_desk_and_the_chair(client, conference, staff, user_with):
     from tallyroom.web.access import REGISTRATION_DESK
 
-    poll, _ = new_poll(conference, staff)
+    poll, _ = build.poll(conference, staff)
     client.force_login(user_with("desk", REGISTRATION_DESK))
     assert (
         client.post(f"/conference/{conference.slug}/chair/{poll.pk}/", {"action": "open"}).status_code == 403
@@ -300,7 +295,7 @@ def test_roles_guard_the_desk_and_the_chair(client, conference, staff, user_with
 def test_a_kiosk_takes_the_badge_code_typed_in(client, conference, staff, check_in_all):
     check_in_all(conference)
     (badge,) = seating.issue_badges([delegate("gm00001")], str, staff)
-    poll, _ = new_poll(conference, staff)
+    poll, _ = build.poll(conference, staff)
     polls.open_poll(poll, staff)
     typed = badge.code.lower().replace("-", " ")
     page = client.post(f"/conference/{conference.slug}/vote/", {"code": typed}, follow=True)

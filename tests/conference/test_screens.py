@@ -2,6 +2,7 @@
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+import builders as build
 from tallyroom.audit.models import Event
 from tallyroom.ballotbox import keys
 from tallyroom.conference.models import Poll
@@ -114,8 +115,6 @@ def test_a_steward_unlocks_a_kiosk_for_one_delegate_at_a_time(
     from tallyroom.roll.models import RollEntry
     from tallyroom.web.access import REGISTRATION_DESK
 
-    from .test_polls import new_poll
-
     check_in_all(conference)
     steward = Client()
     steward.force_login(user_with("steward", REGISTRATION_DESK))
@@ -133,7 +132,7 @@ def test_a_steward_unlocks_a_kiosk_for_one_delegate_at_a_time(
     thief = Client()
     assert thief.post(setup.replace("http://testserver", "")).status_code == 404
     assert thief.get(screen).status_code == 403
-    poll, _ = new_poll(conference, staff)
+    poll, _ = build.poll(conference, staff)
     polls.open_poll(poll, staff)
     page = machine.get(screen)
     assert b'id="locked"' in page.content and len(page.content) % 65536 == 0

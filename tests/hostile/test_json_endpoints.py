@@ -2,8 +2,6 @@
 path it is given, the answer is the documented JSON or a 404, never a server error, and always
 of the content type and shape the schema says."""
 
-from datetime import timedelta
-
 import pytest
 import schemathesis
 from django.core import signals
@@ -14,7 +12,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import unsupported_method
 
-from tallyroom.elections.models import Election
+import builders as build
 from tallyroom.jobs.models import Job
 from tallyroom.web.access import SCRUTINEER
 
@@ -63,14 +61,7 @@ schema = schemathesis.openapi.from_dict(SCHEMA)
 @pytest.fixture
 def signed_in_scrutineer(user_with):
     """A scrutineer's session cookie, and two jobs (one running, one done) to find."""
-    now = timezone.now()
-    election = Election.objects.create(
-        slug="fuzz",
-        name="Fuzz",
-        freeze_date=now.date(),
-        voting_opens=now,
-        voting_closes=now + timedelta(days=1),
-    )
+    election = build.election("fuzz", name="Fuzz", days=1, freeze_date=timezone.now().date())
     Job.objects.create(kind=Job.Kind.OPEN_VOTING, election=election, state=Job.State.RUNNING, total=10)
     Job.objects.create(kind=Job.Kind.OPEN_VOTING, election=election, state=Job.State.DONE, done=3, total=3)
     client = Client()

@@ -10,16 +10,12 @@ excluded; Bob has 5 of 9, a majority. Elected: Bob.
 Ten members in two units; nine vote (everyone in Eastbridge, four of five in Westmoor).
 """
 
-from datetime import date, timedelta
-
 import pytest
 from django.test import Client
-from django.utils import timezone
 
+import builders as build
 from tallyroom import lifecycle
-from tallyroom.elections.models import Candidate, Contest, Election, Slate
-from tallyroom.organisation.models import Region, Unit
-from tallyroom.roll.models import Member
+from tallyroom.elections.models import Election, Slate
 from tallyroom.voting.casting import cast
 
 SECTION_BALLOTS = [["Tom", "Amy"]] * 4 + [["Dan"]] * 3 + [["Amy"]] * 2
@@ -28,44 +24,30 @@ CHAIR_BALLOTS = [["Ann"]] * 4 + [["Bob"]] * 3 + [["Cat", "Bob"]] * 2
 
 def make_election() -> Election:
     """The election described above, in draft, with its members."""
-    region = Region.objects.create(code="vale", name="Vale")
-    units = [Unit.objects.create(code=c, name=c.title(), region=region) for c in ("eastbridge", "westmoor")]
-    now = timezone.now()
-    election = Election.objects.create(
-        slug="vale-2026",
+    election = build.election(
+        "vale-2026",
+        {
+            "slug": "section",
+            "name": "CLP section",
+            "method": "scottish-stv",
+            "seats": 2,
+            "constraints": "woman>=1",
+            "tie_seed": "vale-seed-42",
+            "candidates": [("Tom", ""), ("Dan", ""), ("Amy", "woman")],
+        },
+        {"slug": "chair", "name": "Chair", "method": "irv", "ron": True, "candidates": "Ann Bob Cat"},
         name="Vale board 2026",
-        freeze_date=date(2026, 1, 1),
-        voting_opens=now,
-        voting_closes=now + timedelta(days=7),
-    )
-    section = Contest.objects.create(
-        election=election,
-        slug="section",
-        name="CLP section",
-        method="scottish-stv",
-        seats=2,
-        constraints="woman>=1",
-        tie_seed="vale-seed-42",
-        position=1,
-    )
-    chair = Contest.objects.create(
-        election=election, slug="chair", name="Chair", method="irv", ron=True, position=2
+        days=7,
     )
     forward = Slate.objects.create(election=election, name="Forward", colour="#aa0000")
-    for i, (name, groups) in enumerate((("Tom", ""), ("Dan", ""), ("Amy", "woman"))):
-        candidate = Candidate.objects.create(contest=section, name=name, groups=groups, position=i)
-        if name != "Dan":
-            forward.candidates.add(candidate)
-    for i, name in enumerate(("Ann", "Bob", "Cat")):
-        Candidate.objects.create(contest=chair, name=name, position=i)
-    for i in range(10):
-        Member.objects.create(
-            number=f"M{i:03d}",
-            name=f"Member {i}",
-            email=f"m{i}@example.org",
-            unit=units[i % 2],
-            joined=date(2020, 1, 1),
-        )
+    forward.candidates.add(*election.contests.get(slug="section").candidates.exclude(name="Dan"))
+    vale = build.units("vale", "eastbridge", "westmoor")
+    build.members(
+        [f"M{i:03d}" for i in range(10)],
+        lambda i: vale[i % 2],
+        name=lambda i: f"Member {i}",
+        email=lambda i: f"m{i}@example.org",
+    )
     return election
 
 
@@ -83,11 +65,8 @@ def shares(draft_election, trustees_key):
 @pytest.fixture
 def open_election(draft_election, shares, officer, ready_to_open):
     """The election opened by the returning officer; returns it and the codes by membership number."""
-    election = draft_election
-    ready_to_open(election, officer)
-    pairs = []
-    lifecycle.open_voting(election, officer, inline=True, keep=pairs.extend)
-    return election, {r.number: code for r, code in pairs}
+    ready_to_open(draft_election, officer)
+    return draft_election, build.opened(draft_election, officer)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.urls import reverse
 
+import builders as build
 from tallyroom.audit import election_keys, signing
 from tallyroom.audit.events import record, verify
 from tallyroom.audit.export import export_lines
@@ -184,13 +185,8 @@ def test_an_event_moved_to_another_election_or_signed_by_its_key_is_caught(publi
 
 
 def make_other_election(like: Election) -> Election:
-    return Election.objects.create(
-        slug="other",
-        name="Other",
-        freeze_date=like.freeze_date,
-        voting_opens=like.voting_opens,
-        voting_closes=like.voting_closes,
-    )
+    opens, closes = like.voting_opens, like.voting_closes
+    return build.election("other", name="Other", opens=opens, closes=closes, freeze_date=like.freeze_date)
 
 
 def test_a_version_1_export_is_still_read(tmp_path, capsys):

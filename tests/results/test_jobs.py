@@ -84,6 +84,23 @@ def test_a_mail_failure_in_batch_3_fails_the_job_and_a_retry_completes(
     assert Event.objects.filter(verb="election.open").count() == 1  # the retry did not open again
 
 
+def test_a_failed_issuing_job_retried_after_the_close_issues_and_mails_nothing(
+    draft_election, shares, officer, flaky, settings
+):
+    settings.TALLYROOM_CODE_BATCH = 3
+    flaky.down_after = 6
+    lifecycle.open_voting(draft_election, officer, inline=True)
+    job = lifecycle.issue_codes(draft_election, officer, inline=True)  # the mail server still down
+    assert job.state == Job.State.FAILED
+    lifecycle.close_voting(draft_election, officer)
+    codes, mailed = set(BallotCode.objects.values_list("pk", "delivery")), len(mail.outbox)
+    flaky.down_after = None
+    runner.retry(job, officer)
+    job.refresh_from_db()
+    assert job.state == Job.State.FAILED and "its state is 'voting closed'" in job.message
+    assert set(BallotCode.objects.values_list("pk", "delivery")) == codes and len(mail.outbox) == mailed
+
+
 def test_a_job_whose_worker_died_is_marked_failed_and_retried(draft_election, shares, officer, settings):
     settings.TASKS = DUMMY
     job = lifecycle.open_voting(draft_election, officer)

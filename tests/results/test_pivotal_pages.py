@@ -10,7 +10,7 @@ from fractions import Fraction
 import pytest
 from django.urls import reverse
 
-from tallyroom.ballotbox import keys
+import builders as build
 from tallyroom.ballotbox.models import Ballot
 from tallyroom.cli import main
 from tallyroom.conference import delegations, polls, seating
@@ -43,12 +43,10 @@ def declared(conference, staff, check_in_all, *, ballots_public=True) -> Contest
     delegations.name_delegate(hackney, Member.objects.get(number="hk00002"), staff)
     check_in_all(conference)
     seating.check(delegate("fb00000"), False, staff)
-    key, shares = keys.ceremony(["Tessa", "Umar", "Vera"], 2)
-    poll = polls.create_poll(
+    poll, shares = build.poll(
         conference,
-        "Chair",
-        key,
         staff,
+        "Chair",
         candidates=["A", "B", "C", "D"],
         method="scottish-stv",
         college_shares=HALVES,
@@ -62,7 +60,7 @@ def declared(conference, staff, check_in_all, *, ballots_public=True) -> Contest
     polls.open_poll(poll, staff)
     for number, names in CAST.items():
         polls.vote(poll, delegate(number), names)
-    polls.declare(poll, staff, [s.text for s in shares][:2])
+    polls.declare(poll, staff, shares[:2])
     return ContestCount.objects.get(contest=contest, published=True)
 
 

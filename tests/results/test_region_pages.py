@@ -4,22 +4,18 @@ the ballot table nor the page ever holds a smaller group; the page's figures are
 `tallyroom analyse regions` on the stored cells."""
 
 import json
-from datetime import date, timedelta
 
 import pytest
 from django.db.models import Count
 from django.urls import reverse
-from django.utils import timezone
 
+import builders as build
 from tallyroom import lifecycle
 from tallyroom.ballotbox.models import Ballot
 from tallyroom.cli import main
 from tallyroom.count import Ballots
-from tallyroom.elections.models import Candidate, Contest, Election
 from tallyroom.formats import blt_text
-from tallyroom.organisation.models import Region, Unit
 from tallyroom.results.models import ContestAnalysis
-from tallyroom.roll.models import Member
 from tallyroom.voting.casting import cast
 
 pytestmark = pytest.mark.django_db
@@ -38,42 +34,24 @@ MINIMUM = (
 @pytest.fixture
 def regional(trustees_key, officer, ready_to_open):
     """An IRV contest shown by region, voted in through the box and published."""
-    now = timezone.now()
-    election = Election.objects.create(
-        slug="isles-2026",
-        name="Isles 2026",
-        freeze_date=date(2026, 1, 1),
-        voting_opens=now,
-        voting_closes=now + timedelta(days=7),
-    )
-    contest = Contest.objects.create(
-        election=election,
-        slug="chair",
-        name="Chair",
+    election = build.election("isles-2026", name="Isles 2026", days=7)
+    contest = build.contest(
+        election,
+        "chair",
+        "Ann Bob Cat",
         method="irv",
         results_by_region=True,
         region_minimum=MINIMUM,
     )
-    for i, name in enumerate(("Ann", "Bob", "Cat")):
-        Candidate.objects.create(contest=contest, name=name, position=i)
     voters = []
     for name, ballots in BALLOTS.items():
-        region = Region.objects.create(code=name.lower(), name=name)
-        unit = Unit.objects.create(code=f"{name.lower()}-clp", name=f"{name} CLP", region=region)
-        for k, ballot in enumerate(ballots):
-            Member.objects.create(
-                number=f"{name}{k}",
-                name=f"{name} {k}",
-                email=f"{name}{k}@example.org",
-                unit=unit,
-                joined=date(2020, 1, 1),
-            )
-            voters.append((f"{name}{k}", ballot))
+        (unit,) = build.units(name.lower(), f"{name.lower()}-clp", names=[f"{name} CLP"])
+        numbers = [f"{name}{k}" for k in range(len(ballots))]
+        build.members(numbers, unit, name=lambda k, name=name: f"{name} {k}")
+        voters.extend(zip(numbers, ballots, strict=True))
     shares = trustees_key(election)
     ready_to_open(election, officer)
-    pairs = []
-    lifecycle.open_voting(election, officer, inline=True, keep=pairs.extend)
-    codes = {r.number: code for r, code in pairs}
+    codes = build.opened(election, officer)
     for number, ballot in voters:
         cast(codes[number], {contest: ballot})
     lifecycle.close_voting(election, officer)

@@ -8,6 +8,7 @@ import csv
 import io
 import re
 import sys
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -15,10 +16,13 @@ import polib
 import pytest
 from django.core import mail
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 import tallyroom
 from tallyroom import lifecycle
+from tallyroom.appeals import cases
+from tallyroom.appeals.models import Case
 from tallyroom.elections.models import Candidate, Slate
 from tallyroom.formats import sheet_pdf
 from tallyroom.jobs.models import Job
@@ -33,9 +37,9 @@ import staff_pages  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 CATALOGUE = Path(tallyroom.__file__).parent / "locale" / "cy" / "LC_MESSAGES" / "django.po"
-# Not walked: the conference and appeals pages are not yet translated (docs/languages.md); the
-# admin is Django's own.
-NOT_YET = ("conference:", "appeals:", "admin:")
+# Not walked: the conference pages are not yet translated (docs/languages.md); the admin is
+# Django's own.
+NOT_YET = ("conference:", "admin:")
 
 
 def english_phrases() -> set[str]:
@@ -82,6 +86,16 @@ def context(election, officer) -> dict:
     contest = election.contests.get(slug="section")
     entry = RollEntry.objects.filter(contest=contest).select_related("member").first()
     job = Job.objects.create(kind=Job.Kind.COUNT, election=election, contest=contest, started_by=officer)
+    now = timezone.now()
+    case = Case.objects.create(
+        election=election,
+        member=entry.member,
+        grounds="I paid in time.",
+        snapshot=cases.snapshot(entry.member, election),
+        lodged_at=now,
+        due_by=now - timedelta(days=1),
+    )
+    case.contests.add(contest)
     return {
         "election": election.slug,
         "contest": contest.pk,
@@ -93,9 +107,7 @@ def context(election, officer) -> dict:
         "candidate": Candidate.objects.filter(contest=contest).first().pk,
         "slate": Slate.objects.get(election=election).pk,
         "job": job.pk,
-        "case": 0,
-        "conference": "none",  # conference pages are not walked (NOT_YET)
-        "delegation": 0,
+        "case": case.pk,
     }
 
 
@@ -231,3 +243,16 @@ def test_the_members_appeal_pages_are_in_welsh(db):
         text = text_of(visitor.get(reverse(name)).content.decode())
         assert "Rhowch eich rhif aelodaeth" in text or "Rhowch y cod o'ch llythyr" in text
         assert sorted(p for p in phrases if p in text) == [], name
+
+
+def test_a_refusal_is_in_the_readers_language(open_election, officer):
+    """A lifecycle refusal is worded when raised, in the language active for the request."""
+    election, _codes = open_election
+    contest = election.contests.get(slug="section")
+    for language, words in (
+        ("cy", "dim ond ar ôl i'r pleidleisio gau y gellir cyfrif"),
+        ("en-gb", "can be counted only once voting has closed"),
+    ):
+        with translation.override(language), pytest.raises(lifecycle.Refused) as refused:
+            lifecycle.count(contest, officer)
+        assert words in str(refused.value) and contest.name in str(refused.value)

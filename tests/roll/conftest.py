@@ -1,11 +1,11 @@
 """A small organisation, an election and a contest for the roll tests."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pytest
 from django.utils import timezone
 
-from tallyroom.elections.models import Contest, Election
+import builders as build
 from tallyroom.organisation.models import Affiliate, Region, Unit
 from tallyroom.roll.models import Member
 
@@ -27,26 +27,20 @@ def places():
 @pytest.fixture
 def election():
     opens = timezone.make_aware(datetime(2026, 3, 1, 9))
-    return Election.objects.create(
-        slug="board-2026",
-        name="Regional board 2026",
-        freeze_date=date(2026, 1, 1),
-        voting_opens=opens,
-        voting_closes=opens + timedelta(days=14),
-    )
+    return build.election(name="Regional board 2026", opens=opens)
 
 
 @pytest.fixture
 def contest(election):
-    return Contest.objects.create(election=election, slug="chair", name="Chair", method="fptp")
+    return build.contest(election, "chair")
 
 
 def member(number, unit, **fields):
+    """One paid-up, active member with no email address (``build.members`` otherwise)."""
     values = {
-        "name": f"Member {number}",
-        "joined": date(2020, 1, 1),
+        "email": "",
         "paid_up_to": date(2026, 12, 31),
         "status": Member.Status.ACTIVE,
         "category": Member.Category.MEMBER,
     }
-    return Member.objects.create(number=number, unit=unit, **{**values, **fields})
+    return build.members([number], unit, **{**values, **fields})[0]

@@ -3,7 +3,6 @@ in chunks, the request returning at once with the job, progress seen from outsid
 one transaction is still open, a refused import rolled back with its errors by line on the job page."""
 
 import io
-from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,8 +11,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+import builders as build
 from tallyroom.audit.models import Event
-from tallyroom.elections.models import Contest, Election
+from tallyroom.elections.models import Contest
 from tallyroom.jobs import files, runner
 from tallyroom.jobs.models import Job, JobFile, JobFileChunk
 from tallyroom.roll import eligibility, importer
@@ -120,12 +120,9 @@ def test_a_refusal_while_writing_rolls_back_every_batch_and_is_shown_by_line(pla
     a frozen roll, in the last batch): the batches written before it are undone."""
     monkeypatch.setattr(importer, "BATCH", 2)
     importer.import_members(io.BytesIO(HEADER + b"L1,Ann,ann@example.org,hackney,2019-05-01,active,member\n"))
-    now = timezone.now()
-    election = Election.objects.create(
-        slug="e", name="Board", freeze_date=date(2026, 1, 1), voting_opens=now, voting_closes=now
-    )
-    contest = Contest.objects.create(election=election, slug="c", name="C", method="fptp", roll_frozen_at=now)
-    RollEntry.objects.create(contest=contest, member=Member.objects.get(number="L1"), eligible=True)
+    election = build.election("e", name="Board", days=0)
+    contest = build.contest(election, "c", name="C", roll_frozen_at=timezone.now())
+    build.roll(contest, [Member.objects.get(number="L1")])
     moved = b"L1,Ann,ann@elsewhere.org,hackney,2019-05-01,active,member\n"
     login(staff).post(reverse("roll:import"), {"file": SimpleUploadedFile("m.csv", HEADER + rows(5) + moved)})
     job = Job.objects.get()
@@ -196,13 +193,10 @@ def test_progress_is_seen_while_the_import_runs(places, staff, monkeypatch, sett
 
 
 @pytest.mark.django_db(transaction=True)
-def test_roll_building_is_a_job_whose_progress_is_seen_mid_run(
-    places, election, staff, monkeypatch, settings
-):
+def test_roll_building_is_a_job_whose_progress_is_seen_mid_run(places, contest, staff, monkeypatch, settings):
     monkeypatch.setattr(runner, "PROGRESS_EVERY", 0)
     monkeypatch.setattr(eligibility, "BATCH", 3)
     importer.import_members(io.BytesIO(HEADER + rows(7)))
-    contest = Contest.objects.create(election=election, slug="chair", name="Chair", method="fptp")
     queued(settings)
     response = login(staff).post(reverse("roll:build", args=[contest.pk]))
     job = Job.objects.get()
@@ -232,8 +226,7 @@ def test_roll_building_is_a_job_whose_progress_is_seen_mid_run(
 
 
 @pytest.mark.django_db
-def test_building_is_refused_once_frozen_or_while_a_build_is_under_way(places, election, staff, settings):
-    contest = Contest.objects.create(election=election, slug="chair", name="Chair", method="fptp")
+def test_building_is_refused_once_frozen_or_while_a_build_is_under_way(places, contest, staff, settings):
     queued(settings)
     client = login(staff)
     first = client.post(reverse("roll:build", args=[contest.pk]))

@@ -150,21 +150,15 @@ def test_a_refusal_in_a_later_batch_rolls_back_the_batches_written(places, monke
     frozen roll) undoes the earlier ones: still all or nothing, the line named."""
     from django.utils import timezone
 
-    from tallyroom.elections.models import Contest, Election
+    import builders as build
+    from tallyroom.elections.models import Contest
     from tallyroom.roll import importer
-    from tallyroom.roll.models import RollEntry
 
     monkeypatch.setattr(importer, "BATCH", 2)
     import_members(io.StringIO(GOOD))
-    election = Election.objects.create(
-        slug="e",
-        name="Board",
-        freeze_date=date(2026, 1, 1),
-        voting_opens=timezone.now(),
-        voting_closes=timezone.now(),
-    )
-    contest = Contest.objects.create(election=election, slug="c", name="C", method="fptp")
-    RollEntry.objects.create(contest=contest, member=Member.objects.get(number="L1"), eligible=True)
+    election = build.election("e", name="Board", days=0)
+    contest = build.contest(election, "c", name="C")
+    build.roll(contest, [Member.objects.get(number="L1")])
     Contest.objects.filter(pk=contest.pk).update(roll_frozen_at=timezone.now())
     new = "".join(f"N{i},New {i},,,hackney,2020-01-01,,active,member,\n" for i in range(5))
     moved = (

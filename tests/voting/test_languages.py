@@ -23,7 +23,17 @@ WELSH_FORMS = {1: 0, 2: 1, 3: 2, 8: 3}  # n -> plural form, by the catalogue's P
 def translations(entry) -> list[tuple[str, str]]:
     """(as the .mo gives it, as the .po says) for each form of ``entry``."""
     if not entry.msgid_plural:
+        if entry.msgctxt:
+            return [(translation.pgettext(entry.msgctxt, entry.msgid), entry.msgstr)]
         return [(translation.gettext(entry.msgid), entry.msgstr)]
+    if entry.msgctxt:
+        return [
+            (
+                translation.npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural, n),
+                entry.msgstr_plural[form],
+            )
+            for n, form in WELSH_FORMS.items()
+        ]
     return [
         (translation.ngettext(entry.msgid, entry.msgid_plural, n), entry.msgstr_plural[form])
         for n, form in WELSH_FORMS.items()

@@ -101,21 +101,30 @@ def test_overall_alone_is_one_count_and_agrees_with_the_grouped_one(setup, djang
 def test_once_closed_turnout_is_counted_once_and_again_after_a_reopening(
     setup, officer, django_assert_num_queries
 ):
-    """No code is issued or used while voting is closed: the grouped count is kept under the
-    close's time; a reopening and the next close count afresh, and while voting it is live."""
+    """No code is used while voting is closed: the grouped count is kept under the close's time
+    and the codes' totals (a code stored since counts); a reopening and the next close count
+    afresh, and while voting it is live."""
     from datetime import timedelta
 
     from django.utils import timezone
 
     from tallyroom import lifecycle
+    from tallyroom.roll.models import Member
+    from tallyroom.voting.codes import code_hash
+    from tallyroom.voting.models import BallotCode
 
     election, contests, members, codes = setup
     cast(codes[0], {})
     lifecycle.close_voting(election, officer)
     closed = turnout(election)
     assert (closed.overall.issued, closed.overall.voted) == (6, 1)
-    with django_assert_num_queries(2):  # the units' names and the close's time: no count
+    with django_assert_num_queries(3):  # the units' names, the close's time, the totals: no join
         assert turnout(election) == closed
+    late = Member.objects.create(number="late", name="Late", unit=members[0].unit, joined=members[0].joined)
+    BallotCode.objects.create(
+        election=election, member=late, code_hash=code_hash("late"), issued_at=timezone.now()
+    )
+    assert [(t.unit, t.issued) for t in turnout(election).by_unit] == [("Camden", 3), ("Hackney", 4)]
     lifecycle.reopen_voting(election, officer, timezone.now() + timedelta(days=1), "closed early")
     cast(codes[1], {})
     assert turnout(election).overall.voted == 2

@@ -13,13 +13,15 @@ from datetime import timedelta
 
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from tallyroom.audit.events import record
 from tallyroom.ballotbox import box
 from tallyroom.elections.models import Candidate, Election
 from tallyroom.roll.decisions import decide
 from tallyroom.roll.eligibility import reasons_of
+from tallyroom.roll.languages import language_of
 from tallyroom.roll.models import RollEntry
 from tallyroom.web.access import APPEALS_PANEL, has_role
 
@@ -240,21 +242,23 @@ def tell_outcome(case: Case) -> None:
     member = case.member
     if not member.email:
         return
-    if case.outcome == Outcome.UPHELD:
-        what = (
-            "upheld your appeal: you are now on the roll. If you have no ballot code yet, one "
-            "follows in a separate email; any provisional ballot you cast has been counted in."
-        )
-    else:
-        what = "dismissed your appeal. Any provisional ballot you cast has been destroyed unread."
-    EmailMessage(
-        subject=f"Your appeal in {case.election.name}: {case.outcome}",
-        body=(
-            f"Dear {member.name},\n\nThe appeals panel has {what}\n\nAppeal number {case.pk}. "
-            f"The panel's reason:\n\n{case.decision_reason}\n"
-        ),
-        to=[member.email],
-    ).send()
+    with translation.override(language_of(member.language)):
+        if case.outcome == Outcome.UPHELD:
+            what = _(
+                "upheld your appeal: you are now on the roll. If you have no ballot code yet, one "
+                "follows in a separate email; any provisional ballot you cast has been counted in."
+            )
+        else:
+            what = _("dismissed your appeal. Any provisional ballot you cast has been destroyed unread.")
+        subject = _("Your appeal in %(election)s: %(outcome)s") % {
+            "election": case.election.name,
+            "outcome": case.get_outcome_display().lower(),
+        }
+        body = _(
+            "Dear %(name)s,\n\nThe appeals panel has %(what)s\n\nAppeal number %(n)s. "
+            "The panel's reason:\n\n%(reason)s\n"
+        ) % {"name": member.name, "what": what, "n": case.pk, "reason": case.decision_reason}
+    EmailMessage(subject=subject, body=body, to=[member.email]).send()
 
 
 def update_hearing(case: Case, notes: str, hearing_at, user) -> None:

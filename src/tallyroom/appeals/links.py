@@ -16,12 +16,15 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from tallyroom.audit.events import record
 from tallyroom.ballotbox.symbols import random_symbols
 from tallyroom.formats.spreadsheet import writer as csv_writer
+from tallyroom.roll.languages import language_of
 from tallyroom.roll.models import Member
 from tallyroom.voting.codes import normalise, postal_dir
 
@@ -67,15 +70,21 @@ def deliver(member: Member, token: str) -> None:
     link = site_url(reverse("appeals:access", args=[token]))
     until = f"{timezone.localtime(timezone.now() + timedelta(hours=link_hours())):%H:%M on %d %B %Y}"
     if member.email:
-        EmailMessage(
-            subject="Your standing on the rolls, and how to appeal",
-            body=(
-                f"Dear {member.name},\n\nYou asked to see whether you are on the roll of each contest "
-                f"open to you. Follow this link (it works once, until {until}):\n\n    {link}\n\n"
+        expires = timezone.localtime(timezone.now() + timedelta(hours=link_hours()))
+        with translation.override(language_of(member.language)):
+            subject = _("Your standing on the rolls, and how to appeal")
+            body = _(
+                "Dear %(name)s,\n\nYou asked to see whether you are on the roll of each contest "
+                "open to you. Follow this link (it works once, until %(time)s on %(day)s):\n\n"
+                "    %(link)s\n\n"
                 "If you did not ask, you can ignore this email.\n"
-            ),
-            to=[member.email],
-        ).send()
+            ) % {
+                "name": member.name,
+                "time": f"{expires:%H:%M}",
+                "day": date_format(expires, "d F Y"),
+                "link": link,
+            }
+        EmailMessage(subject=subject, body=body, to=[member.email]).send()
         return
     folder = postal_dir()
     folder.mkdir(parents=True, exist_ok=True)

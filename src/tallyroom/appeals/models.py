@@ -7,6 +7,7 @@ elections app's model stays as it is; an election without rules takes no appeals
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AppealRules(models.Model):
@@ -42,9 +43,9 @@ class Panellist(models.Model):
 
 
 class Outcome(models.TextChoices):
-    PENDING = "pending"
-    UPHELD = "upheld"
-    DISMISSED = "dismissed"
+    PENDING = "pending", _("Pending")
+    UPHELD = "upheld", _("Upheld")
+    DISMISSED = "dismissed", _("Dismissed")
 
 
 class Case(models.Model):

@@ -22,6 +22,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -192,7 +193,7 @@ def appeal(request, election: str):
         except (casework.AppealRefused, evidence.EvidenceRefused) as e:
             error, status = str(e), 400
         else:
-            messages.success(request, f"Your appeal (number {case.pk}) has been lodged.")
+            messages.success(request, _("Your appeal (number %(n)s) has been lodged.") % {"n": case.pk})
             return redirect("appeals:standing")
     rules = casework.rules_of(found)
     max_files, max_bytes = evidence.limits_of(rules)
@@ -359,14 +360,14 @@ def case_page(request, pk: int):
                     _parse_when(request.POST.get("hearing_at", "")),
                     user,
                 )
-                messages.success(request, "Notes and hearing date saved.")
+                messages.success(request, _("Notes and hearing date saved."))
                 return redirect("appeals:case", pk=case.pk)
             if request.POST.get("action") == "decide" and has_role(user, APPEALS_PANEL):
                 panel = list(panel_users().filter(pk__in=request.POST.getlist("panel")))
                 casework.decide_case(
                     case, request.POST.get("outcome", ""), request.POST.get("reason", ""), panel, user
                 )
-                messages.success(request, f"Appeal {case.pk} decided.")
+                messages.success(request, _("Appeal %(n)s decided.") % {"n": case.pk})
                 return redirect("appeals:case", pk=case.pk)
             raise PermissionDenied
         except (casework.AppealRefused, DecisionRefused) as e:
@@ -443,7 +444,9 @@ def class_decision(request, election: str):
                     joined_to,
                 )
                 messages.success(
-                    request, f"Class decision {made.pk}: {made.touched} roll entries {made.outcome}."
+                    request,
+                    _("Class decision %(n)s: %(touched)s roll entries %(outcome)s.")
+                    % {"n": made.pk, "touched": made.touched, "outcome": made.get_outcome_display().lower()},
                 )
                 return redirect("appeals:class", pk=made.pk)
         except (casework.AppealRefused, DecisionRefused) as e:

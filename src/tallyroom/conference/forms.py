@@ -6,6 +6,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 from django import forms
+from django.utils.translation import gettext as _now
+from django.utils.translation import gettext_lazy as _
 
 from tallyroom.ballotbox import keys
 from tallyroom.count import CollegeError, method_names, parse_share
@@ -13,43 +15,48 @@ from tallyroom.count.colleges import check_shares
 
 
 class PollForm(forms.Form):
-    title = forms.CharField(max_length=150)
+    title = forms.CharField(max_length=150, label=_("Title"))
     candidates = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
-        help_text="one a line; none: a motion (For or Against)",
+        label=_("Candidates"),
+        help_text=_("one a line; none: a motion (For or Against)"),
     )
     method = forms.ChoiceField(
-        initial="scottish-stv", help_text="how a contest is counted (a motion: plurality)"
+        initial="scottish-stv",
+        label=_("Method"),
+        help_text=_("how a contest is counted (a motion: plurality)"),
     )
-    seats = forms.IntegerField(min_value=1, initial=1)
-    college = forms.ChoiceField(required=False, label="Who votes")
+    seats = forms.IntegerField(min_value=1, initial=1, label=_("Seats"))
+    college = forms.ChoiceField(required=False, label=_("Who votes"))
     college_shares = forms.CharField(
         required=False,
-        label="Decided by colleges",
-        help_text="e.g. clp=1/2 affiliates=1/2; empty: every delegate's weight counts as cast",
+        label=_("Decided by colleges"),
+        help_text=_("e.g. clp=1/2 affiliates=1/2; empty: every delegate's weight counts as cast"),
     )
     ballots_public = forms.BooleanField(
-        required=False, initial=True, label="Publish the weighted ballots (else to scrutineers only)"
+        required=False, initial=True, label=_("Publish the weighted ballots (else to scrutineers only)")
     )
-    key = forms.FileField(label="This poll's key file", help_text="election-key.json from its key ceremony")
+    key = forms.FileField(
+        label=_("This poll's key file"), help_text=_("election-key.json from its key ceremony")
+    )
 
     def __init__(self, colleges: list[str], *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.colleges = colleges
         self.fields["method"].choices = [(m, m) for m in method_names()]
         self.fields["college"].choices = [
-            ("", "every delegation"),
-            *((c, f"{c} delegations only") for c in colleges),
+            ("", _("every delegation")),
+            *((c, _now("%(college)s delegations only") % {"college": c}) for c in colleges),
         ]
 
     def clean_candidates(self) -> list[str]:
         names = [line.strip() for line in self.cleaned_data["candidates"].splitlines() if line.strip()]
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:
-            raise forms.ValidationError(f"{', '.join(twice)} named twice")
+            raise forms.ValidationError(_now("%(names)s named twice") % {"names": ", ".join(twice)})
         if len(names) == 1:
-            raise forms.ValidationError("a contest needs two candidates or more (none: a motion)")
+            raise forms.ValidationError(_now("a contest needs two candidates or more (none: a motion)"))
         return names
 
     def clean_college_shares(self) -> dict[str, str]:

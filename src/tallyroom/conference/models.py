@@ -3,6 +3,7 @@ delegates with their badges and presence, and the in-room polls (each its own el
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from tallyroom.organisation.models import Affiliate, Unit
 from tallyroom.roll.models import Member
@@ -38,7 +39,7 @@ class Delegation(models.Model):
 
     class Kind(models.TextChoices):
         CLP = "clp", "CLP"
-        AFFILIATE = "affiliate"
+        AFFILIATE = "affiliate", _("Affiliate")
 
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="delegations")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -94,9 +95,9 @@ class EntitlementChallenge(models.Model):
     """A recorded challenge to a delegation's entitlement and its decision."""
 
     class State(models.TextChoices):
-        PENDING = "pending"
-        UPHELD = "upheld"
-        DISMISSED = "dismissed"
+        PENDING = "pending", _("Pending")
+        UPHELD = "upheld", _("Upheld")
+        DISMISSED = "dismissed", _("Dismissed")
 
     delegation = models.ForeignKey(Delegation, on_delete=models.CASCADE, related_name="challenges")
     grounds = models.TextField()
@@ -183,14 +184,14 @@ class Poll(models.Model):
     chair opens it, each with their share of the card vote; ``line_items`` keeps those raw figures."""
 
     class Kind(models.TextChoices):
-        CONTEST = "contest"
-        MOTION = "motion"
+        CONTEST = "contest", _("Contest")
+        MOTION = "motion", _("Motion")
 
     class State(models.TextChoices):
-        READY = "ready"
-        OPEN = "open"
-        CLOSED = "closed"
-        DECLARED = "declared"
+        READY = "ready", _("Ready")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+        DECLARED = "declared", _("Declared")
 
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="polls")
     election = models.OneToOneField("elections.Election", on_delete=models.PROTECT, related_name="poll")
@@ -248,9 +249,9 @@ class Paper(models.Model):
     third settles a disagreement) before it goes into the box."""
 
     class State(models.TextChoices):
-        KEYED_ONCE = "keyed_once", "Awaiting a second entry"
-        DISPUTED = "disputed", "Entries disagree"
-        IN_BOX = "in_box", "In the box"
+        KEYED_ONCE = "keyed_once", _("Awaiting a second entry")
+        DISPUTED = "disputed", _("Entries disagree")
+        IN_BOX = "in_box", _("In the box")
 
     stack = models.ForeignKey(PaperStack, on_delete=models.CASCADE, related_name="papers")
     number = models.PositiveIntegerField()

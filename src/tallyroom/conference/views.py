@@ -14,6 +14,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -89,7 +90,7 @@ def import_delegates(request, slug):
     conf = _conference(slug)
     upload = request.FILES.get("file")
     if upload is None:
-        messages.error(request, "Choose a CSV file of delegates.")
+        messages.error(request, _("Choose a CSV file of delegates."))
     else:
         try:
             n = delegations.import_delegates(conf, upload, request.user)
@@ -99,7 +100,7 @@ def import_delegates(request, slug):
         except FormatError as e:
             messages.error(request, str(e))
         else:
-            messages.success(request, f"{n} delegates named.")
+            messages.success(request, _("%(n)s delegates named.") % {"n": n})
     return redirect("conference:conference", slug)
 
 
@@ -135,7 +136,7 @@ def delegation(request, slug, pk):
             return redirect("conference:delegation", slug, pk)
         member = Member.objects.filter(number=request.POST.get("number", "").strip()).first()
         if member is None:
-            messages.error(request, "No member has that membership number.")
+            messages.error(request, _("No member has that membership number."))
         else:
             flags = {k: request.POST.get(k) == "on" for k in ("woman", "young", "substitute")}
             _refusable(
@@ -263,7 +264,7 @@ def chair(request, slug, pk=None):
             try:
                 numbers = {k: int(v) for k, v in counts.items()}
             except ValueError:
-                messages.error(request, "Enter the count of hands for each of For, Against and Abstain.")
+                messages.error(request, _("Enter the count of hands for each of For, Against and Abstain."))
             else:
                 _refusable(
                     request,
@@ -301,7 +302,7 @@ def new_poll(request, slug):
         except (delegations.Refused, box.BoxError) as e:
             messages.error(request, str(e))
         else:
-            messages.success(request, f"{made} is ready to open.")
+            messages.success(request, _("%(poll)s is ready to open.") % {"poll": made})
             return redirect("conference:chair", slug)
     return render(request, "conference/new_poll.html", {"conference": conf, "form": form})
 
@@ -357,7 +358,10 @@ def kiosk_desk(request, slug):
                 messages.error(request, str(e))
             else:
                 setup_url = request.build_absolute_uri(reverse("conference:kiosk_setup", args=[slug, token]))
-                messages.success(request, f"{made.name} added: open its setup address on that machine.")
+                messages.success(
+                    request,
+                    _("%(name)s added: open its setup address on that machine.") % {"name": made.name},
+                )
         else:
             kiosk = get_object_or_404(Kiosk, pk=request.POST.get("kiosk"), conference=conf)
             if action == "unlock":
@@ -406,7 +410,7 @@ def kiosk_setup(request, slug, token):
             httponly=True,
             samesite="Strict",
         )
-        messages.success(request, f"This machine is {made.name}.")
+        messages.success(request, _("This machine is %(name)s.") % {"name": made.name})
         return response
     return render(request, "conference/kiosk_setup.html", {"conference": conf})
 
@@ -513,10 +517,10 @@ def tellers(request, slug, pk):
             except (delegations.Refused, BallotError) as e:
                 messages.error(request, str(e))
         elif not stack.isdigit():
-            messages.error(request, "Enter the stack's number.")
+            messages.error(request, _("Enter the stack's number."))
         elif action == "returned":
             if not count.isdigit():
-                messages.error(request, "Enter how many papers of the stack were in the ballot box.")
+                messages.error(request, _("Enter how many papers of the stack were in the ballot box."))
             else:
                 _refusable(
                     request,
@@ -526,7 +530,7 @@ def tellers(request, slug, pk):
         elif action == "key":
             form, names = read_form(contest, marking, request.POST)
             if not number.isdigit():
-                messages.error(request, "Enter the paper's number.")
+                messages.error(request, _("Enter the paper's number."))
             elif names is not None:
                 _refusable(
                     request,

@@ -12,35 +12,36 @@ import dataclasses
 from functools import cache
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from tallyroom.count import method_names, rule_set
 from tallyroom.count.ties import RULES as TIE_RULES
 
 PREFIX = "option_"
-YES_NO = [("yes", "Yes"), ("no", "No")]
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 LABELS = {
-    "quota": "Quota",
-    "places": "Decimal places (precision of votes and transfer values)",
-    "rounding": "Rounding of transfer values",
-    "surplus_order": "Order of transferring surpluses",
-    "tolerance": "Tolerance (Meek: when keep values are settled)",
-    "ties": "Ties broken by",
-    "marks": "Marks that count",
-    "bulk_exclusion": "Exclude in bulk",
+    "quota": _("Quota"),
+    "places": _("Decimal places (precision of votes and transfer values)"),
+    "rounding": _("Rounding of transfer values"),
+    "surplus_order": _("Order of transferring surpluses"),
+    "tolerance": _("Tolerance (Meek: when keep values are settled)"),
+    "ties": _("Ties broken by"),
+    "marks": _("Marks that count"),
+    "bulk_exclusion": _("Exclude in bulk"),
 }
 CHOICES = {
     "quota": {
-        "droop": "Droop: whole votes over seats + 1, plus 1",
-        "droop-exact": "Droop exact (Hagenbach-Bischoff): votes over seats + 1, to be exceeded",
-        "hare": "Hare: votes over seats",
+        "droop": _("Droop: whole votes over seats + 1, plus 1"),
+        "droop-exact": _("Droop exact (Hagenbach-Bischoff): votes over seats + 1, to be exceeded"),
+        "hare": _("Hare: votes over seats"),
     },
-    "rounding": {"down": "Truncated (down)", "nearest": "Rounded half up"},
-    "surplus_order": {"largest": "Largest surplus first", "elected": "In the order elected"},
+    "rounding": {"down": _("Truncated (down)"), "nearest": _("Rounded half up")},
+    "surplus_order": {"largest": _("Largest surplus first"), "elected": _("In the order elected")},
     "marks": {
-        "first": "First preference only",
-        "seats": "The first N, N being the seats",
-        "all": "Every mark",
+        "first": _("First preference only"),
+        "seats": _("The first N, N being the seats"),
+        "all": _("Every mark"),
     },
 }
 
@@ -51,20 +52,20 @@ def method_label(name: str) -> str:
 
 # The rule sets' names in tables and lists, where the whole description would not fit.
 SHORT_NAMES = {
-    "plurality": "First past the post",
-    "block": "Block vote",
-    "approval": "Approval",
-    "irv": "Alternative vote",
-    "scottish-stv": "Scottish STV",
-    "wigm": "STV (WIGM)",
-    "ers97": "STV (ERS97)",
-    "meek": "Meek STV",
+    "plurality": _("First past the post"),
+    "block": _("Block vote"),
+    "approval": _("Approval"),
+    "irv": _("Alternative vote"),
+    "scottish-stv": _("Scottish STV"),
+    "wigm": _("STV (WIGM)"),
+    "ers97": _("STV (ERS97)"),
+    "meek": _("Meek STV"),
 }
 
 
 def short_name(method: str) -> str:
     """``method`` as a person calls it ("Scottish STV"), or the code itself if it has no name."""
-    return SHORT_NAMES.get(method, method)
+    return str(SHORT_NAMES.get(method, method))
 
 
 @cache
@@ -98,7 +99,7 @@ def option_text(value) -> str:
 def _field(option: str) -> forms.Field:
     label, help_text = LABELS.get(option, option.replace("_", " ").capitalize()), _help(option)
     default = _kind(option)
-    blank = [("", "The method's rule")]
+    blank = [("", _("The method's rule"))]
     if option in CHOICES:
         choices = blank + list(CHOICES[option].items())
         return forms.ChoiceField(label=label, choices=choices, required=False, help_text=help_text)

@@ -195,9 +195,14 @@ class DeliveryFailed(Exception):
 
 
 def eligible_members(election: Election):
-    """Members eligible in at least one contest of ``election``."""
+    """The voters of ``election`` a code is for: members eligible in at least one of its contests
+    who hold a code or are left to vote in one (a member whose provisional ballots, admitted with
+    their upheld appeal, cover every contest they are on has voted: a code would be no use)."""
     entries = RollEntry.objects.filter(member=OuterRef("pk"), contest__election=election, eligible=True)
-    return Member.objects.filter(Exists(entries))
+    coded = BallotCode.objects.filter(member=OuterRef("pk"), election=election)
+    return Member.objects.filter(
+        Exists(entries), Exists(entries.filter(voted_at__isnull=True)) | Exists(coded)
+    )
 
 
 def waiting(election: Election):
@@ -213,8 +218,9 @@ def waiting(election: Election):
 
 
 def _next_batch(election: Election, contests: list[int], cursor: int, size: int, upto: int | None = None):
-    """The voters without a code among the next ``size`` members after the member id ``cursor``
-    (up to the id ``upto``, if given), and the new cursor (None at the end). Three range scans of
+    """The voters without a code who are left to vote, among the next ``size`` members after the
+    member id ``cursor`` (up to the id ``upto``, if given), and the new cursor (None at the end)
+    (``eligible_members`` says why). Three range scans of
     an index each (members by id; the roll entries and the codes of that span of member ids, by
     their ``(contest, member)`` and ``(election, member)`` indexes), estimated well by any
     statistics, whatever the size of the roll or of the codes issued so far: linear in all."""
@@ -225,7 +231,7 @@ def _next_batch(election: Election, contests: list[int], cursor: int, size: int,
     if not rows:
         return [], None
     span = {"member_id__gt": cursor, "member_id__lte": rows[-1][0]}
-    entries = RollEntry.objects.filter(contest_id__in=contests, eligible=True, **span)
+    entries = RollEntry.objects.filter(contest_id__in=contests, eligible=True, voted_at__isnull=True, **span)
     eligible = set(entries.values_list("member_id", flat=True))
     coded = set(BallotCode.objects.filter(election=election, **span).values_list("member_id", flat=True))
     return [Recipient(*row) for row in rows if row[0] in eligible and row[0] not in coded], rows[-1][0]

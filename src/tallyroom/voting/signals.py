@@ -1,7 +1,7 @@
 """A decision on a frozen roll reaches the voter: a code for a member made eligible while codes
-are out (unless a job issuing codes is under way: it will reach them, or the member has voted in
-every contest they are now on, by a provisional ballot), and an unused code
-withdrawn from a member left on no roll of the election; for one decision, or for a bulk one
+are out (unless a job issuing codes is under way: it will reach them; none for a member who has
+voted in every contest they are now on, by a provisional ballot: ``codes.eligible_members``), and
+an unused code withdrawn from a member left on no roll of the election; for one decision, or for a bulk one
 (``roll_changed_in_bulk``: a job issues and sends the new codes in batches, in the background)."""
 
 from django.db import transaction
@@ -27,9 +27,7 @@ def codes_follow_roll(sender, entry, decision=None, **kwargs):
         return
     user = getattr(decision, "decided_by", None)
     if entry.eligible:
-        if _left_to_vote(entry.member, election) and not jobs.active(
-            election, Job.Kind.OPEN_VOTING, Job.Kind.ISSUE_CODES
-        ):
+        if not jobs.active(election, Job.Kind.OPEN_VOTING, Job.Kind.ISSUE_CODES):
             issue_and_send(election, user=user)
     elif not RollEntry.objects.filter(
         member=entry.member, contest__election=election, eligible=True
@@ -37,14 +35,6 @@ def codes_follow_roll(sender, entry, decision=None, **kwargs):
         with transaction.atomic():
             if codes.filter(member=entry.member, used_at__isnull=True).delete()[0]:
                 record(user, "voting.withdraw_code", f"election:{election.pk}", member=entry.member.number)
-
-
-def _left_to_vote(member, election) -> bool:
-    """Whether ``member`` is on a roll of ``election`` they have not voted in (a member whose
-    provisional ballot was admitted with their upheld appeal has voted: a code would be no use)."""
-    return RollEntry.objects.filter(
-        member=member, contest__election=election, eligible=True, voted_at__isnull=True
-    ).exists()
 
 
 @receiver(roll_changed_in_bulk, sender=RollEntry, dispatch_uid="voting.codes_follow_roll_in_bulk")

@@ -90,13 +90,15 @@ def _grouped(election: Election):
 
 
 def _counts(election: Election) -> list[tuple]:
-    """``_grouped``'s rows. Once voting has closed no code can be issued or used until the box's
-    record of the close is set aside (a reopening deletes it), so the rows are counted once and
-    kept in the cache under the close's time; the names are looked up afresh on every call."""
+    """``_grouped``'s rows. Once voting has closed no code is used until the box's record of the
+    close is set aside (a reopening deletes it), so the rows are counted once and kept in the
+    cache under the close's time and the codes' totals (``overall``, from the index alone: a code
+    issued or deleted since counts again); the names are looked up afresh on every call."""
     if election.state == Election.State.CLOSED:
         closed = ContestBox.objects.filter(contest__election=election).aggregate(at=Max("closed_at"))["at"]
         if closed is not None:
-            key = f"turnout-counts:{election.pk}:{closed.isoformat()}"
+            total = overall(election)
+            key = f"turnout-counts:{election.pk}:{closed.isoformat()}:{total.issued}:{total.voted}"
             return cache.get_or_set(key, lambda: list(_grouped(election)), timeout=None)
     return list(_grouped(election))
 
