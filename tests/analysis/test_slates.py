@@ -100,3 +100,19 @@ def test_slate_files_and_party_rules(tmp_path):
     rules.write_text("pattern,slate\n(unclosed,X\n", encoding="utf-8")
     with pytest.raises(FormatError, match=r"rules.csv:2: bad pattern"):
         read_party_rules(rules)
+
+
+def test_ron_is_shown_on_its_own_not_as_a_slate():
+    names = ["Ann", "Bob", "RON"]
+    b = Ballots.from_rankings(names, [((2,), 5), ((0, 1), 3), ((1,), 2)])
+    result = count(b, "scottish-stv", seats=2, ron="RON")
+    report = contest_report(result, {"Ann": "Left", "Bob": "Left"}, b)
+    assert [s["slate"] for s in report["slates"]] == ["Left"]
+    assert report["ron"] == {
+        "candidate": "RON",
+        "seats": 1,
+        "first_preferences": "5.00000",
+        "first_share": "0.5000",
+    }
+    # without RON standing there is no RON entry
+    assert contest_report(count(b, "scottish-stv", seats=2), {"Ann": "Left"}, b)["ron"] is None

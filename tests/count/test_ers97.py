@@ -344,3 +344,21 @@ def test_at_every_step_of_an_exclusion_the_total_active_vote_counts_every_paper_
         if point_ends and places:
             required = _required(c, quota_at(c, elected), elected, continuing, places)
             assert all(c.totals[k] < required for k in continuing), (c.stage, c)
+
+
+def test_a_doomed_exclusion_without_votes_still_fills_the_last_seats():
+    # One ballot, for C0 (elected). b<=1, w>=1: C2 (w, b) is the only woman, so C3 (b) is doomed.
+    # The zero-vote exclusions moved no papers, so nothing was settled after them: the count then
+    # excluded C1 although C1 and C2 were needed for the two seats left, and elected two of three.
+    names = ["C0", "C1", "C2", "C3", "C4", "C5"]
+    groups = {"C2": {"w", "b"}, "C3": {"b"}, "C4": {"w"}}
+    r = count(
+        Ballots.from_rankings(names, [((0,), 1)]),
+        "ers97",
+        seats=3,
+        constraints=["b<=1", "w>=1"],
+        groups=groups,
+        options={"ties": ["order"]},
+        tie_order=names,
+    )
+    assert sorted(r.elected) == ["C0", "C1", "C2"]

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tallyroom.cli import main
+from tallyroom.elections.ballot import RON_NAME
 from tallyroom.jobs.models import Job
 from tallyroom.lifecycle import count as count_contest
 from tallyroom.lifecycle import publish
@@ -86,6 +87,10 @@ def test_the_result_page_shows_seats_first_preferences_and_each_transfer(publish
     # the chair: Cat's exclusion moves her 2 ballots to Bob
     assert "Stage 3: exclusion of Cat (Cat), 2 votes moved, by candidate" in html
     assert '<td>Cat</td><th scope="row">Bob</th><td>2</td>' in html
+    # RON stood in the chair: shown on its own, not as a slate of its own
+    assert f'<th scope="row">{RON_NAME}</th><td>{RON_NAME}</td>' not in html
+    not_a_slate = r"RON \(re-open nominations\) is not a slate: [\d.]+ first preferences \([\d.]+%\)"
+    assert re.search(not_a_slate, html)
 
 
 def test_the_flow_chart_is_server_rendered_svg_without_inline_style_or_script(published, clients):
@@ -143,6 +148,7 @@ def test_the_election_page_adds_up_the_slates_and_shows_turnout(published, clien
     assert page.status_code == 200
     html = page.content.decode()
     assert re.search(r'<th scope="row">Forward</th><td>2</td><td>66\.7%</td><td>–</td>', html)
+    assert f'<th scope="row">{RON_NAME}</th>' not in html  # the chair's RON is no slate
     assert "9 of 10 voters have voted" in html
     # the two units have 5 voters each, under the public minimum of 50: merged into one row
     assert '<th scope="row">Eastbridge + Westmoor</th><td>90.0%</td><td>9</td><td>10</td>' in html

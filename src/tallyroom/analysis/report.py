@@ -62,6 +62,7 @@ def contest_report(
     """Everything the slate analysis says about one contest; with its ``ballots``, also where each
     slate's voters' next preferences went (``preferences``)."""
     d = result.places
+    ron = result.ron if result.ron in result.candidates and result.ron not in slates else None
     firsts = first_preferences(result, slates)
     seats = seats_won(result, slates)
     stages = []
@@ -97,7 +98,17 @@ def contest_report(
                 "first_share": share(firsts[s], result.valid_poll),
             }
             for s in firsts
+            if not ron or s != slate_of(slates, ron)
         ],
+        # RON (re-open nominations) is no slate: shown on its own, its seats the ones reopened
+        "ron": {
+            "candidate": ron,
+            "seats": result.seats_reopened,
+            "first_preferences": decimal_str(firsts[slate_of(slates, ron)], d),
+            "first_share": share(firsts[slate_of(slates, ron)], result.valid_poll),
+        }
+        if ron
+        else None,
         "transfers": stages,
         "loyalty": loyalty_dict(loyalty(slate_transfers), d),
         **({"next_preferences": next_dict(nexts, d)} if ballots is not None else {}),

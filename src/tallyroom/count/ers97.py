@@ -233,6 +233,8 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
                 quota = _up((valid - spent["non_transferable"] - spent["loss"]) / (seats + 1))
                 scratch.note = f"quota reduced to {decimal_str(quota, PLACES)} (rule 5.4.8)"
             settle(scratch, f"after the papers at {decimal_str(value, PLACES)}, " if len(values) > 1 else "")
+        if not values:  # nothing to transfer (no votes): the last vacancies may still be filled
+            settle(scratch)
         record("exclusion", list(group), group, scratch=scratch)
 
     settle(record("first", []))

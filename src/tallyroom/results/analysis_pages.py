@@ -40,6 +40,12 @@ def _slate_rows(report: dict) -> list[dict]:
     return [{**s, "percent": _percent(s["first_share"])} for s in report["slates"]]
 
 
+def _ron_row(report: dict) -> dict | None:
+    """RON's figures (no slate: shown on their own), or None (a report from before had none)."""
+    ron = report.get("ron")
+    return {**ron, "percent": _percent(ron["first_share"])} if ron else None
+
+
 def _loyalty_rows(rows: list[dict]) -> list[dict]:
     return [
         {**row, "percent": _percent(row["share_kept"]), "leaks": sorted(row["leaked"].items())}
@@ -91,6 +97,7 @@ def contest_context(count: ContestCount, user, show_delegations: bool) -> dict[s
         "analysis": analysis,
         "flow_svg": mark_safe(analysis.flow_svg),
         "slate_rows": _slate_rows(report),
+        "ron": _ron_row(report),
         "loyalty": _loyalty_rows(report["loyalty"]),
         "transfers": report["transfers"],
         "next_preferences": report.get("next_preferences", []),
