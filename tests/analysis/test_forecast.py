@@ -99,6 +99,20 @@ def test_zero_cohesion_slates_come_last():
     assert len({tuple(x) for x in r[:, 2:]}) == 6  # R's candidates in every order
 
 
+def test_a_seed_draws_the_same_ballots_whatever_fresh_memory_holds(monkeypatch):
+    """The zero-cohesion slates' places come after the live slates' last time, computed from those
+    alone: once it took the maximum over an uninitialised array as well (a forecast that did not
+    reproduce, and NaN warnings now and then)."""
+    model = Model(MODEL.candidates, MODEL.slates, {"L": {"L": 1.0, "R": 0.0}})
+    empty, drawn = np.empty, []
+    for fill in (0.0, np.inf):
+        poisoned = lambda shape, dtype=float, fill=fill, **k: np.full(shape, fill, dtype, **k)  # noqa: E731
+        monkeypatch.setattr(np, "empty", poisoned)
+        drawn.append(sample_ballots(model, "L", 200, np.random.default_rng(2)))
+        monkeypatch.setattr(np, "empty", empty)
+    assert (drawn[0] == drawn[1]).all()
+
+
 @pytest.mark.crosscheck
 @pytest.mark.skipif(
     importlib.util.find_spec("votekit") is None, reason="votekit is not installed (crosscheck)"

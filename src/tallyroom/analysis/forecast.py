@@ -236,7 +236,6 @@ def sample_ballots(model: Model, bloc: str, n: int, rng: np.random.Generator) ->
             events = _running_sums(rng.standard_exponential((n, k), dtype=f32)) / f32(rate)
             times[s] = _assign(events, order)
         else:
-            times[s] = np.empty((n, k), dtype=f32)
             dead.append((s, order))
     if dead:  # after every live position, in random order
         last = np.concatenate(list(times.values()), axis=1).max(axis=1)  # the live slates' times
