@@ -63,9 +63,12 @@ def test_the_frame_follows_the_contests_the_language_and_the_audit_head(setup):
     checked = review(welsh, start(welsh, codes[4]), {stv: ["Bea"]})
     cy = welsh.post(reverse("voting:cast"), {"token": token(checked)}).content.decode()
     assert "Mae eich pleidlais" in cy and "Your vote is cast" not in cy and len(TRACKER.findall(cy)) == 3
+    assert "yn y blwch a gyfrifwyd" in cy
     assert FOOTER_HEAD.search(cy).group(1) == event.hash != FOOTER_HEAD.search(three).group(1)
     english = vote(Client(), codes[5], {stv: ["Cy"]}).receipt.content.decode()
     assert "Your vote is cast" in english and FOOTER_HEAD.search(english).group(1) == event.hash
+    # the tracker shows inclusion, not content: the receipt promises no more than that
+    assert "ballot was in the box that was counted" in english and "counted as cast" not in english
 
 
 def test_a_signed_in_users_receipt_reaches_nobody_else(setup, staff):
