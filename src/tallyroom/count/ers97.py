@@ -179,7 +179,7 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
                     f"{decimal_str(active, PLACES)} / ({places} {'place' if places == 1 else 'places'}"
                     f" left + 1): {', '.join(reached)} elected"
                 )
-                stage.note = f"{stage.note}; {text}" if stage.note else text
+                stage.add_note(text)
 
     def record(action: str, subject: list[int], excluded=(), transfer_value=None, scratch=None) -> Stage:
         stage = state.record(

@@ -141,7 +141,7 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
             elected.append(leaders[0])
             stage.elected.append(names[leaders[0]])
             if leaders[0] == context.ron:
-                stage.note = f"{stage.note}; {RON_NOTE}" if stage.note else RON_NOTE
+                stage.add_note(RON_NOTE)
             break
         out = _bulk(continuing, piles.totals) if options.bulk_exclusion else []
         tie = None

@@ -51,6 +51,10 @@ class Stage:
     transfer_value: Fraction | None = None
     note: str = ""
 
+    def add_note(self, text: str) -> None:
+        """Add ``text`` to the stage's note, after what it says already."""
+        self.note = f"{self.note}; {text}" if self.note else text
+
     def to_dict(self, places: int) -> dict[str, Any]:
         return {
             "stage": self.stage,

@@ -163,7 +163,7 @@ class CountState:
             self.elected.append(c)
             stage.elected.append(self.names[c])
             if c == self.context.ron:
-                stage.note = _join(stage.note, RON_NOTE)
+                stage.add_note(RON_NOTE)
 
     def fill_last(self, stage: Stage, totals: Sequence[Fraction]) -> None:
         """Elect the continuing candidates when they are no more than the seats left (the last
@@ -172,13 +172,13 @@ class CountState:
             return
         if len(self.continuing) <= self.seats_left:
             last = sorted(self.continuing, key=lambda c: -totals[c])
-            stage.note = _join(stage.note, "the continuing candidates fill the last vacancies")
+            stage.add_note("the continuing candidates fill the last vacancies")
         else:
             last = self.guarded()
             if not last or len(last) != self.seats_left:
                 return
             last = sorted(last, key=lambda c: -totals[c])
-            stage.note = _join(stage.note, "the guarded candidates fill the seats left")
+            stage.add_note("the guarded candidates fill the seats left")
         self.elect(stage, last)
 
     def lowest(self, totals: Sequence[Fraction]) -> int:
@@ -203,7 +203,3 @@ def _exact(value) -> Fraction:
     """``value`` as a Fraction; one that already is one is kept (Fractions are immutable, and building one
     from another costs more than the rest of a small stage)."""
     return value if type(value) is Fraction else Fraction(value)
-
-
-def _join(note: str, text: str) -> str:
-    return f"{note}; {text}" if note else text
