@@ -33,23 +33,29 @@ def joiners(appeals):
     return inside, after, both
 
 
+def upheld_for_the_window(appeals):
+    """The panel's class decision: upheld in the STV and chair contests for all who joined late
+    inside ``WINDOW``."""
+    return decide_class(
+        appeals.election,
+        [appeals.contests["stv"], appeals.contests["chair"]],
+        JOINED_LATE,
+        Outcome.UPHELD,
+        "the retrospective freeze date is set aside for those who joined by 12 July",
+        appeals.panel[:2],
+        appeals.panel[0],
+        *WINDOW,
+    )
+
+
 def test_class_decision_upheld_for_hundreds(appeals, joiners, django_capture_on_commit_callbacks):
     inside, after, both = joiners
-    stv, chair = appeals.contests["stv"], appeals.contests["chair"]
+    stv = appeals.contests["stv"]
     pending = lodge(inside[0], appeals.election, [stv], "joined in February")
     assert covered([stv], JOINED_LATE, *WINDOW).count() == 300 + 2  # with L1 and L2 (joined 1 Feb)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        decision = decide_class(
-            appeals.election,
-            [stv, chair],
-            JOINED_LATE,
-            Outcome.UPHELD,
-            "the retrospective freeze date is set aside for those who joined by 12 July",
-            appeals.panel[:2],
-            appeals.panel[0],
-            *WINDOW,
-        )
+        decision = upheld_for_the_window(appeals)
     assert decision.touched == 2 * 302
     on = set(RollEntry.objects.filter(contest=stv, eligible=True).values_list("member__number", flat=True))
     assert {m.number for m in inside} <= on and not on & {m.number for m in after + both}
@@ -86,16 +92,7 @@ def test_class_decision_mails_no_code_to_whom_a_provisional_ballot_counted(
     provisional.cast(case, {stv.pk: ["Di"]})
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        decide_class(
-            appeals.election,
-            [stv, chair],
-            JOINED_LATE,
-            Outcome.UPHELD,
-            "the retrospective freeze date is set aside for those who joined by 12 July",
-            appeals.panel[:2],
-            appeals.panel[0],
-            *WINDOW,
-        )
+        upheld_for_the_window(appeals)
     assert RollEntry.objects.filter(member=inside[0], eligible=True, voted_at__isnull=False).count() == 2
     assert not BallotCode.objects.filter(member=inside[0]).exists()
     assert BallotCode.objects.filter(member__in=inside[1:], sent_at__isnull=False).count() == 299
