@@ -8,6 +8,11 @@ Mark the msgid with ``gettext_noop`` so that ``makemessages`` finds it::
 
     raise Refused(Words(gettext_noop("%(name)s is not open"), name=election.name))
 
+A plural is marked with ``plural_noop`` (``scripts/messages`` runs our ``makemessages``, which
+knows it) and its count given after it::
+
+    Words(*plural_noop("%(n)s code sent", "%(n)s codes sent"), n, n=f"{n:,}")
+
 A parameter may itself be ``Words`` (or, if never stored, a lazy translation), translated with the
 rest; any other value is shown as it stands (a number's thousands separators are the caller's).
 """
@@ -20,6 +25,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, ngettext
 
 _WORDS = "__words__"  # the key marking a stored parameter that is itself Words
+
+
+def plural_noop(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a plural pair for ``makemessages``, as ``gettext_noop`` marks a single msgid."""
+    return singular, plural
 
 
 class Words:
