@@ -54,10 +54,16 @@ def voter(code: str) -> BallotCode:
 
 
 def eligible_entries(found: BallotCode) -> list[RollEntry]:
-    """The roll entries of the code's holder on which they may vote, in ballot order."""
-    entries = RollEntry.objects.filter(
-        member_id=found.member_id, contest__election_id=found.election_id, eligible=True
-    ).select_related("contest__election")
+    """The roll entries of the code's holder on which they may vote, in ballot order: less any
+    their provisional ballot, counted after an upheld appeal, has voted on already (as the box's
+    deposit leaves them out)."""
+    entries = (
+        RollEntry.objects.filter(
+            member_id=found.member_id, contest__election_id=found.election_id, eligible=True
+        )
+        .exclude(voted_at__isnull=False, channel=Channel.PROVISIONAL)
+        .select_related("contest__election")
+    )
     return sorted(entries, key=lambda e: (e.contest.position, e.contest_id))
 
 

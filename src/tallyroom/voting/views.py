@@ -101,7 +101,11 @@ def enter(request):
             else:
                 ratelimit.settle(request, failed=False)
         if found is not None:
-            return show_ballot(request, found, code, {})
+            forms = contest_forms(found, {})
+            if forms:
+                return show_ballot(request, found, code, {}, forms=forms)
+            # Every contest of theirs voted on by a provisional ballot counted after an appeal.
+            error = gettext("You have already voted in this election.")
     # The box keeps what was typed (not the code normalised) so the voter can see their typo.
     context = {"error": error, "typed": typed}
     return render(request, "voting/enter.html", context, status=400 if error else 200)
