@@ -18,6 +18,7 @@ from math import lcm
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from tallyroom import lifecycle
 from tallyroom.analysis import charts, pivotal, power, regions, report, slates
@@ -28,6 +29,7 @@ from tallyroom.count.numbers import decimal_str
 from tallyroom.formats import BallotFile, parse_blt, parse_csv_ballots, result_json
 from tallyroom.jobs import runner as jobs
 from tallyroom.jobs.models import Job
+from tallyroom.words import Words
 
 from .models import ContestAnalysis, ContestCount
 
@@ -193,7 +195,12 @@ def compute(count: ContestCount, progress=None) -> ContestAnalysis:
     read = read_published(count)
     result = recounter(count)(read.ballots)
     if result_json(result) != count.result_json:
-        raise AnalysisError(f"{count.contest.name}: the recount of the published ballots is not the result")
+        raise AnalysisError(
+            Words(
+                gettext_noop("%(contest)s: the recount of the published ballots is not the result"),
+                contest=count.contest.name,
+            )
+        )
     slate_of = slate_map(count, read)
     step(1, 4, "slates and transfers")
     data: dict[str, Any] = {"slates": report.public(report.contest_report(result, slate_of, read.ballots))}

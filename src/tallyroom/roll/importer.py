@@ -22,6 +22,7 @@ from tallyroom.audit.events import record
 from tallyroom.formats.errors import FormatError
 from tallyroom.organisation.csvfile import Table
 from tallyroom.organisation.models import Affiliate, Unit
+from tallyroom.words import Words, plural_noop
 
 from . import bulk
 from .contacts import CONTACT_FIELDS, frozen_elections
@@ -57,7 +58,13 @@ class MemberImportError(ValueError):
     def __init__(self, errors: list[FormatError]):
         self.errors = errors
         shown = "\n".join(str(e) for e in errors)
-        super().__init__(f"{len(errors)} problem{'s' * (len(errors) != 1)}; nothing imported\n{shown}")
+        n = len(errors)
+        problems = plural_noop("%(n)s problem; nothing imported", "%(n)s problems; nothing imported")
+        super().__init__(Words(*problems, n, n=n), shown)
+
+    def __str__(self) -> str:
+        said, shown = self.args
+        return f"{said}\n{shown}"
 
 
 @dataclass
@@ -283,10 +290,13 @@ def importing_work(job, progress) -> dict:
             }
             files.discard(job)
             n = len(errors)
-            raise ValueError(
-                f"{n:,} problem{'s' * (n != 1)} in {handle.name}; nothing imported. "
-                "Correct every row listed and upload the whole file again."
-            ) from e
+            refused = plural_noop(
+                "%(n)s problem in %(file)s; nothing imported. "
+                "Correct every row listed and upload the whole file again.",
+                "%(n)s problems in %(file)s; nothing imported. "
+                "Correct every row listed and upload the whole file again.",
+            )
+            raise ValueError(Words(*refused, n, n=f"{n:,}", file=handle.name)) from e
     files.discard(job)
     return {
         "message": str(report),

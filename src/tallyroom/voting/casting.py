@@ -11,11 +11,13 @@ from collections.abc import Mapping, Sequence
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from tallyroom.ballotbox import box, prepared
 from tallyroom.ballotbox.models import Channel
 from tallyroom.elections.models import Contest, Election
 from tallyroom.roll.models import RollEntry
+from tallyroom.words import Words
 
 from .codes import code_hash
 from .models import BallotCode
@@ -49,7 +51,7 @@ def voter(code: str) -> BallotCode:
     if found.is_used:
         raise CodeError("This ballot code has already been used to vote.")
     if found.election_state != Election.State.VOTING:
-        raise CodeError(f"Voting in {found.election.name} is not open.")
+        raise CodeError(Words(gettext_noop("Voting in %(name)s is not open."), name=found.election.name))
     return found
 
 

@@ -43,7 +43,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from tallyroom.audit.events import record
 from tallyroom.ballotbox.symbols import GROUP, random_symbols
@@ -52,7 +52,8 @@ from tallyroom.formats import spreadsheet
 from tallyroom.roll import bulk
 from tallyroom.roll.contacts import changed_after_freeze
 from tallyroom.roll.languages import language_of
-from tallyroom.roll.models import Member, RollEntry
+from tallyroom.roll.models import ContactChange, Member, RollEntry
+from tallyroom.words import Words
 
 from . import bounces
 from .letters import in_their_language, letter
@@ -117,6 +118,18 @@ class NeedsApproval(ValueError):
     second staff member's approval (``reissues``)."""
 
 
+_CHANGED_AFTER_FREEZE = {
+    ContactChange.Field.EMAIL: gettext_noop(
+        "%(member)s's email address changed after the roll froze: "
+        "a second staff member must approve a new code"
+    ),
+    ContactChange.Field.ADDRESS: gettext_noop(
+        "%(member)s's postal address changed after the roll froze: "
+        "a second staff member must approve a new code"
+    ),
+}
+
+
 def reissue_code(
     election: Election, member: Member, *, user=None, approval: CodeReissue | None = None
 ) -> str:
@@ -127,10 +140,7 @@ def reissue_code(
     change = changed_after_freeze(member, election)
     approved = approval is not None and approval.approved_by_id not in (None, approval.requested_by_id)
     if change is not None and not approved:
-        raise NeedsApproval(
-            f"{member}'s {change.get_field_display()} changed after the roll froze: "
-            "a second staff member must approve a new code"
-        )
+        raise NeedsApproval(Words(_CHANGED_AFTER_FREEZE[change.field], member=str(member)))
     with transaction.atomic():
         entry = BallotCode.objects.select_for_update().get(election=election, member=member)
         if entry.is_used:
@@ -361,10 +371,19 @@ class Mailer:
                     return Delivery.FAILED
                 self._close()
                 if not _transient(e):
-                    raise DeliveryFailed(f"the mail backend failed: {type(e).__name__}: {e}") from e
+                    raise DeliveryFailed(
+                        Words(
+                            gettext_noop("the mail backend failed: %(error)s"),
+                            error=f"{type(e).__name__}: {e}",
+                        )
+                    ) from e
                 if attempt == len(self.delays):
                     raise DeliveryFailed(
-                        f"the mail backend failed {attempt + 1} times: {type(e).__name__}: {e}"
+                        Words(
+                            gettext_noop("the mail backend failed %(n)s times: %(error)s"),
+                            n=attempt + 1,
+                            error=f"{type(e).__name__}: {e}",
+                        )
                     ) from e
                 log.warning("mail failed (%s), trying again in %s s", e, self.delays[attempt])
                 time.sleep(self.delays[attempt])
@@ -628,7 +647,14 @@ def issue_and_send(
             for future in [pool.submit(_in_thread, run, *edges) for edges in _slices(sweeps)]:
                 future.result()
     if run.failure is not None:
-        raise DeliveryFailed(f"{run.failure}; {run.done} of {total} codes issued, the rest have none yet")
+        raise DeliveryFailed(
+            Words(
+                gettext_noop("%(failure)s; %(done)s of %(total)s codes issued, the rest have none yet"),
+                failure=run.failure.args[0],
+                done=run.done,
+                total=total,
+            )
+        )
     return run.sent
 
 
