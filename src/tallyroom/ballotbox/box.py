@@ -37,6 +37,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.encoding import force_bytes
+from django.utils.translation import gettext
 
 from tallyroom.analysis.regions import merge_plan
 from tallyroom.audit.events import record
@@ -316,7 +317,7 @@ def issue_paper(election_id: int, member_id: int, contest_id: int) -> tuple[Frac
             MARK_VOTED + "(%s)", [connection.ops.adapt_datetimefield_value(now), Channel.PAPER, pk]
         )
         if cursor.rowcount != 1:
-            raise BallotError("This delegate has voted already.")
+            raise BallotError(gettext("This delegate has voted already."))  # at the tellers' table
     return Fraction(weight), college
 
 
