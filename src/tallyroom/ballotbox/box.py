@@ -342,8 +342,8 @@ def issue_paper(election_id: int, member_id: int, contest_id: int) -> tuple[Frac
         cursor.execute(
             MARK_VOTED + "(%s)", [connection.ops.adapt_datetimefield_value(now), Channel.PAPER, pk]
         )
-        if cursor.rowcount != 1:
-            raise BallotError("This delegate has voted already.")
+        if cursor.rowcount != 1:  # read at the tellers' table
+            raise BallotError(Words(gettext_noop("This delegate has voted already.")))
     return Fraction(weight), college
 
 
