@@ -144,7 +144,13 @@ def reissue_code(
     with transaction.atomic():
         entry = BallotCode.objects.select_for_update().get(election=election, member=member)
         if entry.is_used:
-            raise ValueError(f"{member} has already voted in {election}")
+            raise ValueError(
+                Words(
+                    gettext_noop("%(member)s has already voted in %(election)s"),
+                    member=str(member),
+                    election=str(election),
+                )
+            )
         code = new_code()
         entry.code_hash = code_hash(code)
         entry.issued_at = timezone.now()
