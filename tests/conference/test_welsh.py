@@ -295,3 +295,11 @@ def test_the_desks_and_the_tellers_messages_in_welsh(client, conference, staff):
     assert client.get(f"{base}/v/AAAA-BBBB-CCCC-DDDD/").status_code == 404
     page = text_of(client.get(f"{base}/v/AAAA-BBBB-CCCC-DDDD/").content.decode())
     assert "Nid yw cod y bathodyn hwn yn hysbys" in page and "registration desk" not in page
+
+
+def test_more_women_declared_than_members_counted_is_refused_in_welsh(client, conference, staff):
+    Delegation.objects.filter(name="Camden CLP").update(women_members=800)
+    client.force_login(staff)
+    client.cookies["django_language"] = "cy"
+    page = text_of(client.post(f"/conference/{conference.slug}/entitlement/", follow=True).content.decode())
+    assert "Camden CLP: 800 aelod sy'n fenyw ond dim ond 700 aelod" in page and "but only" not in page

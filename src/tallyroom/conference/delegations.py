@@ -20,7 +20,7 @@ from tallyroom.organisation.importer import StructureImportError
 from tallyroom.roll.models import Member
 from tallyroom.words import Words
 
-from .entitlement import Counts, entitle, entitlements_lines, rule
+from .entitlement import Counts, CountsError, entitle, entitlements_lines, rule
 from .models import Conference, Delegate, Delegation, EntitlementChallenge
 
 YES = {"yes", "y", "true", "1"}
@@ -45,14 +45,20 @@ def counted_members(conference: Conference) -> dict[int, int]:
 
 def entitlement_of(delegation: Delegation, conference: Conference, counted: dict[int, int]):
     """The CLP's ``entitlement.Entitlement`` from the roll as at the conference's date (its
-    members from ``counted``, as ``counted_members`` gives them)."""
+    members from ``counted``, as ``counted_members`` gives them); Refused if it declares more
+    women or young members than the roll counts."""
     counts = Counts(
         counted.get(delegation.unit_id, 0),
         delegation.women_members,
         delegation.young_members,
         conference.counted_as_at,
     )
-    return entitle(counts, rule(conference.rule), delegation.name, delegation.sole_delegate_last_year_woman)
+    try:
+        return entitle(
+            counts, rule(conference.rule), delegation.name, delegation.sole_delegate_last_year_woman
+        )
+    except CountsError as e:
+        raise Refused(str(Words.from_stored(e.step))) from None
 
 
 def compute_entitlements(conference: Conference, user) -> int:

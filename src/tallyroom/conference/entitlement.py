@@ -232,6 +232,23 @@ def entitlements_csv(entitlements: Iterable[Entitlement]) -> str:
     return "".join(entitlements_lines(entitlements))
 
 
+class CountsError(ValueError):
+    """Counts more women or young members than members; ``step``: the message, kept as a step of
+    the working is."""
+
+    def __init__(self, step: Step):
+        self.step = step
+        super().__init__(english(step))
+
+
+MORE_THAN_MEMBERS = {  # (which count, a delegation named)
+    ("women", True): gettext_noop("%(delegation)s: %(n)s women members but only %(members)s members"),
+    ("young", True): gettext_noop("%(delegation)s: %(n)s young members but only %(members)s members"),
+    ("women", False): gettext_noop("%(n)s women members but only %(members)s members"),
+    ("young", False): gettext_noop("%(n)s young members but only %(members)s members"),
+}
+
+
 def _check(counts: Counts, delegation: str) -> None:
     who = f"{delegation}: " if delegation else ""
     for name in ("members", "women", "young"):
@@ -240,9 +257,9 @@ def _check(counts: Counts, delegation: str) -> None:
             raise ValueError(f"{who}{name} must be a whole number, not {value!r}")
     for name in ("women", "young"):
         if getattr(counts, name) > counts.members:
-            raise ValueError(
-                f"{who}{getattr(counts, name):,} {name} members but only {counts.members:,} members"
-            )
+            msgid = MORE_THAN_MEMBERS[name, bool(delegation)]
+            n, members = f"{getattr(counts, name):,}", f"{counts.members:,}"
+            raise CountsError(_step(msgid, delegation=delegation, n=n, members=members))
 
 
 def _counted(counts: Counts, rule: Rule) -> Step:
