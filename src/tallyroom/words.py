@@ -13,6 +13,9 @@ knows it) and its count given after it::
 
     Words(*plural_noop("%(n)s code sent", "%(n)s codes sent"), n, n=f"{n:,}")
 
+Code that must stay free of Django makes the stored form itself (``tallyroom.stored_words``);
+``read`` writes such a message in the active language.
+
 A parameter may itself be ``Words`` (or, if never stored, a lazy translation), translated with the
 rest; any other value is shown as it stands (a number's thousands separators are the caller's).
 """
@@ -24,7 +27,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext, ngettext
 
-_WORDS = "__words__"  # the key marking a stored parameter that is itself Words
+from tallyroom.stored_words import NESTED as _WORDS  # the key marking a stored parameter that is Words
 
 
 def plural_noop(singular: str, plural: str) -> tuple[str, str]:
@@ -69,6 +72,11 @@ class Words:
     def from_stored(cls, data: dict) -> Words:
         params = {k: _read_param(v) for k, v in data.get("params", {}).items()}
         return cls(data["msgid"], data.get("plural"), data.get("count"), **params)
+
+
+def read(stored: dict) -> str:
+    """A message in ``Words.stored()``'s form, in the active language."""
+    return str(Words.from_stored(stored))
 
 
 def _stored_param(value: Any) -> Any:

@@ -31,6 +31,7 @@ from tallyroom.voting.padding import padded
 from tallyroom.voting.views import problem
 from tallyroom.web import streaming
 from tallyroom.web.access import CHAIR, REGISTRATION_DESK, RETURNING_OFFICER, STAFF, TELLER, role_required
+from tallyroom.words import read
 
 from . import delegations, kiosks, papers, polls, seating
 from .card_votes import Delegation as CardVote
@@ -57,8 +58,10 @@ def _refusable(request, action, done: str):
     """Run ``action``; a refusal becomes an error message, success the message ``done``."""
     try:
         action()
-    except (delegations.Refused, BallotError, FormatError) as e:
+    except (delegations.Refused, BallotError) as e:
         messages.error(request, str(e))
+    except FormatError as e:
+        messages.error(request, e.text_in(read))
     else:
         messages.success(request, done)
 
@@ -104,9 +107,9 @@ def import_delegates(request, slug):
             n = delegations.import_delegates(conf, upload, request.user)
         except delegations.DelegateImportError as e:
             for error in e.errors:
-                messages.error(request, str(error))
+                messages.error(request, error.text_in(read))
         except FormatError as e:
-            messages.error(request, str(e))
+            messages.error(request, e.text_in(read))
         else:
             messages.success(request, _("%(n)s delegates named.") % {"n": n})
     return redirect("conference:conference", slug)

@@ -14,6 +14,7 @@ from contextlib import ExitStack, closing
 from pathlib import Path
 
 from tallyroom.formats.errors import FormatError
+from tallyroom.stored_words import Said, gettext_noop, joined, plural_noop, said
 
 BOM = "\ufeff"
 
@@ -34,21 +35,28 @@ class Table:
             except csv.Error as e:
                 raise FormatError(self.name, 1, str(e)) from None
         if not header:
-            raise FormatError(self.name, 1, "empty file: expected a header row")
+            raise FormatError(self.name, 1, said(gettext_noop("empty file: expected a header row")))
         self.columns = [h.strip().lower() for h in header]
         missing = [c for c in required if c not in self.columns]
         unknown = [c for c in self.columns if c not in required and c not in optional]
         repeated = sorted({c for c in self.columns if self.columns.count(c) > 1})
-        problems = []
-        if missing:
-            problems.append(f"missing column{'s' * (len(missing) > 1)} {', '.join(missing)}")
-        if unknown:
-            problems.append(f"unknown column{'s' * (len(unknown) > 1)} {', '.join(unknown)}")
-        if repeated:
-            problems.append(f"repeated column{'s' * (len(repeated) > 1)} {', '.join(repeated)}")
+        problems = [
+            said(msgid, len(columns), columns=", ".join(columns))
+            for msgid, columns in (
+                (plural_noop("missing column %(columns)s", "missing columns %(columns)s"), missing),
+                (plural_noop("unknown column %(columns)s", "unknown columns %(columns)s"), unknown),
+                (plural_noop("repeated column %(columns)s", "repeated columns %(columns)s"), repeated),
+            )
+            if columns
+        ]
         if problems:
             expected = ", ".join([*required, *optional])
-            raise FormatError(self.name, 1, f"{'; '.join(problems)} (the columns are {expected})")
+            wrong = said(
+                gettext_noop("%(problems)s (the columns are %(expected)s)"),
+                problems=joined(problems),
+                expected=expected,
+            )
+            raise FormatError(self.name, 1, wrong)
         self.absent = {c: "" for c in optional if c not in self.columns}
 
     def _lines(self) -> Iterator[str]:
@@ -66,10 +74,10 @@ class Table:
                     try:
                         line = line.decode("utf-8")
                     except UnicodeDecodeError:
-                        raise FormatError(self.name, number, "not UTF-8 text") from None
+                        raise FormatError(self.name, number, said(gettext_noop("not UTF-8 text"))) from None
                 yield line.removeprefix(BOM) if number == 1 else line
 
-    def error(self, line: int, problem: str) -> None:
+    def error(self, line: int, problem: str | Said) -> None:
         self.errors.append(FormatError(self.name, line, problem))
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
@@ -91,7 +99,14 @@ class Table:
                 if not row or (len(row) == 1 and not row[0].strip()):
                     continue
                 if len(row) != width:
-                    self.error(start, f"expected {width} cells, found {len(row)}")
+                    self.error(
+                        start,
+                        said(
+                            gettext_noop("expected %(width)s cells, found %(found)s"),
+                            width=width,
+                            found=len(row),
+                        ),
+                    )
                     continue
                 values = dict(zip(columns, (cell.strip() for cell in row), strict=True))
                 if absent:

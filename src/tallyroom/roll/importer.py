@@ -22,6 +22,7 @@ from tallyroom.audit.events import record
 from tallyroom.formats.errors import FormatError
 from tallyroom.organisation.csvfile import Table
 from tallyroom.organisation.models import Affiliate, Unit
+from tallyroom.stored_words import Said, gettext_noop, joined, said
 from tallyroom.words import Words, plural_noop
 
 from . import bulk
@@ -49,7 +50,12 @@ ERRORS_KEPT = 1000  # problems a refused import job keeps to show
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _STATUSES = frozenset(Member.Status.values)
 _CATEGORIES = frozenset(Member.Category.values)
-_NEEDS_UNIT = frozenset({Member.Category.MEMBER, Member.Category.REGISTERED_SUPPORTER})
+UNIT_NEEDED = {  # a category that belongs to a unit: its problem when the unit is empty
+    Member.Category.MEMBER: gettext_noop("unit is empty (a member belongs to a unit)"),
+    Member.Category.REGISTERED_SUPPORTER: gettext_noop(
+        "unit is empty (a registered supporter belongs to a unit)"
+    ),
+}
 
 
 class MemberImportError(ValueError):
@@ -82,50 +88,74 @@ class ImportReport:
         )
 
 
-def _date(text: str, column: str, problems: list[str]) -> date | None:
+def _date(text: str, column: str, problems: list[Said]) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        problems.append(f"{column} {text!r} is not a date YYYY-MM-DD")
+        problems.append(
+            said(gettext_noop("%(column)s %(text)s is not a date YYYY-MM-DD"), column=column, text=repr(text))
+        )
         return None
 
 
 def _check(values: dict[str, str], units: dict[str, int], affiliates: dict[str, int]):
     """The row as a tuple in FIELDS order, and its problems."""
-    problems: list[str] = []
+    problems: list[Said] = []
     if not values["name"]:
-        problems.append("name is empty")
+        problems.append(said(gettext_noop("name is empty")))
     email = values["email"]
     if email and not _EMAIL.match(email):
-        problems.append(f"email {email!r} is not an address")
+        problems.append(said(gettext_noop("email %(email)s is not an address"), email=repr(email)))
     status, category = values["status"].lower(), values["category"].lower().replace(" ", "_")
     if status not in _STATUSES:
-        problems.append(f"status {values['status']!r} is not one of {', '.join(sorted(_STATUSES))}")
+        problems.append(
+            said(
+                gettext_noop("status %(status)s is not one of %(statuses)s"),
+                status=repr(values["status"]),
+                statuses=", ".join(sorted(_STATUSES)),
+            )
+        )
     if category not in _CATEGORIES:
-        problems.append(f"category {values['category']!r} is not one of {', '.join(sorted(_CATEGORIES))}")
+        problems.append(
+            said(
+                gettext_noop("category %(category)s is not one of %(categories)s"),
+                category=repr(values["category"]),
+                categories=", ".join(sorted(_CATEGORIES)),
+            )
+        )
     unit_code, unit_id = values["unit"], None
     if unit_code:
         unit_id = units.get(unit_code)
         if unit_id is None:
-            problems.append(f"unknown unit {unit_code!r}")
-    elif category in _NEEDS_UNIT:
-        problems.append(f"unit is empty (a {category.replace('_', ' ')} belongs to a unit)")
+            problems.append(said(gettext_noop("unknown unit %(unit)s"), unit=repr(unit_code)))
+    elif category in UNIT_NEEDED:
+        problems.append(said(UNIT_NEEDED[category]))
     affiliate_code, affiliate_id = values["affiliate"], None
     if affiliate_code:
         affiliate_id = affiliates.get(affiliate_code)
         if affiliate_id is None:
-            problems.append(f"unknown affiliate {affiliate_code!r}")
+            problems.append(
+                said(gettext_noop("unknown affiliate %(affiliate)s"), affiliate=repr(affiliate_code))
+            )
         elif category in _CATEGORIES and category != Member.Category.AFFILIATED_SUPPORTER:
-            problems.append("affiliate is only for affiliated supporters")
+            problems.append(said(gettext_noop("affiliate is only for affiliated supporters")))
     elif category == Member.Category.AFFILIATED_SUPPORTER:
-        problems.append("affiliate is empty (an affiliated supporter comes through an affiliate)")
+        problems.append(
+            said(gettext_noop("affiliate is empty (an affiliated supporter comes through an affiliate)"))
+        )
     joined = _date(values["joined"], "joined", problems) if values["joined"] else None
     if not values["joined"]:
-        problems.append("joined is empty")
+        problems.append(said(gettext_noop("joined is empty")))
     paid = _date(values["paid_up_to"], "paid_up_to", problems) if values["paid_up_to"] else None
     language = parse_language(values["language"])
     if language is None:
-        problems.append(f"language {values['language']!r} is not one of {accepted()} (blank: the default)")
+        problems.append(
+            said(
+                gettext_noop("language %(language)s is not one of %(accepted)s (blank: the default)"),
+                language=repr(values["language"]),
+                accepted=accepted(),
+            )
+        )
     row = (
         values["name"],
         email,
@@ -161,20 +191,27 @@ def import_members(file_or_path, *, user=None, progress=_no_progress) -> ImportR
         number = values["number"]
         _, problems = _check(values, units, affiliates)
         if not number:
-            problems.insert(0, "number is empty")
+            problems.insert(0, said(gettext_noop("number is empty")))
         elif number in first_line:
-            problems.insert(0, f"membership number {number} is also on line {first_line[number]}")
+            problems.insert(
+                0,
+                said(
+                    gettext_noop("membership number %(number)s is also on line %(line)s"),
+                    number=number,
+                    line=first_line[number],
+                ),
+            )
         else:
             first_line[number] = line
         if problems:
-            table.error(line, "; ".join(problems))
+            table.error(line, joined(problems))
     report = ImportReport(table.name, rows=len(first_line))
     del first_line
     if table.errors:
         table.errors.sort(key=lambda e: e.line or 0)
         raise MemberImportError(table.errors)
     if not report.rows:
-        raise MemberImportError([FormatError(table.name, None, "no members in the file")])
+        raise MemberImportError([FormatError(table.name, None, said(gettext_noop("no members in the file")))])
     progress(0, report.rows, f"writing {report.rows:,} members")
     with transaction.atomic():
         contacts = _write(table, units, affiliates, report, user, progress)
@@ -240,9 +277,16 @@ def _write(table: Table, units, affiliates, report: ImportReport, user, progress
             if c["pk"] in frozen:
                 table.error(
                     c["line"],
-                    f"member {c['member']} is on the frozen roll of {frozen[c['pk']]}: their "
-                    f"{c['field']} changes only by a recorded contact change (Roll > Change contact "
-                    "details), not by import",
+                    said(
+                        gettext_noop(
+                            "member %(member)s is on the frozen roll of %(election)s: their %(field)s "
+                            "changes only by a recorded contact change (Roll > Change contact details), "
+                            "not by import"
+                        ),
+                        member=c["member"],
+                        election=str(frozen[c["pk"]]),
+                        field=c["field"],
+                    ),
                 )
         if table.errors:
             continue  # the rest is only checked: the import is refused at the end
@@ -285,7 +329,9 @@ def importing_work(job, progress) -> dict:
         except (MemberImportError, FormatError) as e:
             errors = getattr(e, "errors", [e])
             job.result = {
-                "errors": [{"line": x.line, "problem": x.problem} for x in errors[:ERRORS_KEPT]],
+                "errors": [
+                    {"line": x.line, "problem": x.problem, "said": x.said} for x in errors[:ERRORS_KEPT]
+                ],
                 "hidden": max(len(errors) - ERRORS_KEPT, 0),
             }
             files.discard(job)
