@@ -269,7 +269,9 @@ def open_box(
     """Open the box with the trustees' ``shares``: the ballots opened per contest slug."""
     try:
         return box.open_box(election, shares, user, progress)
-    except (keys.ShareError, box.BoxError) as e:
+    except keys.ShareError as e:
+        raise Refused(Words.from_stored(e.said) if e.said else e.args[0]) from None
+    except box.BoxError as e:
         raise Refused(*e.args) from None
 
 

@@ -29,13 +29,25 @@ from nacl.public import PrivateKey, SealedBox
 from nacl.public import PublicKey as NaclPublicKey
 from nacl.utils import random as random_bytes
 
+from tallyroom.stored_words import Said, english, gettext_noop, said
+
 SHARE_PREFIX = "tallyroom-share-v1"
 SHARE_PATTERN = re.compile(rf"{SHARE_PREFIX}:([0-9a-f]{{16}}):(\d+):([0-9a-f]{{32}})")
 PAD_BLOCK = 256
+NOT_A_SHARE = said(
+    gettext_noop("not a trustee's share: it should look like %(form)s"),
+    form=f"{SHARE_PREFIX}:<16 hex>:<number>:<32 hex>",
+)
 
 
 class ShareError(ValueError):
-    """A key, share or sealed ballot that cannot be used; the message says why, in the trustees' terms."""
+    """A key, share or sealed ballot that cannot be used; the message says why, in the trustees'
+    terms: ``str(e)`` in English, ``said`` the message (``tallyroom.stored_words``) for a page to
+    show in its reader's language (None when the message was given as text or ``Words``)."""
+
+    def __init__(self, message: Said | str):
+        self.said = message if isinstance(message, dict) else None
+        super().__init__(english(message) if self.said else message)
 
 
 @dataclass(frozen=True)
@@ -80,9 +92,11 @@ class PublicKey:
                 tuple(data["share_digests"]),
             )
         except (ValueError, KeyError, TypeError, AttributeError) as e:
-            raise ShareError(f"not a valid election key file: {e}") from None
+            raise ShareError(
+                said(gettext_noop("not a valid election key file: %(why)s"), why=str(e))
+            ) from None
         if len(key.public) != 32 or not 1 <= key.threshold <= len(key.trustees) == len(key.share_digests):
-            raise ShareError("not a valid election key file: its sizes do not agree")
+            raise ShareError(said(gettext_noop("not a valid election key file: its sizes do not agree")))
         return key
 
 
@@ -106,9 +120,7 @@ class Share:
     def parse(cls, text: str) -> Share:
         found = SHARE_PATTERN.search(text.strip().lower())
         if not found:
-            raise ShareError(
-                f"not a trustee's share: it should look like {SHARE_PREFIX}:<16 hex>:<number>:<32 hex>"
-            )
+            raise ShareError(NOT_A_SHARE)
         return cls(found[1], int(found[2]), bytes.fromhex(found[3]))
 
 
@@ -116,9 +128,15 @@ def ceremony(trustees: Sequence[str], threshold: int) -> tuple[PublicKey, list[S
     """A new election key shared among ``trustees``, any ``threshold`` of whom can open the box."""
     names = [t.strip() for t in trustees]
     if len(names) < 1 or any(not n for n in names) or len(set(names)) != len(names):
-        raise ShareError("name each trustee once")
+        raise ShareError(said(gettext_noop("name each trustee once")))
     if not 1 <= threshold <= len(names):
-        raise ShareError(f"the threshold must be from 1 to {len(names)} (the trustees), not {threshold}")
+        raise ShareError(
+            said(
+                gettext_noop("the threshold must be from 1 to %(n)s (the trustees), not %(threshold)s"),
+                n=len(names),
+                threshold=threshold,
+            )
+        )
     private = PrivateKey.generate()
     wrap_key = random_bytes(16)
     nonce = random_bytes(12)
@@ -143,23 +161,50 @@ def recover(key: PublicKey, texts: Iterable[str]) -> PrivateKey:
             continue
         try:
             share = Share.parse(text)
-        except ShareError as e:
-            raise ShareError(f"share {position}: {e}") from None
+        except ShareError:
+            raise ShareError(
+                said(gettext_noop("share %(position)s: %(problem)s"), position=position, problem=NOT_A_SHARE)
+            ) from None
         if share.fingerprint != key.fingerprint:
-            raise ShareError(f"share {position} belongs to another election's key ({share.fingerprint})")
+            raise ShareError(
+                said(
+                    gettext_noop("share %(position)s belongs to another election's key (%(fingerprint)s)"),
+                    position=position,
+                    fingerprint=share.fingerprint,
+                )
+            )
         if not 1 <= share.index <= len(key.trustees):
-            raise ShareError(f"share {position} names trustee {share.index}, of {len(key.trustees)}")
+            raise ShareError(
+                said(
+                    gettext_noop("share %(position)s names trustee %(index)s, of %(n)s"),
+                    position=position,
+                    index=share.index,
+                    n=len(key.trustees),
+                )
+            )
         trustee = key.trustees[share.index - 1]
         if share.digest != key.share_digests[share.index - 1]:
             raise ShareError(
-                f"share {position} ({trustee}'s) is not the share made at the ceremony: "
-                "it was mistyped or tampered with"
+                said(
+                    gettext_noop(
+                        "share %(position)s (%(trustee)s's) is not the share made at the ceremony: "
+                        "it was mistyped or tampered with"
+                    ),
+                    position=position,
+                    trustee=trustee,
+                )
             )
         if share.index in shares:
-            raise ShareError(f"{trustee}'s share was given twice")
+            raise ShareError(said(gettext_noop("%(trustee)s's share was given twice"), trustee=trustee))
         shares[share.index] = share
     if len(shares) < key.threshold:
-        raise ShareError(f"{key.threshold} trustees' shares are needed to open the box; {len(shares)} given")
+        raise ShareError(
+            said(
+                gettext_noop("%(threshold)s trustees' shares are needed to open the box; %(given)s given"),
+                threshold=key.threshold,
+                given=len(shares),
+            )
+        )
     chosen = sorted(shares.values(), key=lambda s: s.index)[: key.threshold]
     if key.threshold == 1:
         wrap_key = chosen[0].secret
@@ -168,7 +213,7 @@ def recover(key: PublicKey, texts: Iterable[str]) -> PrivateKey:
     try:
         private = AESGCM(wrap_key).decrypt(key.wrapped[:12], key.wrapped[12:], key.public)
     except InvalidTag:
-        raise ShareError("the shares do not open this election's key") from None
+        raise ShareError(said(gettext_noop("the shares do not open this election's key"))) from None
     return PrivateKey(private)
 
 
@@ -195,6 +240,8 @@ def opener(private: PrivateKey):
         try:
             return json.loads(box.decrypt(sealed))
         except (CryptoError, ValueError):
-            raise ShareError("a sealed ballot does not open with this election's key") from None
+            raise ShareError(
+                said(gettext_noop("a sealed ballot does not open with this election's key"))
+            ) from None
 
     return open_

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from tallyroom.ballotbox import keys
 from tallyroom.count import CollegeError, method_names, parse_share
 from tallyroom.count.colleges import check_shares
+from tallyroom.words import read
 
 
 class PollForm(forms.Form):
@@ -87,7 +88,9 @@ class PollForm(forms.Form):
         upload = self.cleaned_data["key"]
         try:
             return keys.PublicKey.from_json(upload.read(64 * 1024).decode("utf-8", "replace"))
-        except (keys.ShareError, ValueError) as e:
+        except keys.ShareError as e:
+            raise forms.ValidationError(f"{upload.name}: {read(e.said) if e.said else e}") from None
+        except ValueError as e:
             raise forms.ValidationError(f"{upload.name}: {e}") from None
 
     def clean(self):

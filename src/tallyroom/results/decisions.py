@@ -20,6 +20,7 @@ from tallyroom.elections.models import Election
 from tallyroom.roll.models import Member, RollEntry
 from tallyroom.voting import turnout
 from tallyroom.web.access import RETURNING_OFFICER, role_required
+from tallyroom.words import read
 
 
 class DecisionForm(forms.Form):
@@ -75,7 +76,9 @@ def key_page(request, election_slug):
         try:
             key = keys.PublicKey.from_json(upload.read(64 * 1024).decode("utf-8", "replace"))
             box.install_key(election, key, request.user)
-        except (keys.ShareError, box.BoxError) as e:
+        except keys.ShareError as e:
+            form.add_error("file", f"{upload.name}: {read(e.said) if e.said else e}")
+        except box.BoxError as e:
             form.add_error("file", f"{upload.name}: {e}")
         else:
             messages.success(
