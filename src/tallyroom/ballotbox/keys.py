@@ -80,10 +80,14 @@ class PublicKey:
 
     @classmethod
     def from_json(cls, text: str) -> PublicKey:
+        not_valid = gettext_noop("not a valid election key file: %(why)s")
         try:
             data = json.loads(text)
-            if data.get("format") != "tallyroom-election-key-v1":
-                raise ValueError("not a tallyroom election key file")
+        except ValueError as e:
+            raise ShareError(said(not_valid, why=str(e))) from None
+        if not isinstance(data, dict) or data.get("format") != "tallyroom-election-key-v1":
+            raise ShareError(said(not_valid, why=said(gettext_noop("not a tallyroom election key file"))))
+        try:
             key = cls(
                 bytes.fromhex(data["public"]),
                 bytes.fromhex(data["wrapped"]),
@@ -91,10 +95,8 @@ class PublicKey:
                 tuple(data["trustees"]),
                 tuple(data["share_digests"]),
             )
-        except (ValueError, KeyError, TypeError, AttributeError) as e:
-            raise ShareError(
-                said(gettext_noop("not a valid election key file: %(why)s"), why=str(e))
-            ) from None
+        except (ValueError, KeyError, TypeError) as e:
+            raise ShareError(said(not_valid, why=str(e))) from None
         if len(key.public) != 32 or not 1 <= key.threshold <= len(key.trustees) == len(key.share_digests):
             raise ShareError(said(gettext_noop("not a valid election key file: its sizes do not agree")))
         return key
