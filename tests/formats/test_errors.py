@@ -16,7 +16,7 @@ def test_a_problem_given_as_a_message_is_english_in_str_and_welsh_when_read_in_w
     assert str(e) == "m.csv:4: name is empty; unknown unit 'mars'" and e.problem == str(e)[len("m.csv:4: ") :]
     assert Words.from_stored(e.said) == Words.from_stored(problem)
     with translation.override("cy"):
-        assert e.text_in(read) == "m.csv:4: mae name yn wag; uned anhysbys 'mars'"
+        assert read(e.message) == "m.csv:4: mae name yn wag; uned anhysbys 'mars'"
         assert str(e) == "m.csv:4: name is empty; unknown unit 'mars'"
 
 
@@ -24,7 +24,7 @@ def test_a_plain_text_problem_is_shown_as_it_stands_in_any_language():
     e = FormatError("ward.blt", None, "line contains NUL")
     assert e.said is None and str(e) == "ward.blt: line contains NUL"
     with translation.override("cy"):
-        assert e.text_in(read) == "ward.blt: line contains NUL"
+        assert read(e.message) == "ward.blt: line contains NUL"
 
 
 def test_a_plural_message_and_a_nested_one_read_in_english_as_words_reads_them():

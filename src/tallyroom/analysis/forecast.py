@@ -50,6 +50,7 @@ from tallyroom.count import Ballots, Result, TieUnresolved, count
 from tallyroom.count.ballots import index_dtype
 from tallyroom.formats.ballotfile import WEIGHT, decode_text
 from tallyroom.formats.errors import FormatError
+from tallyroom.stored_words import gettext_noop, said
 
 BLOCK = 200  # simulations per block (each block has its own child seed)
 _FIXED = ("unit", "turnout", "undecided", "weight", "college")
@@ -84,23 +85,41 @@ def parse_canvass(data: bytes, source: str = "<canvass>") -> list[Unit]:
             if header is None:
                 header = [c for c in cells]
                 if header[:1] != ["unit"] or "turnout" not in header:
-                    raise FormatError(source, line, "the header must start unit, and have a turnout column")
+                    raise FormatError(
+                        source,
+                        line,
+                        said(gettext_noop("the header must start unit, and have a turnout column")),
+                    )
                 if not [c for c in header if c not in _FIXED]:
                     raise FormatError(
                         source,
                         line,
-                        "no slate columns: every column but unit, turnout, "
-                        "undecided, weight and college names a slate",
+                        said(
+                            gettext_noop(
+                                "no slate columns: every column but unit, turnout, "
+                                "undecided, weight and college names a slate"
+                            )
+                        ),
                     )
                 continue
             if len(cells) != len(header):
-                raise FormatError(source, line, f"expected {len(header)} cells, found {len(cells)}")
+                raise FormatError(
+                    source,
+                    line,
+                    said(
+                        gettext_noop("expected %(width)s cells, found %(found)s"),
+                        width=len(header),
+                        found=len(cells),
+                    ),
+                )
             row = dict(zip(header, cells, strict=True))
             units.append(_unit(row, source, line))
     except csv.Error as e:
-        raise FormatError(source, reader.line_num, f"not CSV: {e}") from None
+        raise FormatError(
+            source, reader.line_num, said(gettext_noop("not CSV: %(why)s"), why=str(e))
+        ) from None
     if not units:
-        raise FormatError(source, None, "no units")
+        raise FormatError(source, None, said(gettext_noop("no units")))
     return units
 
 
@@ -108,18 +127,30 @@ def _unit(row: Mapping[str, str], source: str, line: int) -> Unit:
     def number(name: str, default: str = "0") -> int:
         text = row.get(name, default) or default
         if not text.isdigit():
-            raise FormatError(source, line, f"{name} {text!r} is not a whole number")
+            raise FormatError(
+                source,
+                line,
+                said(gettext_noop("%(column)s %(text)s is not a whole number"), column=name, text=repr(text)),
+            )
         return int(text)
 
     try:
         turnout = float(row["turnout"])
     except ValueError:
-        raise FormatError(source, line, f"turnout {row['turnout']!r} is not a number") from None
+        raise FormatError(
+            source,
+            line,
+            said(gettext_noop("turnout %(turnout)s is not a number"), turnout=repr(row["turnout"])),
+        ) from None
     if not 0 <= turnout <= 1:
-        raise FormatError(source, line, f"turnout {turnout} is not between 0 and 1")
+        raise FormatError(
+            source, line, said(gettext_noop("turnout %(turnout)s is not between 0 and 1"), turnout=turnout)
+        )
     weight = row.get("weight") or "1"
     if not WEIGHT.fullmatch(weight):
-        raise FormatError(source, line, f"weight {weight!r} is not a number")
+        raise FormatError(
+            source, line, said(gettext_noop("weight %(weight)s is not a number"), weight=repr(weight))
+        )
     blocs = {k: number(k) for k in row if k not in _FIXED}
     return Unit(row["unit"], turnout, number("undecided"), Fraction(weight), blocs, row.get("college", ""))
 

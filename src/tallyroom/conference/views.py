@@ -61,7 +61,7 @@ def _refusable(request, action, done: str):
     except (delegations.Refused, BallotError) as e:
         messages.error(request, str(e))
     except FormatError as e:
-        messages.error(request, e.text_in(read))
+        messages.error(request, read(e.message))
     else:
         messages.success(request, done)
 
@@ -107,9 +107,9 @@ def import_delegates(request, slug):
             n = delegations.import_delegates(conf, upload, request.user)
         except delegations.DelegateImportError as e:
             for error in e.errors:
-                messages.error(request, error.text_in(read))
+                messages.error(request, read(error.message))
         except FormatError as e:
-            messages.error(request, e.text_in(read))
+            messages.error(request, read(e.message))
         else:
             messages.success(request, _("%(n)s delegates named.") % {"n": n})
     return redirect("conference:conference", slug)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.text import format_lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from tallyroom.count import Constraint, ConstraintError, method_names, rule_set
 from tallyroom.formats.ballotfile import clean_name
-from tallyroom.formats.spreadsheet import refuse_formula
+from tallyroom.formats.spreadsheet import is_formula
 from tallyroom.roll.models import Member
 from tallyroom.web.labels import FIELD_LABELS
 
@@ -303,7 +303,12 @@ class CandidateForm(forms.ModelForm):
     def clean_groups(self):
         groups = self.cleaned_data["groups"]
         for group in groups.split(","):
-            _refuse_formula(group.strip(), "A group")
+            _refuse_formula(
+                group.strip(),
+                gettext_noop(
+                    "A group may not begin with %(first)s (a spreadsheet would run it as a formula)"
+                ),
+            )
         return groups
 
     def clean_member_number(self):
@@ -333,14 +338,12 @@ class CandidateForm(forms.ModelForm):
         return candidate
 
 
-def _refuse_formula(text: str, what: str) -> None:
+def _refuse_formula(text: str, refusal: str) -> None:
     """Groups travel verbatim in groups.csv (a recount file), and slates' names in a forecast's
-    slates.csv, so one that a spreadsheet would run is refused here rather than altered there
-    (candidates' names: ``names.name_problem``)."""
-    try:
-        refuse_formula(text, what)
-    except ValueError as e:
-        raise forms.ValidationError(str(e)) from None
+    slates.csv, so one that a spreadsheet would run is refused here (``refusal``: its msgid)
+    rather than altered there (candidates' names: ``names.name_problem``)."""
+    if is_formula(text):
+        raise forms.ValidationError(gettext(refusal) % {"first": repr(text[0])})
 
 
 class NominationForm(forms.ModelForm):
@@ -392,7 +395,12 @@ class SlateForm(forms.ModelForm):
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
-        _refuse_formula(name, "A slate's name")  # it is each candidate's group in a forecast's slates.csv
+        _refuse_formula(  # it is each candidate's group in a forecast's slates.csv
+            name,
+            gettext_noop(
+                "A slate's name may not begin with %(first)s (a spreadsheet would run it as a formula)"
+            ),
+        )
         others = Slate.objects.filter(election=self.instance.election, name=name).exclude(pk=self.instance.pk)
         if others.exists():
             raise forms.ValidationError(gettext("Another slate in this election has this name."))

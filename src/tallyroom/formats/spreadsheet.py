@@ -6,8 +6,8 @@ apostrophe, which spreadsheets show as text. A number (``-1.5``) is left as it i
 
 Every CSV the web app offers to open in a spreadsheet (roll, mail merge, result sheets, the
 ballot list) goes through ``writer``. The files a recount reads back (``ballots.blt``,
-``groups.csv``) are written verbatim instead, and stay safe because ``refuse_formula`` keeps
-such names out at entry (candidates' names and groups).
+``groups.csv``) are written verbatim instead, and stay safe because the staff forms refuse such
+names at entry (candidates' names, groups and slates, by ``is_formula``).
 """
 
 from __future__ import annotations
@@ -29,13 +29,6 @@ def is_formula(text: str) -> bool:
 def neutralise(cell: Any) -> Any:
     """``cell`` as a spreadsheet shows it as text: an apostrophe before a formula."""
     return "'" + cell if isinstance(cell, str) and is_formula(cell) else cell
-
-
-def refuse_formula(text: str, what: str) -> None:
-    """ValueError if ``text`` would be a formula in a spreadsheet (for names that recount files
-    carry verbatim)."""
-    if is_formula(text):
-        raise ValueError(f"{what} may not begin with {text[0]!r} (a spreadsheet would run it as a formula)")
 
 
 class _Writer:

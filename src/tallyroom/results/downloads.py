@@ -25,7 +25,7 @@ def filename_prefix(count: ContestCount) -> str:
 def groups_csv(groups: dict[str, list[str]]) -> str:
     """Candidates' groups as the ``candidate,group`` CSV that ``tallyroom count --groups`` reads.
     Written verbatim, for the recount to read back: names a spreadsheet would run as formulas are
-    refused when a candidate is entered (``formats.spreadsheet.refuse_formula``)."""
+    refused when a candidate is entered (``formats.spreadsheet.is_formula``)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["candidate", "group"])

@@ -111,7 +111,7 @@ def start(
     try:
         units = forecast.parse_canvass(data, name)
     except FormatError as e:
-        raise ForecastRefused(str(e)) from None
+        raise ForecastRefused(Words.from_stored(e.message)) from None
     model = model_of(contest, cohesion)
     blocs = forecast.blocs(model)
     unknown = sorted({b for u in units for b in u.supporters} - set(blocs))
