@@ -6,8 +6,8 @@
 
 The working is kept as steps, each a msgid and its parameters in the form ``tallyroom.words.Words``
 stores (``Words.from_stored(step)`` reads one in the reader's language); ``working`` gives them in
-English, so that the module stays free of Django (its msgids are marked with local no-ops, as
-``formats/sheet_pdf`` marks its words, for ``makemessages`` to find).
+English, so that the module stays free of Django (``tallyroom.stored_words`` makes and marks
+them).
 
 Rules are tables of ``entitlement.toml`` (Labour's rule book, chapter 3, ships as ``labour``) or
 of any TOML file of the same form. The counts are the caller's: members, women members and young
@@ -25,32 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from tallyroom.formats import spreadsheet
+from tallyroom.stored_words import Said, english, gettext_noop, plural_noop
+from tallyroom.stored_words import said as _step
 
 PRESETS_FILE = Path(__file__).with_name("entitlement.toml")
 
-Step = dict[str, Any]  # a line of the working: {"msgid", "params"[, "plural", "count"]}
-
-
-def gettext_noop(msgid: str) -> str:
-    """Marks a msgid for ``makemessages``."""
-    return msgid
-
-
-def plural_noop(singular: str, plural: str) -> tuple[str, str]:
-    """Marks a plural pair for ``makemessages``."""
-    return singular, plural
-
-
-def _step(msgid: str | tuple[str, str], count: int | None = None, **params: Any) -> Step:
-    if isinstance(msgid, tuple):
-        return {"msgid": msgid[0], "plural": msgid[1], "count": count, "params": params}
-    return {"msgid": msgid, "params": params}
-
-
-def english(step: Step) -> str:
-    """A step of the working in English (its msgid, or plural msgid, with its parameters)."""
-    text = step["plural"] if step.get("plural") and step["count"] != 1 else step["msgid"]
-    return text % step["params"]
+Step = Said  # a line of the working
 
 
 @dataclass(frozen=True)
