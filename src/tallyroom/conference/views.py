@@ -89,7 +89,11 @@ def compute(request, slug):
 def entitlement_csv(request, slug):
     """Every CLP's entitlement with its working (public: anyone can check it)."""
     conf = _conference(slug)
-    return streaming.download(delegations.export_lines(conf), f"{conf.slug}-entitlement.csv", CSV)
+    try:
+        lines = delegations.export_lines(conf)
+    except delegations.Refused as e:  # declared counts the roll cannot hold
+        return problem(request, str(e), 409)
+    return streaming.download(lines, f"{conf.slug}-entitlement.csv", CSV)
 
 
 @role_required(STAFF)
