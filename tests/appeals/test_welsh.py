@@ -199,3 +199,14 @@ def test_the_link_file_s_until_is_in_each_member_s_language(appeals, django_capt
         month_en = date_format(expires, "F")
     assert month_cy in rows[cymro.number] and month_en not in rows[cymro.number]
     assert month_en in rows[english.number] and month_cy not in rows[english.number]
+
+
+def test_a_passed_deadline_in_welsh(appeals, django_capture_on_commit_callbacks):
+    client = signed_in(appeals.lena, welsh())
+    appeals.rules.appeals_close = timezone.now() - timedelta(hours=1)
+    appeals.rules.save()
+    with translation.override("cy"):
+        when = date_format(timezone.localtime(appeals.rules.appeals_close), "j F Y, H:i")
+    page = text(client.get(reverse("appeals:appeal", args=[appeals.election.slug])))
+    assert f"Y dyddiad cau ar gyfer apeliadau yn {appeals.election.name} oedd {when}." in page
+    assert "The deadline for appeals" not in page
