@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -43,7 +44,7 @@ DJANGO_ERRORS = (
 
 class AccountForm(forms.ModelForm):
     roles = forms.MultipleChoiceField(
-        choices=[(r, f"{ROLE_NAMES[r]}: {ROLE_DUTIES[r]}") for r in ROLES],
+        choices=[(r, format_lazy("{}: {}", ROLE_NAMES[r], ROLE_DUTIES[r])) for r in ROLES],
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("What this account may do; none means it can only sign in."),
