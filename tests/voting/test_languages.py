@@ -110,3 +110,13 @@ def test_the_language_chooser_on_the_code_page(client):
     chosen = client.post("/i18n/setlang/", {"language": "cy", "next": reverse("voting:enter")})
     assert chosen.status_code == 302
     assert "Eich cod pleidleisio" in client.get(reverse("voting:enter")).content.decode()
+
+
+def test_the_codes_page_says_in_welsh_why_no_code_can_be_issued(voting_election, officer):
+    election, _contests, _members = voting_election()
+    election.state = election.State.CLOSED
+    election.save()
+    client = Client(HTTP_ACCEPT_LANGUAGE="cy")
+    client.force_login(officer)
+    page = client.get(reverse("voting:codes", args=[election.slug])).content.decode()
+    assert "ni ellir rhoi, disodli nac anfon cod" in page and "no code can be issued" not in page
