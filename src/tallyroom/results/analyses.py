@@ -18,6 +18,7 @@ from math import lcm
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from tallyroom import lifecycle
 from tallyroom.analysis import charts, pivotal, power, regions, report, slates
@@ -28,6 +29,7 @@ from tallyroom.count.numbers import decimal_str
 from tallyroom.formats import BallotFile, parse_blt, parse_csv_ballots, result_json
 from tallyroom.jobs import runner as jobs
 from tallyroom.jobs.models import Job
+from tallyroom.words import Words
 
 from .models import ContestAnalysis, ContestCount
 
@@ -189,24 +191,24 @@ def compute(count: ContestCount, progress=None) -> ContestAnalysis:
     """Analyse ``count`` (a published count) and keep the analysis; AnalysisError if the recount
     is not the published result."""
     step = progress or (lambda done, total, message=None: None)
-    step(0, 4, "recounting the published ballots")
+    step(0, 4, Words(gettext_noop("recounting the published ballots")))
     read = read_published(count)
     result = recounter(count)(read.ballots)
     if result_json(result) != count.result_json:
         raise AnalysisError(f"{count.contest.name}: the recount of the published ballots is not the result")
     slate_of = slate_map(count, read)
-    step(1, 4, "slates and transfers")
+    step(1, 4, Words(gettext_noop("slates and transfers")))
     data: dict[str, Any] = {"slates": report.public(report.contest_report(result, slate_of, read.ballots))}
     flow = charts.flow_svg(result, slate_of, embed=f"flow-{count.pk}")
-    step(2, 4, "delegations: counterfactual recounts")
+    step(2, 4, Words(gettext_noop("delegations: counterfactual recounts")))
     data["pivotal"] = _pivotal(count, read, slate_of)
-    step(3, 4, "regions")
+    step(3, 4, Words(gettext_noop("regions")))
     data["regions"] = _regions(count, read, result)
     with transaction.atomic():
         analysis, _ = ContestAnalysis.objects.update_or_create(
             count=count, defaults={"data": data, "flow_svg": flow}
         )
-    step(4, 4, "analysed")
+    step(4, 4, Words(gettext_noop("analysed")))
     return analysis
 
 
@@ -216,7 +218,8 @@ def analysing_work(job: Job, progress) -> dict:
         contest=job.contest, published=True
     )
     analysis = compute(published, progress)
-    return {"analysis": analysis.pk, "message": f"{job.contest.name}: the analyses are ready."}
+    ready = Words(gettext_noop("%(name)s: the analyses are ready."), name=job.contest.name)
+    return {"analysis": analysis.pk, "message": ready}
 
 
 def analysis_of(count: ContestCount, user=None) -> tuple[ContestAnalysis | None, Job | None]:
