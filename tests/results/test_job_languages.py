@@ -54,6 +54,26 @@ def test_a_job_run_in_a_welsh_request_keeps_english_in_its_message_and_audit(
 
 
 @pytest.mark.django_db
+def test_a_failure_raised_with_words_reads_in_welsh(
+    draft_election, shares, officer, clients, flaky, ready_to_open
+):
+    """The mail backend down after 6 codes (``DeliveryFailed``, raised in the worker with Words)."""
+    ready_to_open(draft_election, officer)
+    flaky.down_after = 6
+    job = lifecycle.open_voting(draft_election, officer, inline=True)
+    failure = "ConnectionError: mail server down; 6 of 10 codes issued, the rest have none yet"
+    assert job.state == Job.State.FAILED and job.message.endswith(failure)
+    page = in_welsh(clients["officer"]).get(job.get_absolute_url()).content.decode()
+    assert (
+        escape(
+            "methodd y gwasanaeth e-bost 3 gwaith: ConnectionError: mail server down; 6 o 10 cod wedi'u rhoi"
+        )
+        in page
+    )
+    assert "Wedi methu:" in page and "the mail backend failed" not in page and "codes issued" not in page
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("by", "english", "welsh"),
     [

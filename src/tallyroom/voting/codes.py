@@ -43,7 +43,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from tallyroom.audit.events import record
 from tallyroom.ballotbox.symbols import GROUP, random_symbols
@@ -53,6 +53,7 @@ from tallyroom.roll import bulk
 from tallyroom.roll.contacts import changed_after_freeze
 from tallyroom.roll.languages import language_of
 from tallyroom.roll.models import Member, RollEntry
+from tallyroom.words import Words, plural_noop
 
 from . import bounces
 from .letters import in_their_language, letter
@@ -191,7 +192,8 @@ class Sent:
 
 
 class DeliveryFailed(Exception):
-    """The mail backend kept failing; the codes of messages not handed over were not stored."""
+    """The mail backend kept failing; the codes of messages not handed over were not stored. Its
+    argument is ``Words`` (it fails a job, whose page shows it in the reader's language)."""
 
 
 def eligible_members(election: Election):
@@ -360,12 +362,17 @@ class Mailer:
                 if _refused(e):
                     return Delivery.FAILED
                 self._close()
+                error = f"{type(e).__name__}: {e}"
                 if not _transient(e):
-                    raise DeliveryFailed(f"the mail backend failed: {type(e).__name__}: {e}") from e
-                if attempt == len(self.delays):
                     raise DeliveryFailed(
-                        f"the mail backend failed {attempt + 1} times: {type(e).__name__}: {e}"
+                        Words(gettext_noop("the mail backend failed: %(error)s"), error=error)
                     ) from e
+                if attempt == len(self.delays):
+                    times = plural_noop(
+                        "the mail backend failed %(n)s time: %(error)s",
+                        "the mail backend failed %(n)s times: %(error)s",
+                    )
+                    raise DeliveryFailed(Words(*times, attempt + 1, n=attempt + 1, error=error)) from e
                 log.warning("mail failed (%s), trying again in %s s", e, self.delays[attempt])
                 time.sleep(self.delays[attempt])
         raise AssertionError("unreachable")
@@ -628,7 +635,11 @@ def issue_and_send(
             for future in [pool.submit(_in_thread, run, *edges) for edges in _slices(sweeps)]:
                 future.result()
     if run.failure is not None:
-        raise DeliveryFailed(f"{run.failure}; {run.done} of {total} codes issued, the rest have none yet")
+        issued = plural_noop(
+            "%(failure)s; %(done)s of %(total)s code issued, the rest have none yet",
+            "%(failure)s; %(done)s of %(total)s codes issued, the rest have none yet",
+        )
+        raise DeliveryFailed(Words(*issued, total, failure=run.failure.args[0], done=run.done, total=total))
     return run.sent
 
 
