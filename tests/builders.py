@@ -4,6 +4,7 @@ entries. What differs between tests (methods, seats, constraints, colleges, memb
 parameter; the trustees' key and the checklist are the ``trustees_key`` and ``ready_to_open``
 fixtures (tests/conftest.py), opening and closing are ``tallyroom.lifecycle``'s verbs."""
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from tallyroom import lifecycle
 from tallyroom.ballotbox import box, keys
+from tallyroom.ballotbox.symbols import ALPHABET
 from tallyroom.elections.models import Candidate, Contest, Election
 from tallyroom.organisation.models import Region, Unit
 from tallyroom.roll.models import Member, RollEntry
@@ -155,3 +157,8 @@ def poll(conference, user, title="Motion 1", **fields):
 
     key, shares = keys.ceremony(["Tessa", "Umar", "Vera"], 2)
     return polls.create_poll(conference, title, key, user, **fields), [s.text for s in shares]
+
+
+def code_in(body: str) -> str:
+    """The ballot code in a message's text."""
+    return re.search(rf"[{ALPHABET}]{{4}}(-[{ALPHABET}]{{4}}){{3}}", body).group(0)

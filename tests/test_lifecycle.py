@@ -6,11 +6,12 @@ from datetime import date
 import pytest
 from django.contrib.auth.models import User
 from django.core import mail
+from django.utils import translation
 
 import builders as build
 from tallyroom.audit.models import Event
 from tallyroom.elections.models import Candidate, Contest, Election
-from tallyroom.lifecycle import Refused, close_voting, issue_codes, open_voting
+from tallyroom.lifecycle import Refused, close_voting, count, issue_codes, open_voting
 from tallyroom.roll.eligibility import build_roll
 from tallyroom.roll.models import RollEntry
 from tallyroom.voting.models import BallotCode
@@ -139,3 +140,32 @@ def test_voting_does_not_open_without_the_trustees_key(election, officer):
     with pytest.raises(Refused, match="has no trustees' key"):
         open_voting(election, officer)
     assert Election.objects.get().state == State.DRAFT and not BallotCode.objects.exists()
+
+
+def test_a_refusal_reads_whole_in_welsh_with_its_state(election, officer):
+    """The verb and the state are part of the sentence translated, not English words put into it;
+    the refusal reads in the language active where it is shown."""
+    with pytest.raises(Refused) as refused:
+        close_voting(election, officer)
+    with translation.override("cy"):
+        assert str(refused.value) == "ni ellir cau'r pleidleisio yn Board: ei gyflwr yw 'drafft'"
+    assert str(refused.value) == "cannot close voting in Board: its state is 'draft'"
+
+
+def test_the_ballot_boxs_refusals_read_in_welsh(election, officer):
+    """A worker's refusal (counting) and a request's (opening) alike."""
+    Election.objects.filter(pk=election.pk).update(state=State.CLOSED)
+    contest = Contest.objects.get(election=election)
+    with translation.override("cy"):
+        with pytest.raises(Refused) as unopened:
+            count(contest, officer)
+        assert str(unopened.value) == (
+            f"{contest.name}: caiff y papurau pleidleisio eu cyfrif unwaith y bydd yr ymddiriedolwyr "
+            "wedi agor y blwch"
+        )
+        election.key.delete()
+        Election.objects.filter(pk=election.pk).update(state=State.DRAFT)
+        with pytest.raises(Refused) as keyless:
+            open_voting(election, officer)
+        assert "nid oes gan Board allwedd yr ymddiriedolwyr" in str(keyless.value)
+        assert "trustees' key" not in str(keyless.value)

@@ -54,12 +54,25 @@ class Refused(Exception):
     """The action is not allowed now, or failed; the message says why, in the officer's terms."""
 
 
-def _locked(election: Election, verb: str, allowed: tuple[str, ...]) -> Election:
-    """The election re-read under a row lock, refused unless its state is one of ``allowed``."""
+# The state as a refusal names it, in the middle of a sentence (the labels are capitalised).
+_STATE_WORDS = {
+    State.DRAFT: gettext_noop("draft"),
+    State.NOMINATIONS: gettext_noop("nominations"),
+    State.VOTING: gettext_noop("voting open"),
+    State.CLOSED: gettext_noop("voting closed"),
+}
+
+
+_CANNOT_OPEN = gettext_noop("cannot open voting in %(name)s: its state is '%(state)s'")
+_CANNOT_ISSUE = gettext_noop("cannot issue ballot codes in %(name)s: its state is '%(state)s'")
+
+
+def _locked(election: Election, refusal: str, allowed: tuple[str, ...]) -> Election:
+    """The election re-read under a row lock, refused unless its state is one of ``allowed``;
+    ``refusal`` is the msgid saying so, with ``%(name)s`` and ``%(state)s``."""
     locked = Election.objects.select_for_update().get(pk=election.pk)
     if locked.state not in allowed:
-        state = locked.get_state_display().lower()
-        raise Refused(f"cannot {verb} {locked.name}: its state is '{state}'")
+        raise Refused(Words(refusal, name=locked.name, state=Words(_STATE_WORDS[locked.state])))
     return locked
 
 
@@ -67,7 +80,7 @@ def _key_installed(election: Election) -> None:
     try:
         box.public_key(election)
     except box.BoxError as e:
-        raise Refused(str(e)) from None
+        raise Refused(*e.args) from None
 
 
 def _not_under_way(election: Election, *kinds: str, contest: Contest | None = None) -> None:
@@ -98,7 +111,7 @@ def open_voting(election: Election, user, *, inline: bool = False, keep: KeepCod
     the job; ``inline`` runs it here (the demo, tests), handing each batch's ``(recipient, code)``
     pairs to ``keep``."""
     with transaction.atomic():
-        locked = _locked(election, "open voting in", (State.DRAFT, State.NOMINATIONS))
+        locked = _locked(election, _CANNOT_OPEN, (State.DRAFT, State.NOMINATIONS))
         _ready(locked)
         _not_under_way(locked, Job.Kind.OPEN_VOTING, Job.Kind.ISSUE_CODES)
         job = jobs.start(Job.Kind.OPEN_VOTING, locked, user, queue=not inline)
@@ -129,11 +142,10 @@ def opening_work(job: Job, progress, keep: KeepCodes | None = None) -> dict:
     """The opening job: freeze every contest's roll and open voting (one transaction; skipped when
     a retry finds voting open already), then issue and send the codes batch by batch."""
     user = job.started_by
-    progress(
-        0, 0, Words(gettext_noop("freezing the rolls"))
-    )  # outside the transaction, or nobody would see it
+    # outside the transaction, or nobody would see it
+    progress(0, 0, Words(gettext_noop("freezing the rolls")))
     with transaction.atomic():
-        locked = _locked(job.election, "open voting in", (State.DRAFT, State.NOMINATIONS, State.VOTING))
+        locked = _locked(job.election, _CANNOT_OPEN, (State.DRAFT, State.NOMINATIONS, State.VOTING))
         if locked.state != State.VOTING:
             _key_installed(locked)
             _draw_tie_seeds(locked, user)
@@ -179,7 +191,7 @@ def _sent_message(sent: Sent) -> Words:
 def issue_codes(election: Election, user, *, inline: bool = False, keep: KeepCodes | None = None) -> Job:
     """Start a job issuing codes to the voters of an open election who have none (``issuing_work``)."""
     with transaction.atomic():
-        locked = _locked(election, "issue ballot codes in", (State.VOTING,))
+        locked = _locked(election, _CANNOT_ISSUE, (State.VOTING,))
         _not_under_way(locked, Job.Kind.OPEN_VOTING, Job.Kind.ISSUE_CODES)
         job = jobs.start(Job.Kind.ISSUE_CODES, locked, user, queue=not inline)
     return jobs.run_inline(job, keep=keep) if inline else job
@@ -189,7 +201,7 @@ def issuing_work(job: Job, progress, keep: KeepCodes | None = None) -> dict:
     """The issuing job: refused unless voting is open (a failed job retried after the close would
     otherwise mail codes that no longer work)."""
     with transaction.atomic():
-        _locked(job.election, "issue ballot codes in", (State.VOTING,))
+        _locked(job.election, _CANNOT_ISSUE, (State.VOTING,))
     if job.attempts > 1:
         drop_pending(job.election, job.started_by)
     sent = issue_and_send(job.election, user=job.started_by, progress=progress, keep=keep)
@@ -201,7 +213,11 @@ def close_voting(election: Election, user) -> None:
     turnout by unit and category is counted and stored (``turnout.store``: no code changes until
     a reopening)."""
     with transaction.atomic():
-        locked = _locked(election, "close voting in", (State.VOTING,))
+        locked = _locked(
+            election,
+            gettext_noop("cannot close voting in %(name)s: its state is '%(state)s'"),
+            (State.VOTING,),
+        )
         _not_under_way(locked, Job.Kind.OPEN_VOTING, Job.Kind.ISSUE_CODES)
         locked.state = State.CLOSED
         locked.save(update_fields=["state"])
@@ -238,7 +254,11 @@ def _move_close(locked: Election, user, verb: str, until, reason: str) -> None:
 def extend_voting(election: Election, user, until, reason: str) -> None:
     """Move the close of voting later, to ``until``, as a recorded decision (with ``reason``)."""
     with transaction.atomic():
-        locked = _locked(election, "extend voting in", (State.VOTING,))
+        locked = _locked(
+            election,
+            gettext_noop("cannot extend voting in %(name)s: its state is '%(state)s'"),
+            (State.VOTING,),
+        )
         if until <= locked.voting_closes:
             raise Refused(_("an extension must move the close later than it is now"))
         _move_close(locked, user, "election.extend", until, reason)
@@ -250,7 +270,11 @@ def reopen_voting(election: Election, user, until, reason: str) -> None:
     Only while the box is still sealed: what the box held at the close is set aside (its record
     stays in the audit trail) and recorded again at the next close, as is the stored turnout."""
     with transaction.atomic():
-        locked = _locked(election, "reopen voting in", (State.CLOSED,))
+        locked = _locked(
+            election,
+            gettext_noop("cannot reopen voting in %(name)s: its state is '%(state)s'"),
+            (State.CLOSED,),
+        )
         if box.is_opened(locked):
             raise Refused(
                 _("cannot reopen voting in %(name)s: the ballot box has been opened") % {"name": locked.name}
@@ -269,7 +293,7 @@ def open_box(
     try:
         return box.open_box(election, shares, user, progress)
     except (keys.ShareError, box.BoxError) as e:
-        raise Refused(str(e)) from None
+        raise Refused(*e.args) from None
 
 
 def slate_labels(contest: Contest) -> dict[str, str]:
@@ -281,9 +305,11 @@ def slate_labels(contest: Contest) -> dict[str, str]:
 
 def _countable(contest: Contest) -> None:
     if contest.election.state != State.CLOSED:
-        raise Refused(_("%(name)s can be counted only once voting has closed") % {"name": contest.name})
+        raise Refused(
+            Words(gettext_noop("%(name)s can be counted only once voting has closed"), name=contest.name)
+        )
     if contest.counts.filter(published=True).exists():
-        raise Refused(_("%(name)s has a published result already") % {"name": contest.name})
+        raise Refused(Words(gettext_noop("%(name)s has a published result already"), name=contest.name))
 
 
 def start_count(contest: Contest, user, *, inline: bool = False) -> Job:
@@ -332,9 +358,11 @@ def count(contest: Contest, user) -> ContestCount:
             college_shares=contest.college_shares or None,
         )
     except box.BoxError as e:
-        raise Refused(str(e)) from None
+        raise Refused(*e.args) from None
     except (ValueError, engine.TieUnresolved) as e:
-        raise Refused(_("%(name)s could not be counted: %(why)s") % {"name": contest.name, "why": e}) from e
+        raise Refused(
+            Words(gettext_noop("%(name)s could not be counted: %(why)s"), name=contest.name, why=str(e))
+        ) from e
     if given.ballots.colleges:  # BLT has no column for a college: the CSV ballots recount it
         blt = csv_ballots_text(given.ballots)
     else:

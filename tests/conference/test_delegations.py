@@ -15,7 +15,8 @@ from tallyroom.roll.models import Member
 def test_entitlement_counted_from_the_roll_as_at_the_date(conference, staff):
     hackney = Delegation.objects.get(name="Hackney CLP")
     assert (hackney.members_counted, hackney.entitled, hackney.women_at_least) == (1000, 3, 1)
-    assert "1,000 - 749 = 251 further members: 2 more (one for each 250 or part of 250)." in hackney.working
+    further = "1,000 - 749 = 251 further members: 2 more (one for each 250 or part of 250)."
+    assert further in hackney.working_lines
     # members who joined after the date, or lapsed, are not counted
     Member.objects.filter(number__in=["hk00998", "hk00999"]).update(joined="2026-01-05")
     Member.objects.filter(number="hk00997").update(status=Member.Status.LAPSED)
@@ -178,3 +179,11 @@ def test_admin_sets_a_secretary_and_records_it(client, conference, admin_user):
     camden.refresh_from_db()
     assert list(camden.secretaries.all()) == [clerk] and camden.women_members == 150
     assert "secretaries" in Event.objects.get(verb="delegation.change").data["fields"]
+
+
+def test_the_entitlement_csv_refuses_before_it_starts_when_a_count_cannot_be(client, conference):
+    """More women declared than the roll counts: a page saying so, not a download broken part way."""
+    Delegation.objects.filter(name="Camden CLP").update(women_members=800)
+    response = client.get(f"/conference/{conference.slug}/entitlement.csv")
+    assert response.status_code == 409 and not response.streaming
+    assert "Camden CLP: 800 women members but only 700 members" in response.content.decode()

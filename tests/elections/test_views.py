@@ -259,3 +259,12 @@ def test_random_ballot_order_gets_a_recorded_seed(client, staff, election):
     assert len(contest.ballot_seed) == 16
     page = client.get(reverse("elections:contest", args=[election.slug, contest.pk])).content.decode()
     assert contest.ballot_seed in page
+
+
+def test_a_refused_candidate_name_reads_in_the_staff_members_language(client, staff, contest):
+    client.force_login(staff)
+    client.cookies["django_language"] = "cy"
+    url = reverse("elections:candidate_new", args=[contest.election.slug, contest.pk])
+    errors = " ".join(client.post(url, {"name": "=Ann", "position": 1}).context["form"].errors["name"])
+    assert errors == "Ni all enw ddechrau â '=': byddai taenlenni yn ei ddarllen fel fformiwla."
+    assert not Candidate.objects.exists()

@@ -3,6 +3,7 @@ and the recorded decisions that extend or reopen voting."""
 
 import io
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.core import mail
@@ -89,6 +90,12 @@ def test_the_test_email_goes_to_the_officer_and_is_recorded(draft_election, offi
     client = login(officer)
     page = client.post(reverse("results:mail_test", args=["vale-2026"]), follow=True).content.decode()
     assert "has no email address" in page and not checklist.mail_tested(draft_election)
+    client.cookies["django_language"] = "cy"
+    page = unescape(
+        client.post(reverse("results:mail_test", args=["vale-2026"]), follow=True).content.decode()
+    )
+    assert "Nid oes cyfeiriad e-bost gan eich cyfrif" in page and "has no email address" not in page
+    client.cookies["django_language"] = "en-gb"
     officer.email = "ro@example.org"
     officer.save()
     page = client.post(reverse("results:mail_test", args=["vale-2026"]), follow=True).content.decode()

@@ -99,6 +99,14 @@ def test_too_many_simulations_are_refused(draft_election, clients):
     assert not Forecast.objects.exists()
 
 
+def test_a_refused_forecast_reads_in_the_staff_members_language(draft_election, clients):
+    clients["staff"].cookies["django_language"] = "cy"
+    page = upload(clients["staff"], draft_election.contests.get(slug="section"), cohesion="2")
+    html = unescape(page.content.decode())
+    assert "nid yw'r cydlyniad 2.0 rhwng 0 ac 1" in html and "is not between 0 and 1" not in html
+    assert not Forecast.objects.exists()
+
+
 def test_a_forecast_counts_by_the_sections_constraint(draft_election, clients):
     """Forward's bloc splits between Tom and Amy, Dan's bloc ranks Dan then either at random:
     by the votes alone Tom and Amy would share Forward's seat, but the section elects at least

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from tallyroom.audit.models import Event
 from tallyroom.roll.eligibility import RollFrozen, build_roll, exclusion, freeze_rolls
@@ -104,6 +105,10 @@ def test_build_refused_after_freeze(places, contest, officer):
     member("a", places["hackney"], status="lapsed")
     freeze_rolls(contest.election, officer)
     Member.objects.update(status="active")
-    with pytest.raises(RollFrozen):
+    with pytest.raises(RollFrozen) as frozen:
         build_roll(contest)
     assert standing(contest) == {"a": "status lapsed"}
+    with translation.override("cy"):  # a job's refusal, read where it is shown
+        assert str(frozen.value) == (
+            f"mae cofrestr {contest} wedi'i rhewi; dim ond drwy benderfyniad wedi'i gofnodi y mae'n newid"
+        )

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from tallyroom.audit.models import Event
 from tallyroom.formats.errors import FormatError
@@ -68,6 +69,9 @@ def test_every_bad_row_is_reported_by_line_and_nothing_written(places):
         import_members(io.StringIO(text))
     errors = caught.value.errors
     assert [e.line for e in errors] == list(range(3, 3 + len(BAD_ROWS)))
+    assert str(caught.value).startswith(f"{len(BAD_ROWS)} problems; nothing imported\n")
+    with translation.override("cy"):
+        assert str(caught.value).startswith(f"{len(BAD_ROWS)} problem; ni fewnforiwyd dim\n")
     for error, problem in zip(errors, BAD_ROWS.values(), strict=True):
         assert problem in error.problem
     assert Member.objects.count() == 0

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from html import unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,7 +10,7 @@ from django.urls import reverse
 
 from tallyroom.audit.models import Event
 from tallyroom.roll.eligibility import build_roll, freeze_rolls
-from tallyroom.roll.models import Member, RollEntry
+from tallyroom.roll.models import ContactChange, Member, RollDecision, RollEntry
 
 from .conftest import member
 
@@ -124,3 +125,17 @@ def test_no_decision_offered_after_the_close(client, roll, officer):
     assert "Record a decision" not in client.get(contest_page).content.decode()
     page = client.get(pages(roll)["decision"]).content.decode()
     assert "has closed: the roll can no longer change" in page and "Record the decision" not in page
+
+
+def test_a_refused_decision_or_contact_change_reads_in_the_officers_language(client, roll, officer):
+    freeze_rolls(roll.election, officer)
+    client.force_login(officer)
+    client.cookies["django_language"] = "cy"
+    bell = Member.objects.get(number="b2")
+    refused = client.post(pages(roll)["decision"], {"eligible": "no", "kind": "appeal", "reason": "x"})
+    page = unescape(refused.content.decode())
+    assert f"mae {bell} wedi'i eithrio eisoes" in page and "is already excluded" not in page
+    same = {"email": bell.email, "address": bell.address, "reason": "she wrote"}
+    page = unescape(client.post(reverse("roll:contact", args=["b2"]), same).content.decode())
+    assert f"dyma fanylion cyswllt {bell} eisoes" in page and "are already these" not in page
+    assert not RollDecision.objects.exists() and not ContactChange.objects.exists()

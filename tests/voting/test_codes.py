@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from builders import code_in
 from tallyroom.audit.models import Event
 from tallyroom.ballotbox.symbols import ALPHABET
 from tallyroom.voting.casting import voter
@@ -182,10 +183,6 @@ def test_a_reissued_code_sent_records_its_delivery(flaky, setup):
     flaky.refuse = frozenset({members[1].email})
     send_codes([(members[1], reissue_code(election, members[1]))], election)
     assert BallotCode.objects.get(member=members[1]).delivery == Delivery.FAILED
-
-
-def code_in(body: str) -> str:
-    return re.search(rf"[{ALPHABET}]{{4}}(-[{ALPHABET}]{{4}}){{3}}", body).group(0)
 
 
 def test_each_code_works_before_its_message_is_handed_over(flaky, voting_election):

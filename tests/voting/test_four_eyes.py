@@ -7,6 +7,8 @@ frozen, the import refuses the change; the recorded contact change keeps old and
 the new code needs a second staff member, and the old address is told.
 """
 
+from html import unescape
+
 import pytest
 from django.core import mail
 from django.test import Client
@@ -166,3 +168,24 @@ def test_staff_change_contact_details_only_with_a_reason(frozen, clerks):
     client.post(url, {"email": "x@example.org", "address": members[2].address, "reason": "asked in person"})
     assert Member.objects.get(pk=members[2].pk).email == "x@example.org"
     assert ContactChange.objects.get(member=members[2]).reason == "asked in person"
+
+
+def test_the_four_eyes_refusals_read_in_welsh(frozen, clerks):
+    election, members, _ = frozen
+    victim, (insider, _) = members[2], clerks
+    change_contact(
+        victim, email="insider@evil.invalid", address=victim.address, reason="phoned", user=insider
+    )
+    asker = client_for(insider)
+    asker.cookies["django_language"] = "cy"
+    asked = asker.post(
+        reverse("voting:codes_reissue", args=[election.slug]), {"number": victim.number}, follow=True
+    )
+    page = unescape(asked.content.decode())
+    assert f"newidiodd cyfeiriad e-bost {victim} ar ôl i'r gofrestr gael ei rhewi" in page
+    assert "changed after the roll froze" not in page and "The request waits" not in page
+    pending = CodeReissue.objects.get(member=victim, done_at__isnull=True)
+    approve_url = reverse("voting:reissue_approve", args=[election.slug, pending.pk])
+    own = unescape(asker.post(approve_url, follow=True).content.decode())
+    assert "rhaid i ail aelod o staff gymeradwyo: nid yr un a ofynnodd" in own
+    assert "not the one who asked" not in own and not mail.outbox

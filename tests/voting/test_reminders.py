@@ -4,6 +4,7 @@ staff's CSV exports."""
 import csv
 import io
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.core import mail
@@ -148,3 +149,15 @@ def test_a_retried_reminder_sends_to_nobody_twice(two_voted, staff, flaky):
     assert Event.objects.get(verb="voting.remind").data == {"sent": 2, "scheduled": False}
     client.post(reverse("jobs:retry", args=[job.pk]))  # done: not run again
     assert len(mail.outbox) == 2
+
+
+def test_the_refusal_of_a_reminder_reads_in_the_staff_members_language(two_voted, staff):
+    election, _, _ = two_voted
+    Election.objects.filter(pk=election.pk).update(state=Election.State.CLOSED)
+    client = login(staff)
+    client.cookies["django_language"] = "cy"
+    page = unescape(
+        client.post(reverse("voting:reminders_send", args=[election.slug]), follow=True).content.decode()
+    )
+    assert f"Nid yw'r bleidlais ar agor yn {election.name}: ni anfonir nodyn atgoffa." in page
+    assert "Voting is not open" not in page and not mail.outbox

@@ -3,6 +3,7 @@ the public lists of ballots; rate limits; staff pages."""
 
 import hashlib
 import re
+from html import unescape
 
 import pytest
 from django.test import Client
@@ -236,3 +237,13 @@ def test_no_code_is_offered_or_sent_after_the_close(
         refused = ro.post(reverse(f"voting:{action}", args=[election.slug]), data, follow=True)
         assert "has closed: no code can be issued" in refused.content.decode()
     assert len(mailoutbox) == sent and BallotCode.objects.filter(election=election).count() == 3
+
+
+def test_a_code_for_an_election_not_open_is_refused_in_the_voters_language(setup):
+    election, contests, members, codes = setup
+    Election.objects.filter(pk=election.pk).update(state=Election.State.CLOSED)
+    client = Client()
+    client.cookies["django_language"] = "cy"
+    page = unescape(client.post(reverse("voting:enter"), {"code": codes[2]}).content.decode())
+    assert f"Nid yw'r bleidlais ar agor yn {election.name}." in page
+    assert "is not open" not in page

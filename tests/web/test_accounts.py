@@ -68,3 +68,19 @@ def test_only_the_officer_manages_accounts(client, request, who):
     client.force_login(request.getfixturevalue(who))
     assert client.get(reverse("accounts")).status_code == 403
     assert new_account(client).status_code == 403 and not User.objects.filter(username="alex").exists()
+
+
+def test_the_account_forms_errors_are_in_welsh(client, officer):
+    """Issue 7: Django's Welsh lacks its password checks' errors and the user name's hint; ours has them."""
+    client.force_login(officer)
+    client.cookies["django_language"] = "cy"
+    weak = new_account(client, username="alex!", password1="password", password2="password")
+    errors = weak.context["form"].errors
+    assert errors["password1"] == ["Mae'r cyfrinair hwn yn rhy gyffredin."]
+    assert errors["username"][0].startswith("Rhowch enw defnyddiwr dilys.")
+    short = new_account(client, password1="short", password2="short").context["form"].errors["password1"]
+    assert "Mae'r cyfrinair hwn yn rhy fyr. Rhaid iddo gynnwys o leiaf 8 nod." in short
+    differ = new_account(client, password2="something-else-entirely").content.decode()
+    assert "Mae&#x27;r ddau gyfrinair yn wahanol." in differ and "differ" not in differ
+    assert "150 nod neu lai" in differ and "150 characters or fewer" not in differ
+    assert not User.objects.filter(username="alex").exists()

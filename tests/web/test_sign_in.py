@@ -236,3 +236,22 @@ def test_no_template_has_inline_script_or_style():
     templates = Path(__file__).parents[2].joinpath("src", "tallyroom").rglob("*.html")
     found = [f"{path}: {m.group(0)}" for path in templates for m in inline.finditer(path.read_text())]
     assert not found, found
+
+
+def test_sign_in_and_its_second_factor_are_in_welsh(officer, two_factor):
+    """Issue 7: a wrong password, the code's label and a wrong code, with the Welsh cookie."""
+    client = Client()
+    client.cookies["django_language"] = "cy"
+    wrong = sign_in(client, "ro", "wrong").content.decode()
+    assert "Teipiwch yr enw defnyddiwr a chyfrinair cywir" in wrong and "Please enter" not in wrong
+    assert "Cod o&#x27;ch ap dilysu" in wrong and "Code from your authenticator app" not in wrong
+    enrol(officer)
+    code = sign_in(client, "ro", token="000000").content.decode()
+    assert "Mae&#x27;r cod o&#x27;ch ap dilysu yn anghywir" in code and "wrong or has expired" not in code
+    set_up = Client()
+    set_up.cookies["django_language"] = "cy"
+    user = User.objects.create_user("new", password=PASSWORD)
+    set_up.force_login(user)
+    page = set_up.post(reverse("two_factor"), {"code": "NOT-A-CODE"}).content.decode()
+    assert "Cod gosod" in page and "Mae&#x27;r cod gosod hwnnw&#x27;n anghywir" in page
+    assert "Set-up code" not in page and "ask the returning officer" not in page

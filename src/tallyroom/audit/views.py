@@ -14,6 +14,7 @@ from .events import record, verify
 from .export import export_lines
 from .models import Event, SigningKey
 from .subjects import subject_names
+from .verbs import label
 
 PER_PAGE = 100
 
@@ -24,6 +25,7 @@ def events(request):
     names = subject_names(page.object_list)
     for event in page.object_list:
         event.subject_name = names.get(event.subject, "")
+        event.label = label(event.verb)
     keys = SigningKey.objects.select_related("election").order_by("election_id")
     return render(request, "audit/events.html", {"page": page, "problems": verify(), "election_keys": keys})
 

@@ -37,6 +37,8 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.encoding import force_bytes
+from django.utils.formats import date_format
+from django.utils.translation import gettext_noop
 
 from tallyroom.analysis.regions import merge_plan
 from tallyroom.audit.events import record
@@ -45,6 +47,7 @@ from tallyroom.elections.ballot import RON_NAME, ballot_candidates
 from tallyroom.elections.models import Contest, Election
 from tallyroom.organisation.models import Region
 from tallyroom.roll.models import Member, RollEntry
+from tallyroom.words import Words
 
 from . import keys, opening, prepared
 from .marking import BallotError, contest_marking
@@ -101,7 +104,12 @@ def public_key(election: Election) -> keys.PublicKey:
     try:
         stored = ElectionKey.objects.get(election_id=election.pk)
     except ElectionKey.DoesNotExist:
-        raise BoxError(f"{election.name} has no trustees' key: run the key ceremony and install it") from None
+        raise BoxError(
+            Words(
+                gettext_noop("%(name)s has no trustees' key: run the key ceremony and install it"),
+                name=election.name,
+            )
+        ) from None
     return keys.PublicKey(
         bytes.fromhex(stored.public),
         bytes.fromhex(stored.wrapped),
@@ -116,7 +124,12 @@ def install_key(election: Election, key: keys.PublicKey, user) -> ElectionKey:
     with transaction.atomic():
         locked = Election.objects.select_for_update().get(pk=election.pk)
         if not locked.accepts_changes:
-            raise BoxError(f"{locked.name}: the trustees' key is fixed once voting has opened")
+            raise BoxError(
+                Words(
+                    gettext_noop("%(name)s: the trustees' key is fixed once voting has opened"),
+                    name=locked.name,
+                )
+            )
         stored, _ = ElectionKey.objects.update_or_create(
             election=locked,
             defaults={
@@ -140,7 +153,8 @@ def install_key(election: Election, key: keys.PublicKey, user) -> ElectionKey:
 
 
 def _when(moment) -> str:
-    return f"{timezone.localtime(moment):%H:%M on %d %B %Y}"
+    """The moment as the active language writes it (a voter's request: the voter's language)."""
+    return date_format(timezone.localtime(moment), "H:i, j F Y")
 
 
 def _voting_is_open(election_id: int) -> Election:
@@ -153,11 +167,23 @@ def _voting_is_open(election_id: int) -> Election:
     )[0]
     now = timezone.now()
     if election.state != Election.State.VOTING:
-        raise BallotError(f"Voting in {election.name} is not open.")
+        raise BallotError(Words(gettext_noop("Voting in %(name)s is not open."), name=election.name))
     if now >= election.voting_closes:
-        raise BallotError(f"Voting in {election.name} closed at {_when(election.voting_closes)}.")
+        raise BallotError(
+            Words(
+                gettext_noop("Voting in %(name)s closed at %(when)s."),
+                name=election.name,
+                when=_when(election.voting_closes),
+            )
+        )
     if now < election.voting_opens:
-        raise BallotError(f"Voting in {election.name} opens at {_when(election.voting_opens)}.")
+        raise BallotError(
+            Words(
+                gettext_noop("Voting in %(name)s opens at %(when)s."),
+                name=election.name,
+                when=_when(election.voting_opens),
+            )
+        )
     return election
 
 
@@ -199,7 +225,8 @@ def _open_key(cursor, election_id: int, now) -> bytes:
     row = cursor.fetchone()
     if row is None:
         public_key(_voting_is_open(election_id))  # says why
-        raise BallotError("Voting in this election is not open.")  # it opened a moment ago
+        # it opened a moment ago
+        raise BallotError(Words(gettext_noop("Voting in this election is not open.")))
     return bytes.fromhex(row[0])
 
 
@@ -315,8 +342,8 @@ def issue_paper(election_id: int, member_id: int, contest_id: int) -> tuple[Frac
         cursor.execute(
             MARK_VOTED + "(%s)", [connection.ops.adapt_datetimefield_value(now), Channel.PAPER, pk]
         )
-        if cursor.rowcount != 1:
-            raise BallotError("This delegate has voted already.")
+        if cursor.rowcount != 1:  # read at the tellers' table
+            raise BallotError(Words(gettext_noop("This delegate has voted already.")))
     return Fraction(weight), college
 
 
@@ -517,23 +544,51 @@ def _checked(box: ContestBox, found: opening.Opened) -> None:
     name, held = box.contest.name, len(found.lines)
     if held != box.sealed_count:
         raise BoxError(
-            f"{name}: the box holds {held} sealed ballots but held {box.sealed_count} at the close; "
-            "it has been tampered with, and is not opened"
+            Words(
+                gettext_noop(
+                    "%(name)s: the box holds %(held)s sealed ballots but held %(sealed)s at the close; "
+                    "it has been tampered with, and is not opened"
+                ),
+                name=name,
+                held=held,
+                sealed=box.sealed_count,
+            )
         )
     if _digest_of(found.lines) != box.sealed_digest:
-        raise BoxError(f"{name}: the sealed ballots differ from those in the box at the close; not opened")
+        raise BoxError(
+            Words(
+                gettext_noop(
+                    "%(name)s: the sealed ballots differ from those in the box at the close; not opened"
+                ),
+                name=name,
+            )
+        )
     if found.forged:
-        raise BoxError(f"{name}: ballot {found.forged} was not sealed by this server; the box is not opened")
+        raise BoxError(
+            Words(
+                gettext_noop(
+                    "%(name)s: ballot %(tracker)s was not sealed by this server; the box is not opened"
+                ),
+                name=name,
+                tracker=found.forged,
+            )
+        )
     marked = RollEntry.objects.filter(
         contest_id=box.contest_id, eligible=True, voted_at__isnull=False
     ).count()
     if marked != held + box.papers_not_returned:
-        kept = f" and {box.papers_not_returned} papers were not returned" if box.papers_not_returned else ""
-        raise BoxError(
-            f"{name}: {marked} voters are marked as having voted but the box holds {held} ballots{kept}"
-        )
+        if box.papers_not_returned:
+            why = gettext_noop(
+                "%(name)s: %(marked)s voters are marked as having voted but the box holds %(held)s ballots"
+                " and %(papers)s papers were not returned"
+            )
+        else:
+            why = gettext_noop(
+                "%(name)s: %(marked)s voters are marked as having voted but the box holds %(held)s ballots"
+            )
+        raise BoxError(Words(why, name=name, marked=marked, held=held, papers=box.papers_not_returned))
     if found.unreadable:
-        raise keys.ShareError("a sealed ballot does not open with this election's key")
+        raise keys.ShareError(Words(gettext_noop("a sealed ballot does not open with this election's key")))
 
 
 def shuffled(items: Sequence) -> list:
@@ -626,10 +681,16 @@ def open_box(
         del private
         locked = Election.objects.select_for_update().get(pk=election.pk)
         if locked.state != Election.State.CLOSED:
-            raise BoxError(f"{locked.name}: the box is opened once voting has closed")
+            raise BoxError(
+                Words(gettext_noop("%(name)s: the box is opened once voting has closed"), name=locked.name)
+            )
         boxes = list(ContestBox.objects.filter(contest__election=locked).select_related("contest"))
         if not boxes or any(b.is_open for b in boxes):
-            raise BoxError(f"{locked.name}: the box has been opened already" if boxes else "no box to open")
+            raise BoxError(
+                Words(gettext_noop("%(name)s: the box has been opened already"), name=locked.name)
+                if boxes
+                else Words(gettext_noop("no box to open"))
+            )
         total = sum(b.sealed_count for b in boxes)
         done = 0
         contents: dict[int, list[tuple[str, str, str, str]]] = {}
@@ -679,7 +740,12 @@ def count_input(contest: Contest) -> CountInput:
     keeps each ballot's college. Ballots are in a canonical order (by ranking, weight, college),
     so the published file says nothing of the order they were cast or stored in."""
     if not ContestBox.objects.filter(contest=contest, opened_at__isnull=False).exists():
-        raise BoxError(f"{contest.name}: the ballots are counted once the trustees have opened the box")
+        raise BoxError(
+            Words(
+                gettext_noop("%(name)s: the ballots are counted once the trustees have opened the box"),
+                name=contest.name,
+            )
+        )
     rows = list(opened_ballots(contest))
     standing = ballot_candidates(contest)
     names = [c.name for c in standing]
@@ -723,7 +789,12 @@ def region_input(contest: Contest, candidates: Sequence[str]) -> dict[str, Ballo
     each label with at least the contest's minimum of ballots), over ``candidates`` (the count's
     names, in its order), in the canonical order of ``count_input``."""
     if not contest.results_by_region:
-        raise BoxError(f"{contest.name}: the ballots do not carry regions (not turned on before voting)")
+        raise BoxError(
+            Words(
+                gettext_noop("%(name)s: the ballots do not carry regions (not turned on before voting)"),
+                name=contest.name,
+            )
+        )
     index = {name: i for i, name in enumerate(candidates)}
     by_region: dict[str, list[tuple[list[int], Fraction]]] = defaultdict(list)
     rows = Ballot.objects.filter(contest=contest).values_list("region", "preferences", "weight")

@@ -11,13 +11,16 @@ from collections.abc import Iterator
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from tallyroom.audit.events import record
 from tallyroom.organisation.csvfile import Table
 from tallyroom.organisation.importer import StructureImportError
 from tallyroom.roll.models import Member
+from tallyroom.words import Words
 
-from .entitlement import Counts, entitle, entitlements_lines, rule
+from .entitlement import Counts, CountsError, entitle, entitlements_lines, rule
 from .models import Conference, Delegate, Delegation, EntitlementChallenge
 
 YES = {"yes", "y", "true", "1"}
@@ -42,14 +45,20 @@ def counted_members(conference: Conference) -> dict[int, int]:
 
 def entitlement_of(delegation: Delegation, conference: Conference, counted: dict[int, int]):
     """The CLP's ``entitlement.Entitlement`` from the roll as at the conference's date (its
-    members from ``counted``, as ``counted_members`` gives them)."""
+    members from ``counted``, as ``counted_members`` gives them); Refused if it declares more
+    women or young members than the roll counts."""
     counts = Counts(
         counted.get(delegation.unit_id, 0),
         delegation.women_members,
         delegation.young_members,
         conference.counted_as_at,
     )
-    return entitle(counts, rule(conference.rule), delegation.name, delegation.sole_delegate_last_year_woman)
+    try:
+        return entitle(
+            counts, rule(conference.rule), delegation.name, delegation.sole_delegate_last_year_woman
+        )
+    except CountsError as e:
+        raise Refused(str(Words.from_stored(e.step))) from None
 
 
 def compute_entitlements(conference: Conference, user) -> int:
@@ -64,13 +73,18 @@ def compute_entitlements(conference: Conference, user) -> int:
                 e = entitlement_of(d, conference, counted)
                 d.members_counted, d.entitled = e.counts.members, e.total
                 d.women_at_least, d.young_at_least = e.women_at_least, int(e.extra_young)
-                d.working = list(e.working)
+                d.working = list(e.steps)
             else:
                 d.entitled = d.delegates_allowed or 0
                 d.women_at_least = d.young_at_least = 0
                 d.working = [
-                    f"Affiliated membership declared: {d.declared_members or 0:,}.",
-                    f"Delegates as the standing orders set: {d.entitled}.",
+                    Words(
+                        gettext_noop("Affiliated membership declared: %(n)s."),
+                        n=f"{d.declared_members or 0:,}",
+                    ).stored(),
+                    Words(
+                        gettext_noop("Delegates as the standing orders set: %(n)s."), n=d.entitled
+                    ).stored(),
                 ]
             d.entitlement_at = now
         Delegation.objects.bulk_update(
@@ -90,16 +104,18 @@ def compute_entitlements(conference: Conference, user) -> int:
 
 def export_lines(conference: Conference) -> Iterator[str]:
     """Every CLP's entitlement with its working, as ``entitlement.entitlements_lines`` writes it
-    (the members counted once for all of them)."""
+    (the members counted once for all of them; the working in the active language). Every one is
+    worked out before the first line, so a refusal (Refused) comes before the download starts."""
     clps = conference.delegations.filter(kind=Delegation.Kind.CLP)
     counted = counted_members(conference)
-    return entitlements_lines(entitlement_of(d, conference, counted) for d in clps)
+    worked = [entitlement_of(d, conference, counted) for d in clps]  # one small object a CLP
+    return entitlements_lines(worked, lambda step: str(Words.from_stored(step)))
 
 
 def challenge(delegation: Delegation, user, grounds: str, claimed: int | None = None) -> EntitlementChallenge:
     """Record a challenge to ``delegation``'s entitlement."""
     if not grounds.strip():
-        raise Refused("say on what grounds the entitlement is challenged")
+        raise Refused(_("say on what grounds the entitlement is challenged"))
     with transaction.atomic():
         made = EntitlementChallenge.objects.create(
             delegation=delegation, grounds=grounds.strip(), claimed=claimed, raised_by=user
@@ -119,18 +135,21 @@ def challenge(delegation: Delegation, user, grounds: str, claimed: int | None = 
 def decide(made: EntitlementChallenge, user, upheld: bool, decision: str, entitled: int | None = None):
     """Decide a pending challenge: upheld, the delegation's entitlement becomes ``entitled``."""
     if not decision.strip():
-        raise Refused("give the reasons for the decision")
+        raise Refused(_("give the reasons for the decision"))
     if upheld and entitled is None:
-        raise Refused("an upheld challenge says what the entitlement now is")
+        raise Refused(_("an upheld challenge says what the entitlement now is"))
     with transaction.atomic():
         made = EntitlementChallenge.objects.select_for_update().get(pk=made.pk)
         if made.state != EntitlementChallenge.State.PENDING:
-            raise Refused("this challenge has been decided already")
+            raise Refused(_("this challenge has been decided already"))
         delegation = Delegation.objects.select_for_update().get(pk=made.delegation_id)
         made.entitled_before = delegation.entitled
         if upheld:
             delegation.entitled = entitled
-            delegation.working = [*delegation.working, f"Challenge {made.pk} upheld: {decision.strip()}"]
+            upheld_line = Words(
+                gettext_noop("Challenge %(n)s upheld: %(decision)s"), n=made.pk, decision=decision.strip()
+            )
+            delegation.working = [*delegation.working, upheld_line.stored()]
             delegation.save(update_fields=["entitled", "working"])
         made.state = EntitlementChallenge.State.UPHELD if upheld else EntitlementChallenge.State.DISMISSED
         made.entitled_after = delegation.entitled
@@ -160,28 +179,49 @@ def check_place(delegation: Delegation, member: Member, woman: bool, young: bool
     """Refused unless ``member`` may take a place: in the CLP's unit, active, not named already,
     within the entitlement, leaving room for the women (and the young delegate) the rule requires."""
     if delegation.entitled is None:
-        raise Refused(f"{delegation.name}: work out the entitlement before naming delegates")
+        raise Refused(
+            _("%(delegation)s: work out the entitlement before naming delegates") % {"delegation": delegation}
+        )
     if member.status != Member.Status.ACTIVE:
-        raise Refused(f"{member.name} is not an active member ({member.status})")
+        raise Refused(
+            _("%(member)s is not an active member (%(status)s)")
+            % {"member": member.name, "status": member.get_status_display().lower()}
+        )
+    names = {"member": member.name, "delegation": delegation.name}
     if delegation.kind == Delegation.Kind.CLP and member.unit_id != delegation.unit_id:
-        raise Refused(f"{member.name} is not a member of {delegation.name}")
+        raise Refused(_("%(member)s is not a member of %(delegation)s") % names)
     if delegation.delegates.filter(member=member).exists():
-        raise Refused(f"{member.name} is named in {delegation.name} already")
+        raise Refused(_("%(member)s is named in %(delegation)s already") % names)
     if substitute:
         return
     named = list(delegation.delegates.filter(substitute=False).values_list("woman", "young"))
     if len(named) >= delegation.entitled:
-        raise Refused(f"{delegation.name} is entitled to {delegation.entitled} delegates, all named")
+        raise Refused(
+            ngettext(
+                "%(delegation)s is entitled to %(n)s delegate, named already",
+                "%(delegation)s is entitled to %(n)s delegates, all named",
+                delegation.entitled,
+            )
+            % {"delegation": delegation.name, "n": delegation.entitled}
+        )
     places = delegation.entitled - len(named)
     women_short = max(0, delegation.women_at_least - sum(w for w, _ in named))
     if not woman and women_short >= places:
         raise Refused(
-            f"{delegation.name}: the {places} place{'s' * (places > 1)} left must go to women "
-            f"(at least {delegation.women_at_least} women among its delegates)"
+            ngettext(
+                "%(delegation)s: the %(n)s place left must go to women "
+                "(at least %(women)s women among its delegates)",
+                "%(delegation)s: the %(n)s places left must go to women "
+                "(at least %(women)s women among its delegates)",
+                places,
+            )
+            % {"delegation": delegation.name, "n": places, "women": delegation.women_at_least}
         )
     young_short = max(0, delegation.young_at_least - sum(y for _, y in named))
     if not young and young_short >= places:
-        raise Refused(f"{delegation.name}: the last place is for its young delegate")
+        raise Refused(
+            _("%(delegation)s: the last place is for its young delegate") % {"delegation": delegation}
+        )
 
 
 def name_delegate(
@@ -222,13 +262,20 @@ def import_delegates(conference: Conference, source, user) -> int:
         delegation, member = by_name.get(row["delegation"]), None
         flags = {k: _flag(row[k]) for k in ("woman", "young", "substitute")}
         if delegation is None:
-            table.error(line, f"no delegation {row['delegation']!r} in {conference.name}")
+            table.error(
+                line,
+                _("no delegation %(delegation)r in %(conference)s")
+                % {"delegation": row["delegation"], "conference": conference.name},
+            )
         member = Member.objects.filter(number=row["number"]).first()
         if member is None:
-            table.error(line, f"no member numbered {row['number']!r}")
+            table.error(line, _("no member numbered %(number)r") % {"number": row["number"]})
         bad = [k for k, v in flags.items() if v is None]
         if bad:
-            table.error(line, f"{bad[0]} must be yes or no, not {row[bad[0]]!r}")
+            table.error(
+                line,
+                _("%(column)s must be yes or no, not %(value)r") % {"column": bad[0], "value": row[bad[0]]},
+            )
         if delegation and member and not bad:
             rows.append((line, delegation, member, flags))
     if table.errors:
@@ -258,22 +305,31 @@ def set_proxy(giver: Delegate, holder: Delegate | None, user) -> None:
     with transaction.atomic():
         if holder is not None:
             if not conference.proxies_allowed:
-                raise Refused(f"{conference.name}'s standing orders do not allow proxies")
+                raise Refused(
+                    _("%(conference)s's standing orders do not allow proxies")
+                    % {"conference": conference.name}
+                )
             if holder.delegation_id != giver.delegation_id:
-                raise Refused("a proxy is held by a delegate of the same delegation")
+                raise Refused(_("a proxy is held by a delegate of the same delegation"))
             if holder.pk == giver.pk or holder.proxy_holder_id:
-                raise Refused("a delegate cannot hold their own proxy, nor one who has given theirs")
+                raise Refused(_("a delegate cannot hold their own proxy, nor one who has given theirs"))
             if giver.substitute or holder.substitute:
-                raise Refused("a substitute takes a seat at the desk: proxies are between named delegates")
+                raise Refused(_("a substitute takes a seat at the desk: proxies are between named delegates"))
             if Delegate.objects.filter(proxy_holder=giver).exists():
-                raise Refused(f"{giver.member.name} holds a proxy: they cannot give their own")
+                raise Refused(
+                    _("%(member)s holds a proxy: they cannot give their own") % {"member": giver.member.name}
+                )
             held = (
                 Delegate.objects.select_for_update().filter(proxy_holder=holder).exclude(pk=giver.pk).count()
             )
             if held >= conference.proxies_per_holder:
                 raise Refused(
-                    f"{holder.member.name} holds {held} prox{'ies' if held > 1 else 'y'} already, "
-                    f"the most the standing orders allow"
+                    ngettext(
+                        "%(member)s holds %(n)s proxy already, the most the standing orders allow",
+                        "%(member)s holds %(n)s proxies already, the most the standing orders allow",
+                        held,
+                    )
+                    % {"member": holder.member.name, "n": held}
                 )
         giver.proxy_holder = holder
         giver.save(update_fields=["proxy_holder"])

@@ -4,6 +4,11 @@
     e = entitle(Counts(members=1001, women=120, young=35), rule("labour"), delegation="Thames North CLP")
     e.total, e.women_at_least, e.working    # 5, 2, ["First 749 members: 1 delegate.", ...]
 
+The working is kept as steps, each a msgid and its parameters in the form ``tallyroom.words.Words``
+stores (``Words.from_stored(step)`` reads one in the reader's language); ``working`` gives them in
+English, so that the module stays free of Django (its msgids are marked with local no-ops, as
+``formats/sheet_pdf`` marks its words, for ``makemessages`` to find).
+
 Rules are tables of ``entitlement.toml`` (Labour's rule book, chapter 3, ships as ``labour``) or
 of any TOML file of the same form. The counts are the caller's: members, women members and young
 members as at the rule's date. docs/conference.md quotes the clause followed and how it is read.
@@ -13,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,6 +27,30 @@ from typing import Any
 from tallyroom.formats import spreadsheet
 
 PRESETS_FILE = Path(__file__).with_name("entitlement.toml")
+
+Step = dict[str, Any]  # a line of the working: {"msgid", "params"[, "plural", "count"]}
+
+
+def gettext_noop(msgid: str) -> str:
+    """Marks a msgid for ``makemessages``."""
+    return msgid
+
+
+def plural_noop(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a plural pair for ``makemessages``."""
+    return singular, plural
+
+
+def _step(msgid: str | tuple[str, str], count: int | None = None, **params: Any) -> Step:
+    if isinstance(msgid, tuple):
+        return {"msgid": msgid[0], "plural": msgid[1], "count": count, "params": params}
+    return {"msgid": msgid, "params": params}
+
+
+def english(step: Step) -> str:
+    """A step of the working in English (its msgid, or plural msgid, with its parameters)."""
+    text = step["plural"] if step.get("plural") and step["count"] != 1 else step["msgid"]
+    return text % step["params"]
 
 
 @dataclass(frozen=True)
@@ -72,7 +101,12 @@ class Entitlement:
     women_among_them: int  # the least number of women among those
     extra_woman: bool
     extra_young: bool
-    working: list[str] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+
+    @property
+    def working(self) -> list[str]:
+        """The working in English."""
+        return [english(s) for s in self.steps]
 
     @property
     def total(self) -> int:
@@ -82,7 +116,8 @@ class Entitlement:
     def women_at_least(self) -> int:
         return self.women_among_them + self.extra_woman
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, words: Callable[[Step], str] = english) -> dict[str, Any]:
+        """The entitlement as a dict; ``words`` writes each step of the working."""
         c = self.counts
         return {
             "delegation": self.delegation,
@@ -97,7 +132,7 @@ class Entitlement:
             "extra_young": self.extra_young,
             "total": self.total,
             "women_at_least": self.women_at_least,
-            "working": list(self.working),
+            "working": [words(step) for step in self.steps],
         }
 
 
@@ -136,26 +171,37 @@ def entitle(
     delegate was a woman, for the alternate-year rule on a sole delegate (None: not known, taken
     as not)."""
     _check(counts, delegation)
-    working = [_counted(counts, rule)]
-    n = _for_members(counts.members, rule, working)
+    steps = [_counted(counts, rule)]
+    n = _for_members(counts.members, rule, steps)
     if n == 0:
-        working.append("Entitlement: no delegates.")
-        return Entitlement(delegation, rule.name, counts, 0, 0, False, False, working)
-    women = _women(n, rule, sole_delegate_last_year_woman, working)
+        steps.append(_step(gettext_noop("Entitlement: no delegates.")))
+        return Entitlement(delegation, rule.name, counts, 0, 0, False, False, steps)
+    women = _women(n, rule, sole_delegate_last_year_woman, steps)
     room = rule.max_delegates - n if rule.extras_within_cap else None  # None: extras are over the cap
-    extra_woman = _extra(counts.women, rule.extra_woman_at, "women members", "woman delegate", working)
-    extra_woman = extra_woman and _within(room, "woman", working)
+    extra_woman = _extra(counts.women, rule.extra_woman_at, rule, WOMAN, steps)
+    extra_woman = extra_woman and _within(room, WOMAN, steps)
     room = None if room is None else room - extra_woman
-    young = f"delegate under {rule.young_under}"
-    extra_young = _extra(counts.young, rule.extra_young_at, "young members", young, working)
-    extra_young = extra_young and _within(room, "young", working)
+    extra_young = _extra(counts.young, rule.extra_young_at, rule, YOUNG, steps)
+    extra_young = extra_young and _within(room, YOUNG, steps)
     total = n + extra_woman + extra_young
     at_least = women + extra_woman
-    women_text = {0: "no woman required", 1: "at least one of them a woman"}.get(
-        at_least, f"at least {at_least} of them women"
-    )
-    working.append(f"Entitlement: {_delegates(total)}, {women_text}.")
-    return Entitlement(delegation, rule.name, counts, n, women, extra_woman, extra_young, working)
+    if at_least == 0:
+        msgid = plural_noop(
+            "Entitlement: %(n)s delegate, no woman required.",
+            "Entitlement: %(n)s delegates, no woman required.",
+        )
+    elif at_least == 1:
+        msgid = plural_noop(
+            "Entitlement: %(n)s delegate, at least one of them a woman.",
+            "Entitlement: %(n)s delegates, at least one of them a woman.",
+        )
+    else:
+        msgid = plural_noop(
+            "Entitlement: %(n)s delegate, at least %(women)s of them women.",
+            "Entitlement: %(n)s delegates, at least %(women)s of them women.",
+        )
+    steps.append(_step(msgid, total, n=total, women=at_least))
+    return Entitlement(delegation, rule.name, counts, n, women, extra_woman, extra_young, steps)
 
 
 class _Line:
@@ -163,15 +209,18 @@ class _Line:
         return value
 
 
-def entitlements_lines(entitlements: Iterable[Entitlement]) -> Iterator[str]:
+def entitlements_lines(
+    entitlements: Iterable[Entitlement], words: Callable[[Step], str] = english
+) -> Iterator[str]:
     """Entitlements as a CSV table for export, a line at a time: one row per delegation, the
-    working in its last column (lines joined by a space)."""
+    working in its last column (steps written by ``words``, joined by a space). The header's
+    column names are the fields' names, in English whatever the language."""
     writer = spreadsheet.writer(_Line(), lineterminator="\n")
     header = ["delegation", "rule", "as_at", "members", "women", "young", "for_members"]
     header += ["women_among_them", "extra_woman", "extra_young", "total", "women_at_least", "working"]
     yield writer.writerow(header)
     for e in entitlements:
-        d = e.to_dict()
+        d = e.to_dict(words)
         d["working"] = " ".join(d["working"])
         yield writer.writerow(
             ["" if d[k] is None else str(d[k]).lower() if isinstance(d[k], bool) else d[k] for k in header]
@@ -183,6 +232,23 @@ def entitlements_csv(entitlements: Iterable[Entitlement]) -> str:
     return "".join(entitlements_lines(entitlements))
 
 
+class CountsError(ValueError):
+    """Counts more women or young members than members; ``step``: the message, kept as a step of
+    the working is."""
+
+    def __init__(self, step: Step):
+        self.step = step
+        super().__init__(english(step))
+
+
+MORE_THAN_MEMBERS = {  # (which count, a delegation named)
+    ("women", True): gettext_noop("%(delegation)s: %(n)s women members but only %(members)s members"),
+    ("young", True): gettext_noop("%(delegation)s: %(n)s young members but only %(members)s members"),
+    ("women", False): gettext_noop("%(n)s women members but only %(members)s members"),
+    ("young", False): gettext_noop("%(n)s young members but only %(members)s members"),
+}
+
+
 def _check(counts: Counts, delegation: str) -> None:
     who = f"{delegation}: " if delegation else ""
     for name in ("members", "women", "young"):
@@ -191,80 +257,140 @@ def _check(counts: Counts, delegation: str) -> None:
             raise ValueError(f"{who}{name} must be a whole number, not {value!r}")
     for name in ("women", "young"):
         if getattr(counts, name) > counts.members:
-            raise ValueError(
-                f"{who}{getattr(counts, name):,} {name} members but only {counts.members:,} members"
-            )
+            msgid = MORE_THAN_MEMBERS[name, bool(delegation)]
+            n, members = f"{getattr(counts, name):,}", f"{counts.members:,}"
+            raise CountsError(_step(msgid, delegation=delegation, n=n, members=members))
 
 
-def _counted(counts: Counts, rule: Rule) -> str:
-    when = f"as at {counts.as_at.isoformat()}" if counts.as_at else f"as at {rule.counted_as_at}"
-    return (
-        f"Members {when}: {counts.members:,}; women: {counts.women:,}; "
-        f"young members (under {rule.young_under}): {counts.young:,}."
+def _counted(counts: Counts, rule: Rule) -> Step:
+    return _step(
+        gettext_noop(
+            "Members as at %(date)s: %(members)s; women: %(women)s; young members (under %(age)s): %(young)s."
+        ),
+        date=counts.as_at.isoformat() if counts.as_at else rule.counted_as_at,
+        members=f"{counts.members:,}",
+        women=f"{counts.women:,}",
+        age=rule.young_under,
+        young=f"{counts.young:,}",
     )
 
 
-def _for_members(members: int, rule: Rule, working: list[str]) -> int:
+def _for_members(members: int, rule: Rule, steps: list[Step]) -> int:
     if members == 0:
-        working.append("No members: no delegates.")
+        steps.append(_step(gettext_noop("No members: no delegates.")))
         return 0
+    first = f"{rule.first_band:,}"
     if members <= rule.first_band:
-        working.append(f"{members:,} members, within the first {rule.first_band:,}: 1 delegate.")
+        steps.append(
+            _step(
+                gettext_noop("%(members)s members, within the first %(first)s: 1 delegate."),
+                members=f"{members:,}",
+                first=first,
+            )
+        )
         return 1
     over = members - rule.first_band
     more = -(-over // rule.band)
-    working.append(f"First {rule.first_band:,} members: 1 delegate.")
-    working.append(
-        f"{members:,} - {rule.first_band:,} = {over:,} further {_plural(over, 'member')}: {more} more "
-        f"(one for each {rule.band:,} or part of {rule.band:,})."
+    steps.append(_step(gettext_noop("First %(first)s members: 1 delegate."), first=first))
+    steps.append(
+        _step(
+            plural_noop(
+                "%(members)s - %(first)s = %(over)s further member: %(more)s more "
+                "(one for each %(band)s or part of %(band)s).",
+                "%(members)s - %(first)s = %(over)s further members: %(more)s more "
+                "(one for each %(band)s or part of %(band)s).",
+            ),
+            over,
+            members=f"{members:,}",
+            first=first,
+            over=f"{over:,}",
+            more=more,
+            band=f"{rule.band:,}",
+        )
     )
     if 1 + more > rule.max_delegates:
-        working.append(
-            f"{1 + more} delegates, capped at {rule.max_delegates}: no delegation sends more for its members."
+        steps.append(
+            _step(
+                gettext_noop("%(n)s delegates, capped at %(cap)s: no delegation sends more for its members."),
+                n=1 + more,
+                cap=rule.max_delegates,
+            )
         )
         return rule.max_delegates
-    working.append(f"Delegates for members: {1 + more} (at most {rule.max_delegates}).")
+    steps.append(
+        _step(
+            gettext_noop("Delegates for members: %(n)s (at most %(cap)s)."),
+            n=1 + more,
+            cap=rule.max_delegates,
+        )
+    )
     return 1 + more
 
 
-def _women(n: int, rule: Rule, last_year_woman: bool | None, working: list[str]) -> int:
+def _women(n: int, rule: Rule, last_year_woman: bool | None, steps: list[Step]) -> int:
     if n == 1 and rule.sole_delegate_alternates:
-        rule_text = "A sole delegate is a woman at least every other year"
         if last_year_woman:
-            working.append(f"{rule_text}: last year's was a woman, so this year's may be a man.")
+            steps.append(
+                _step(
+                    gettext_noop(
+                        "A sole delegate is a woman at least every other year: last year's was a woman, "
+                        "so this year's may be a man."
+                    )
+                )
+            )
             return 0
-        why = "was a man" if last_year_woman is False else "is not given (taken as a man)"
-        working.append(f"{rule_text}: last year's {why}, so this year's must be a woman.")
+        if last_year_woman is False:
+            msgid = gettext_noop(
+                "A sole delegate is a woman at least every other year: last year's was a man, "
+                "so this year's must be a woman."
+            )
+        else:
+            msgid = gettext_noop(
+                "A sole delegate is a woman at least every other year: last year's is not given "
+                "(taken as a man), so this year's must be a woman."
+            )
+        steps.append(_step(msgid))
         return 1
     women = n // rule.women_every
-    if n:
-        every = "second" if rule.women_every == 2 else f"{rule.women_every}th"
-        working.append(f"At least every {every} delegate a woman: at least {women} of the {n}.")
+    if rule.women_every == 2:
+        msgid = gettext_noop("At least every second delegate a woman: at least %(women)s of the %(n)s.")
+    else:
+        msgid = gettext_noop("At least every %(every)sth delegate a woman: at least %(women)s of the %(n)s.")
+    steps.append(_step(msgid, every=rule.women_every, women=women, n=n))
     return women
 
 
-def _extra(count: int, at: int, what: str, delegate: str, working: list[str]) -> bool:
+WOMAN, YOUNG = "woman", "young"  # the additional delegates
+EXTRA = {  # (n, at least; at, age): with an additional delegate, and without
+    WOMAN: (
+        gettext_noop("%(n)s women members (%(at)s or more): 1 additional woman delegate."),
+        gettext_noop("%(n)s women members (fewer than %(at)s): no additional woman delegate."),
+    ),
+    YOUNG: (
+        gettext_noop("%(n)s young members (%(at)s or more): 1 additional delegate under %(age)s."),
+        gettext_noop("%(n)s young members (fewer than %(at)s): no additional delegate under %(age)s."),
+    ),
+}
+PAST_THE_CAP = {
+    WOMAN: gettext_noop(
+        "The additional woman delegate would pass the cap, which counts additional delegates: not sent."
+    ),
+    YOUNG: gettext_noop(
+        "The additional young delegate would pass the cap, which counts additional delegates: not sent."
+    ),
+}
+
+
+def _extra(count: int, at: int, rule: Rule, kind: str, steps: list[Step]) -> bool:
     if not at:
         return False
-    if count >= at:
-        working.append(f"{count:,} {what} ({at:,} or more): 1 additional {delegate}.")
-        return True
-    working.append(f"{count:,} {what} (fewer than {at:,}): no additional {delegate}.")
-    return False
+    sent, not_sent = EXTRA[kind]
+    steps.append(_step(sent if count >= at else not_sent, n=f"{count:,}", at=f"{at:,}", age=rule.young_under))
+    return count >= at
 
 
-def _within(room: int | None, kind: str, working: list[str]) -> bool:
+def _within(room: int | None, kind: str, steps: list[Step]) -> bool:
     if room is None or room > 0:
         return True
-    working.append(
-        f"The additional {kind} delegate would pass the cap, which counts additional delegates: not sent."
-    )
+    steps.append(_step(PAST_THE_CAP[kind]))
     return False
-
-
-def _delegates(n: int) -> str:
-    return f"{n} {_plural(n, 'delegate')}"
-
-
-def _plural(n: int, word: str) -> str:
-    return word if n == 1 else f"{word}s"

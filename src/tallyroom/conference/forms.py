@@ -6,7 +6,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from django import forms
-from django.utils.translation import gettext as _now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tallyroom.ballotbox import keys
@@ -47,16 +47,16 @@ class PollForm(forms.Form):
         self.fields["method"].choices = [(m, m) for m in method_names()]
         self.fields["college"].choices = [
             ("", _("every delegation")),
-            *((c, _now("%(college)s delegations only") % {"college": c}) for c in colleges),
+            *((c, gettext("%(college)s delegations only") % {"college": c}) for c in colleges),
         ]
 
     def clean_candidates(self) -> list[str]:
         names = [line.strip() for line in self.cleaned_data["candidates"].splitlines() if line.strip()]
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:
-            raise forms.ValidationError(_now("%(names)s named twice") % {"names": ", ".join(twice)})
+            raise forms.ValidationError(gettext("%(names)s named twice") % {"names": ", ".join(twice)})
         if len(names) == 1:
-            raise forms.ValidationError(_now("a contest needs two candidates or more (none: a motion)"))
+            raise forms.ValidationError(gettext("a contest needs two candidates or more (none: a motion)"))
         return names
 
     def clean_college_shares(self) -> dict[str, str]:
@@ -65,9 +65,13 @@ class PollForm(forms.Form):
         for item in text:
             name, sep, share = item.partition("=")
             if not sep or not name:
-                raise forms.ValidationError(f"write each college as NAME=SHARE, not {item!r}")
+                raise forms.ValidationError(
+                    gettext("write each college as NAME=SHARE, not %(item)r") % {"item": item}
+                )
             if name not in self.colleges:
-                raise forms.ValidationError(f"no delegation is in college {name!r}")
+                raise forms.ValidationError(
+                    gettext("no delegation is in college %(college)r") % {"college": name}
+                )
             try:
                 shares[name] = parse_share(share)
             except ValueError as e:
@@ -89,5 +93,7 @@ class PollForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("college") and data.get("college_shares"):
-            raise forms.ValidationError("a poll of one college's delegations is not decided by colleges")
+            raise forms.ValidationError(
+                gettext("a poll of one college's delegations is not decided by colleges")
+            )
         return data

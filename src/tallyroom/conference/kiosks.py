@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tallyroom.audit.events import record
 from tallyroom.ballotbox import box
@@ -32,9 +33,12 @@ from .models import Conference, Delegate, Kiosk, Poll
 def add(conference: Conference, name: str, user) -> tuple[Kiosk, str]:
     """A new kiosk named ``name`` and its setup token (shown once, in the setup address)."""
     if not name.strip():
-        raise Refused("name the kiosk (where it stands in the hall)")
+        raise Refused(_("name the kiosk (where it stands in the hall)"))
     if conference.kiosks.filter(name=name.strip()).exists():
-        raise Refused(f"{conference.name} has a kiosk named {name.strip()!r} already")
+        raise Refused(
+            _("%(conference)s has a kiosk named %(name)r already")
+            % {"conference": conference.name, "name": name.strip()}
+        )
     token = new_code()
     with transaction.atomic():
         made = Kiosk.objects.create(conference=conference, name=name.strip(), token_hash=token_hash(token))
@@ -58,7 +62,7 @@ def set_up(conference: Conference, token: str) -> Kiosk:
             else None
         )
         if found is None or found.set_up:
-            raise Refused("this setup address is not known or has been used: add the kiosk again")
+            raise Refused(_("this setup address is not known or has been used: add the kiosk again"))
         found.set_up = True
         found.save(update_fields=["set_up"])
         record(None, "conference.kiosk_set_up", f"conference:{conference.pk}", kiosk=found.name)
@@ -71,16 +75,23 @@ def unlock(kiosk: Kiosk, delegate: Delegate, user) -> None:
     with transaction.atomic():
         locked = Kiosk.objects.select_for_update().get(pk=kiosk.pk)
         if not locked.set_up:
-            raise Refused(f"{locked.name} is not set up: open its setup address on the machine first")
+            raise Refused(
+                _("%(kiosk)s is not set up: open its setup address on the machine first")
+                % {"kiosk": locked.name}
+            )
         if delegate.delegation.conference_id != locked.conference_id:
-            raise Refused(f"{delegate.member.name} is not a delegate of this conference")
+            raise Refused(
+                _("%(member)s is not a delegate of this conference") % {"member": delegate.member.name}
+            )
         if not delegate.checked_in:
-            raise Refused(f"{delegate.member.name} is not checked in")
+            raise Refused(_("%(member)s is not checked in") % {"member": delegate.member.name})
         if locked.delegate_id and locked.delegate_id != delegate.pk:
-            raise Refused(f"{locked.name} is unlocked for another delegate: lock it first")
+            raise Refused(
+                _("%(kiosk)s is unlocked for another delegate: lock it first") % {"kiosk": locked.name}
+            )
         poll = locked.conference.polls.filter(state=Poll.State.OPEN).first()
         if poll is None:
-            raise Refused("no poll is open")
+            raise Refused(_("no poll is open"))
         locked.delegate, locked.unlocks = delegate, locked.unlocks + 1
         locked.save(update_fields=["delegate", "unlocks"])
         record(
@@ -96,7 +107,7 @@ def lock(kiosk: Kiosk, user) -> None:
     with transaction.atomic():
         locked = Kiosk.objects.select_for_update().get(pk=kiosk.pk)
         if locked.delegate_id is None:
-            raise Refused(f"{locked.name} is locked already")
+            raise Refused(_("%(kiosk)s is locked already") % {"kiosk": locked.name})
         locked.delegate = None
         locked.save(update_fields=["delegate"])
         record(user, "conference.kiosk_locked", f"conference:{locked.conference_id}", kiosk=locked.name)
@@ -108,11 +119,11 @@ def cast(kiosk: Kiosk, unlocks: int, names: Sequence[str]) -> box.Receipt:
     with transaction.atomic():
         locked = Kiosk.objects.select_for_update(of=("self",)).select_related("delegate").get(pk=kiosk.pk)
         if locked.delegate is None or locked.unlocks != unlocks:
-            raise BallotError("This kiosk has been locked or unlocked for someone else: ask the steward.")
+            raise BallotError(_("This kiosk has been locked or unlocked for someone else: ask the steward."))
         person = locked.delegate
         locked.delegate = None
         locked.save(update_fields=["delegate"])
         poll = locked.conference.polls.filter(state=Poll.State.OPEN).first()
     if poll is None:
-        raise BallotError("No poll is open.")
+        raise BallotError(_("No poll is open."))
     return polls.vote(poll, person, names)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tallyroom.organisation.models import Affiliate, Unit
 from tallyroom.roll.models import Member
+from tallyroom.words import Words
 
 CLP_COLLEGE, AFFILIATES_COLLEGE = "clp", "affiliates"
 
@@ -58,7 +59,8 @@ class Delegation(models.Model):
     young_members = models.PositiveIntegerField(default=0)
     sole_delegate_last_year_woman = models.BooleanField(null=True, blank=True)
     secretaries = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="delegations")
-    # The entitlement as last computed, with its working (entitlement.py); a challenge upheld
+    # The entitlement as last computed, with its working (entitlement.py: each line a message as
+    # tallyroom.words.Words stores it, shown in the reader's language); a challenge upheld
     # replaces the total.
     members_counted = models.PositiveIntegerField(null=True, blank=True)
     entitled = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -89,6 +91,12 @@ class Delegation(models.Model):
         if self.kind == self.Kind.AFFILIATE:
             return self.declared_members or 0
         return self.members_counted or 0
+
+    @property
+    def working_lines(self) -> list[str]:
+        """The working in the active language (a line stored as text, before the working was kept
+        as messages, as it stands)."""
+        return [line if isinstance(line, str) else str(Words.from_stored(line)) for line in self.working]
 
 
 class EntitlementChallenge(models.Model):

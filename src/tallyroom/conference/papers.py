@@ -30,6 +30,8 @@ from fractions import Fraction
 
 from django.db import transaction
 from django.db.models import Count, Max, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tallyroom.audit.events import record
 from tallyroom.ballotbox import box
@@ -44,7 +46,7 @@ from .models import Delegate, Paper, PaperEntry, PaperStack, Poll
 def _open(poll: Poll) -> Poll:
     locked = Poll.objects.select_for_update().get(pk=poll.pk)
     if locked.state != Poll.State.OPEN:
-        raise Refused("paper ballots are issued and keyed while the poll is open")
+        raise Refused(_("paper ballots are issued and keyed while the poll is open"))
     return locked
 
 
@@ -91,7 +93,7 @@ def _stack(poll: Poll, number: int) -> PaperStack:
     try:
         return PaperStack.objects.select_for_update().get(poll=poll, number=number)
     except PaperStack.DoesNotExist:
-        raise Refused(f"this poll has no stack {number} of papers") from None
+        raise Refused(_("this poll has no stack %(n)s of papers") % {"n": number}) from None
 
 
 def returned(poll: Poll, stack_number: int, count: int, user) -> None:
@@ -100,11 +102,19 @@ def returned(poll: Poll, stack_number: int, count: int, user) -> None:
         _open(poll)
         stack = _stack(poll, stack_number)
         if count > stack.issued:
-            raise Refused(f"stack {stack.number}: {count} returned, but {stack.issued} papers were issued")
+            raise Refused(
+                ngettext(
+                    "stack %(stack)s: %(count)s returned, but %(n)s paper was issued",
+                    "stack %(stack)s: %(count)s returned, but %(n)s papers were issued",
+                    stack.issued,
+                )
+                % {"stack": stack.number, "count": count, "n": stack.issued}
+            )
         highest = stack.papers.aggregate(n=Max("number"))["n"] or 0
         if count < highest:
             raise Refused(
-                f"stack {stack.number}: paper {highest} is keyed in already, so at least {highest} returned"
+                _("stack %(stack)s: paper %(n)s is keyed in already, so at least %(n)s returned")
+                % {"stack": stack.number, "n": highest}
             )
         stack.returned = count
         stack.save(update_fields=["returned"])
@@ -127,17 +137,27 @@ def key_in(poll: Poll, stack_number: int, number: int, teller, names: Sequence[s
         _open(poll)
         stack = _stack(poll, stack_number)
         if stack.returned is None:
-            raise Refused(f"stack {stack.number}: count and number its papers returned before keying them")
+            raise Refused(
+                _("stack %(stack)s: count and number its papers returned before keying them")
+                % {"stack": stack.number}
+            )
         if not 1 <= number <= stack.returned:
             raise Refused(
-                f"stack {stack.number} has papers 1 to {stack.returned} returned: no paper {number}"
+                _("stack %(stack)s has papers 1 to %(returned)s returned: no paper %(n)s")
+                % {"stack": stack.number, "returned": stack.returned, "n": number}
             )
-        paper, _ = Paper.objects.select_for_update().get_or_create(stack=stack, number=number)
+        paper, _created = Paper.objects.select_for_update().get_or_create(stack=stack, number=number)
         if paper.state == Paper.State.IN_BOX:
-            raise Refused(f"paper {number} of stack {stack.number} is in the box: nothing to key")
+            raise Refused(
+                _("paper %(n)s of stack %(stack)s is in the box: nothing to key")
+                % {"n": number, "stack": stack.number}
+            )
         entries = list(paper.entries.all())
         if any(e.teller_id == teller.pk for e in entries):
-            raise Refused(f"you have keyed paper {number} of stack {stack.number}: another teller keys it")
+            raise Refused(
+                _("you have keyed paper %(n)s of stack %(stack)s: another teller keys it")
+                % {"n": number, "stack": stack.number}
+            )
         settles = paper.state == Paper.State.DISPUTED
         PaperEntry.objects.create(paper=paper, teller=teller, choices=names, settles=settles)
         if settles or (entries and entries[0].choices == names):
@@ -198,11 +218,21 @@ def check_reconciled(poll: Poll) -> None:
     problems = []
     for s in reconciliation(poll):
         if s["returned"] is None:
-            problems.append(f"stack {s['stack']}: count the papers returned")
+            problems.append(_("stack %(stack)s: count the papers returned") % {"stack": s["stack"]})
         elif s["in_box"] != s["returned"]:
             problems.append(
-                f"stack {s['stack']}: {s['returned'] - s['in_box']} of {s['returned']} returned papers "
-                f"not yet in the box ({s['disputed']} flagged for a third teller)"
+                _(
+                    "stack %(stack)s: %(missing)s of %(returned)s returned papers not yet in the box "
+                    "(%(flagged)s flagged for a third teller)"
+                )
+                % {
+                    "stack": s["stack"],
+                    "missing": s["returned"] - s["in_box"],
+                    "returned": s["returned"],
+                    "flagged": s["disputed"],
+                }
             )
     if problems:
-        raise Refused("; ".join(problems) + ": reconcile the papers before closing")
+        raise Refused(
+            _("%(problems)s: reconcile the papers before closing") % {"problems": "; ".join(problems)}
+        )

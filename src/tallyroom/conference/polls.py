@@ -20,6 +20,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from tallyroom import lifecycle
 from tallyroom.audit.events import record
@@ -36,6 +38,13 @@ from .models import Conference, Delegate, Poll
 from .seating import present_voters
 
 MOTION_CHOICES = ("For", "Against")  # an abstention is a ballot with neither
+# A motion's choices are stored in English (its candidates' names, a show of hands' counts) and
+# shown in the reader's language: ``shown_choice``.
+MOTION_WORDS = {
+    "For": pgettext_lazy("a motion", "For"),
+    "Against": pgettext_lazy("a motion", "Against"),
+    "Abstain": pgettext_lazy("a motion", "Abstain"),
+}
 POLL_HOURS = 12  # the timetable's close; the chair closes the poll long before
 
 
@@ -102,7 +111,10 @@ def _locked(poll: Poll, *states: str) -> Poll:
     it is in one of ``states``."""
     locked = Poll.objects.select_for_update().select_related("election", "conference").get(pk=poll.pk)
     if locked.state not in states:
-        raise Refused(f"{locked}: the poll is {locked.get_state_display().lower()}")
+        raise Refused(
+            _("%(poll)s: the poll is %(state)s")
+            % {"poll": locked, "state": locked.get_state_display().lower()}
+        )
     return locked
 
 
@@ -112,13 +124,13 @@ def open_poll(poll: Poll, user) -> int:
     with transaction.atomic():
         _locked(poll, Poll.State.READY)
         if Poll.objects.filter(conference=poll.conference, state=Poll.State.OPEN).exists():
-            raise Refused("another poll is open: close it first")
+            raise Refused(_("another poll is open: close it first"))
         delegations = poll.conference.delegations.prefetch_related("delegates")
         if poll.college:
             delegations = delegations.filter(college=poll.college)
         lines, voters = present_voters(delegations, poll.conference.clp_card_votes)
         if not voters:
-            raise Refused("no delegate is checked in")
+            raise Refused(_("no delegate is checked in"))
         contest = poll.contest
         RollEntry.objects.bulk_create(
             RollEntry(
@@ -157,7 +169,7 @@ def vote(poll: Poll, delegate: Delegate, names: Sequence[str], contest_id: int |
     poll (the box marked them as voting on paper). ``contest_id``: the poll's contest, if the
     caller has it (a query saved)."""
     if poll.state != Poll.State.OPEN:
-        raise BallotError("This poll is not open.")
+        raise BallotError(_("This poll is not open."))
     if contest_id is None:
         contest_id = poll.election.contests.values_list("pk", flat=True).get()
     return box.deposit(
@@ -208,7 +220,7 @@ def show_of_hands(poll: Poll, user, counts: Mapping[str, int]) -> None:
     """Record the chair's count of a show of hands (e.g. For, Against, Abstain) on a poll that
     has not opened: no ballots are taken; the record says it was a show of hands."""
     if any(not isinstance(v, int) or v < 0 for v in counts.values()):
-        raise Refused("a show of hands is counted in whole numbers")
+        raise Refused(_("a show of hands is counted in whole numbers"))
     with transaction.atomic():
         _locked(poll, Poll.State.READY)
         poll.show_of_hands = dict(counts)
@@ -221,6 +233,12 @@ def show_of_hands(poll: Poll, user, counts: Mapping[str, int]) -> None:
             poll=poll.pk,
             counts=dict(counts),
         )
+
+
+def shown_choice(poll: Poll, name: str) -> str:
+    """``name`` (a candidate's, or a show of hands' count's) as the reader sees it: a motion's
+    For, Against or Abstain in the active language; any other name as it stands."""
+    return str(MOTION_WORDS.get(name, name)) if poll.kind == Poll.Kind.MOTION else name
 
 
 def turnout(poll: Poll) -> tuple[int, int]:

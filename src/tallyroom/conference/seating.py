@@ -13,6 +13,7 @@ from fractions import Fraction
 
 import segno
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from tallyroom.audit.events import record
 from tallyroom.elections.models import Contest
@@ -58,12 +59,14 @@ def issue_badges(delegates: Iterable[Delegate], url_of, user) -> list[Badge]:
 @dataclass(frozen=True)
 class Badged:
     """What the delegate's ballot page needs, read in one statement: the conference, the badge's
-    holder (with their member's and delegation's names) and the open poll's ids, if one is open."""
+    holder (with their member's and delegation's names) and the open poll's ids and kind, if one
+    is open."""
 
     conference: Conference
     holder: Delegate
     poll_id: int | None
     election_id: int | None
+    poll_kind: str | None
     contest_id: int | None
 
 
@@ -71,7 +74,7 @@ class Badged:
 # since the ORM's building of four queries cost more than the database spent on them.
 BADGED = (
     f"SELECT c.id, c.name, d.id, d.member_id, d.delegation_id, m.name, g.name, "
-    f"p.id, p.election_id, k.id "
+    f"p.id, p.election_id, p.kind, k.id "
     f"FROM {Conference._meta.db_table} c "
     f"JOIN {Delegation._meta.db_table} g ON g.conference_id = c.id "
     f"JOIN {Delegate._meta.db_table} d ON d.delegation_id = g.id "
@@ -105,9 +108,15 @@ def check(delegate: Delegate, present: bool, user) -> None:
     with transaction.atomic():
         locked = Delegate.objects.select_for_update().get(pk=delegate.pk)
         if locked.checked_in == present:
-            raise Refused(f"{locked.member.name} is checked {'in' if present else 'out'} already")
+            checked = (
+                _("%(member)s is checked in already") if present else _("%(member)s is checked out already")
+            )
+            raise Refused(checked % {"member": locked.member.name})
         if present and locked.substitute and locked.seated_for_id is None:
-            raise Refused(f"{locked.member.name} is a substitute: seat them for an absent delegate first")
+            raise Refused(
+                _("%(member)s is a substitute: seat them for an absent delegate first")
+                % {"member": locked.member.name}
+            )
         locked.checked_in = present
         locked.save(update_fields=["checked_in"])
         record(
@@ -123,17 +132,24 @@ def seat_substitute(substitute: Delegate, absent: Delegate, user) -> None:
     """``substitute`` takes ``absent``'s seat (same delegation; a woman's seat goes to a woman):
     from the next poll opened, ``absent`` is not counted present and ``substitute`` is."""
     if not substitute.substitute or absent.substitute:
-        raise Refused("a substitute takes the seat of a named delegate")
+        raise Refused(_("a substitute takes the seat of a named delegate"))
     if substitute.delegation_id != absent.delegation_id:
-        raise Refused("a substitute takes a seat in their own delegation")
+        raise Refused(_("a substitute takes a seat in their own delegation"))
     if absent.woman and not substitute.woman:
-        raise Refused(f"{absent.member.name}'s seat counts towards the women delegates: seat a woman")
+        raise Refused(
+            _("%(member)s's seat counts towards the women delegates: seat a woman")
+            % {"member": absent.member.name}
+        )
     with transaction.atomic():
         absent = Delegate.objects.select_for_update().get(pk=absent.pk)
         if absent.checked_in:
-            raise Refused(f"{absent.member.name} is checked in: check them out first")
+            raise Refused(
+                _("%(member)s is checked in: check them out first") % {"member": absent.member.name}
+            )
         if Delegate.objects.filter(seated_for=absent).exclude(pk=substitute.pk).exists():
-            raise Refused(f"{absent.member.name}'s seat is taken by another substitute")
+            raise Refused(
+                _("%(member)s's seat is taken by another substitute") % {"member": absent.member.name}
+            )
         substitute.seated_for = absent
         substitute.save(update_fields=["seated_for"])
         record(

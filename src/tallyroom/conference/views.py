@@ -45,6 +45,14 @@ def _conference(slug: str) -> Conference:
     return get_object_or_404(Conference, slug=slug)
 
 
+def _shown(form, poll: Poll):
+    """The ballot form with a motion's choices named in the active language (``polls.shown_choice``;
+    the names the form reads are the stored ones)."""
+    for row in form.rows:
+        row.name = polls.shown_choice(poll, row.name)
+    return form
+
+
 def _refusable(request, action, done: str):
     """Run ``action``; a refusal becomes an error message, success the message ``done``."""
     try:
@@ -72,7 +80,7 @@ def conference(request, slug):
 def compute(request, slug):
     conf = _conference(slug)
     _refusable(
-        request, lambda: delegations.compute_entitlements(conf, request.user), "Entitlements worked out."
+        request, lambda: delegations.compute_entitlements(conf, request.user), _("Entitlements worked out.")
     )
     return redirect("conference:conference", slug)
 
@@ -81,7 +89,11 @@ def compute(request, slug):
 def entitlement_csv(request, slug):
     """Every CLP's entitlement with its working (public: anyone can check it)."""
     conf = _conference(slug)
-    return streaming.download(delegations.export_lines(conf), f"{conf.slug}-entitlement.csv", CSV)
+    try:
+        lines = delegations.export_lines(conf)
+    except delegations.Refused as e:  # declared counts the roll cannot hold
+        return problem(request, str(e), 409)
+    return streaming.download(lines, f"{conf.slug}-entitlement.csv", CSV)
 
 
 @role_required(STAFF)
@@ -129,9 +141,10 @@ def delegation(request, slug, pk):
             _refusable(
                 request,
                 lambda: delegations.set_proxy(giver, holder, request.user),
-                f"{giver.member.name}'s proxy is held by {holder.member.name}."
+                _("%(giver)s's proxy is held by %(holder)s.")
+                % {"giver": giver.member.name, "holder": holder.member.name}
                 if holder
-                else f"{giver.member.name} holds their own vote.",
+                else _("%(giver)s holds their own vote.") % {"giver": giver.member.name},
             )
             return redirect("conference:delegation", slug, pk)
         member = Member.objects.filter(number=request.POST.get("number", "").strip()).first()
@@ -142,7 +155,7 @@ def delegation(request, slug, pk):
             _refusable(
                 request,
                 lambda: delegations.name_delegate(found, member, request.user, **flags),
-                f"{member.name} named.",
+                _("%(member)s named.") % {"member": member.name},
             )
         return redirect("conference:delegation", slug, pk)
     context = {
@@ -167,7 +180,7 @@ def raise_challenge(request, slug, pk):
         lambda: delegations.challenge(
             found, request.user, request.POST.get("grounds", ""), int(claimed) if claimed.isdigit() else None
         ),
-        "Challenge recorded.",
+        _("Challenge recorded."),
     )
     return redirect("conference:delegation", slug, pk)
 
@@ -188,7 +201,7 @@ def decide_challenge(request, slug, pk, challenge):
             request.POST.get("decision", ""),
             int(entitled) if entitled.isdigit() else None,
         ),
-        "Challenge decided.",
+        _("Challenge decided."),
     )
     return redirect("conference:delegation", slug, pk)
 
@@ -205,14 +218,16 @@ def desk(request, slug):
             _refusable(
                 request,
                 lambda: seating.check(person, action == "in", request.user),
-                f"{person.member.name} checked {action}.",
+                (_("%(member)s checked in.") if action == "in" else _("%(member)s checked out."))
+                % {"member": person.member.name},
             )
         elif action == "seat":
             absent = get_object_or_404(Delegate, pk=request.POST.get("seat_of"), delegation=person.delegation)
             _refusable(
                 request,
                 lambda: seating.seat_substitute(person, absent, request.user),
-                f"{person.member.name} takes {absent.member.name}'s seat.",
+                _("%(substitute)s takes %(absent)s's seat.")
+                % {"substitute": person.member.name, "absent": absent.member.name},
             )
         return redirect("conference:desk", slug)
     people = Delegate.objects.filter(delegation__conference=conf).select_related(
@@ -251,13 +266,21 @@ def chair(request, slug, pk=None):
         poll = get_object_or_404(Poll, pk=pk, conference=conf)
         action = request.POST.get("action")
         if action == "open":
-            _refusable(request, lambda: polls.open_poll(poll, request.user), f"{poll} is open.")
+            _refusable(
+                request, lambda: polls.open_poll(poll, request.user), _("%(poll)s is open.") % {"poll": poll}
+            )
         elif action == "close":
-            _refusable(request, lambda: polls.close_poll(poll, request.user), f"{poll} is closed.")
+            _refusable(
+                request,
+                lambda: polls.close_poll(poll, request.user),
+                _("%(poll)s is closed.") % {"poll": poll},
+            )
         elif action == "declare":
             shares = [s for s in request.POST.getlist("share") if s.strip()]
             _refusable(
-                request, lambda: polls.declare(poll, request.user, shares), f"{poll}: result declared."
+                request,
+                lambda: polls.declare(poll, request.user, shares),
+                _("%(poll)s: result declared.") % {"poll": poll},
             )
         elif action == "hands":
             counts = {k: request.POST.get(k, "") for k in ("For", "Against", "Abstain")}
@@ -269,7 +292,7 @@ def chair(request, slug, pk=None):
                 _refusable(
                     request,
                     lambda: polls.show_of_hands(poll, request.user, numbers),
-                    "Show of hands recorded.",
+                    _("Show of hands recorded."),
                 )
         return redirect("conference:chair", slug)
     items = [(p, polls.turnout(p)) for p in conf.polls.select_related("election__key")]
@@ -373,10 +396,15 @@ def kiosk_desk(request, slug):
                 _refusable(
                     request,
                     lambda: kiosks.unlock(kiosk, person, request.user),
-                    f"{kiosk.name} is unlocked for {person.member.name}.",
+                    _("%(kiosk)s is unlocked for %(member)s.")
+                    % {"kiosk": kiosk.name, "member": person.member.name},
                 )
             elif action == "lock":
-                _refusable(request, lambda: kiosks.lock(kiosk, request.user), f"{kiosk.name} is locked.")
+                _refusable(
+                    request,
+                    lambda: kiosks.lock(kiosk, request.user),
+                    _("%(kiosk)s is locked.") % {"kiosk": kiosk.name},
+                )
             return redirect("conference:kiosks", slug)
     context = {
         "conference": conf,
@@ -422,7 +450,7 @@ def kiosk(request, slug):
     conf = _conference(slug)
     found = kiosks.by_token(conf, request.COOKIES.get(KIOSK_COOKIE, ""))
     if found is None:
-        return padded(problem(request, "This machine is not a kiosk of this conference.", 403))
+        return padded(problem(request, _("This machine is not a kiosk of this conference."), 403))
     poll = conf.polls.filter(state=Poll.State.OPEN).first()
     person = found.delegate if poll else None
     if person is None:
@@ -446,7 +474,7 @@ def kiosk(request, slug):
         "kiosk": found,
         "holder": Delegate.objects.select_related("member", "delegation").get(pk=person.pk),
         "contest": contest,
-        "forms": [form],
+        "forms": [_shown(form, poll)],
         "has_errors": form.has_errors,
     }
     return padded(render(request, "conference/kiosk.html", context, status=status))
@@ -470,16 +498,18 @@ def ballot(request, slug, code):
     with transaction.atomic():
         if not ratelimit.reserve(request):
             return padded(
-                problem(request, "Too many wrong badge codes have been tried. Wait and try again.", 429)
+                problem(request, _("Too many wrong badge codes have been tried. Wait and try again."), 429)
             )
         found = seating.badged(slug, code)
         ratelimit.settle(request, failed=found is None)
     if found is None:
-        return padded(problem(request, "This badge's code is not known: ask at the registration desk.", 404))
+        return padded(
+            problem(request, _("This badge's code is not known: ask at the registration desk."), 404)
+        )
     context = {"conference": found.conference, "holder": found.holder, "code": code}
     if found.poll_id is None:
         return padded(render(request, "conference/waiting.html", context))
-    poll = Poll(pk=found.poll_id, election_id=found.election_id, state=Poll.State.OPEN)
+    poll = Poll(pk=found.poll_id, election_id=found.election_id, kind=found.poll_kind, state=Poll.State.OPEN)
     contest, marking = contest_marking(found.contest_id)
     form = empty_form(contest, marking)
     status = 200
@@ -492,7 +522,7 @@ def ballot(request, slug, code):
                 return padded(problem(request, str(e)))
             return padded(render(request, "voting/receipt.html", {"receipt": receipt}))
         status = 400
-    context |= {"contest": contest, "forms": [form], "has_errors": form.has_errors}
+    context |= {"contest": contest, "forms": [_shown(form, poll)], "has_errors": form.has_errors}
     return padded(render(request, "conference/ballot.html", context, status=status))
 
 
@@ -525,7 +555,7 @@ def tellers(request, slug, pk):
                 _refusable(
                     request,
                     lambda: papers.returned(poll, int(stack), int(count), request.user),
-                    f"Stack {stack}: {count} returned.",
+                    _("Stack %(stack)s: %(count)s returned.") % {"stack": stack, "count": count},
                 )
         elif action == "key":
             form, names = read_form(contest, marking, request.POST)
@@ -535,7 +565,7 @@ def tellers(request, slug, pk):
                 _refusable(
                     request,
                     lambda: papers.key_in(poll, int(stack), int(number), request.user, names),
-                    f"Paper {number} of stack {stack} keyed.",
+                    _("Paper %(n)s of stack %(stack)s keyed.") % {"n": number, "stack": stack},
                 )
                 return redirect("conference:tellers", slug, pk)
         if action != "issue" and (action != "key" or not form.has_errors):
@@ -544,7 +574,7 @@ def tellers(request, slug, pk):
         "conference": poll.conference,
         "poll": poll,
         "contest": contest,
-        "forms": [form],
+        "forms": [_shown(form, poll)],
         "stacks": papers.reconciliation(poll),
         "given": given,
     }

@@ -125,15 +125,17 @@ def send_test_mail(election: Election, user) -> str:
     server refuses."""
     address = getattr(user, "email", "")
     if not address:
-        raise MailTestError("Your account has no email address: add one on your account page first.")
+        raise MailTestError(gettext("Your account has no email address: add one on your account page first."))
     try:
         send_mail(
-            f"Test email: {election.name}",
-            "This test shows that ballot codes and reminders for this election can be sent.\n",
+            gettext("Test email: %(election)s") % {"election": election.name},
+            gettext("This test shows that ballot codes and reminders for this election can be sent.") + "\n",
             None,
             [address],
         )
     except OSError as e:
-        raise MailTestError(f"The mail server refused the test email: {e}") from None
+        raise MailTestError(
+            gettext("The mail server refused the test email: %(error)s") % {"error": e}
+        ) from None
     record(user, MAIL_TEST, f"election:{election.pk}", to=address)
     return address

@@ -158,7 +158,7 @@ class ContestForm(forms.ModelForm):
     def clean_seats(self):
         seats = self.cleaned_data["seats"]
         if seats < 1:
-            raise forms.ValidationError("A contest elects at least one: give it 1 seat or more.")
+            raise forms.ValidationError(gettext("A contest elects at least one: give it 1 seat or more."))
         return seats
 
     def clean_slug(self):

@@ -9,6 +9,7 @@ import io
 import warnings
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from PIL import Image, UnidentifiedImageError
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -21,20 +22,27 @@ def reencoded(upload) -> tuple[bytes, str]:
     """The photo in ``upload`` (a Django uploaded file) as (bytes, content type), or
     ValidationError saying what is wrong with it."""
     if upload.size > MAX_BYTES:
-        raise ValidationError(f"The photo is {upload.size / 2**20:.1f} MB: upload one of at most 5 MB.")
+        raise ValidationError(
+            gettext("The photo is %(size)s MB: upload one of at most 5 MB.")
+            % {"size": f"{upload.size / 2**20:.1f}"}
+        )
     data = upload.read()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
             if image.format not in FORMATS:
-                raise ValidationError(f"The photo is a {image.format} file: upload a JPEG or a PNG.")
+                raise ValidationError(
+                    gettext("The photo is a %(kind)s file: upload a JPEG or a PNG.") % {"kind": image.format}
+                )
             if image.width * image.height > MAX_PIXELS:
-                raise ValidationError("The photo has too many pixels: upload one of at most 40 megapixels.")
+                raise ValidationError(
+                    gettext("The photo has too many pixels: upload one of at most 40 megapixels.")
+                )
             image.load()
             kind = image.format
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError):
-        raise ValidationError("That file is not a JPEG or PNG image that can be read.") from None
+        raise ValidationError(gettext("That file is not a JPEG or PNG image that can be read.")) from None
     image.thumbnail((SIDE, SIDE))
     out = io.BytesIO()
     if kind == "PNG" or image.mode in ("RGBA", "LA", "P"):

@@ -8,6 +8,8 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from tallyroom.roll.models import Member
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, STAFF, has_role, role_required
@@ -18,9 +20,9 @@ from .models import Affiliate, Region, Unit
 
 EDITORS = (STAFF, RETURNING_OFFICER)
 KINDS = {
-    "region": (Region, RegionForm, "region"),
-    "unit": (Unit, UnitForm, "unit"),
-    "affiliate": (Affiliate, AffiliateForm, "affiliate"),
+    "region": (Region, RegionForm, _("New region")),
+    "unit": (Unit, UnitForm, _("New unit")),
+    "affiliate": (Affiliate, AffiliateForm, _("New affiliate")),
 }
 
 
@@ -45,9 +47,9 @@ def index(request):
 def edit(request, kind, pk=None):
     if kind not in KINDS:
         raise Http404(f"no such kind of record: {kind}")
-    model, form_class, noun = KINDS[kind]
+    model, form_class, new = KINDS[kind]
     instance = get_object_or_404(model, pk=pk) if pk else None
     form = form_class(request.POST or None, instance=instance)
     back = reverse("organisation:index")
-    title = f"Edit {instance}" if instance else f"New {noun}"
+    title = gettext("Edit %(name)s") % {"name": instance} if instance else str(new)
     return save_form(request, form, title=title, back=back, success=lambda _: back)

@@ -195,7 +195,12 @@ def compute(count: ContestCount, progress=None) -> ContestAnalysis:
     read = read_published(count)
     result = recounter(count)(read.ballots)
     if result_json(result) != count.result_json:
-        raise AnalysisError(f"{count.contest.name}: the recount of the published ballots is not the result")
+        raise AnalysisError(
+            Words(
+                gettext_noop("%(contest)s: the recount of the published ballots is not the result"),
+                contest=count.contest.name,
+            )
+        )
     slate_of = slate_map(count, read)
     step(1, 4, Words(gettext_noop("slates and transfers")))
     data: dict[str, Any] = {"slates": report.public(report.contest_report(result, slate_of, read.ballots))}

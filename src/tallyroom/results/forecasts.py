@@ -88,16 +88,26 @@ def start(
     ``shift`` (FROM, TO): also forecast with each of ``SHARES`` of FROM's bloc moved to TO."""
     if len(data) > MAX_UPLOAD:
         raise ForecastRefused(
-            f"{name}: {len(data):,} bytes; canvass returns of at most {MAX_UPLOAD:,} are taken"
+            Words(
+                gettext_noop("%(name)s: %(size)s bytes; canvass returns of at most %(most)s are taken"),
+                name=name,
+                size=f"{len(data):,}",
+                most=f"{MAX_UPLOAD:,}",
+            )
         )
     if not 0 <= cohesion <= 1:
-        raise ForecastRefused(f"cohesion {cohesion} is not between 0 and 1")
+        raise ForecastRefused(
+            Words(gettext_noop("cohesion %(cohesion)s is not between 0 and 1"), cohesion=cohesion)
+        )
     runs = 1 + len(SHARES) if any(shift) else 1
     if not 1 <= simulations * runs <= MAX_SIMULATIONS:
-        most = f"{MAX_SIMULATIONS // runs:,} with a bloc moved" if runs > 1 else f"{MAX_SIMULATIONS:,}"
-        raise ForecastRefused(f"simulations {simulations}: choose 1 to {most}")
+        if runs > 1:
+            why = gettext_noop("simulations %(simulations)s: choose 1 to %(most)s with a bloc moved")
+        else:
+            why = gettext_noop("simulations %(simulations)s: choose 1 to %(most)s")
+        raise ForecastRefused(Words(why, simulations=simulations, most=f"{MAX_SIMULATIONS // runs:,}"))
     if seed < 0:
-        raise ForecastRefused(f"seed {seed} is negative")
+        raise ForecastRefused(Words(gettext_noop("seed %(seed)s is negative"), seed=seed))
     try:
         units = forecast.parse_canvass(data, name)
     except FormatError as e:
@@ -107,8 +117,17 @@ def start(
     unknown = sorted({b for u in units for b in u.supporters} - set(blocs))
     if unknown:
         raise ForecastRefused(
-            f"{name}: the column{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} name no slate of "
-            f"{contest.name} (its slates: {', '.join(blocs)})"
+            Words(
+                *plural_noop(
+                    "%(name)s: the column %(columns)s name no slate of %(contest)s (its slates: %(slates)s)",
+                    "%(name)s: the columns %(columns)s name no slate of %(contest)s (its slates: %(slates)s)",
+                ),
+                len(unknown),
+                name=name,
+                columns=", ".join(unknown),
+                contest=contest.name,
+                slates=", ".join(blocs),
+            )
         )
     try:
         counting_rules(contest).check(model.candidates, units)
@@ -116,9 +135,18 @@ def start(
         raise ForecastRefused(f"{name}: {e}") from None
     source, target = shift
     if any(shift) and (source not in blocs or target not in blocs or source == target):
+        none = Words(gettext_noop("(none)"))
         raise ForecastRefused(
-            f"to move a bloc, name two different slates of {contest.name} ({', '.join(blocs)}), "
-            f"not {source or '(none)'} and {target or '(none)'}"
+            Words(
+                gettext_noop(
+                    "to move a bloc, name two different slates of %(contest)s (%(slates)s), "
+                    "not %(source)s and %(target)s"
+                ),
+                contest=contest.name,
+                slates=", ".join(blocs),
+                source=source or none,
+                target=target or none,
+            )
         )
     with transaction.atomic():
         made = Forecast.objects.create(

@@ -10,8 +10,10 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Min
+from django.utils.translation import gettext_noop
 
 from tallyroom.audit.events import record
+from tallyroom.words import Words
 
 from .models import ContactChange, Member
 
@@ -59,7 +61,9 @@ def change_contact(member: Member, *, email: str, address: str, reason: str, use
     as a ContactChange and an audit event with old and new values, in one transaction."""
     reason = reason.strip()
     if not reason:
-        raise ContactChangeRefused("give the reason for the change (e.g. how the member asked for it)")
+        raise ContactChangeRefused(
+            Words(gettext_noop("give the reason for the change (e.g. how the member asked for it)"))
+        )
     with transaction.atomic():
         member = Member.objects.select_for_update().get(pk=member.pk)
         new = {"email": email.strip(), "address": address.strip()}
@@ -71,7 +75,9 @@ def change_contact(member: Member, *, email: str, address: str, reason: str, use
             if getattr(member, f) != new[f]
         ]
         if not changes:
-            raise ContactChangeRefused(f"{member}'s contact details are already these")
+            raise ContactChangeRefused(
+                Words(gettext_noop("%(member)s's contact details are already these"), member=str(member))
+            )
         for change in changes:
             setattr(member, change.field, change.new)
         member.save(update_fields=[c.field for c in changes])

@@ -12,9 +12,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from tallyroom.audit.events import record
 from tallyroom.web.access import APPEALS_PANEL, RETURNING_OFFICER, has_role
+from tallyroom.words import Words
 
 from . import bulk
 from .models import RollDecision, RollEntry
@@ -38,19 +40,29 @@ def _checked(user, reason: str, kind: str) -> str:
         )
     reason = reason.strip()
     if not reason:
-        raise DecisionRefused("give the reason for the decision")
+        raise DecisionRefused(Words(gettext_noop("give the reason for the decision")))
     if kind not in RollDecision.Kind.values:
-        raise DecisionRefused(f"kind {kind!r} is not one of {', '.join(RollDecision.Kind.values)}")
+        raise DecisionRefused(
+            Words(
+                gettext_noop("kind %(kind)s is not one of %(kinds)s"),
+                kind=repr(kind),
+                kinds=", ".join(RollDecision.Kind.values),
+            )
+        )
     return reason
 
 
 def _changeable(contest) -> None:
     if not contest.roll_is_frozen:
         raise DecisionRefused(
-            "the roll is not frozen yet: correct the member's record and rebuild the roll instead"
+            Words(
+                gettext_noop(
+                    "the roll is not frozen yet: correct the member's record and rebuild the roll instead"
+                )
+            )
         )
     if contest.election.state == contest.election.State.CLOSED:
-        raise DecisionRefused("voting has closed: the roll can no longer change")
+        raise DecisionRefused(Words(gettext_noop("voting has closed: the roll can no longer change")))
 
 
 def decide(entry: RollEntry, *, eligible: bool, reason: str, user, kind: str = "appeal") -> RollDecision:
@@ -67,9 +79,20 @@ def decide(entry: RollEntry, *, eligible: bool, reason: str, user, kind: str = "
         contest = entry.contest
         _changeable(contest)
         if entry.eligible == eligible:
-            raise DecisionRefused(f"{entry.member} is already {'eligible' if eligible else 'excluded'}")
+            already = (
+                gettext_noop("%(member)s is already eligible")
+                if eligible
+                else gettext_noop("%(member)s is already excluded")
+            )
+            raise DecisionRefused(Words(already, member=str(entry.member)))
         if entry.eligible and entry.voted_at is not None:
-            raise DecisionRefused(f"{entry.member} has voted in {contest.name}: a cast ballot stays cast")
+            raise DecisionRefused(
+                Words(
+                    gettext_noop("%(member)s has voted in %(contest)s: a cast ballot stays cast"),
+                    member=str(entry.member),
+                    contest=contest.name,
+                )
+            )
         decision = RollDecision.objects.create(
             entry=entry,
             kind=kind,

@@ -130,7 +130,12 @@ def build_roll(contest, *, user=None, progress=None) -> dict[str, int]:
     with transaction.atomic():
         contest = type(contest).objects.select_for_update().select_related("election").get(pk=contest.pk)
         if contest.roll_is_frozen:
-            raise RollFrozen(f"the roll of {contest} is frozen; it changes only by a recorded decision")
+            raise RollFrozen(
+                Words(
+                    gettext_noop("the roll of %(contest)s is frozen; it changes only by a recorded decision"),
+                    contest=str(contest),
+                )
+            )
         election = contest.election
         rules = (area_units(contest), set(contest.categories), election.freeze_date, contest.paid_up_on)
         counts: Counter[str] = Counter()

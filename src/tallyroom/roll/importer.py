@@ -59,7 +59,13 @@ class MemberImportError(ValueError):
     def __init__(self, errors: list[FormatError]):
         self.errors = errors
         shown = "\n".join(str(e) for e in errors)
-        super().__init__(f"{len(errors)} problem{'s' * (len(errors) != 1)}; nothing imported\n{shown}")
+        n = len(errors)
+        problems = plural_noop("%(n)s problem; nothing imported", "%(n)s problems; nothing imported")
+        super().__init__(Words(*problems, n, n=n), shown)
+
+    def __str__(self) -> str:
+        said, shown = self.args
+        return f"{said}\n{shown}"
 
 
 @dataclass
@@ -300,12 +306,12 @@ def importing_work(job, progress) -> dict:
             files.discard(job)
             n = len(errors)
             refused = plural_noop(
-                "%(n)s problem in %(name)s; nothing imported. Correct every row listed and upload the "
-                "whole file again.",
-                "%(n)s problems in %(name)s; nothing imported. Correct every row listed and upload the "
-                "whole file again.",
+                "%(n)s problem in %(file)s; nothing imported. "
+                "Correct every row listed and upload the whole file again.",
+                "%(n)s problems in %(file)s; nothing imported. "
+                "Correct every row listed and upload the whole file again.",
             )
-            raise ValueError(Words(*refused, n, n=f"{n:,}", name=handle.name)) from e
+            raise ValueError(Words(*refused, n, n=f"{n:,}", file=handle.name)) from e
     files.discard(job)
     return {
         "message": report.words(),

@@ -11,11 +11,13 @@ from collections.abc import Mapping, Sequence
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from tallyroom.ballotbox import box, prepared
 from tallyroom.ballotbox.models import Channel
 from tallyroom.elections.models import Contest, Election
 from tallyroom.roll.models import RollEntry
+from tallyroom.words import Words
 
 from .codes import code_hash
 from .models import BallotCode
@@ -49,15 +51,21 @@ def voter(code: str) -> BallotCode:
     if found.is_used:
         raise CodeError("This ballot code has already been used to vote.")
     if found.election_state != Election.State.VOTING:
-        raise CodeError(f"Voting in {found.election.name} is not open.")
+        raise CodeError(Words(gettext_noop("Voting in %(name)s is not open."), name=found.election.name))
     return found
 
 
 def eligible_entries(found: BallotCode) -> list[RollEntry]:
-    """The roll entries of the code's holder on which they may vote, in ballot order."""
-    entries = RollEntry.objects.filter(
-        member_id=found.member_id, contest__election_id=found.election_id, eligible=True
-    ).select_related("contest__election")
+    """The roll entries of the code's holder on which they may vote, in ballot order: less any
+    their provisional ballot, counted after an upheld appeal, has voted on already (as the box's
+    deposit leaves them out)."""
+    entries = (
+        RollEntry.objects.filter(
+            member_id=found.member_id, contest__election_id=found.election_id, eligible=True
+        )
+        .exclude(voted_at__isnull=False, channel=Channel.PROVISIONAL)
+        .select_related("contest__election")
+    )
     return sorted(entries, key=lambda e: (e.contest.position, e.contest_id))
 
 

@@ -52,8 +52,8 @@ from tallyroom.formats import spreadsheet
 from tallyroom.roll import bulk
 from tallyroom.roll.contacts import changed_after_freeze
 from tallyroom.roll.languages import language_of
-from tallyroom.roll.models import Member, RollEntry
-from tallyroom.words import Words, plural_noop
+from tallyroom.roll.models import ContactChange, Member, RollEntry
+from tallyroom.words import Words
 
 from . import bounces
 from .letters import in_their_language, letter
@@ -118,6 +118,18 @@ class NeedsApproval(ValueError):
     second staff member's approval (``reissues``)."""
 
 
+_CHANGED_AFTER_FREEZE = {
+    ContactChange.Field.EMAIL: gettext_noop(
+        "%(member)s's email address changed after the roll froze: "
+        "a second staff member must approve a new code"
+    ),
+    ContactChange.Field.ADDRESS: gettext_noop(
+        "%(member)s's postal address changed after the roll froze: "
+        "a second staff member must approve a new code"
+    ),
+}
+
+
 def reissue_code(
     election: Election, member: Member, *, user=None, approval: CodeReissue | None = None
 ) -> str:
@@ -128,14 +140,17 @@ def reissue_code(
     change = changed_after_freeze(member, election)
     approved = approval is not None and approval.approved_by_id not in (None, approval.requested_by_id)
     if change is not None and not approved:
-        raise NeedsApproval(
-            f"{member}'s {change.get_field_display()} changed after the roll froze: "
-            "a second staff member must approve a new code"
-        )
+        raise NeedsApproval(Words(_CHANGED_AFTER_FREEZE[change.field], member=str(member)))
     with transaction.atomic():
         entry = BallotCode.objects.select_for_update().get(election=election, member=member)
         if entry.is_used:
-            raise ValueError(f"{member} has already voted in {election}")
+            raise ValueError(
+                Words(
+                    gettext_noop("%(member)s has already voted in %(election)s"),
+                    member=str(member),
+                    election=str(election),
+                )
+            )
         code = new_code()
         entry.code_hash = code_hash(code)
         entry.issued_at = timezone.now()
@@ -192,8 +207,7 @@ class Sent:
 
 
 class DeliveryFailed(Exception):
-    """The mail backend kept failing; the codes of messages not handed over were not stored. Its
-    argument is ``Words`` (it fails a job, whose page shows it in the reader's language)."""
+    """The mail backend kept failing; the codes of messages not handed over were not stored."""
 
 
 def eligible_members(election: Election):
@@ -239,9 +253,14 @@ def _next_batch(election: Election, contests: list[int], cursor: int, size: int,
     return [Recipient(*row) for row in rows if row[0] in eligible and row[0] not in coded], rows[-1][0]
 
 
+def written_time(moment) -> str:
+    """A moment as the active language writes it ("7 December 2026, 18:00")."""
+    return date_format(timezone.localtime(moment), "j F Y, H:i")
+
+
 def closing_time(election: Election) -> str:
-    """When voting closes, as the active language writes a date ("7 December 2026, 18:00")."""
-    return date_format(timezone.localtime(election.voting_closes), "j F Y, H:i")
+    """When voting closes, as the active language writes it."""
+    return written_time(election.voting_closes)
 
 
 def code_email(election: Election, recipient, code: str, url: str) -> EmailMessage:
@@ -362,17 +381,21 @@ class Mailer:
                 if _refused(e):
                     return Delivery.FAILED
                 self._close()
-                error = f"{type(e).__name__}: {e}"
                 if not _transient(e):
                     raise DeliveryFailed(
-                        Words(gettext_noop("the mail backend failed: %(error)s"), error=error)
+                        Words(
+                            gettext_noop("the mail backend failed: %(error)s"),
+                            error=f"{type(e).__name__}: {e}",
+                        )
                     ) from e
                 if attempt == len(self.delays):
-                    times = plural_noop(
-                        "the mail backend failed %(n)s time: %(error)s",
-                        "the mail backend failed %(n)s times: %(error)s",
-                    )
-                    raise DeliveryFailed(Words(*times, attempt + 1, n=attempt + 1, error=error)) from e
+                    raise DeliveryFailed(
+                        Words(
+                            gettext_noop("the mail backend failed %(n)s times: %(error)s"),
+                            n=attempt + 1,
+                            error=f"{type(e).__name__}: {e}",
+                        )
+                    ) from e
                 log.warning("mail failed (%s), trying again in %s s", e, self.delays[attempt])
                 time.sleep(self.delays[attempt])
         raise AssertionError("unreachable")
@@ -635,11 +658,14 @@ def issue_and_send(
             for future in [pool.submit(_in_thread, run, *edges) for edges in _slices(sweeps)]:
                 future.result()
     if run.failure is not None:
-        issued = plural_noop(
-            "%(failure)s; %(done)s of %(total)s code issued, the rest have none yet",
-            "%(failure)s; %(done)s of %(total)s codes issued, the rest have none yet",
+        raise DeliveryFailed(
+            Words(
+                gettext_noop("%(failure)s; %(done)s of %(total)s codes issued, the rest have none yet"),
+                failure=run.failure.args[0],
+                done=run.done,
+                total=total,
+            )
         )
-        raise DeliveryFailed(Words(*issued, total, failure=run.failure.args[0], done=run.done, total=total))
     return run.sent
 
 

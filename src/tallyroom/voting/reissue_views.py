@@ -3,6 +3,7 @@ scrutineers, staff and the returning officer) and the approval of waiting reques
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from tallyroom.elections.models import Election
@@ -31,6 +32,9 @@ def reissue_approve(request, election: str, pk: int):
         messages.error(request, str(e))
     else:
         sent = send_codes([(pending.member, code)], found)
-        how = "emailed" if sent.emailed else "added to a new mail-merge file for post"
-        messages.success(request, f"A new code for {pending.member} was {how}; {told}.")
+        if sent.emailed:
+            how = gettext("A new code for %(member)s was emailed; %(told)s.")
+        else:
+            how = gettext("A new code for %(member)s was added to a new mail-merge file for post; %(told)s.")
+        messages.success(request, how % {"member": pending.member, "told": told})
     return redirect("voting:reissues", election=found.slug)

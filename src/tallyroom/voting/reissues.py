@@ -13,13 +13,14 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from tallyroom.audit.events import record
 from tallyroom.elections.models import Election
 from tallyroom.formats import spreadsheet
 from tallyroom.roll.contacts import changed_after_freeze
 from tallyroom.roll.models import ContactChange, Member
+from tallyroom.words import Words
 
 from .codes import postal_dir, reissue_code
 from .letters import in_their_language, letter
@@ -58,9 +59,11 @@ def approve(pending: CodeReissue, *, user) -> tuple[str, str]:
             CodeReissue.objects.select_for_update().select_related("member", "election").get(pk=pending.pk)
         )
         if not pending.pending:
-            raise ApprovalRefused("this request has been dealt with already")
+            raise ApprovalRefused(Words(gettext_noop("this request has been dealt with already")))
         if user.pk == pending.requested_by_id:
-            raise ApprovalRefused("a second staff member must approve: not the one who asked")
+            raise ApprovalRefused(
+                Words(gettext_noop("a second staff member must approve: not the one who asked"))
+            )
         pending.approved_by = user
         code = reissue_code(pending.election, pending.member, user=user, approval=pending)
         told = tell_old_contact(pending.election, pending.member)

@@ -63,7 +63,9 @@ def message(election: Election, member: Member) -> EmailMessage:
 
 def _check_open(election: Election) -> None:
     if election.state != Election.State.VOTING or timezone.now() >= election.voting_closes:
-        raise NotOpen(f"Voting is not open in {election.name}: no reminder is sent.")
+        raise NotOpen(
+            Words(gettext_noop("Voting is not open in %(name)s: no reminder is sent."), name=election.name)
+        )
 
 
 def start(election: Election, user, reminder: Reminder | None = None, *, inline: bool = False) -> Job:
@@ -79,7 +81,13 @@ def start(election: Election, user, reminder: Reminder | None = None, *, inline:
                 election=locked, send_at=timezone.now(), created_by=name, on_demand=True
             )
         elif Reminder.objects.filter(pk=reminder.pk, job__isnull=False).exists():
-            raise NotOpen(f"{reminder} is being sent already.")
+            raise NotOpen(
+                Words(
+                    gettext_noop("The reminder for %(name)s at %(at)s is being sent already."),
+                    name=locked.name,
+                    at=f"{timezone.localtime(reminder.send_at):%Y-%m-%d %H:%M}",
+                )
+            )
         job = jobs.start(Job.Kind.REMIND, locked, user, queue=False)
         reminder.job = job
         reminder.save(update_fields=["job"])
@@ -149,9 +157,16 @@ def reminding_work(job: Job, progress) -> dict:
 def schedule(election: Election, user, at) -> Reminder:
     """Store a reminder to be sent at ``at`` (which must be before the close), and record it."""
     if election.state not in (Election.State.DRAFT, Election.State.NOMINATIONS, Election.State.VOTING):
-        raise NotOpen(f"Voting has closed in {election.name}: no reminder can be scheduled.")
+        raise NotOpen(
+            Words(
+                gettext_noop("Voting has closed in %(name)s: no reminder can be scheduled."),
+                name=election.name,
+            )
+        )
     if not timezone.now() < at < election.voting_closes:
-        raise NotOpen("A reminder must be scheduled for after now and before voting closes.")
+        raise NotOpen(
+            Words(gettext_noop("A reminder must be scheduled for after now and before voting closes."))
+        )
     with transaction.atomic():
         reminder = Reminder.objects.create(election=election, send_at=at, created_by=user.get_username())
         record(user, "voting.schedule_reminder", f"election:{election.pk}", at=at.isoformat())

@@ -101,7 +101,11 @@ def enter(request):
             else:
                 ratelimit.settle(request, failed=False)
         if found is not None:
-            return show_ballot(request, found, code, {})
+            forms = contest_forms(found, {})
+            if forms:
+                return show_ballot(request, found, code, {}, forms=forms)
+            # Every contest of theirs voted on by a provisional ballot counted after an appeal.
+            error = gettext("You have already voted in this election.")
     # The box keeps what was typed (not the code normalised) so the voter can see their typo.
     context = {"error": error, "typed": typed}
     return render(request, "voting/enter.html", context, status=400 if error else 200)
@@ -348,7 +352,8 @@ def codes_reissue(request, election: str):
         code = reissue_code(found, member, user=request.user)
     except NeedsApproval as e:
         reissues.request(found, member, user=request.user)
-        messages.warning(request, f"{e}. The request waits under Reissues and contact changes.")
+        waits = gettext("%(refusal)s. The request waits under Reissues and contact changes.")
+        messages.warning(request, waits % {"refusal": e})
         return redirect("voting:reissues", election=found.slug)
     except ValueError as e:
         messages.error(request, str(e))
@@ -356,12 +361,22 @@ def codes_reissue(request, election: str):
         try:
             sent = send_codes([(member, code)], found)
         except DeliveryFailed as e:
-            messages.error(request, f"The new code for {member} could not be sent ({e}); replace it again.")
+            failed = gettext("The new code for %(member)s could not be sent (%(error)s); replace it again.")
+            messages.error(request, failed % {"member": member, "error": e})
         else:
-            how = "emailed" if sent.emailed else "added to a new mail-merge file for post"
             if sent.failed:
-                how = "refused by the mail server (see the failed codes)"
-            messages.success(request, f"A new code for {member} was {how}; the old code no longer works.")
+                how = gettext(
+                    "A new code for %(member)s was refused by the mail server (see the failed codes); "
+                    "the old code no longer works."
+                )
+            elif sent.emailed:
+                how = gettext("A new code for %(member)s was emailed; the old code no longer works.")
+            else:
+                how = gettext(
+                    "A new code for %(member)s was added to a new mail-merge file for post; "
+                    "the old code no longer works."
+                )
+            messages.success(request, how % {"member": member})
     return redirect("voting:codes", election=found.slug)
 
 

@@ -16,15 +16,29 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tallyroom.audit.events import record
+from tallyroom.words import plural_noop
 
 from . import enrolment
 from .access import RETURNING_OFFICER, ROLE_DUTIES, ROLE_NAMES, ROLES, role_required
+
+# Django's own errors on this form that its Welsh catalogue lacks: listed so that makemessages
+# keeps them in ours, which comes first (LOCALE_PATHS); Django words them when raised.
+DJANGO_ERRORS = (
+    plural_noop(
+        "This password is too short. It must contain at least %d character.",
+        "This password is too short. It must contain at least %d characters.",
+    ),
+    gettext_noop("This password is too common."),
+    gettext_noop(
+        "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters."
+    ),
+)
 
 
 class AccountForm(forms.ModelForm):
@@ -50,7 +64,10 @@ class AccountForm(forms.ModelForm):
         model = User
         fields = ["username", "first_name", "last_name", "email", "is_active"]
         labels = {"is_active": _("May sign in")}
-        help_texts = {"is_active": _("Untick to switch the account off without deleting its history.")}
+        help_texts = {
+            "username": _("Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only."),
+            "is_active": _("Untick to switch the account off without deleting its history."),
+        }
 
     def __init__(self, *args, officer=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,9 +81,9 @@ class AccountForm(forms.ModelForm):
         data = super().clean()
         one, two = data.get("password1"), data.get("password2")
         if one != two:
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", gettext("The two passwords differ."))
         elif not one and not self.instance.pk:
-            self.add_error("password1", "A new account needs a password.")
+            self.add_error("password1", gettext("A new account needs a password."))
         elif one:
             try:
                 password_validation.validate_password(one, self.instance)

@@ -30,6 +30,8 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_otp import login as otp_login
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -40,7 +42,7 @@ from . import enrolment
 
 TOKEN = forms.CharField(
     required=False,
-    label="Code from your authenticator app",
+    label=_("Code from your authenticator app"),
     max_length=8,
     widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
 )
@@ -104,7 +106,9 @@ class SignInForm(AuthenticationForm):
             if not device.verify_token(data.get("token", "").strip()):
                 _token_failed(self.request, user.get_username())
                 raise forms.ValidationError(
-                    "The code from your authenticator app is wrong or has expired; try the next one.",
+                    gettext(
+                        "The code from your authenticator app is wrong or has expired; try the next one."
+                    ),
                     code="token",
                 )
             self.device = device
@@ -130,9 +134,9 @@ class TokenForm(forms.Form):
 
 class SetUpCodeForm(forms.Form):
     code = forms.CharField(
-        label="Set-up code",
+        label=_("Set-up code"),
         max_length=40,
-        help_text="The one-time code the returning officer gave you for setting up your authenticator.",
+        help_text=_("The one-time code the returning officer gave you for setting up your authenticator."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
 
@@ -169,7 +173,7 @@ def two_factor(request):
             otp_login(request, device)
             return HttpResponseRedirect(_next(request))
         _token_failed(request, request.user.get_username())
-        form.add_error("token", "That code is wrong or has expired; try the next one.")
+        form.add_error("token", gettext("That code is wrong or has expired; try the next one."))
     return render(
         request, "registration/two_factor.html", {"form": form, "step": "token", "next": _next(request)}
     )
@@ -189,7 +193,8 @@ def _set_up_code(request):
             return HttpResponseRedirect(f"{reverse('two_factor')}?{urlencode({'next': _next(request)})}")
         _token_failed(request, request.user.get_username())
         form.add_error(
-            "code", "That set-up code is wrong, used or expired; ask the returning officer for a new one."
+            "code",
+            gettext("That set-up code is wrong, used or expired; ask the returning officer for a new one."),
         )
     return render(
         request, "registration/two_factor.html", {"form": form, "step": "code", "next": _next(request)}
@@ -222,7 +227,7 @@ def _set_up_device(request, code_pk: int):
             otp_login(request, device)
             return HttpResponseRedirect(_next(request))
         _token_failed(request, request.user.get_username())
-        form.add_error("token", "That code is wrong or has expired; try the next one.")
+        form.add_error("token", gettext("That code is wrong or has expired; try the next one."))
     context = {"form": form, "step": "device", "next": _next(request)}
     context |= {"secret": secret_of(device), "qr": qr_data_uri(device.config_url)}
     return render(request, "registration/two_factor.html", context)
