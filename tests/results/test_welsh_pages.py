@@ -57,21 +57,24 @@ def english_phrases() -> set[str]:
 
 
 class _Text(HTMLParser):
-    """A page's visible text and its labels (alt, title, aria-label, placeholder, button values)."""
+    """A page's visible text and its labels (alt, title, aria-label, placeholder, button values);
+    not an audit event's details, its data shown as recorded (a job's message in English)."""
 
     def __init__(self):
         super().__init__()
-        self.parts, self.skip = [], 0
+        self.parts, self.skip, self.recorded = [], 0, False
 
     def handle_starttag(self, tag, attrs):
         self.skip += tag in ("script", "style")
+        self.recorded = self.recorded or (tag == "td" and ("class", "details") in attrs)
         self.parts += [v for k, v in attrs if k in ("alt", "title", "aria-label", "placeholder") and v]
 
     def handle_endtag(self, tag):
         self.skip -= tag in ("script", "style")
+        self.recorded = self.recorded and tag != "td"
 
     def handle_data(self, data):
-        if not self.skip:
+        if not self.skip and not self.recorded:
             self.parts.append(data)
 
 

@@ -198,9 +198,7 @@ def forecasting_work(job: Job, progress) -> dict:
             made.simulations,
             made.seed,
             workers=1,
-            progress=lambda done, _: progress(
-                before + done, total, f"{before + done:,} of {total:,} simulations"
-            ),
+            progress=lambda done, _: progress(before + done, total, _simulations(before + done, total)),
         )
 
     made.result = run(0.0, 0).to_dict()
@@ -213,4 +211,12 @@ def forecasting_work(job: Job, progress) -> dict:
             ],
         }
     made.save(update_fields=["result"])
-    return {"forecast": made.pk, "message": f"Forecast of {contest.name} (seed {made.seed}) ready."}
+    ready = Words(
+        gettext_noop("Forecast of %(name)s (seed %(seed)s) ready."), name=contest.name, seed=made.seed
+    )
+    return {"forecast": made.pk, "message": ready}
+
+
+def _simulations(done: int, total: int) -> Words:
+    plural = plural_noop("%(done)s of %(total)s simulation", "%(done)s of %(total)s simulations")
+    return Words(*plural, total, done=f"{done:,}", total=f"{total:,}")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from tallyroom.audit.events import record
 from tallyroom.formats.errors import FormatError
@@ -76,9 +77,23 @@ class ImportReport:
     unchanged: int = 0
 
     def __str__(self) -> str:
-        return (
-            f"{self.source}: {self.rows} rows; {self.created} members added, "
-            f"{self.updated} updated, {self.unchanged} unchanged"
+        return str(self.words())
+
+    def words(self) -> Words:
+        """The report as ``Words`` (a job keeps it so, to show in the reader's language)."""
+        return Words(
+            *plural_noop(
+                "%(source)s: %(rows)s row; %(created)s members added, %(updated)s updated, "
+                "%(unchanged)s unchanged",
+                "%(source)s: %(rows)s rows; %(created)s members added, %(updated)s updated, "
+                "%(unchanged)s unchanged",
+            ),
+            self.rows,
+            source=self.source,
+            rows=self.rows,
+            created=self.created,
+            updated=self.updated,
+            unchanged=self.unchanged,
         )
 
 
@@ -141,7 +156,7 @@ def _check(values: dict[str, str], units: dict[str, int], affiliates: dict[str, 
     return row, problems
 
 
-def _no_progress(done: int, total: int, message: str | None = None) -> None:
+def _no_progress(done: int, total: int, message: Words | None = None) -> None:
     pass
 
 
@@ -155,7 +170,7 @@ def import_members(file_or_path, *, user=None, progress=_no_progress) -> ImportR
     units = dict(Unit.objects.values_list("code", "pk"))
     affiliates = dict(Affiliate.objects.values_list("code", "pk"))
     first_line: dict[str, int] = {}
-    progress(0, 0, "checking the rows")
+    progress(0, 0, Words(gettext_noop("checking the rows")))
     for checked, (line, values) in enumerate(table, 1):
         progress(checked, 0)
         number = values["number"]
@@ -175,7 +190,7 @@ def import_members(file_or_path, *, user=None, progress=_no_progress) -> ImportR
         raise MemberImportError(table.errors)
     if not report.rows:
         raise MemberImportError([FormatError(table.name, None, "no members in the file")])
-    progress(0, report.rows, f"writing {report.rows:,} members")
+    progress(0, report.rows, Words(gettext_noop("writing %(n)s members"), n=f"{report.rows:,}"))
     with transaction.atomic():
         contacts = _write(table, units, affiliates, report, user, progress)
         record(
@@ -299,6 +314,6 @@ def importing_work(job, progress) -> dict:
             raise ValueError(Words(*refused, n, n=f"{n:,}", file=handle.name)) from e
     files.discard(job)
     return {
-        "message": str(report),
+        "message": report.words(),
         **{k: getattr(report, k) for k in ("rows", "created", "updated", "unchanged")},
     }
