@@ -16,19 +16,14 @@ from typing import Any
 
 from fpdf import FPDF
 
+from tallyroom.count.notes import gettext_noop
 from tallyroom.count.result import Result
 
-from .results import _describe, _signed, _StageTable, result_dict, sheet_facts
+from .results import _signed, _StageTable, describe, result_dict, sheet_facts, tie_text
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 NO_SLATE = (107, 107, 107)
 MARGIN = 12
-
-
-def gettext_noop(text: str) -> str:
-    """Marks a fixed word of the sheet for Django's makemessages (which reads every module); this
-    module stays free of Django, so the word is translated by the ``words`` the caller gives."""
-    return text
 
 
 # Every fixed word of the sheet, in English: what ``words`` is asked to translate.
@@ -111,7 +106,7 @@ def result_pdf(
 ) -> bytes:
     """The result sheet as PDF bytes; ``colours`` maps a candidate to their slate's colour.
     ``words`` translates the sheet's fixed words (the English of ``WORDS``), for a sheet in the
-    reader's language; the stages' descriptions stay in English."""
+    reader's language, with the stages' descriptions, notes and ties (``describe``, ``tie_text``)."""
     d = result_dict(result)
     pdf = _Sheet(d.get("title") or (words or str)("Result"), words)
     pdf.add_page()
@@ -178,10 +173,9 @@ def _table(pdf: _Sheet, table: _StageTable) -> None:
 def _stages(pdf: _Sheet, d: Mapping[str, Any]) -> None:
     pdf.set_font(pdf.face, "", 8)
     for s in d["stages"]:
-        line = pdf.say("Stage %(stage)s") % {"stage": s["stage"]} + f": {_describe(s)}"
+        line = pdf.say("Stage %(stage)s") % {"stage": s["stage"]} + f": {describe(s, pdf.say)}"
         for t in s.get("ties", ()):
-            how = f"{t['settled_by']}" + (f" ({t['detail']})" if t.get("detail") else "")
-            line += f" Tie to {t['purpose']} between {', '.join(t['candidates'])}: {t['chosen']}, by {how}."
+            line += f" {tie_text(t, pdf.say)}"
         pdf.multi_cell(0, 4, pdf.text_of(line), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
 
