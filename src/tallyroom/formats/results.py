@@ -251,6 +251,7 @@ AT_VALUE = {
 ELECTED = gettext_noop("elected %(names)s")
 EXCLUDED = gettext_noop("excluded %(names)s")
 TIE = gettext_noop("Tie to %(purpose)s between %(names)s: %(chosen)s, by %(how)s.")
+STAGE_WORDS = frozenset((*ACTIONS.values(), *AT_VALUE.values(), ELECTED, EXCLUDED, TIE))
 
 
 def describe(stage: Mapping[str, Any], words: Callable[[str], str] = str) -> str:

@@ -16,43 +16,48 @@ from typing import Any
 
 from fpdf import FPDF
 
+from tallyroom.count import notes
 from tallyroom.count.notes import gettext_noop
 from tallyroom.count.result import Result
+from tallyroom.count.ties import PURPOSES, RULES
 
-from .results import _signed, _StageTable, describe, result_dict, sheet_facts, tie_text
+from .results import STAGE_WORDS, _signed, _StageTable, describe, result_dict, sheet_facts, tie_text
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 NO_SLATE = (107, 107, 107)
 MARGIN = 12
 
 
-# Every fixed word of the sheet, in English: what ``words`` is asked to translate.
-WORDS = frozenset(
-    (
-        gettext_noop("Result"),
-        gettext_noop("%(title)s: page %(page)s"),
-        gettext_noop("nobody"),
-        gettext_noop("Elected: %(names)s"),
-        gettext_noop("%(n)s seat(s) won by re-open nominations: to be filled by a new election."),
-        gettext_noop("Candidate"),
-        gettext_noop("Stage %(stage)s"),
-        gettext_noop("Elected at %(stage)s"),
-        gettext_noop("Excluded at %(stage)s"),
-        gettext_noop("Non-transferable"),
-        gettext_noop("Loss"),
-        gettext_noop("Total"),
-        gettext_noop("The stages as a chart"),
-        gettext_noop("excluded at stage %(stage)s"),
-        gettext_noop("quota %(quota)s"),
-        gettext_noop("Method"),
-        gettext_noop("Seats"),
-        gettext_noop("Valid poll"),
-        gettext_noop("Quota"),
-        gettext_noop("Empty ballots"),
-        gettext_noop("Withdrawn"),
-        gettext_noop("Constraints"),
-        gettext_noop("Re-open nominations"),
-        gettext_noop("Tie seed"),
+ROWS = (gettext_noop("Non-transferable"), gettext_noop("Loss"), gettext_noop("Total"))  # the table's own
+# Every word of the sheet, in English: what ``words`` is asked to translate (with the stages' and the
+# engine's, which describe the stages, and the tie rules and purposes named in them).
+WORDS = (
+    STAGE_WORDS
+    | frozenset((*notes.TEMPLATES, *ROWS, *RULES, *PURPOSES))
+    | frozenset(
+        (
+            gettext_noop("Result"),
+            gettext_noop("%(title)s: page %(page)s"),
+            gettext_noop("nobody"),
+            gettext_noop("Elected: %(names)s"),
+            gettext_noop("%(n)s seat(s) won by re-open nominations: to be filled by a new election."),
+            gettext_noop("Candidate"),
+            gettext_noop("Stage %(stage)s"),
+            gettext_noop("Elected at %(stage)s"),
+            gettext_noop("Excluded at %(stage)s"),
+            gettext_noop("The stages as a chart"),
+            gettext_noop("excluded at stage %(stage)s"),
+            gettext_noop("quota %(quota)s"),
+            gettext_noop("Method"),
+            gettext_noop("Seats"),
+            gettext_noop("Valid poll"),
+            gettext_noop("Quota"),
+            gettext_noop("Empty ballots"),
+            gettext_noop("Withdrawn"),
+            gettext_noop("Constraints"),
+            gettext_noop("Re-open nominations"),
+            gettext_noop("Tie seed"),
+        )
     )
 )
 
@@ -160,7 +165,7 @@ def _table(pdf: _Sheet, table: _StageTable) -> None:
         for label, (status, stage), cells in rows:
             bold = status == "Elected" or label == "Total"
             pdf.set_font(pdf.face, "B" if bold else "", 7)
-            pdf.cell(name_width, 5, pdf.text_of(pdf.say(label) if label in WORDS else label), border=1)
+            pdf.cell(name_width, 5, pdf.text_of(pdf.say(label) if label in ROWS else label), border=1)
             for i in band:
                 change, total = cells[i]
                 pdf.cell(change_width, 5, _signed(change), border="TB", align="R")
