@@ -16,7 +16,7 @@ def test_every_note_and_tie_detail_a_count_writes_matches_a_template():
     pieces = [p for text in texts for p in text.split("; ")]
     assert any(p.startswith("quota reduced to 3.50") for p in pieces)
     assert any(p.startswith("keep values recomputed") for p in pieces)
-    assert notes.RON in pieces and "lot draw 1" in pieces
+    assert notes.RON in pieces and notes.BARRED in pieces and "lot draw 1" in pieces
     assert any(p.startswith("votes required") for p in pieces)
     for piece in pieces:
         assert translate(piece, marked).startswith("<"), piece

@@ -25,6 +25,7 @@ WELSH = {  # the English a result says and the Welsh the sheet shows instead
     "lot draw 1": "tyniad coelbren 1",
     "keep values recomputed": "ailgyfrifwyd y gwerthoedd cadw",
     "votes required": "pleidleisiau sydd eu hangen",
+    "excluded: the constraints bar them from the seat": "eithriwyd: mae'r cyfyngiadau'n eu rhwystro",
 }
 
 

@@ -133,7 +133,7 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
         if doomed:
             continuing = [c for c in continuing if c not in doomed]
             piles.exclude(doomed)
-            stage = record("exclusion", doomed, "excluded: the constraints bar them from the seat")
+            stage = record("exclusion", doomed, notes.BARRED)
             continue
         votes = {c: int(piles.totals[c]) for c in continuing}
         top = max(votes.values())

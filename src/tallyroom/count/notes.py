@@ -32,6 +32,7 @@ LEFT_FILL = gettext_noop("the continuing candidates left fill the seats (rule 5.
 NO_TRANSFER = gettext_noop("no papers transferred")
 DOOMED = gettext_noop("doomed by the constraints")
 DOOMED_BREAK = gettext_noop("doomed: electing them would break the constraints")
+BARRED = gettext_noop("excluded: the constraints bar them from the seat")
 KEEP_VALUES = gettext_noop("keep values recomputed %(passes)s times")
 LAST_VACANCIES = gettext_noop("the continuing candidates fill the last vacancies")
 GUARDED_FILL = gettext_noop("the guarded candidates fill the seats left")
@@ -39,7 +40,7 @@ TIE_STAGE = gettext_noop("stage %(stage)s separated them")
 TIE_LOT = gettext_noop("lot draw %(draw)s")
 
 TEMPLATES = (RON, QUOTA_REDUCED, REQUIRED_ONE_PLACE, REQUIRED, AFTER_PAPERS, LEFT_FILL, NO_TRANSFER)
-TEMPLATES += (DOOMED, DOOMED_BREAK, KEEP_VALUES, LAST_VACANCIES, GUARDED_FILL, TIE_STAGE, TIE_LOT)
+TEMPLATES += (DOOMED, DOOMED_BREAK, BARRED, KEEP_VALUES, LAST_VACANCIES, GUARDED_FILL, TIE_STAGE, TIE_LOT)
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
