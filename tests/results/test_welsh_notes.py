@@ -28,6 +28,13 @@ WELSH = {  # the English a result says and the Welsh the sheet shows instead
     "excluded: the constraints bar them from the seat": "eithriwyd: mae'r cyfyngiadau'n eu rhwystro",
 }
 
+HEADINGS = {
+    "first": ("First preferences", "Dewisiadau cyntaf"),
+    "count": ("Count", "Cyfrif"),
+    "surplus": ("Surplus of", "Gwarged"),
+    "exclusion": ("Exclusion of", "Eithrio"),
+}
+
 
 @pytest.fixture
 def section(closed_election, officer):
@@ -68,11 +75,11 @@ def test_the_web_sheet_shows_notes_and_ties_in_welsh_and_in_english_as_published
             assert "settled by lot: " in english and "(elect)" in english
             assert "coelbren" in welsh and "(ethol)" in welsh and "settled by lot" not in welsh
         for stage in result.stages:  # the stage table's headings
-            heading = {"surplus": ("Surplus of", "Gwarged"), "exclusion": ("Exclusion of", "Eithrio")}
-            if stage.action in heading:
-                names = ", ".join(stage.subject)
-                assert f"{heading[stage.action][0]} {names}<" in english
-                assert f"{heading[stage.action][1]} {names}<" in welsh
+            names = ", ".join(stage.subject)
+            if stage.action in HEADINGS:
+                english_heading, welsh_heading = HEADINGS[stage.action]
+                assert f'"stage-action">{english_heading} {names}'.strip() + "<" in english
+                assert f'"stage-action">{welsh_heading} {names}'.strip() + "<" in welsh
     assert seen == set(WELSH)
 
 

@@ -35,6 +35,7 @@ def _contest(election_slug: str, contest_slug: str) -> Contest:
 
 ACTIONS = {
     "first": gettext_noop("First preferences"),
+    "count": gettext_noop("Count"),
     "surplus": gettext_noop("Surplus of %(names)s"),
     "exclusion": gettext_noop("Exclusion of %(names)s"),
 }
