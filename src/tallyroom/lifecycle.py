@@ -45,7 +45,7 @@ from tallyroom.roll.models import RollEntry
 from tallyroom.voting import turnout
 from tallyroom.voting.codes import Recipient, Sent, drop_pending, issue_and_send
 from tallyroom.voting.models import ClosedTurnout
-from tallyroom.words import Words
+from tallyroom.words import Words, plural_noop
 
 State = Election.State
 
@@ -142,7 +142,8 @@ def opening_work(job: Job, progress, keep: KeepCodes | None = None) -> dict:
     """The opening job: freeze every contest's roll and open voting (one transaction; skipped when
     a retry finds voting open already), then issue and send the codes batch by batch."""
     user = job.started_by
-    progress(0, 0, "freezing the rolls")  # outside the transaction, or nobody would see it
+    # outside the transaction, or nobody would see it
+    progress(0, 0, Words(gettext_noop("freezing the rolls")))
     with transaction.atomic():
         locked = _locked(job.election, _CANNOT_OPEN, (State.DRAFT, State.NOMINATIONS, State.VOTING))
         if locked.state != State.VOTING:
@@ -153,16 +154,38 @@ def opening_work(job: Job, progress, keep: KeepCodes | None = None) -> dict:
             locked.save(update_fields=["state"])
             record(user, "election.open", f"election:{locked.pk}", job=job.pk)
     bulk.analyze(RollEntry)  # the codes' queries read the rolls just written
-    progress(0, 0, "issuing and sending ballot codes")
+    progress(0, 0, Words(gettext_noop("issuing and sending ballot codes")))
     if job.attempts > 1:  # a retry: codes an earlier attempt stored but never marked are replaced
         drop_pending(locked, user)
     sent = issue_and_send(locked, user=user, progress=progress, keep=keep)
-    return {"message": f"Voting is open: {_sent_message(sent)}", **_summary(sent)}
+    return {
+        "message": Words(gettext_noop("Voting is open: %(sent)s"), sent=_sent_message(sent)),
+        **_summary(sent),
+    }
 
 
-def _sent_message(sent: Sent) -> str:
-    failed = f", {sent.failed:,} refused by the mail server" if sent.failed else ""
-    return f"{sent.issued:,} ballot codes issued: {sent.emailed:,} emailed, {sent.posted:,} for post{failed}."
+def _sent_message(sent: Sent) -> Words:
+    figures = {"issued": f"{sent.issued:,}", "emailed": f"{sent.emailed:,}", "posted": f"{sent.posted:,}"}
+    if sent.failed:
+        return Words(
+            *plural_noop(
+                "%(issued)s ballot code issued: %(emailed)s emailed, %(posted)s for post, %(failed)s "
+                "refused by the mail server.",
+                "%(issued)s ballot codes issued: %(emailed)s emailed, %(posted)s for post, %(failed)s "
+                "refused by the mail server.",
+            ),
+            sent.issued,
+            failed=f"{sent.failed:,}",
+            **figures,
+        )
+    return Words(
+        *plural_noop(
+            "%(issued)s ballot code issued: %(emailed)s emailed, %(posted)s for post.",
+            "%(issued)s ballot codes issued: %(emailed)s emailed, %(posted)s for post.",
+        ),
+        sent.issued,
+        **figures,
+    )
 
 
 def issue_codes(election: Election, user, *, inline: bool = False, keep: KeepCodes | None = None) -> Job:
@@ -270,7 +293,7 @@ def open_box(
     try:
         return box.open_box(election, shares, user, progress)
     except keys.ShareError as e:
-        raise Refused(Words.from_stored(e.said) if e.said else e.args[0]) from None
+        raise Refused(Words.from_stored(e.words) if e.words else e.args[0]) from None
     except box.BoxError as e:
         raise Refused(*e.args) from None
 
@@ -304,12 +327,15 @@ def start_count(contest: Contest, user, *, inline: bool = False) -> Job:
 
 def counting_work(job: Job, progress) -> dict:
     """The counting job: one step, the count; its result names the stored count."""
-    progress(0, 1, f"counting {job.contest.name}")
+    name = job.contest.name
+    progress(0, 1, Words(gettext_noop("counting %(name)s"), name=name))
     counted = count(job.contest, job.started_by)
-    progress(1, 1, f"{job.contest.name} counted")
+    progress(1, 1, Words(gettext_noop("%(name)s counted"), name=name))
     return {
         "count": counted.pk,
-        "message": f"{job.contest.name} counted: review the result before publishing it.",
+        "message": Words(
+            gettext_noop("%(name)s counted: review the result before publishing it."), name=name
+        ),
     }
 
 

@@ -4,7 +4,7 @@ and, for a plural, the plural msgid and count. ``english`` writes one as it stan
 ``Words.from_stored`` reads it in the reader's language. Mark msgids with this module's no-ops,
 which ``makemessages`` finds by their names as it finds Django's::
 
-    raise FormatError(path, line, said(gettext_noop("weight %(weight)s is not a number"), weight=w))
+    raise FormatError(path, line, stored(gettext_noop("weight %(weight)s is not a number"), weight=w))
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-Said = dict[str, Any]  # {"msgid", "params"[, "plural", "count"]}
+Stored = dict[str, Any]  # {"msgid", "params"[, "plural", "count"]}
 NESTED = "__words__"  # the key marking a parameter that is itself a message
 
 
@@ -26,7 +26,7 @@ def plural_noop(singular: str, plural: str) -> tuple[str, str]:
     return singular, plural
 
 
-def said(msgid: str | tuple[str, str], count: int | None = None, **params: Any) -> Said:
+def stored(msgid: str | tuple[str, str], count: int | None = None, **params: Any) -> Stored:
     """The message ``msgid % params`` (a pair from ``plural_noop`` with its ``count``); a parameter
     that is itself a message is nested as ``Words.stored()`` nests one."""
     params = {k: {NESTED: v} if isinstance(v, dict) else v for k, v in params.items()}
@@ -35,15 +35,15 @@ def said(msgid: str | tuple[str, str], count: int | None = None, **params: Any) 
     return {"msgid": msgid, "params": params}
 
 
-def joined(messages: Sequence[Said]) -> Said:
+def joined(messages: Sequence[Stored]) -> Stored:
     """Several messages as one, joined by "; "."""
     whole = messages[0]
     for then in messages[1:]:
-        whole = said(gettext_noop("%(first)s; %(then)s"), first=whole, then=then)
+        whole = stored(gettext_noop("%(first)s; %(then)s"), first=whole, then=then)
     return whole
 
 
-def english(message: Said) -> str:
+def english(message: Stored) -> str:
     """The message in English (its msgid, or plural msgid, with its parameters)."""
     text = message["plural"] if message.get("plural") and message["count"] != 1 else message["msgid"]
     params = message.get("params")

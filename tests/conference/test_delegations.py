@@ -179,3 +179,11 @@ def test_admin_sets_a_secretary_and_records_it(client, conference, admin_user):
     camden.refresh_from_db()
     assert list(camden.secretaries.all()) == [clerk] and camden.women_members == 150
     assert "secretaries" in Event.objects.get(verb="delegation.change").data["fields"]
+
+
+def test_the_entitlement_csv_refuses_before_it_starts_when_a_count_cannot_be(client, conference):
+    """More women declared than the roll counts: a page saying so, not a download broken part way."""
+    Delegation.objects.filter(name="Camden CLP").update(women_members=800)
+    response = client.get(f"/conference/{conference.slug}/entitlement.csv")
+    assert response.status_code == 409 and not response.streaming
+    assert "Camden CLP: 800 women members but only 700 members" in response.content.decode()

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 import builders as build
-from results.test_welsh_pages import english_phrases, text_of
+from results.test_welsh_pages import english_phrases, english_words, text_of
 from tallyroom.ballotbox import box, keys
 from tallyroom.ballotbox.marking import BallotError
 from tallyroom.conference import delegations, kiosks, papers, polls, seating
@@ -21,7 +21,7 @@ from tallyroom.web.access import CHAIR, TELLER
 
 
 def english_shown(client, urls) -> dict[str, list[str]]:
-    """GET each URL in Welsh: the catalogue's English phrases each page shows."""
+    """GET each URL in Welsh: the catalogue's English phrases, and English words, each page shows."""
     phrases, found = english_phrases(), {}
     client.cookies["django_language"] = "cy"
     for url in urls:
@@ -29,7 +29,8 @@ def english_shown(client, urls) -> dict[str, list[str]]:
         assert page.status_code == 200, (url, page.status_code)
         html = page.content.decode()
         assert '<html lang="cy">' in html, url
-        shown = sorted(p for p in phrases if p in text_of(html))
+        text = text_of(html)
+        shown = sorted(p for p in phrases if p in text) + english_words(text)
         if shown:
             found[url] = shown
     return found

@@ -43,6 +43,19 @@ def test_bad_input_is_shown_and_nothing_saved(client, staff):
     assert client.get(reverse("organisation:new", args=["planet"])).status_code == 404
 
 
+def test_the_edit_page_and_its_errors_are_in_welsh(client, staff):
+    """Issue 7: the page's title was English, and Django's Welsh lacks a slug's error."""
+    client.force_login(staff)
+    client.cookies["django_language"] = "cy"
+    page = client.post(reverse("organisation:new", args=["region"]), {"code": "no spaces", "name": "Wales"})
+    text = page.content.decode()
+    assert "<h1>Rhanbarth newydd</h1>" in text and "New region" not in text
+    assert "Rhowch slỳg dilys" in text and "consisting of letters" not in text
+    wales = Region.objects.create(code="wales", name="Wales")
+    edit = client.get(reverse("organisation:edit", args=["region", wales.pk])).content.decode()
+    assert "Golygu Wales" in edit and "Edit Wales" not in edit
+
+
 def test_scrutineers_read_only(client, scrutineer):
     client.force_login(scrutineer)
     page = client.get(reverse("organisation:index")).content.decode()

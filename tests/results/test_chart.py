@@ -2,6 +2,8 @@
 
 import re
 
+from django.utils import translation
+
 from tallyroom.results.chart import VALUE_ROOM, WIDTH, stage_chart
 
 RESULT = {
@@ -75,3 +77,10 @@ def test_long_figures_and_the_quota_label_stay_inside_the_chart():
             width = len(text) * CHAR
             start = x - {"middle": width / 2, "end": width}.get(anchor.group(1) if anchor else "", 0)
             assert start >= 0 and start + width <= WIDTH, (quota, text)
+
+
+def test_the_chart_is_in_the_readers_language():
+    with translation.override("cy"):
+        svg = stage_chart(RESULT)
+    assert "pleidleisiau fesul cam" in svg and "cwota" in svg and "y llinell doredig" in svg
+    assert "votes by stage" not in svg and "dashed line" not in svg and "stage 1 on top" not in svg

@@ -112,6 +112,22 @@ def test_bad_rows_fail_the_job_naming_each_line_and_import_nothing(places, staff
     page = login(staff).get(job.get_absolute_url()).content.decode()
     assert "2 problems in m.csv; nothing imported" in page
     assert "Line 4: name is empty" in page and "Line 5: unknown unit &#x27;mars&#x27;" in page
+    welsh = login(staff)
+    welsh.cookies["django_language"] = "cy"
+    page = welsh.get(job.get_absolute_url()).content.decode()
+    assert "2 problem yn m.csv; ni fewnforiwyd dim" in page and "nothing imported" not in page
+    assert "Llinell 4: mae name yn wag" in page and "name is empty" not in page
+
+
+@pytest.mark.django_db
+def test_an_import_run_in_english_reports_in_welsh(places, staff):
+    login(staff).post(reverse("roll:import"), {"file": SimpleUploadedFile("m.csv", HEADER + rows(3))})
+    job = Job.objects.get()
+    assert job.message == "m.csv: 3 rows; 3 members added, 0 updated, 0 unchanged"
+    welsh = login(staff)
+    welsh.cookies["django_language"] = "cy"
+    facts = welsh.get(reverse("jobs:json", args=[job.pk])).json()
+    assert facts["message"] == "m.csv: 3 rhes; 3 aelod wedi'u hychwanegu, 0 wedi'u diweddaru, 0 heb eu newid"
 
 
 @pytest.mark.django_db

@@ -110,3 +110,38 @@ def test_the_language_chooser_on_the_code_page(client):
     chosen = client.post("/i18n/setlang/", {"language": "cy", "next": reverse("voting:enter")})
     assert chosen.status_code == 302
     assert "Eich cod pleidleisio" in client.get(reverse("voting:enter")).content.decode()
+
+
+def test_the_codes_page_says_in_welsh_why_no_code_can_be_issued(voting_election, officer):
+    election, _contests, _members = voting_election()
+    election.state = election.State.CLOSED
+    election.save()
+    client = Client(HTTP_ACCEPT_LANGUAGE="cy")
+    client.force_login(officer)
+    page = client.get(reverse("voting:codes", args=[election.slug])).content.decode()
+    assert "ni ellir rhoi, disodli nac anfon cod" in page and "no code can be issued" not in page
+
+
+def test_a_voters_whole_journey_in_welsh_shows_no_english(setup):
+    """The code page, a wrong code, the ballot, the review, the receipt and a used code's page, in
+    Welsh: none shows the catalogue's English phrases or an English word."""
+    from results.test_welsh_pages import english_phrases, english_words, text_of
+
+    election, contests, members, codes = setup
+    welsh, phrases, pages = Client(HTTP_ACCEPT_LANGUAGE="cy"), english_phrases(), {}
+    pages["code"] = welsh.get(reverse("voting:enter"))
+    pages["wrong code"] = welsh.post(reverse("voting:enter"), {"code": "AAAA-BBBB-CCCC-DDDD"})
+    pages["ballot"] = welsh.post(reverse("voting:enter"), {"code": codes[2]})
+    stv = contests["stv"]
+    marked = {"token": token(pages["ballot"].content.decode()), f"c{stv.pk}-1": "1"}
+    pages["review"] = welsh.post(reverse("voting:ballot"), marked)
+    pages["receipt"] = welsh.post(reverse("voting:cast"), {"token": token(pages["review"].content.decode())})
+    pages["used code"] = welsh.post(reverse("voting:enter"), {"code": codes[2]})
+    assert "Mae eich pleidlais wedi" in text_of(pages["receipt"].content.decode())  # it was cast
+    shown = {}
+    for name, response in pages.items():
+        text = text_of(response.content.decode())
+        found = sorted(p for p in phrases if p in text) + english_words(text)
+        if found:
+            shown[name] = found
+    assert shown == {}

@@ -84,3 +84,13 @@ def test_the_account_forms_errors_are_in_welsh(client, officer):
     assert "Mae&#x27;r ddau gyfrinair yn wahanol." in differ and "differ" not in differ
     assert "150 nod neu lai" in differ and "150 characters or fewer" not in differ
     assert not User.objects.filter(username="alex").exists()
+
+
+def test_the_roles_are_named_in_welsh(client, officer, scrutineer):
+    client.force_login(officer)
+    client.cookies["django_language"] = "cy"
+    listed = client.get(reverse("accounts")).content.decode()
+    assert "Craffwr" in listed and "Swyddog canlyniadau" in listed and "Scrutineer" not in listed
+    form = client.get(reverse("account_new")).content.decode()
+    assert "Rhifwr: yn cofnodi papurau pleidleisio" in form and "keys in paper ballots" not in form
+    assert "150 nod neu lai" in form

@@ -50,7 +50,7 @@ from tallyroom.count import Ballots, Result, TieUnresolved, count
 from tallyroom.count.ballots import index_dtype
 from tallyroom.formats.ballotfile import WEIGHT, decode_text
 from tallyroom.formats.errors import FormatError
-from tallyroom.stored_words import gettext_noop, said
+from tallyroom.stored_words import gettext_noop, stored
 
 BLOCK = 200  # simulations per block (each block has its own child seed)
 _FIXED = ("unit", "turnout", "undecided", "weight", "college")
@@ -88,13 +88,13 @@ def parse_canvass(data: bytes, source: str = "<canvass>") -> list[Unit]:
                     raise FormatError(
                         source,
                         line,
-                        said(gettext_noop("the header must start unit, and have a turnout column")),
+                        stored(gettext_noop("the header must start unit, and have a turnout column")),
                     )
                 if not [c for c in header if c not in _FIXED]:
                     raise FormatError(
                         source,
                         line,
-                        said(
+                        stored(
                             gettext_noop(
                                 "no slate columns: every column but unit, turnout, "
                                 "undecided, weight and college names a slate"
@@ -106,7 +106,7 @@ def parse_canvass(data: bytes, source: str = "<canvass>") -> list[Unit]:
                 raise FormatError(
                     source,
                     line,
-                    said(
+                    stored(
                         gettext_noop("expected %(width)s cells, found %(found)s"),
                         width=len(header),
                         found=len(cells),
@@ -116,10 +116,10 @@ def parse_canvass(data: bytes, source: str = "<canvass>") -> list[Unit]:
             units.append(_unit(row, source, line))
     except csv.Error as e:
         raise FormatError(
-            source, reader.line_num, said(gettext_noop("not CSV: %(why)s"), why=str(e))
+            source, reader.line_num, stored(gettext_noop("not CSV: %(why)s"), why=str(e))
         ) from None
     if not units:
-        raise FormatError(source, None, said(gettext_noop("no units")))
+        raise FormatError(source, None, stored(gettext_noop("no units")))
     return units
 
 
@@ -130,7 +130,9 @@ def _unit(row: Mapping[str, str], source: str, line: int) -> Unit:
             raise FormatError(
                 source,
                 line,
-                said(gettext_noop("%(column)s %(text)s is not a whole number"), column=name, text=repr(text)),
+                stored(
+                    gettext_noop("%(column)s %(text)s is not a whole number"), column=name, text=repr(text)
+                ),
             )
         return int(text)
 
@@ -140,16 +142,16 @@ def _unit(row: Mapping[str, str], source: str, line: int) -> Unit:
         raise FormatError(
             source,
             line,
-            said(gettext_noop("turnout %(turnout)s is not a number"), turnout=repr(row["turnout"])),
+            stored(gettext_noop("turnout %(turnout)s is not a number"), turnout=repr(row["turnout"])),
         ) from None
     if not 0 <= turnout <= 1:
         raise FormatError(
-            source, line, said(gettext_noop("turnout %(turnout)s is not between 0 and 1"), turnout=turnout)
+            source, line, stored(gettext_noop("turnout %(turnout)s is not between 0 and 1"), turnout=turnout)
         )
     weight = row.get("weight") or "1"
     if not WEIGHT.fullmatch(weight):
         raise FormatError(
-            source, line, said(gettext_noop("weight %(weight)s is not a number"), weight=repr(weight))
+            source, line, stored(gettext_noop("weight %(weight)s is not a number"), weight=repr(weight))
         )
     blocs = {k: number(k) for k in row if k not in _FIXED}
     return Unit(row["unit"], turnout, number("undecided"), Fraction(weight), blocs, row.get("college", ""))

@@ -15,6 +15,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tallyroom.audit.events import record
 from tallyroom.ballotbox import box
@@ -23,7 +24,9 @@ from tallyroom.roll.decisions import decide
 from tallyroom.roll.eligibility import reasons_of
 from tallyroom.roll.languages import language_of
 from tallyroom.roll.models import RollEntry
+from tallyroom.voting.codes import written_time
 from tallyroom.web.access import APPEALS_PANEL, has_role
+from tallyroom.words import Words, plural_noop
 
 from .evidence import Checked
 from .models import AppealRules, Case, EvidenceFile, Outcome, Panellist
@@ -32,26 +35,36 @@ State = Election.State
 
 
 class AppealRefused(ValueError):
-    """The appeal or decision cannot be made; the message says why, in the reader's terms."""
+    """The appeal or decision cannot be made; the message (``Words``) says why, in the reader's
+    terms and language."""
 
 
-def _when(moment) -> str:
-    return f"{timezone.localtime(moment):%H:%M on %-d %B %Y}"
+EITHER_OR = Words(gettext_noop("The decision is either upheld or dismissed."))
+DECIDED_ALREADY = {
+    Outcome.UPHELD: gettext_noop("Appeal %(n)s was upheld already."),
+    Outcome.DISMISSED: gettext_noop("Appeal %(n)s was dismissed already."),
+}
 
 
 def rules_of(election: Election) -> AppealRules | None:
     return AppealRules.objects.filter(election=election).first()
 
 
-def closed_reason(election: Election, now=None) -> str:
+def closed_reason(election: Election, now=None) -> Words | str:
     """Why no appeal can be lodged in ``election`` now ("" if one can)."""
     rules, now = rules_of(election), now or timezone.now()
     if rules is None:
-        return f"{election.name} does not hear appeals through this site."
+        return Words(
+            gettext_noop("%(election)s does not hear appeals through this site."), election=election.name
+        )
     if election.state == State.CLOSED:
-        return f"Voting in {election.name} has closed."
+        return Words(gettext_noop("Voting in %(election)s has closed."), election=election.name)
     if now > rules.appeals_close:
-        return f"The deadline for appeals in {election.name} was {_when(rules.appeals_close)}."
+        return Words(
+            gettext_noop("The deadline for appeals in %(election)s was %(when)s."),
+            election=election.name,
+            when=written_time(rules.appeals_close),
+        )
     return ""
 
 
@@ -95,7 +108,7 @@ def lodge(
     now = now or timezone.now()
     grounds = grounds.strip()
     if not grounds:
-        raise AppealRefused("Say why you should be on the roll (your grounds).")
+        raise AppealRefused(Words(gettext_noop("Say why you should be on the roll (your grounds).")))
     with transaction.atomic():
         election = Election.objects.select_for_update().get(pk=election.pk)
         refused = closed_reason(election, now)
@@ -103,7 +116,7 @@ def lodge(
             raise AppealRefused(refused)
         contests = list(contests)
         if not contests:
-            raise AppealRefused("Choose the contests you appeal against.")
+            raise AppealRefused(Words(gettext_noop("Choose the contests you appeal against.")))
         excluded = set(
             RollEntry.objects.filter(member=member, contest__election=election, eligible=False).values_list(
                 "contest_id", flat=True
@@ -112,10 +125,18 @@ def lodge(
         wrong = [c.name for c in contests if c.pk not in excluded]
         if wrong:
             raise AppealRefused(
-                f"You are not excluded from {', '.join(wrong)}, so there is nothing to appeal."
+                Words(
+                    gettext_noop("You are not excluded from %(contests)s, so there is nothing to appeal."),
+                    contests=", ".join(wrong),
+                )
             )
         if Case.objects.filter(member=member, election=election, outcome=Outcome.PENDING).exists():
-            raise AppealRefused(f"You already have an appeal waiting for a decision in {election.name}.")
+            raise AppealRefused(
+                Words(
+                    gettext_noop("You already have an appeal waiting for a decision in %(election)s."),
+                    election=election.name,
+                )
+            )
         rules = rules_of(election)
         case = Case.objects.create(
             election=election,
@@ -157,21 +178,32 @@ def is_overdue(case: Case, now=None) -> bool:
     return case.outcome == Outcome.PENDING and (now or timezone.now()) > case.due_by
 
 
-def exclusion(case: Case, user) -> str:
+def not_on_panel(user) -> Words:
+    return Words(gettext_noop("%(name)s is not on the appeals panel"), name=user.get_username())
+
+
+def candidate_in(user, election: Election) -> Words:
+    return Words(
+        gettext_noop("%(name)s is a candidate in %(election)s"),
+        name=user.get_username(),
+        election=election.name,
+    )
+
+
+def exclusion(case: Case, user) -> Words | str:
     """Why ``user`` may not sit on ``case`` ("" if they may)."""
     if not has_role(user, APPEALS_PANEL):
-        return f"{user.get_username()} is not on the appeals panel"
+        return not_on_panel(user)
     seat = Panellist.objects.filter(user=user).select_related("member").first()
     member = seat.member if seat else None
     if member is None:
         return ""
-    name = user.get_username()
     if member.pk == case.member_id:
-        return f"{name} is the appellant"
+        return Words(gettext_noop("%(name)s is the appellant"), name=user.get_username())
     if Candidate.objects.filter(contest__election_id=case.election_id, member=member).exists():
-        return f"{name} is a candidate in {case.election.name}"
+        return candidate_in(user, case.election)
     if member.unit_id and member.unit_id == case.member.unit_id:
-        return f"{name} is a member of the appellant's unit"
+        return Words(gettext_noop("%(name)s is a member of the appellant's unit"), name=user.get_username())
     return ""
 
 
@@ -182,12 +214,27 @@ def check_panel(election: Election, panel, user, conflicts) -> None:
     quorum = rules.quorum if rules else 1
     panel = list(panel)
     if user not in panel:
-        raise AppealRefused("Only a panel member who sat on the decision may record it.")
+        raise AppealRefused(Words(gettext_noop("Only a panel member who sat on the decision may record it.")))
     if len(panel) < quorum:
-        raise AppealRefused(f"{len(panel)} panel members sat; {election.name} needs a quorum of {quorum}.")
+        raise AppealRefused(
+            Words(
+                *plural_noop(
+                    "%(n)s panel member sat; %(election)s needs a quorum of %(quorum)s.",
+                    "%(n)s panel members sat; %(election)s needs a quorum of %(quorum)s.",
+                ),
+                len(panel),
+                n=len(panel),
+                election=election.name,
+                quorum=quorum,
+            )
+        )
     problems = [p for p in (conflicts(m) for m in panel) if p]
     if problems:
-        raise AppealRefused("; ".join(problems) + ": excluded from this decision.")
+        raise AppealRefused(
+            Words(
+                gettext_noop("%(who)s: excluded from this decision."), who="; ".join(str(p) for p in problems)
+            )
+        )
 
 
 def decide_case(case: Case, outcome: str, reason: str, panel, user) -> Case:
@@ -196,13 +243,13 @@ def decide_case(case: Case, outcome: str, reason: str, panel, user) -> Case:
     falls short of the quorum or holds someone excluded from the case."""
     reason = reason.strip()
     if outcome not in (Outcome.UPHELD, Outcome.DISMISSED):
-        raise AppealRefused("The decision is either upheld or dismissed.")
+        raise AppealRefused(EITHER_OR)
     if not reason:
-        raise AppealRefused("Give the reason for the decision: the member is told it.")
+        raise AppealRefused(Words(gettext_noop("Give the reason for the decision: the member is told it.")))
     with transaction.atomic():
         case = Case.objects.select_for_update().select_related("election", "member").get(pk=case.pk)
         if case.outcome != Outcome.PENDING:
-            raise AppealRefused(f"Appeal {case.pk} was {case.outcome} already.")
+            raise AppealRefused(Words(DECIDED_ALREADY[case.outcome], n=case.pk))
         check_panel(case.election, panel, user, lambda m: exclusion(case, m))
         made, admitted, destroyed = [], 0, 0
         if outcome == Outcome.UPHELD:

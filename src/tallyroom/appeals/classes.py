@@ -16,6 +16,7 @@ from collections import Counter
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from tallyroom.audit.events import record
 from tallyroom.ballotbox import box
@@ -23,8 +24,9 @@ from tallyroom.elections.models import Candidate, Election
 from tallyroom.roll.decisions import decide_many
 from tallyroom.roll.models import RollDecision, RollEntry
 from tallyroom.web.access import APPEALS_PANEL, has_role
+from tallyroom.words import Words
 
-from .cases import AppealRefused, check_panel, tell_outcome
+from .cases import EITHER_OR, AppealRefused, candidate_in, check_panel, not_on_panel, tell_outcome
 from .models import Case, ClassDecision, Outcome, Panellist
 
 
@@ -48,17 +50,17 @@ def rules_recorded(election: Election) -> list[tuple[str, int]]:
     return counts.most_common()
 
 
-def class_exclusion(election: Election, user) -> str:
+def class_exclusion(election: Election, user) -> Words | str:
     """Why ``user`` may not sit on a class decision of ``election`` ("" if they may)."""
     if not has_role(user, APPEALS_PANEL):
-        return f"{user.get_username()} is not on the appeals panel"
+        return not_on_panel(user)
     seat = Panellist.objects.filter(user=user).first()
     if (
         seat
         and seat.member_id
         and Candidate.objects.filter(contest__election=election, member_id=seat.member_id).exists()
     ):
-        return f"{user.get_username()} is a candidate in {election.name}"
+        return candidate_in(user, election)
     return ""
 
 
@@ -77,11 +79,13 @@ def decide_class(
     reason, rule = reason.strip(), rule.strip()
     contests = list(contests)
     if outcome not in (Outcome.UPHELD, Outcome.DISMISSED):
-        raise AppealRefused("The decision is either upheld or dismissed.")
+        raise AppealRefused(EITHER_OR)
     if not reason or not rule or not contests:
-        raise AppealRefused("Name the contests, the rule and the reason for the decision.")
+        raise AppealRefused(
+            Words(gettext_noop("Name the contests, the rule and the reason for the decision."))
+        )
     if joined_from and joined_to and joined_from > joined_to:
-        raise AppealRefused("The joining window ends before it starts.")
+        raise AppealRefused(Words(gettext_noop("The joining window ends before it starts.")))
     check_panel(election, panel, user, lambda m: class_exclusion(election, m))
     with transaction.atomic():
         decision = ClassDecision.objects.create(

@@ -8,6 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
+
+from tallyroom.words import Words
 
 MAX_FILES = 5
 TYPES = ((b"%PDF-", "application/pdf"), (b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
@@ -21,7 +24,7 @@ ENDINGS = {
 
 
 class EvidenceRefused(ValueError):
-    """A file is of a type, or a size, not taken; the message names it."""
+    """A file is of a type, or a size, not taken; the message (``Words``) names it."""
 
 
 @dataclass(frozen=True)
@@ -61,19 +64,32 @@ def checked(uploads, rules=None) -> list[Checked]:
     ``rules`` (``limits_of``), or EvidenceRefused."""
     most, limit = limits_of(rules)
     if len(uploads) > most:
-        raise EvidenceRefused(f"Send at most {most} files." if most else "This election takes no files.")
+        raise EvidenceRefused(
+            Words(gettext_noop("Send at most %(n)s files."), n=most)
+            if most
+            else Words(gettext_noop("This election takes no files."))
+        )
     out = []
     for upload in uploads:
         name = upload.name.rsplit("/", 1)[-1][:200] or "file"
         if upload.size > limit:
             raise EvidenceRefused(
-                f"{name} is {upload.size:,} bytes: each file may be at most {limit:,} bytes."
+                Words(
+                    gettext_noop("%(name)s is %(size)s bytes: each file may be at most %(limit)s bytes."),
+                    name=name,
+                    size=f"{upload.size:,}",
+                    limit=f"{limit:,}",
+                )
             )
         data = upload.read(limit + 1)
         if len(data) > limit:
-            raise EvidenceRefused(f"{name} is larger than {limit:,} bytes.")
+            raise EvidenceRefused(
+                Words(gettext_noop("%(name)s is larger than %(limit)s bytes."), name=name, limit=f"{limit:,}")
+            )
         content_type = kind_of(data)
         if content_type is None or not name.lower().endswith(ENDINGS[content_type]):
-            raise EvidenceRefused(f"{name} is not a PDF, PNG, JPEG or plain text file.")
+            raise EvidenceRefused(
+                Words(gettext_noop("%(name)s is not a PDF, PNG, JPEG or plain text file."), name=name)
+            )
         out.append(Checked(name, content_type, data))
     return out

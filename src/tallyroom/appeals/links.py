@@ -26,7 +26,7 @@ from tallyroom.ballotbox.symbols import random_symbols
 from tallyroom.formats.spreadsheet import writer as csv_writer
 from tallyroom.roll.languages import language_of
 from tallyroom.roll.models import Member
-from tallyroom.voting.codes import normalise, postal_dir
+from tallyroom.voting.codes import normalise, postal_dir, written_time
 
 from .models import AccessLink
 
@@ -68,9 +68,8 @@ def request_link(number: str, send: bool = True) -> None:
 
 def deliver(member: Member, token: str) -> None:
     link = site_url(reverse("appeals:access", args=[token]))
-    until = f"{timezone.localtime(timezone.now() + timedelta(hours=link_hours())):%H:%M on %d %B %Y}"
+    expires = timezone.localtime(timezone.now() + timedelta(hours=link_hours()))
     if member.email:
-        expires = timezone.localtime(timezone.now() + timedelta(hours=link_hours()))
         with translation.override(language_of(member.language)):
             subject = _("Your standing on the rolls, and how to appeal")
             body = _(
@@ -92,6 +91,8 @@ def deliver(member: Member, token: str) -> None:
     path.touch(mode=0o600)
     out = io.StringIO()
     writer = csv_writer(out, lineterminator="\n")
+    with translation.override(language_of(member.language)):
+        until = written_time(expires)
     writer.writerow(["membership_number", "name", "address", "code", "enter_at", "until"])
     writer.writerow(
         [member.number, member.name, member.address, token, site_url(reverse("appeals:code")), until]

@@ -6,14 +6,23 @@ destroys it (tallyroom.appeals.cases); a case still pending at the close loses i
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from tallyroom.audit.events import record
 from tallyroom.ballotbox import box
 from tallyroom.ballotbox.marking import BallotError
 from tallyroom.ballotbox.models import Channel
 from tallyroom.roll.models import RollEntry
+from tallyroom.words import Words
 
 from .models import Case, Outcome
+
+NOT_PENDING = {
+    Outcome.UPHELD: gettext_noop("Your appeal was upheld: a provisional ballot is for a pending appeal."),
+    Outcome.DISMISSED: gettext_noop(
+        "Your appeal was dismissed: a provisional ballot is for a pending appeal."
+    ),
+}
 
 
 def entries(case: Case) -> list[RollEntry]:
@@ -34,9 +43,7 @@ def cast(case: Case, choices: dict[int, list[str]]) -> box.Receipt:
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         if case.outcome != Outcome.PENDING:
-            raise BallotError(
-                f"Your appeal was {case.outcome}: a provisional ballot is for a pending appeal."
-            )
+            raise BallotError(Words(NOT_PENDING[case.outcome]))
         receipt = box.deposit(
             case.election_id,
             case.member_id,

@@ -1,14 +1,19 @@
-"""The roll's recorded exclusion reasons (tallyroom.roll.eligibility) in plain words for the member."""
+"""The roll's recorded exclusion reasons (tallyroom.roll.eligibility) in plain words for the member,
+in the active language."""
 
 from __future__ import annotations
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
 from tallyroom.roll.eligibility import CATEGORY, JOINED_LATE, NOT_IN_AREA, NOT_PAID_UP, reasons_of
+from tallyroom.roll.models import Member
 
 DECISION = "decision "
 
 
 def _day(d) -> str:
-    return f"{d:%-d %B %Y}" if d else "no date recorded"
+    return date_format(d, "j F Y") if d else _("no date recorded")
 
 
 def plain(reason: str, member, contest) -> list[str]:
@@ -17,25 +22,35 @@ def plain(reason: str, member, contest) -> list[str]:
     for r in reasons_of(reason):
         if r == JOINED_LATE:
             out.append(
-                f"You joined on {_day(member.joined)}, after the freeze date of "
-                f"{_day(contest.election.freeze_date)}: only members who had joined by then may vote."
+                _(
+                    "You joined on %(joined)s, after the freeze date of %(freeze)s: only members who had "
+                    "joined by then may vote."
+                )
+                % {"joined": _day(member.joined), "freeze": _day(contest.election.freeze_date)}
             )
         elif r == NOT_PAID_UP:
             out.append(
-                f"Your membership is in arrears: it is paid up to {_day(member.paid_up_to)}, and this "
-                f"contest needs it paid up to {_day(contest.paid_up_on)}."
+                _(
+                    "Your membership is in arrears: it is paid up to %(paid)s, and this contest needs it "
+                    "paid up to %(needed)s."
+                )
+                % {"paid": _day(member.paid_up_to), "needed": _day(contest.paid_up_on)}
             )
         elif r == CATEGORY:
             out.append(
-                f"You are a {member.get_category_display().lower()}, and this contest is not open to "
-                "that category of membership."
+                _("You are a %(category)s, and this contest is not open to that category of membership.")
+                % {"category": member.get_category_display().lower()}
             )
         elif r == NOT_IN_AREA:
-            out.append("Your branch is not in the area this contest is for.")
+            out.append(_("Your branch is not in the area this contest is for."))
         elif r.startswith("status "):
-            out.append(f"Your membership is recorded as {r.removeprefix('status ')}.")
+            status = r.removeprefix("status ")
+            label = Member.Status(status).label if status in Member.Status.values else status
+            out.append(_("Your membership is recorded as %(status)s.") % {"status": str(label).lower()})
         elif r.startswith(DECISION):
-            out.append(f"A recorded decision took you off this roll: {r.split(': ', 1)[-1]}")
+            out.append(
+                _("A recorded decision took you off this roll: %(reason)s") % {"reason": r.split(": ", 1)[-1]}
+            )
         else:
-            out.append(f"Recorded reason: {r}.")
+            out.append(_("Recorded reason: %(reason)s.") % {"reason": r})
     return out

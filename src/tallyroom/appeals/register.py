@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from statistics import median
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .cases import appealed_reasons, is_overdue
 from .models import Case, ClassDecision, Outcome
@@ -23,6 +24,10 @@ class Register:
     longest_hours: float | None = None
     deciders: dict[str, int] = field(default_factory=dict)
     classes: list[ClassDecision] = field(default_factory=list)
+
+    def outcomes(self) -> list[tuple[str, int]]:
+        """(label in the active language, count) of each outcome, in ``Outcome``'s order."""
+        return [(Outcome(o).label, n) for o, n in self.by_outcome.items()]
 
 
 def _hours(delta) -> float:
@@ -43,7 +48,7 @@ def register(election) -> Register:
     for case in cases:
         out.cases += 1
         by_outcome[case.outcome] += 1
-        for reason in appealed_reasons(case) or ["(none recorded)"]:
+        for reason in appealed_reasons(case) or [gettext("(none recorded)")]:
             by_reason.setdefault(reason, Counter())[case.outcome] += 1
         if is_overdue(case, now):
             out.overdue += 1

@@ -7,18 +7,20 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from tallyroom.audit.events import record
 from tallyroom.elections.models import Election
 from tallyroom.roll.models import Member
 from tallyroom.web.access import APPEALS_PANEL
+from tallyroom.words import Words
 
 from . import evidence
 from .models import AppealRules, Panellist
 
 
 class SetupRefused(ValueError):
-    """The change cannot be made; the message says why."""
+    """The change cannot be made; the message (``Words``) says why."""
 
 
 RULES = ("appeals_close", "quorum", "days_to_decide", "max_files", "max_file_bytes")
@@ -46,11 +48,16 @@ def save_rules(
     A changed number of days applies to cases lodged from now on; ``max_file_bytes`` None (or
     above the deployment's limit) means the deployment's limit."""
     if quorum < 1:
-        raise SetupRefused("The quorum is at least one panel member.")
+        raise SetupRefused(Words(gettext_noop("The quorum is at least one panel member.")))
     if days_to_decide < 1:
-        raise SetupRefused("The panel has at least one day to decide a case.")
+        raise SetupRefused(Words(gettext_noop("The panel has at least one day to decide a case.")))
     if max_file_bytes is not None and not 0 < max_file_bytes <= evidence.max_bytes():
-        raise SetupRefused(f"A file may be at most {evidence.max_bytes():,} bytes (the deployment's limit).")
+        raise SetupRefused(
+            Words(
+                gettext_noop("A file may be at most %(limit)s bytes (the deployment's limit)."),
+                limit=f"{evidence.max_bytes():,}",
+            )
+        )
     with transaction.atomic():
         rules = AppealRules.objects.select_for_update().filter(election=election).first()
         before = _rules_data(rules)
@@ -70,7 +77,9 @@ def member_by_number(number: str) -> Member | None:
         return None
     member = Member.objects.filter(number=number).first()
     if member is None:
-        raise SetupRefused(f"No member has the membership number {number}.")
+        raise SetupRefused(
+            Words(gettext_noop("No member has the membership number %(number)s."), number=number)
+        )
     return member
 
 
@@ -97,7 +106,9 @@ def remove(account, user) -> None:
     with transaction.atomic():
         group = Group.objects.filter(name=APPEALS_PANEL).first()
         if group is None or not account.groups.filter(pk=group.pk).exists():
-            raise SetupRefused(f"{account.get_username()} is not on the appeals panel.")
+            raise SetupRefused(
+                Words(gettext_noop("%(name)s is not on the appeals panel."), name=account.get_username())
+            )
         account.groups.remove(group)
         Panellist.objects.filter(user=account).delete()
         record(user, "appeals.panel_remove", f"user:{account.pk}", name=account.get_username())

@@ -23,6 +23,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -45,7 +46,7 @@ SESSION_MEMBER = "appeals_member"
 SESSION_SECONDS = 60 * 60
 STEP_SALT = "tallyroom.appeals.provisional"
 HANDLERS = (APPEALS_PANEL, STAFF, RETURNING_OFFICER)
-TOO_MANY = "Too many requests have come from your connection. Wait 15 minutes and try again."
+TOO_MANY = gettext_lazy("Too many requests have come from your connection. Wait 15 minutes and try again.")
 PAGE = 200
 
 
@@ -91,7 +92,7 @@ def access(request, token: str):
     return _enter(request, member)
 
 
-SPENT = "This link has expired or has been used already. Ask for a new one on the appeals page."
+SPENT = gettext_lazy("This link has expired or has been used already. Ask for a new one on the appeals page.")
 
 
 @never_cache
@@ -279,11 +280,11 @@ def tender_cast(request, pk: int):
     try:
         step = signing.loads(request.POST.get("token", ""), salt=STEP_SALT, max_age=SESSION_SECONDS)
         if step["case"] != case.pk or step["choices"] is None:
-            raise BallotError("Review your ballot before casting it.")
+            raise BallotError(_("Review your ballot before casting it."))
         receipt = provisional.cast(case, {int(k): v for k, v in step["choices"].items()})
     except signing.BadSignature:
         return padded(
-            render(request, "appeals/message.html", {"message": "This page has expired."}, status=400)
+            render(request, "appeals/message.html", {"message": _("This page has expired.")}, status=400)
         )
     except BallotError as e:
         return padded(render(request, "appeals/message.html", {"message": str(e)}, status=400))
@@ -336,7 +337,8 @@ def _parse_when(text: str):
         return timezone.make_aware(datetime.fromisoformat(text))
     except ValueError:
         raise casework.AppealRefused(
-            f"The hearing date {text!r} is not a date and time (e.g. 2026-03-02T10:00): nothing was saved."
+            _("The hearing date %(text)s is not a date and time (e.g. 2026-03-02T10:00): nothing was saved.")
+            % {"text": repr(text)}
         ) from None
 
 
@@ -426,8 +428,8 @@ def class_decision(request, election: str):
     if request.method == "POST":
         rule = data.get("rule", "")
         try:
-            joined_from = _date(data.get("joined_from", ""), "Joined from")
-            joined_to = _date(data.get("joined_to", ""), "Joined to")
+            joined_from = _date(data.get("joined_from", ""), _("Joined from"))
+            joined_to = _date(data.get("joined_to", ""), _("Joined to"))
             if "preview" in data:
                 preview = classes.covered(chosen, rule, joined_from, joined_to).count()
             else:
@@ -471,7 +473,8 @@ def _date(text: str, field: str):
         return datetime.fromisoformat(text).date() if text else None
     except ValueError:
         raise casework.AppealRefused(
-            f"{field}: {text!r} is not a date (e.g. 2026-07-12): nothing was decided."
+            _("%(field)s: %(text)s is not a date (e.g. 2026-07-12): nothing was decided.")
+            % {"field": field, "text": repr(text)}
         ) from None
 
 

@@ -8,7 +8,8 @@ from .models import Event, SigningKey
 from .subjects import election_of
 from .trail import GENESIS, Trail, verify_trail
 
-__all__ = ["GENESIS", "record", "verify"]
+__all__ = ["GENESIS", "SYSTEM", "record", "verify"]
+SYSTEM = "system"  # the actor of an event no user made
 
 
 def record(actor, verb: str, subject: str = "", **data) -> Event:
@@ -23,7 +24,7 @@ def record(actor, verb: str, subject: str = "", **data) -> Event:
 
 def append(actor, verb: str, subject: str, data: dict, key: SigningKey | None) -> Event:
     """Append an event signed with the election key ``key``, or the site's key if None."""
-    name = getattr(actor, "get_username", lambda: "system")() if actor is not None else "system"
+    name = getattr(actor, "get_username", lambda: SYSTEM)() if actor is not None else SYSTEM
     with transaction.atomic():
         last = Event.objects.select_for_update().order_by("-seq").first()
         event = Event(

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from tallyroom.web.access import RETURNING_OFFICER, SCRUTINEER, role_required
 
 from . import election_keys, signing
-from .events import record, verify
+from .events import SYSTEM, record, verify
 from .export import export_lines
 from .models import Event, SigningKey
 from .subjects import subject_names
@@ -25,7 +25,7 @@ def events(request):
     names = subject_names(page.object_list)
     for event in page.object_list:
         event.subject_name = names.get(event.subject, "")
-        event.label = label(event.verb)
+        event.label, event.by_system = label(event.verb), event.actor == SYSTEM
     keys = SigningKey.objects.select_related("election").order_by("election_id")
     return render(request, "audit/events.html", {"page": page, "problems": verify(), "election_keys": keys})
 

@@ -29,12 +29,12 @@ from nacl.public import PrivateKey, SealedBox
 from nacl.public import PublicKey as NaclPublicKey
 from nacl.utils import random as random_bytes
 
-from tallyroom.stored_words import Said, english, gettext_noop, said
+from tallyroom.stored_words import Stored, english, gettext_noop, stored
 
 SHARE_PREFIX = "tallyroom-share-v1"
 SHARE_PATTERN = re.compile(rf"{SHARE_PREFIX}:([0-9a-f]{{16}}):(\d+):([0-9a-f]{{32}})")
 PAD_BLOCK = 256
-NOT_A_SHARE = said(
+NOT_A_SHARE = stored(
     gettext_noop("not a trustee's share: it should look like %(form)s"),
     form=f"{SHARE_PREFIX}:<16 hex>:<number>:<32 hex>",
 )
@@ -42,12 +42,12 @@ NOT_A_SHARE = said(
 
 class ShareError(ValueError):
     """A key, share or sealed ballot that cannot be used; the message says why, in the trustees'
-    terms: ``str(e)`` in English, ``said`` the message (``tallyroom.stored_words``) for a page to
+    terms: ``str(e)`` in English, ``words`` the message (``tallyroom.stored_words``) for a page to
     show in its reader's language (None when the message was given as text or ``Words``)."""
 
-    def __init__(self, message: Said | str):
-        self.said = message if isinstance(message, dict) else None
-        super().__init__(english(message) if self.said else message)
+    def __init__(self, message: Stored | str):
+        self.words = message if isinstance(message, dict) else None
+        super().__init__(english(message) if self.words else message)
 
 
 @dataclass(frozen=True)
@@ -84,9 +84,9 @@ class PublicKey:
         try:
             data = json.loads(text)
         except ValueError as e:
-            raise ShareError(said(not_valid, why=str(e))) from None
+            raise ShareError(stored(not_valid, why=str(e))) from None
         if not isinstance(data, dict) or data.get("format") != "tallyroom-election-key-v1":
-            raise ShareError(said(not_valid, why=said(gettext_noop("not a tallyroom election key file"))))
+            raise ShareError(stored(not_valid, why=stored(gettext_noop("not a tallyroom election key file"))))
         try:
             key = cls(
                 bytes.fromhex(data["public"]),
@@ -96,9 +96,9 @@ class PublicKey:
                 tuple(data["share_digests"]),
             )
         except (ValueError, KeyError, TypeError) as e:
-            raise ShareError(said(not_valid, why=str(e))) from None
+            raise ShareError(stored(not_valid, why=str(e))) from None
         if len(key.public) != 32 or not 1 <= key.threshold <= len(key.trustees) == len(key.share_digests):
-            raise ShareError(said(gettext_noop("not a valid election key file: its sizes do not agree")))
+            raise ShareError(stored(gettext_noop("not a valid election key file: its sizes do not agree")))
         return key
 
 
@@ -130,10 +130,10 @@ def ceremony(trustees: Sequence[str], threshold: int) -> tuple[PublicKey, list[S
     """A new election key shared among ``trustees``, any ``threshold`` of whom can open the box."""
     names = [t.strip() for t in trustees]
     if len(names) < 1 or any(not n for n in names) or len(set(names)) != len(names):
-        raise ShareError(said(gettext_noop("name each trustee once")))
+        raise ShareError(stored(gettext_noop("name each trustee once")))
     if not 1 <= threshold <= len(names):
         raise ShareError(
-            said(
+            stored(
                 gettext_noop("the threshold must be from 1 to %(n)s (the trustees), not %(threshold)s"),
                 n=len(names),
                 threshold=threshold,
@@ -165,11 +165,13 @@ def recover(key: PublicKey, texts: Iterable[str]) -> PrivateKey:
             share = Share.parse(text)
         except ShareError:
             raise ShareError(
-                said(gettext_noop("share %(position)s: %(problem)s"), position=position, problem=NOT_A_SHARE)
+                stored(
+                    gettext_noop("share %(position)s: %(problem)s"), position=position, problem=NOT_A_SHARE
+                )
             ) from None
         if share.fingerprint != key.fingerprint:
             raise ShareError(
-                said(
+                stored(
                     gettext_noop("share %(position)s belongs to another election's key (%(fingerprint)s)"),
                     position=position,
                     fingerprint=share.fingerprint,
@@ -177,7 +179,7 @@ def recover(key: PublicKey, texts: Iterable[str]) -> PrivateKey:
             )
         if not 1 <= share.index <= len(key.trustees):
             raise ShareError(
-                said(
+                stored(
                     gettext_noop("share %(position)s names trustee %(index)s, of %(n)s"),
                     position=position,
                     index=share.index,
@@ -187,7 +189,7 @@ def recover(key: PublicKey, texts: Iterable[str]) -> PrivateKey:
         trustee = key.trustees[share.index - 1]
         if share.digest != key.share_digests[share.index - 1]:
             raise ShareError(
-                said(
+                stored(
                     gettext_noop(
                         "share %(position)s (%(trustee)s's) is not the share made at the ceremony: "
                         "it was mistyped or tampered with"
@@ -197,11 +199,11 @@ def recover(key: PublicKey, texts: Iterable[str]) -> PrivateKey:
                 )
             )
         if share.index in shares:
-            raise ShareError(said(gettext_noop("%(trustee)s's share was given twice"), trustee=trustee))
+            raise ShareError(stored(gettext_noop("%(trustee)s's share was given twice"), trustee=trustee))
         shares[share.index] = share
     if len(shares) < key.threshold:
         raise ShareError(
-            said(
+            stored(
                 gettext_noop("%(threshold)s trustees' shares are needed to open the box; %(given)s given"),
                 threshold=key.threshold,
                 given=len(shares),
@@ -215,7 +217,7 @@ def recover(key: PublicKey, texts: Iterable[str]) -> PrivateKey:
     try:
         private = AESGCM(wrap_key).decrypt(key.wrapped[:12], key.wrapped[12:], key.public)
     except InvalidTag:
-        raise ShareError(said(gettext_noop("the shares do not open this election's key"))) from None
+        raise ShareError(stored(gettext_noop("the shares do not open this election's key"))) from None
     return PrivateKey(private)
 
 
@@ -243,7 +245,7 @@ def opener(private: PrivateKey):
             return json.loads(box.decrypt(sealed))
         except (CryptoError, ValueError):
             raise ShareError(
-                said(gettext_noop("a sealed ballot does not open with this election's key"))
+                stored(gettext_noop("a sealed ballot does not open with this election's key"))
             ) from None
 
     return open_

@@ -104,12 +104,12 @@ def compute_entitlements(conference: Conference, user) -> int:
 
 def export_lines(conference: Conference) -> Iterator[str]:
     """Every CLP's entitlement with its working, as ``entitlement.entitlements_lines`` writes it
-    (the members counted once for all of them; the working in the active language)."""
+    (the members counted once for all of them; the working in the active language). Every one is
+    worked out before the first line, so a refusal (Refused) comes before the download starts."""
     clps = conference.delegations.filter(kind=Delegation.Kind.CLP)
     counted = counted_members(conference)
-    return entitlements_lines(
-        (entitlement_of(d, conference, counted) for d in clps), lambda step: str(Words.from_stored(step))
-    )
+    worked = [entitlement_of(d, conference, counted) for d in clps]  # one small object a CLP
+    return entitlements_lines(worked, lambda step: str(Words.from_stored(step)))
 
 
 def challenge(delegation: Delegation, user, grounds: str, claimed: int | None = None) -> EntitlementChallenge:

@@ -25,12 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from tallyroom.formats import spreadsheet
-from tallyroom.stored_words import Said, english, gettext_noop, plural_noop
-from tallyroom.stored_words import said as _step
+from tallyroom.stored_words import Stored, english, gettext_noop, plural_noop
+from tallyroom.stored_words import stored as _step
 
 PRESETS_FILE = Path(__file__).with_name("entitlement.toml")
 
-Step = Said  # a line of the working
+Step = Stored  # a line of the working
 
 
 @dataclass(frozen=True)

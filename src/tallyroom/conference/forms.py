@@ -89,7 +89,7 @@ class PollForm(forms.Form):
         try:
             return keys.PublicKey.from_json(upload.read(64 * 1024).decode("utf-8", "replace"))
         except keys.ShareError as e:
-            raise forms.ValidationError(f"{upload.name}: {read(e.said) if e.said else e}") from None
+            raise forms.ValidationError(f"{upload.name}: {read(e.words) if e.words else e}") from None
         except ValueError as e:
             raise forms.ValidationError(f"{upload.name}: {e}") from None
 

@@ -61,7 +61,7 @@ def _refusable(request, action, done: str):
     except (delegations.Refused, BallotError) as e:
         messages.error(request, str(e))
     except FormatError as e:
-        messages.error(request, read(e.message))
+        messages.error(request, read(e.words))
     else:
         messages.success(request, done)
 
@@ -92,7 +92,11 @@ def compute(request, slug):
 def entitlement_csv(request, slug):
     """Every CLP's entitlement with its working (public: anyone can check it)."""
     conf = _conference(slug)
-    return streaming.download(delegations.export_lines(conf), f"{conf.slug}-entitlement.csv", CSV)
+    try:
+        lines = delegations.export_lines(conf)
+    except delegations.Refused as e:  # declared counts the roll cannot hold
+        return problem(request, str(e), 409)
+    return streaming.download(lines, f"{conf.slug}-entitlement.csv", CSV)
 
 
 @role_required(STAFF)
@@ -107,9 +111,9 @@ def import_delegates(request, slug):
             n = delegations.import_delegates(conf, upload, request.user)
         except delegations.DelegateImportError as e:
             for error in e.errors:
-                messages.error(request, read(error.message))
+                messages.error(request, read(error.words))
         except FormatError as e:
-            messages.error(request, read(e.message))
+            messages.error(request, read(e.words))
         else:
             messages.success(request, _("%(n)s delegates named.") % {"n": n})
     return redirect("conference:conference", slug)

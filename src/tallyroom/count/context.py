@@ -12,8 +12,6 @@ from .numbers import places_for
 from .result import Result, Stage
 from .ties import TieBreaker
 
-RON_NOTE = "RON elected: its seat is left vacant and nominations reopen for it"
-
 
 @dataclass
 class Context:

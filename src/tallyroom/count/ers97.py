@@ -44,6 +44,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from . import notes
 from .ballots import PAD, Ballots, exact_sum
 from .context import Context
 from .numbers import decimal_str, to_fixed
@@ -161,10 +162,11 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
         lower = max(_up(active / (state.seats_left + 1)), CENT) if state.seats_left else quota
         return Quota("ers97", min(quota, lower), exceed=False)
 
-    def settle(stage: Stage, batch: str = "") -> None:
+    def settle(stage: Stage, papers_at: str = "") -> None:
         """Deem elected who reaches the votes required, checked again after each election: the one
         elected takes their quota out of the total active vote and fills a place (5.1.7, 5.3.13,
-        5.4.9, 5.6.1). A check that elects below the quota is noted with its figures."""
+        5.4.9, 5.6.1). A check that elects below the quota is noted with its figures (and, after
+        one of several batches of an exclusion, ``papers_at``: that batch's value)."""
         while not state.finished:
             active, places, before = active_vote(), state.seats_left, len(state.elected)
             required = threshold(active)
@@ -174,12 +176,14 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
                 return
             reached = [state.names[c] for c in chosen if required.reached(votes[c])]
             if reached and required.value < quota:
-                text = (
-                    f"{batch}votes required {decimal_str(required.value, PLACES)} = total active vote "
-                    f"{decimal_str(active, PLACES)} / ({places} {'place' if places == 1 else 'places'}"
-                    f" left + 1): {', '.join(reached)} elected"
-                )
-                stage.add_note(text)
+                template = notes.REQUIRED_ONE_PLACE if places == 1 else notes.REQUIRED
+                text = template % {
+                    "required": decimal_str(required.value, PLACES),
+                    "active": decimal_str(active, PLACES),
+                    "places": places,
+                    "names": ", ".join(reached),
+                }
+                stage.add_note(notes.AFTER_PAPERS % {"value": papers_at, "note": text} if papers_at else text)
 
     def record(action: str, subject: list[int], excluded=(), transfer_value=None, scratch=None) -> Stage:
         stage = state.record(
@@ -231,8 +235,8 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
             spent["loss"] += sum((b.amount for _, b in taken), Fraction(0)) - moved_value - gone
             if gone and not state.elected:
                 quota = _up((valid - spent["non_transferable"] - spent["loss"]) / (seats + 1))
-                scratch.note = f"quota reduced to {decimal_str(quota, PLACES)} (rule 5.4.8)"
-            settle(scratch, f"after the papers at {decimal_str(value, PLACES)}, " if len(values) > 1 else "")
+                scratch.note = notes.QUOTA_REDUCED % {"quota": decimal_str(quota, PLACES)}
+            settle(scratch, decimal_str(value, PLACES) if len(values) > 1 else "")
         if not values:  # nothing to transfer (no votes): the last vacancies may still be filled
             settle(scratch)
         record("exclusion", list(group), group, scratch=scratch)
@@ -241,7 +245,7 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
     while not state.finished:
         doomed = state.doomed()
         if doomed:
-            exclude(doomed, "doomed by the constraints")
+            exclude(doomed, notes.DOOMED)
             continue
         pending = surpluses()
         deferred = sum(pending.values(), Fraction(0))
@@ -256,7 +260,8 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
         if len(state.continuing) - len(group) <= state.seats_left:
             state.exclude(group)
             stage = record("exclusion", group, group)
-            stage.note = "the continuing candidates left fill the seats (rule 5.5.1); no papers transferred"
+            stage.note = notes.LEFT_FILL
+            stage.add_note(notes.NO_TRANSFER)
             state.fill_last(stage, votes)
             continue
         exclude(group)

@@ -29,8 +29,9 @@ from fractions import Fraction
 
 import numpy as np
 
+from . import notes
 from .ballots import PAD, Ballots, exact_sum, weighted_bincount
-from .context import RON_NOTE, Context
+from .context import Context
 from .result import Result, Stage
 
 
@@ -132,7 +133,7 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
         if doomed:
             continuing = [c for c in continuing if c not in doomed]
             piles.exclude(doomed)
-            stage = record("exclusion", doomed, "excluded: the constraints bar them from the seat")
+            stage = record("exclusion", doomed, notes.BARRED)
             continue
         votes = {c: int(piles.totals[c]) for c in continuing}
         top = max(votes.values())
@@ -141,7 +142,7 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
             elected.append(leaders[0])
             stage.elected.append(names[leaders[0]])
             if leaders[0] == context.ron:
-                stage.add_note(RON_NOTE)
+                stage.add_note(notes.RON)
             break
         out = _bulk(continuing, piles.totals) if options.bulk_exclusion else []
         tie = None

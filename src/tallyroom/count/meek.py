@@ -38,6 +38,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from . import notes
 from .ballots import PAD, Ballots, exact_sum, weighted_bincount
 from .context import Context
 from .numbers import to_fixed
@@ -232,7 +233,7 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
             state.exclude(doomed)
             keep[doomed] = 0
             votes, excess, quota = measure()
-            stage("exclusion", doomed, doomed, note="doomed by the constraints")
+            stage("exclusion", doomed, doomed, note=notes.DOOMED)
             continue
         passes = 0
         subject = [c for c in state.elected if int(votes[c]) > quota * den]
@@ -248,7 +249,7 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
             if any(int(votes[c]) >= quota * den for c in state.continuing):
                 break
         if passes:
-            stage("surplus", subject, note=f"keep values recomputed {passes} times")
+            stage("surplus", subject, note=notes.KEEP_VALUES % {"passes": passes})
             if passes < MAX_PASSES or state.finished:
                 continue
         lowest = state.lowest([Fraction(int(v)) for v in votes])

@@ -14,8 +14,9 @@ from fractions import Fraction
 
 import numpy as np
 
+from . import notes
 from .ballots import PAD, Ballots, weighted_bincount
-from .context import RON_NOTE, Context
+from .context import Context
 from .result import Result, Stage
 
 MARKS = ("first", "seats", "all")
@@ -79,5 +80,5 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
         elected.append(chosen)
         stage.elected.append(names[chosen])
     if context.ron in elected:
-        stage.note = RON_NOTE
+        stage.note = notes.RON
     return context.result(ballots, seats, elected, [stage])

@@ -30,8 +30,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 
+from . import notes
 from .ballots import Ballots
-from .context import RON_NOTE, Context
+from .context import Context
 from .quotas import Quota
 from .result import Result, Stage, Tie
 
@@ -163,7 +164,7 @@ class CountState:
             self.elected.append(c)
             stage.elected.append(self.names[c])
             if c == self.context.ron:
-                stage.add_note(RON_NOTE)
+                stage.add_note(notes.RON)
 
     def fill_last(self, stage: Stage, totals: Sequence[Fraction]) -> None:
         """Elect the continuing candidates when they are no more than the seats left (the last
@@ -172,13 +173,13 @@ class CountState:
             return
         if len(self.continuing) <= self.seats_left:
             last = sorted(self.continuing, key=lambda c: -totals[c])
-            stage.add_note("the continuing candidates fill the last vacancies")
+            stage.add_note(notes.LAST_VACANCIES)
         else:
             last = self.guarded()
             if not last or len(last) != self.seats_left:
                 return
             last = sorted(last, key=lambda c: -totals[c])
-            stage.add_note("the guarded candidates fill the seats left")
+            stage.add_note(notes.GUARDED_FILL)
         self.elect(stage, last)
 
     def lowest(self, totals: Sequence[Fraction]) -> int:

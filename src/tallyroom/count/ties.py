@@ -19,10 +19,13 @@ import hashlib
 from collections.abc import Sequence
 from fractions import Fraction
 
+from . import notes
+from .notes import gettext_noop
 from .result import Tie
 
-RULES = ("backward", "forward", "order", "lot")
-PURPOSES = ("exclude", "elect", "surplus", "seat")
+# Shown by their names on a result sheet, so marked for translation there (see notes.py).
+RULES = (gettext_noop("backward"), gettext_noop("forward"), gettext_noop("order"), gettext_noop("lot"))
+PURPOSES = (gettext_noop("exclude"), gettext_noop("elect"), gettext_noop("surplus"), gettext_noop("seat"))
 
 
 class TieUnresolved(ValueError):
@@ -88,7 +91,7 @@ class TieBreaker:
                     target = min(values.values()) if lowest else max(values.values())
                     narrowed = [c for c in pool if values[c] == target]
                     if len(narrowed) < len(pool):
-                        detail.append(f"stage {s + 1} separated them")
+                        detail.append(notes.TIE_STAGE % {"stage": s + 1})
                         pool = narrowed
                         if len(pool) == 1:
                             break
@@ -105,7 +108,7 @@ class TieBreaker:
                 self.draws += 1
                 names = sorted(self.candidates[c] for c in pool)
                 drawn = names[lot_index(self.seed, self.draws, names)]
-                detail.append(f"lot draw {self.draws}")
+                detail.append(notes.TIE_LOT % {"draw": self.draws})
                 pool = [self.candidates.index(drawn)]
             if len(pool) == 1:
                 chosen = pool[0]

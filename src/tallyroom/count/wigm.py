@@ -34,6 +34,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from . import notes
 from .ballots import PAD, Ballots, weighted_bincount
 from .context import Context
 from .quotas import check as check_quota
@@ -267,7 +268,7 @@ def count(ballots: Ballots, seats: int, options: Options, context: Context) -> R
                 non_transferable += credit(papers.deal(list(papers.take(c).items())))
                 totals[c] = 0
             stage = state.record("exclusion", doomed, totals, non_transferable, loss, excluded=doomed)
-            stage.note = "doomed: electing them would break the constraints"
+            stage.note = notes.DOOMED_BREAK
             continue
         if surplus_due:
             if options.surplus_order == "largest":

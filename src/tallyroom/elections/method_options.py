@@ -12,6 +12,8 @@ import dataclasses
 from functools import cache
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tallyroom.count import method_names, rule_set
@@ -47,7 +49,9 @@ CHOICES = {
 
 
 def method_label(name: str) -> str:
-    return f"{name}: {rule_set(name).description}"
+    """``name`` and its rule set's description (rules.toml), in the active language: our
+    makemessages puts every description in the catalogue."""
+    return f"{name}: {gettext(rule_set(name).description)}"
 
 
 # The rule sets' names in tables and lists, where the whole description would not fit.
@@ -84,9 +88,17 @@ def _kind(option: str):
 
 
 def _help(option: str) -> str:
+    """The field's hint in the active language (the fields are made once, so it is lazy)."""
     methods = options_by_method().items()
     rules = ", ".join(f"{name} {option_text(values[option])}" for name, values in methods if option in values)
-    return f"Blank keeps the method's rule ({rules})."
+    text = gettext("Blank keeps the method's rule (%(rules)s).") % {"rules": rules}
+    if option == "ties":
+        names = ", ".join(TIE_RULES)  # as typed in the field, so not translated
+        text += " " + gettext("In turn, separated by commas, from: %(names)s.") % {"names": names}
+    return text
+
+
+_lazy_help = lazy(_help, str)
 
 
 def option_text(value) -> str:
@@ -97,7 +109,7 @@ def option_text(value) -> str:
 
 
 def _field(option: str) -> forms.Field:
-    label, help_text = LABELS.get(option, option.replace("_", " ").capitalize()), _help(option)
+    label, help_text = LABELS.get(option, option.replace("_", " ").capitalize()), _lazy_help(option)
     default = _kind(option)
     blank = [("", _("The method's rule"))]
     if option in CHOICES:
@@ -107,8 +119,6 @@ def _field(option: str) -> forms.Field:
         return forms.ChoiceField(label=label, choices=blank + YES_NO, required=False, help_text=help_text)
     if isinstance(default, int):
         return forms.IntegerField(label=label, required=False, min_value=0, help_text=help_text)
-    if option == "ties":
-        help_text += f" In turn, separated by commas, from: {', '.join(TIE_RULES)}."
     return forms.CharField(label=label, required=False, help_text=help_text)
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal, localcontext
 from typing import Any
 
+from tallyroom.count import notes
+from tallyroom.count.notes import gettext_noop
 from tallyroom.count.result import Result
 
 from . import spreadsheet
@@ -60,12 +62,8 @@ def result_table(result: Result | Mapping[str, Any]) -> str:
         lines += ["", *_colleges(d)]
     lines += ["", *_grid(table), ""]
     for s in table.stages:
-        lines.append(f"Stage {s['stage']}: {_describe(s)}")
-        for t in s.get("ties", ()):
-            how = f"{t['settled_by']}" + (f" ({t['detail']})" if t.get("detail") else "")
-            lines.append(
-                f"  Tie to {t['purpose']} between {', '.join(t['candidates'])}: {t['chosen']}, by {how}."
-            )
+        lines.append(f"Stage {s['stage']}: {describe(s)}")
+        lines += [f"  {tie_text(t)}" for t in s.get("ties", ())]
     lines += ["", "Elected, in order:"]
     lines += [f"  {i}. {name}" for i, name in enumerate(d["elected"], 1)]
     if d.get("seats_reopened"):
@@ -239,29 +237,48 @@ def _option(value: Any) -> str:
     return ",".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
 
 
-def _describe(stage: Mapping[str, Any]) -> str:
+# A stage's description, in English; a PDF in another language has them translated by its ``words``.
+ACTIONS = {
+    "first": gettext_noop("first preferences"),
+    "count": gettext_noop("the count"),
+    "surplus": gettext_noop("surplus of %(names)s"),
+    "exclusion": gettext_noop("exclusion of %(names)s"),
+}
+AT_VALUE = {
+    "surplus": gettext_noop("surplus of %(names)s transferred at %(value)s"),
+    "exclusion": gettext_noop("exclusion of %(names)s (papers at %(value)s)"),
+}
+ELECTED = gettext_noop("elected %(names)s")
+EXCLUDED = gettext_noop("excluded %(names)s")
+TIE = gettext_noop("Tie to %(purpose)s between %(names)s: %(chosen)s, by %(how)s.")
+STAGE_WORDS = frozenset((*ACTIONS.values(), *AT_VALUE.values(), ELECTED, EXCLUDED, TIE))
+
+
+def describe(stage: Mapping[str, Any], words: Callable[[str], str] = str) -> str:
+    """What ``stage`` did, in the language of ``words`` (English as it stands by default)."""
     subject = ", ".join(stage.get("subject") or ())
     action = stage["action"]
-    if action == "first":
-        text = "first preferences"
-    elif action == "count":
-        text = "the count"
-    elif action == "surplus":
-        text = f"surplus of {subject}"
-        if stage.get("transfer_value") is not None:
-            text += f" transferred at {stage['transfer_value']}"
-    elif action == "exclusion":
-        text = f"exclusion of {subject}"
-        if stage.get("transfer_value") is not None:
-            text += f" (papers at {stage['transfer_value']})"
+    values = {"names": subject, "value": stage.get("transfer_value")}
+    if action in AT_VALUE and values["value"] is not None:
+        text = words(AT_VALUE[action]) % values
+    elif action in ACTIONS:
+        text = words(ACTIONS[action]) % values
     else:
         text = f"{action} {subject}".strip()
     parts = [text]
     if stage.get("elected"):
-        parts.append(f"elected {', '.join(stage['elected'])}")
+        parts.append(words(ELECTED) % {"names": ", ".join(stage["elected"])})
     excluded = [n for n in stage.get("excluded", ()) if n not in (stage.get("subject") or ())]
     if excluded:
-        parts.append(f"excluded {', '.join(excluded)}")
+        parts.append(words(EXCLUDED) % {"names": ", ".join(excluded)})
     if stage.get("note"):
-        parts.append(stage["note"])
+        parts.append(notes.translate(stage["note"], words))
     return "; ".join(parts) + "."
+
+
+def tie_text(tie: Mapping[str, Any], words: Callable[[str], str] = str) -> str:
+    """How a tie was settled, in the language of ``words`` (English as it stands by default)."""
+    detail = notes.translate(tie.get("detail") or "", words)
+    how = words(tie["settled_by"]) + (f" ({detail})" if detail else "")
+    purpose, names = words(tie["purpose"]), ", ".join(tie["candidates"])
+    return words(TIE) % {"purpose": purpose, "names": names, "chosen": tie["chosen"], "how": how}

@@ -16,48 +16,48 @@ from typing import Any
 
 from fpdf import FPDF
 
+from tallyroom.count import notes
+from tallyroom.count.notes import gettext_noop
 from tallyroom.count.result import Result
+from tallyroom.count.ties import PURPOSES, RULES
 
-from .results import _describe, _signed, _StageTable, result_dict, sheet_facts
+from .results import STAGE_WORDS, _signed, _StageTable, describe, result_dict, sheet_facts, tie_text
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 NO_SLATE = (107, 107, 107)
 MARGIN = 12
 
 
-def gettext_noop(text: str) -> str:
-    """Marks a fixed word of the sheet for Django's makemessages (which reads every module); this
-    module stays free of Django, so the word is translated by the ``words`` the caller gives."""
-    return text
-
-
-# Every fixed word of the sheet, in English: what ``words`` is asked to translate.
-WORDS = frozenset(
-    (
-        gettext_noop("Result"),
-        gettext_noop("%(title)s: page %(page)s"),
-        gettext_noop("nobody"),
-        gettext_noop("Elected: %(names)s"),
-        gettext_noop("%(n)s seat(s) won by re-open nominations: to be filled by a new election."),
-        gettext_noop("Candidate"),
-        gettext_noop("Stage %(stage)s"),
-        gettext_noop("Elected at %(stage)s"),
-        gettext_noop("Excluded at %(stage)s"),
-        gettext_noop("Non-transferable"),
-        gettext_noop("Loss"),
-        gettext_noop("Total"),
-        gettext_noop("The stages as a chart"),
-        gettext_noop("excluded at stage %(stage)s"),
-        gettext_noop("quota %(quota)s"),
-        gettext_noop("Method"),
-        gettext_noop("Seats"),
-        gettext_noop("Valid poll"),
-        gettext_noop("Quota"),
-        gettext_noop("Empty ballots"),
-        gettext_noop("Withdrawn"),
-        gettext_noop("Constraints"),
-        gettext_noop("Re-open nominations"),
-        gettext_noop("Tie seed"),
+ROWS = (gettext_noop("Non-transferable"), gettext_noop("Loss"), gettext_noop("Total"))  # the table's own
+# Every word of the sheet, in English: what ``words`` is asked to translate (with the stages' and the
+# engine's, which describe the stages, and the tie rules and purposes named in them).
+WORDS = (
+    STAGE_WORDS
+    | frozenset((*notes.TEMPLATES, *ROWS, *RULES, *PURPOSES))
+    | frozenset(
+        (
+            gettext_noop("Result"),
+            gettext_noop("%(title)s: page %(page)s"),
+            gettext_noop("nobody"),
+            gettext_noop("Elected: %(names)s"),
+            gettext_noop("%(n)s seat(s) won by re-open nominations: to be filled by a new election."),
+            gettext_noop("Candidate"),
+            gettext_noop("Stage %(stage)s"),
+            gettext_noop("Elected at %(stage)s"),
+            gettext_noop("Excluded at %(stage)s"),
+            gettext_noop("The stages as a chart"),
+            gettext_noop("excluded at stage %(stage)s"),
+            gettext_noop("quota %(quota)s"),
+            gettext_noop("Method"),
+            gettext_noop("Seats"),
+            gettext_noop("Valid poll"),
+            gettext_noop("Quota"),
+            gettext_noop("Empty ballots"),
+            gettext_noop("Withdrawn"),
+            gettext_noop("Constraints"),
+            gettext_noop("Re-open nominations"),
+            gettext_noop("Tie seed"),
+        )
     )
 )
 
@@ -111,7 +111,7 @@ def result_pdf(
 ) -> bytes:
     """The result sheet as PDF bytes; ``colours`` maps a candidate to their slate's colour.
     ``words`` translates the sheet's fixed words (the English of ``WORDS``), for a sheet in the
-    reader's language; the stages' descriptions stay in English."""
+    reader's language, with the stages' descriptions, notes and ties (``describe``, ``tie_text``)."""
     d = result_dict(result)
     pdf = _Sheet(d.get("title") or (words or str)("Result"), words)
     pdf.add_page()
@@ -165,7 +165,7 @@ def _table(pdf: _Sheet, table: _StageTable) -> None:
         for label, (status, stage), cells in rows:
             bold = status == "Elected" or label == "Total"
             pdf.set_font(pdf.face, "B" if bold else "", 7)
-            pdf.cell(name_width, 5, pdf.text_of(pdf.say(label) if label in WORDS else label), border=1)
+            pdf.cell(name_width, 5, pdf.text_of(pdf.say(label) if label in ROWS else label), border=1)
             for i in band:
                 change, total = cells[i]
                 pdf.cell(change_width, 5, _signed(change), border="TB", align="R")
@@ -178,10 +178,9 @@ def _table(pdf: _Sheet, table: _StageTable) -> None:
 def _stages(pdf: _Sheet, d: Mapping[str, Any]) -> None:
     pdf.set_font(pdf.face, "", 8)
     for s in d["stages"]:
-        line = pdf.say("Stage %(stage)s") % {"stage": s["stage"]} + f": {_describe(s)}"
+        line = pdf.say("Stage %(stage)s") % {"stage": s["stage"]} + f": {describe(s, pdf.say)}"
         for t in s.get("ties", ()):
-            how = f"{t['settled_by']}" + (f" ({t['detail']})" if t.get("detail") else "")
-            line += f" Tie to {t['purpose']} between {', '.join(t['candidates'])}: {t['chosen']}, by {how}."
+            line += f" {tie_text(t, pdf.say)}"
         pdf.multi_cell(0, 4, pdf.text_of(line), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
 

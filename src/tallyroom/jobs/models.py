@@ -3,7 +3,11 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from tallyroom.words import Words
 
 
 class Job(models.Model):
@@ -11,8 +15,10 @@ class Job(models.Model):
     member import, whose file is a ``JobFile``).
 
     ``done`` of ``total`` is its progress in the work's own units (codes, steps); ``message`` says
-    what it is doing, why it failed, or what it did; ``result`` holds what the work returned (for
-    a count, the stored count's id).
+    what it is doing, why it failed, or what it did, in English (as the audit trail records it);
+    ``words`` keeps the same message as ``Words`` when the work gave it so, for ``said`` to show in
+    the reader's language; ``result`` holds what the work returned (for a count, the stored
+    count's id).
     """
 
     class Kind(models.TextChoices):
@@ -47,6 +53,7 @@ class Job(models.Model):
     done = models.PositiveBigIntegerField(default=0)
     total = models.PositiveBigIntegerField(default=0)
     message = models.TextField(blank=True)
+    words = models.JSONField(null=True, blank=True, help_text="the message as Words.stored(), if given so")
     result = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     task_id = models.CharField(max_length=64, blank=True, help_text="the django_tasks result id")
@@ -83,8 +90,27 @@ class Job(models.Model):
     def progress_text(self) -> str:
         """``done of total (percent)``; while the total is not known yet (0), ``done so far``."""
         if not self.total and self.state == self.State.RUNNING:
-            return f"{self.done:,} so far"
-        return f"{self.done:,} of {self.total:,} ({self.percent}%)"
+            return gettext("%(done)s so far") % {"done": f"{self.done:,}"}
+        return gettext("%(done)s of %(total)s (%(percent)s%%)") % {
+            "done": f"{self.done:,}",
+            "total": f"{self.total:,}",
+            "percent": self.percent,
+        }
+
+    @property
+    def said(self) -> str:
+        """The message in the active language (a message given as plain text, or kept before
+        ``words`` was, as it stands)."""
+        return str(Words.from_stored(self.words)) if self.words else self.message
+
+    def say(self, message: Words | str) -> None:
+        """Set the message (not saved): ``Words`` kept in ``words`` and written in English in
+        ``message``; plain text in ``message`` alone."""
+        if isinstance(message, Words):
+            with translation.override(settings.LANGUAGE_CODE):
+                self.message, self.words = str(message), message.stored()
+        else:
+            self.message, self.words = message, None
 
     def get_absolute_url(self) -> str:
         return reverse("jobs:job", args=[self.pk])

@@ -4,11 +4,12 @@ without the other); a worker of the tasks API then calls ``run``. ``run_inline``
 the caller's process instead, by the same ``run`` (the demo's load, tests).
 
 Each kind's work is a function ``work(job, progress, **memory) -> dict`` named in ``WORK``:
-``progress(done, total)`` reports how far it has got, ``memory`` is what an inline caller hands it
-that never goes through the queue (e.g. where to put the codes the demo votes with), and the dict
-returned is kept as the job's ``result``. Work that cannot go on raises; the job then fails with
-the exception's message, and ``retry`` queues it again (work is written to continue where it
-stopped).
+``progress(done, total, message)`` reports how far it has got (``message``, if given, ``Words`` or
+plain text), ``memory`` is what an inline caller hands it that never goes through the queue (e.g.
+where to put the codes the demo votes with), and the dict returned is kept as the job's ``result``
+(its ``message`` as the job's message). Work that cannot go on raises; the job then fails with
+the exception's message (kept as ``Words`` if it was raised with them, so it is shown in the
+reader's language), and ``retry`` queues it again (work is written to continue where it stopped).
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.utils import load_backend
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_noop
 
 from tallyroom.audit.events import record
+from tallyroom.words import Words
 
 from .models import Job
 
@@ -90,8 +93,9 @@ def retry(job: Job, user) -> Job:
         locked = Job.objects.select_for_update().get(pk=job.pk)
         if locked.state != Job.State.FAILED:
             raise ValueError(f"job {locked.pk} is {locked.get_state_display().lower()}, not failed")
-        locked.state, locked.message, locked.finished_at = Job.State.QUEUED, "", None
-        locked.save(update_fields=["state", "message", "finished_at", "updated_at"])
+        locked.state, locked.finished_at = Job.State.QUEUED, None
+        locked.say("")
+        locked.save(update_fields=["state", "message", "words", "finished_at", "updated_at"])
         record(user, "job.retry", _subject(locked), kind=locked.kind, attempts=locked.attempts)
         enqueue(locked)
     return locked
@@ -103,10 +107,10 @@ def abandon(job: Job, user) -> Job:
         locked = Job.objects.select_for_update().get(pk=job.pk)
         if locked.state != Job.State.RUNNING:
             raise ValueError(f"job {locked.pk} is {locked.get_state_display().lower()}, not running")
-        name = user.get_username() if user is not None else "system"
+        name = user.get_username() if user is not None else Words(gettext_noop("system"))
         locked.state, locked.finished_at = Job.State.FAILED, timezone.now()
-        locked.message = f"marked failed by {name}: its worker stopped"
-        locked.save(update_fields=["state", "message", "finished_at", "updated_at"])
+        locked.say(Words(gettext_noop("marked failed by %(name)s: its worker stopped"), name=name))
+        locked.save(update_fields=["state", "message", "words", "finished_at", "updated_at"])
         record(user, "job.fail", _subject(locked), kind=locked.kind, message=locked.message, done=locked.done)
     return locked
 
@@ -130,7 +134,7 @@ class Progress:
             self.side = side_connection()
         return self
 
-    def __call__(self, done: int, total: int, message: str | None = None) -> None:
+    def __call__(self, done: int, total: int, message: Words | str | None = None) -> None:
         self.job.done, self.job.total = done, total
         now = time.monotonic()
         if (done < total or not total) and message is None and now - self.last < self.every:
@@ -138,7 +142,8 @@ class Progress:
         self.last = now
         fields = {"done": done, "total": total, "updated_at": timezone.now()}
         if message is not None:
-            fields["message"] = self.job.message = message
+            self.job.say(message)
+            fields["message"], fields["words"] = self.job.message, self.job.words
         if self.side is not None:
             self._write_aside(fields)
         else:
@@ -147,7 +152,7 @@ class Progress:
     def _write_aside(self, fields: dict) -> None:
         ops, table = self.side.ops, Job._meta.db_table
         sets = ", ".join(f"{ops.quote_name(Job._meta.get_field(f).column)} = %s" for f in fields)
-        values = [ops.adapt_datetimefield_value(v) if f == "updated_at" else v for f, v in fields.items()]
+        values = [Job._meta.get_field(f).get_db_prep_save(v, self.side) for f, v in fields.items()]
         try:
             with self.side.cursor() as cursor:
                 cursor.execute(
@@ -184,13 +189,15 @@ def _claim(job_id: int) -> Job | None:
     return job
 
 
-def _finish(job: Job, state: str, message: str, result: dict | None = None) -> None:
+def _finish(job: Job, state: str, message: Words | str, result: dict | None = None) -> None:
     with transaction.atomic():
-        job.state, job.message, job.finished_at = state, message, timezone.now()
+        job.state, job.finished_at = state, timezone.now()
+        job.say(message)
         job.result = result if result is not None else job.result
-        job.save(update_fields=["state", "message", "finished_at", "result", "done", "total", "updated_at"])
+        fields = ["state", "message", "words", "finished_at", "result", "done", "total", "updated_at"]
+        job.save(update_fields=fields)
         verb = "job.done" if state == Job.State.DONE else "job.fail"
-        record(job.started_by, verb, _subject(job), kind=job.kind, message=message, done=job.done)
+        record(job.started_by, verb, _subject(job), kind=job.kind, message=job.message, done=job.done)
 
 
 def run(job_id: int, **memory) -> None:
@@ -204,7 +211,8 @@ def run(job_id: int, **memory) -> None:
         result = dict(work(job, progress, **memory) or {})
     except Exception as e:
         log.exception("job %s failed", job.pk)
-        _finish(job, Job.State.FAILED, str(e) or type(e).__name__)
+        said = e.args[0] if e.args and isinstance(e.args[0], Words) else str(e) or type(e).__name__
+        _finish(job, Job.State.FAILED, said)
     else:
         _finish(job, Job.State.DONE, result.pop("message", ""), result)
     finally:

@@ -14,7 +14,7 @@ from contextlib import ExitStack, closing
 from pathlib import Path
 
 from tallyroom.formats.errors import FormatError
-from tallyroom.stored_words import Said, gettext_noop, joined, plural_noop, said
+from tallyroom.stored_words import Stored, gettext_noop, joined, plural_noop, stored
 
 BOM = "\ufeff"
 
@@ -35,13 +35,13 @@ class Table:
             except csv.Error as e:
                 raise FormatError(self.name, 1, str(e)) from None
         if not header:
-            raise FormatError(self.name, 1, said(gettext_noop("empty file: expected a header row")))
+            raise FormatError(self.name, 1, stored(gettext_noop("empty file: expected a header row")))
         self.columns = [h.strip().lower() for h in header]
         missing = [c for c in required if c not in self.columns]
         unknown = [c for c in self.columns if c not in required and c not in optional]
         repeated = sorted({c for c in self.columns if self.columns.count(c) > 1})
         problems = [
-            said(msgid, len(columns), columns=", ".join(columns))
+            stored(msgid, len(columns), columns=", ".join(columns))
             for msgid, columns in (
                 (plural_noop("missing column %(columns)s", "missing columns %(columns)s"), missing),
                 (plural_noop("unknown column %(columns)s", "unknown columns %(columns)s"), unknown),
@@ -51,7 +51,7 @@ class Table:
         ]
         if problems:
             expected = ", ".join([*required, *optional])
-            wrong = said(
+            wrong = stored(
                 gettext_noop("%(problems)s (the columns are %(expected)s)"),
                 problems=joined(problems),
                 expected=expected,
@@ -74,10 +74,10 @@ class Table:
                     try:
                         line = line.decode("utf-8")
                     except UnicodeDecodeError:
-                        raise FormatError(self.name, number, said(gettext_noop("not UTF-8 text"))) from None
+                        raise FormatError(self.name, number, stored(gettext_noop("not UTF-8 text"))) from None
                 yield line.removeprefix(BOM) if number == 1 else line
 
-    def error(self, line: int, problem: str | Said) -> None:
+    def error(self, line: int, problem: str | Stored) -> None:
         self.errors.append(FormatError(self.name, line, problem))
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
@@ -101,7 +101,7 @@ class Table:
                 if len(row) != width:
                     self.error(
                         start,
-                        said(
+                        stored(
                             gettext_noop("expected %(width)s cells, found %(found)s"),
                             width=width,
                             found=len(row),

@@ -191,7 +191,7 @@ def compute(count: ContestCount, progress=None) -> ContestAnalysis:
     """Analyse ``count`` (a published count) and keep the analysis; AnalysisError if the recount
     is not the published result."""
     step = progress or (lambda done, total, message=None: None)
-    step(0, 4, "recounting the published ballots")
+    step(0, 4, Words(gettext_noop("recounting the published ballots")))
     read = read_published(count)
     result = recounter(count)(read.ballots)
     if result_json(result) != count.result_json:
@@ -202,18 +202,18 @@ def compute(count: ContestCount, progress=None) -> ContestAnalysis:
             )
         )
     slate_of = slate_map(count, read)
-    step(1, 4, "slates and transfers")
+    step(1, 4, Words(gettext_noop("slates and transfers")))
     data: dict[str, Any] = {"slates": report.public(report.contest_report(result, slate_of, read.ballots))}
     flow = charts.flow_svg(result, slate_of, embed=f"flow-{count.pk}")
-    step(2, 4, "delegations: counterfactual recounts")
+    step(2, 4, Words(gettext_noop("delegations: counterfactual recounts")))
     data["pivotal"] = _pivotal(count, read, slate_of)
-    step(3, 4, "regions")
+    step(3, 4, Words(gettext_noop("regions")))
     data["regions"] = _regions(count, read, result)
     with transaction.atomic():
         analysis, _ = ContestAnalysis.objects.update_or_create(
             count=count, defaults={"data": data, "flow_svg": flow}
         )
-    step(4, 4, "analysed")
+    step(4, 4, Words(gettext_noop("analysed")))
     return analysis
 
 
@@ -223,7 +223,8 @@ def analysing_work(job: Job, progress) -> dict:
         contest=job.contest, published=True
     )
     analysis = compute(published, progress)
-    return {"analysis": analysis.pk, "message": f"{job.contest.name}: the analyses are ready."}
+    ready = Words(gettext_noop("%(name)s: the analyses are ready."), name=job.contest.name)
+    return {"analysis": analysis.pk, "message": ready}
 
 
 def analysis_of(count: ContestCount, user=None) -> tuple[ContestAnalysis | None, Job | None]:

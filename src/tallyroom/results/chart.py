@@ -3,7 +3,7 @@
 One block per candidate: the candidate's name, then one horizontal bar per stage (stage 1 on top,
 lighter to darker), in the colour of the candidate's slate, with the quota as a dashed line. The
 stage table on the same page is the chart's text alternative; each bar also carries its figure as
-a tooltip (``<title>``).
+a tooltip (``<title>``). Its words are in the active language.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from fractions import Fraction
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext
 
 WIDTH = 360  # about a phone's width, so the text keeps its size there
 BAR = 9  # height of one stage's bar
@@ -33,7 +34,8 @@ def _end_label(name: str, stages, totals, scale: Fraction, y: int) -> str:
     """The figure at the end of a candidate's last bar, or the stage they were excluded at."""
     excluded = next((s["stage"] for s in stages if name in s["excluded"]), None)
     if excluded is not None:
-        return f'<text x="0" y="{y}" class="value">excluded at stage {excluded}</text>'
+        label = gettext("excluded at stage %(stage)s") % {"stage": excluded}
+        return f'<text x="0" y="{y}" class="value">{escape(label)}</text>'
     end = float(totals[-1].get(name, Fraction(0)) * scale) if totals else 0.0
     last = stages[-1]["totals"].get(name, "0") if stages else "0"
     return f'<text x="{end + 4:.1f}" y="{y}" class="value">{escape(last)}</text>'
@@ -55,27 +57,41 @@ def stage_chart(result: Mapping, colours: Mapping[str, str] | None = None, title
     scale = Fraction(WIDTH - room) / top
     block = LABEL + len(stages) * (BAR + GAP) + BLOCK_GAP
     height = TOP + block * len(names) + 8
-    heading = title or result.get("title") or "Count"
-    desc = (
-        f"Votes for each candidate at each of {len(stages)} stages, one bar per stage, stage 1 on top"
-        + (f"; the dashed line is the quota, {result['quota']}" if quota else "")
-        + ". The stage table gives the same figures."
-    )
+    heading = title or result.get("title") or gettext("Count")
+    n = len(stages)
+    if quota:
+        desc = ngettext(
+            "Votes for each candidate at %(n)s stage, one bar per stage, stage 1 on top; the dashed "
+            "line is the quota, %(quota)s. The stage table gives the same figures.",
+            "Votes for each candidate at each of %(n)s stages, one bar per stage, stage 1 on top; the "
+            "dashed line is the quota, %(quota)s. The stage table gives the same figures.",
+            n,
+        ) % {"n": n, "quota": result["quota"]}
+    else:
+        desc = ngettext(
+            "Votes for each candidate at %(n)s stage, one bar per stage, stage 1 on top. The stage "
+            "table gives the same figures.",
+            "Votes for each candidate at each of %(n)s stages, one bar per stage, stage 1 on top. "
+            "The stage table gives the same figures.",
+            n,
+        ) % {"n": n}
     legend = (
-        f"Bars: stage 1 on top (light) to stage {len(stages)} (dark)"
-        if len(stages) > 1
-        else "One bar each: decided at the first stage"
+        gettext("Bars: stage 1 on top (light) to stage %(n)s (dark)") % {"n": n}
+        if n > 1
+        else gettext("One bar each: decided at the first stage")
     )
+    chart_title = gettext("%(title)s: votes by stage") % {"title": heading}
+    elected_mark = " — " + gettext("elected")
     out = [
         f'<svg class="stage-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
         f'role="img" aria-labelledby="chart-title chart-desc" preserveAspectRatio="xMinYMin meet">',
-        f'<title id="chart-title">{escape(heading)}: votes by stage</title>',
+        f'<title id="chart-title">{escape(chart_title)}</title>',
         f'<desc id="chart-desc">{escape(desc)}</desc>',
-        f'<text x="0" y="14" class="legend">{legend}</text>',
+        f'<text x="0" y="14" class="legend">{escape(legend)}</text>',
     ]
     for i, name in enumerate(names):
         y = TOP + i * block
-        mark = " — elected" if name in elected else ""
+        mark = elected_mark if name in elected else ""
         out.append(
             f'<text x="0" y="{y + 14}" class="name{" elected" if mark else ""}">{escape(name)}{mark}</text>'
         )
@@ -84,15 +100,19 @@ def stage_chart(result: Mapping, colours: Mapping[str, str] | None = None, title
             value = stage_totals.get(name, Fraction(0))
             opacity = 0.35 + 0.65 * (k + 1) / len(totals)
             by = y + LABEL + k * (BAR + GAP)
+            tip = gettext("%(name)s, stage %(stage)s: %(votes)s") % {
+                "name": name,
+                "stage": k + 1,
+                "votes": stages[k]["totals"].get(name, "0"),
+            }
             out.append(
                 f'<rect x="0" y="{by}" width="{_x(value, scale)}" height="{BAR}" fill="{colour}" '
-                f'fill-opacity="{opacity:.2f}"><title>{escape(name)}, stage {k + 1}: '
-                f"{escape(stages[k]['totals'].get(name, '0'))}</title></rect>"
+                f'fill-opacity="{opacity:.2f}"><title>{escape(tip)}</title></rect>'
             )
         out.append(_end_label(name, stages, totals, scale, y + LABEL + len(stages) * (BAR + GAP) - 2))
     if quota:
         qx = _x(quota, scale)
-        label = f"quota {result['quota']}"
+        label = gettext("quota %(quota)s") % {"quota": result["quota"]}
         half = len(label) * CHAR / 2  # the label is centred on the line unless that would clip it
         anchor, lx = "middle", qx
         if float(qx) + half > WIDTH:

@@ -77,7 +77,7 @@ def key_page(request, election_slug):
             key = keys.PublicKey.from_json(upload.read(64 * 1024).decode("utf-8", "replace"))
             box.install_key(election, key, request.user)
         except keys.ShareError as e:
-            form.add_error("file", f"{upload.name}: {read(e.said) if e.said else e}")
+            form.add_error("file", f"{upload.name}: {read(e.words) if e.words else e}")
         except box.BoxError as e:
             form.add_error("file", f"{upload.name}: {e}")
         else:

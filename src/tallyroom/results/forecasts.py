@@ -111,7 +111,7 @@ def start(
     try:
         units = forecast.parse_canvass(data, name)
     except FormatError as e:
-        raise ForecastRefused(Words.from_stored(e.message)) from None
+        raise ForecastRefused(Words.from_stored(e.words)) from None
     model = model_of(contest, cohesion)
     blocs = forecast.blocs(model)
     unknown = sorted({b for u in units for b in u.supporters} - set(blocs))
@@ -198,9 +198,7 @@ def forecasting_work(job: Job, progress) -> dict:
             made.simulations,
             made.seed,
             workers=1,
-            progress=lambda done, _: progress(
-                before + done, total, f"{before + done:,} of {total:,} simulations"
-            ),
+            progress=lambda done, _: progress(before + done, total, _simulations(before + done, total)),
         )
 
     made.result = run(0.0, 0).to_dict()
@@ -213,4 +211,12 @@ def forecasting_work(job: Job, progress) -> dict:
             ],
         }
     made.save(update_fields=["result"])
-    return {"forecast": made.pk, "message": f"Forecast of {contest.name} (seed {made.seed}) ready."}
+    ready = Words(
+        gettext_noop("Forecast of %(name)s (seed %(seed)s) ready."), name=contest.name, seed=made.seed
+    )
+    return {"forecast": made.pk, "message": ready}
+
+
+def _simulations(done: int, total: int) -> Words:
+    plural = plural_noop("%(done)s of %(total)s simulation", "%(done)s of %(total)s simulations")
+    return Words(*plural, total, done=f"{done:,}", total=f"{total:,}")

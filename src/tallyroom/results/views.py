@@ -7,11 +7,12 @@ import re
 from django.contrib import messages
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from tallyroom import lifecycle
 from tallyroom.ballotbox.models import ContestBox, ElectionKey
+from tallyroom.count import notes
 from tallyroom.elections.models import Contest, Election
 from tallyroom.elections.profiles import profiles
 from tallyroom.jobs import runner as jobs
@@ -32,13 +33,38 @@ def _contest(election_slug: str, contest_slug: str) -> Contest:
     )
 
 
-ACTIONS = {"first": "First preferences", "surplus": "Surplus of", "exclusion": "Exclusion of"}
+ACTIONS = {
+    "first": gettext_noop("First preferences"),
+    "count": gettext_noop("Count"),
+    "surplus": gettext_noop("Surplus of %(names)s"),
+    "exclusion": gettext_noop("Exclusion of %(names)s"),
+}
 
 
 def stage_label(stage: dict) -> str:
     """A stage's heading in the stage table, e.g. 'Surplus of Ann Smith'."""
-    label = ACTIONS.get(stage["action"], stage["action"].capitalize())
-    return f"{label} {', '.join(stage['subject'])}" if label.endswith(" of") else label
+    if stage["action"] not in ACTIONS:
+        return stage["action"].capitalize()
+    return gettext(ACTIONS[stage["action"]]) % {"names": ", ".join(stage["subject"])}
+
+
+def shown_stage(stage: dict) -> dict:
+    """A stage as the sheet shows it: its heading, note and ties in the reader's language."""
+    ties = [
+        {
+            **t,
+            "purpose": gettext(t["purpose"]),
+            "settled_by": gettext(t["settled_by"]),
+            "detail": notes.translate(t["detail"], gettext),
+        }
+        for t in stage["ties"]
+    ]
+    return {
+        **stage,
+        "label": stage_label(stage),
+        "note": notes.translate(stage["note"], gettext),
+        "ties": ties,
+    }
 
 
 def sheet(count: ContestCount) -> dict:
@@ -72,7 +98,7 @@ def sheet(count: ContestCount) -> dict:
         "result": result,
         "winners": [{"name": n, "slates": slates.get(n, [])} for n in result["elected"]],
         "rows": rows,
-        "stages": [{**s, "label": stage_label(s)} for s in stages],
+        "stages": [shown_stage(s) for s in stages],
         "chart": stage_chart(result, colours, contest.name),
         "constrained": bool(result["constraints"]),
     }

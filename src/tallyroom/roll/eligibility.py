@@ -141,7 +141,12 @@ def build_roll(contest, *, user=None, progress=None) -> dict[str, int]:
         counts: Counter[str] = Counter()
         total = Member.objects.count() if progress else 0
         if progress:
-            progress(0, total, f"building the roll of {contest.name} from {total:,} members")
+            building = Words(
+                gettext_noop("building the roll of %(name)s from %(n)s members"),
+                name=contest.name,
+                n=f"{total:,}",
+            )
+            progress(0, total, building)
         for members in _member_batches():
             _build_batch(contest, members, rules, counts)
             if progress:
@@ -156,7 +161,11 @@ def building_work(job, progress) -> dict:
     all-or-nothing transaction, its progress on a connection of its own."""
     progress.own_connection()
     counts = build_roll(job.contest, user=job.started_by, progress=progress)
-    message = f"Roll built: {counts['eligible']:,} eligible, {counts['excluded']:,} excluded."
+    message = Words(
+        gettext_noop("Roll built: %(eligible)s eligible, %(excluded)s excluded."),
+        eligible=f"{counts['eligible']:,}",
+        excluded=f"{counts['excluded']:,}",
+    )
     return {"message": message, **counts}
 
 

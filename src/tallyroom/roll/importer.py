@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from tallyroom.audit.events import record
 from tallyroom.formats.errors import FormatError
 from tallyroom.organisation.csvfile import Table
 from tallyroom.organisation.models import Affiliate, Unit
-from tallyroom.stored_words import Said, gettext_noop, joined, said
+from tallyroom.stored_words import Stored, joined, stored
 from tallyroom.words import Words, plural_noop
 
 from . import bulk
@@ -82,34 +83,50 @@ class ImportReport:
     unchanged: int = 0
 
     def __str__(self) -> str:
-        return (
-            f"{self.source}: {self.rows} rows; {self.created} members added, "
-            f"{self.updated} updated, {self.unchanged} unchanged"
+        return str(self.words())
+
+    def words(self) -> Words:
+        """The report as ``Words`` (a job keeps it so, to show in the reader's language)."""
+        return Words(
+            *plural_noop(
+                "%(source)s: %(rows)s row; %(created)s members added, %(updated)s updated, "
+                "%(unchanged)s unchanged",
+                "%(source)s: %(rows)s rows; %(created)s members added, %(updated)s updated, "
+                "%(unchanged)s unchanged",
+            ),
+            self.rows,
+            source=self.source,
+            rows=self.rows,
+            created=self.created,
+            updated=self.updated,
+            unchanged=self.unchanged,
         )
 
 
-def _date(text: str, column: str, problems: list[Said]) -> date | None:
+def _date(text: str, column: str, problems: list[Stored]) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
         problems.append(
-            said(gettext_noop("%(column)s %(text)s is not a date YYYY-MM-DD"), column=column, text=repr(text))
+            stored(
+                gettext_noop("%(column)s %(text)s is not a date YYYY-MM-DD"), column=column, text=repr(text)
+            )
         )
         return None
 
 
 def _check(values: dict[str, str], units: dict[str, int], affiliates: dict[str, int]):
     """The row as a tuple in FIELDS order, and its problems."""
-    problems: list[Said] = []
+    problems: list[Stored] = []
     if not values["name"]:
-        problems.append(said(gettext_noop("name is empty")))
+        problems.append(stored(gettext_noop("name is empty")))
     email = values["email"]
     if email and not _EMAIL.match(email):
-        problems.append(said(gettext_noop("email %(email)s is not an address"), email=repr(email)))
+        problems.append(stored(gettext_noop("email %(email)s is not an address"), email=repr(email)))
     status, category = values["status"].lower(), values["category"].lower().replace(" ", "_")
     if status not in _STATUSES:
         problems.append(
-            said(
+            stored(
                 gettext_noop("status %(status)s is not one of %(statuses)s"),
                 status=repr(values["status"]),
                 statuses=", ".join(sorted(_STATUSES)),
@@ -117,7 +134,7 @@ def _check(values: dict[str, str], units: dict[str, int], affiliates: dict[str, 
         )
     if category not in _CATEGORIES:
         problems.append(
-            said(
+            stored(
                 gettext_noop("category %(category)s is not one of %(categories)s"),
                 category=repr(values["category"]),
                 categories=", ".join(sorted(_CATEGORIES)),
@@ -127,30 +144,30 @@ def _check(values: dict[str, str], units: dict[str, int], affiliates: dict[str, 
     if unit_code:
         unit_id = units.get(unit_code)
         if unit_id is None:
-            problems.append(said(gettext_noop("unknown unit %(unit)s"), unit=repr(unit_code)))
+            problems.append(stored(gettext_noop("unknown unit %(unit)s"), unit=repr(unit_code)))
     elif category in UNIT_NEEDED:
-        problems.append(said(UNIT_NEEDED[category]))
+        problems.append(stored(UNIT_NEEDED[category]))
     affiliate_code, affiliate_id = values["affiliate"], None
     if affiliate_code:
         affiliate_id = affiliates.get(affiliate_code)
         if affiliate_id is None:
             problems.append(
-                said(gettext_noop("unknown affiliate %(affiliate)s"), affiliate=repr(affiliate_code))
+                stored(gettext_noop("unknown affiliate %(affiliate)s"), affiliate=repr(affiliate_code))
             )
         elif category in _CATEGORIES and category != Member.Category.AFFILIATED_SUPPORTER:
-            problems.append(said(gettext_noop("affiliate is only for affiliated supporters")))
+            problems.append(stored(gettext_noop("affiliate is only for affiliated supporters")))
     elif category == Member.Category.AFFILIATED_SUPPORTER:
         problems.append(
-            said(gettext_noop("affiliate is empty (an affiliated supporter comes through an affiliate)"))
+            stored(gettext_noop("affiliate is empty (an affiliated supporter comes through an affiliate)"))
         )
     joined = _date(values["joined"], "joined", problems) if values["joined"] else None
     if not values["joined"]:
-        problems.append(said(gettext_noop("joined is empty")))
+        problems.append(stored(gettext_noop("joined is empty")))
     paid = _date(values["paid_up_to"], "paid_up_to", problems) if values["paid_up_to"] else None
     language = parse_language(values["language"])
     if language is None:
         problems.append(
-            said(
+            stored(
                 gettext_noop("language %(language)s is not one of %(accepted)s (blank: the default)"),
                 language=repr(values["language"]),
                 accepted=accepted(),
@@ -171,7 +188,7 @@ def _check(values: dict[str, str], units: dict[str, int], affiliates: dict[str, 
     return row, problems
 
 
-def _no_progress(done: int, total: int, message: str | None = None) -> None:
+def _no_progress(done: int, total: int, message: Words | None = None) -> None:
     pass
 
 
@@ -185,17 +202,17 @@ def import_members(file_or_path, *, user=None, progress=_no_progress) -> ImportR
     units = dict(Unit.objects.values_list("code", "pk"))
     affiliates = dict(Affiliate.objects.values_list("code", "pk"))
     first_line: dict[str, int] = {}
-    progress(0, 0, "checking the rows")
+    progress(0, 0, Words(gettext_noop("checking the rows")))
     for checked, (line, values) in enumerate(table, 1):
         progress(checked, 0)
         number = values["number"]
         _, problems = _check(values, units, affiliates)
         if not number:
-            problems.insert(0, said(gettext_noop("number is empty")))
+            problems.insert(0, stored(gettext_noop("number is empty")))
         elif number in first_line:
             problems.insert(
                 0,
-                said(
+                stored(
                     gettext_noop("membership number %(number)s is also on line %(line)s"),
                     number=number,
                     line=first_line[number],
@@ -211,8 +228,10 @@ def import_members(file_or_path, *, user=None, progress=_no_progress) -> ImportR
         table.errors.sort(key=lambda e: e.line or 0)
         raise MemberImportError(table.errors)
     if not report.rows:
-        raise MemberImportError([FormatError(table.name, None, said(gettext_noop("no members in the file")))])
-    progress(0, report.rows, f"writing {report.rows:,} members")
+        raise MemberImportError(
+            [FormatError(table.name, None, stored(gettext_noop("no members in the file")))]
+        )
+    progress(0, report.rows, Words(gettext_noop("writing %(n)s members"), n=f"{report.rows:,}"))
     with transaction.atomic():
         contacts = _write(table, units, affiliates, report, user, progress)
         record(
@@ -277,7 +296,7 @@ def _write(table: Table, units, affiliates, report: ImportReport, user, progress
             if c["pk"] in frozen:
                 table.error(
                     c["line"],
-                    said(
+                    stored(
                         gettext_noop(
                             "member %(member)s is on the frozen roll of %(election)s: their %(field)s "
                             "changes only by a recorded contact change (Roll > Change contact details), "
@@ -330,7 +349,8 @@ def importing_work(job, progress) -> dict:
             errors = getattr(e, "errors", [e])
             job.result = {
                 "errors": [
-                    {"line": x.line, "problem": x.problem, "said": x.said} for x in errors[:ERRORS_KEPT]
+                    {"line": x.line, "problem": x.problem, "words": x.problem_words}
+                    for x in errors[:ERRORS_KEPT]
                 ],
                 "hidden": max(len(errors) - ERRORS_KEPT, 0),
             }
@@ -345,6 +365,6 @@ def importing_work(job, progress) -> dict:
             raise ValueError(Words(*refused, n, n=f"{n:,}", file=handle.name)) from e
     files.discard(job)
     return {
-        "message": str(report),
+        "message": report.words(),
         **{k: getattr(report, k) for k in ("rows", "created", "updated", "unchanged")},
     }

@@ -253,9 +253,14 @@ def _next_batch(election: Election, contests: list[int], cursor: int, size: int,
     return [Recipient(*row) for row in rows if row[0] in eligible and row[0] not in coded], rows[-1][0]
 
 
+def written_time(moment) -> str:
+    """A moment as the active language writes it ("7 December 2026, 18:00")."""
+    return date_format(timezone.localtime(moment), "j F Y, H:i")
+
+
 def closing_time(election: Election) -> str:
-    """When voting closes, as the active language writes a date ("7 December 2026, 18:00")."""
-    return date_format(timezone.localtime(election.voting_closes), "j F Y, H:i")
+    """When voting closes, as the active language writes it."""
+    return written_time(election.voting_closes)
 
 
 def code_email(election: Election, recipient, code: str, url: str) -> EmailMessage:

@@ -18,7 +18,7 @@ from tallyroom.elections.models import Election
 from tallyroom.jobs import runner as jobs
 from tallyroom.jobs.models import Job
 from tallyroom.roll.models import Member
-from tallyroom.words import Words
+from tallyroom.words import Words, plural_noop
 
 from .codes import Mailer, closing_time, vote_url
 from .letters import in_their_language, letter
@@ -116,7 +116,7 @@ def reminding_work(job: Job, progress) -> dict:
     pending = not_voted(election).exclude(pk__in=deliveries.values("member_id"))
     done = deliveries.count()
     total = done + pending.count()
-    progress(done, total, "sending the reminder")
+    progress(done, total, Words(gettext_noop("sending the reminder")))
     last = 0
     with Mailer() as mailer:
         while batch := list(pending.filter(pk__gt=last).only("pk", "name", "email", "language")[:BATCH]):
@@ -142,7 +142,14 @@ def reminding_work(job: Job, progress) -> dict:
             scheduled=not reminder.on_demand,
         )
     return {
-        "message": f"Reminder sent to {reminder.sent:,} members who have not voted.",
+        "message": Words(
+            *plural_noop(
+                "Reminder sent to %(n)s member who has not voted.",
+                "Reminder sent to %(n)s members who have not voted.",
+            ),
+            reminder.sent,
+            n=f"{reminder.sent:,}",
+        ),
         "sent": reminder.sent,
     }
 

@@ -278,9 +278,13 @@ SENDERS = (STAFF, RETURNING_OFFICER)
 def no_new_codes(election: Election) -> str:
     """Why no code can be issued or sent for ``election`` now ("" if codes can be)."""
     if election.state == Election.State.CLOSED:
-        return f"Voting in {election} has closed: no code can be issued, replaced or sent."
+        return gettext("Voting in %(name)s has closed: no code can be issued, replaced or sent.") % {
+            "name": election
+        }
     if election.state != Election.State.VOTING:
-        return f"Voting in {election} has not opened: opening it issues and sends every voter's code."
+        return gettext(
+            "Voting in %(name)s has not opened: opening it issues and sends every voter's code."
+        ) % {"name": election}
     return ""
 
 

@@ -15,6 +15,7 @@ needs a session that passed the second factor (``twofactor``) when the deploymen
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 
 from .twofactor import require_verified
 
@@ -27,22 +28,22 @@ REGISTRATION_DESK = "registration_desk"
 TELLER = "teller"
 ROLES = (RETURNING_OFFICER, STAFF, SCRUTINEER, APPEALS_PANEL, CHAIR, REGISTRATION_DESK, TELLER)
 ROLE_NAMES = {
-    RETURNING_OFFICER: "Returning officer",
-    STAFF: "Staff",
-    SCRUTINEER: "Scrutineer",
-    APPEALS_PANEL: "Appeals panel",
-    CHAIR: "Conference chair",
-    REGISTRATION_DESK: "Registration desk",
-    TELLER: "Teller",
+    RETURNING_OFFICER: _("Returning officer"),
+    STAFF: _("Staff"),
+    SCRUTINEER: _("Scrutineer"),
+    APPEALS_PANEL: _("Appeals panel"),
+    CHAIR: _("Conference chair"),
+    REGISTRATION_DESK: _("Registration desk"),
+    TELLER: _("Teller"),
 }
 ROLE_DUTIES = {
-    RETURNING_OFFICER: "opens and closes voting, counts, publishes, decides roll appeals",
-    STAFF: "manages members, the roll, contests, candidates, nominations and slates",
-    SCRUTINEER: "reads the roll, turnout and the audit trail",
-    APPEALS_PANEL: "hears members' appeals against exclusion and decides them",
-    CHAIR: "opens and closes a conference's in-room polls, enters a show of hands",
-    REGISTRATION_DESK: "checks conference delegates in and out, seats substitutes, prints badges",
-    TELLER: "keys in paper ballots, each twice by two tellers",
+    RETURNING_OFFICER: _("opens and closes voting, counts, publishes, decides roll appeals"),
+    STAFF: _("manages members, the roll, contests, candidates, nominations and slates"),
+    SCRUTINEER: _("reads the roll, turnout and the audit trail"),
+    APPEALS_PANEL: _("hears members' appeals against exclusion and decides them"),
+    CHAIR: _("opens and closes a conference's in-room polls, enters a show of hands"),
+    REGISTRATION_DESK: _("checks conference delegates in and out, seats substitutes, prints badges"),
+    TELLER: _("keys in paper ballots, each twice by two tellers"),
 }
 
 

@@ -16,34 +16,21 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_noop
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tallyroom.audit.events import record
-from tallyroom.words import plural_noop
 
 from . import enrolment
 from .access import RETURNING_OFFICER, ROLE_DUTIES, ROLE_NAMES, ROLES, role_required
 
-# Django's own errors on this form that its Welsh catalogue lacks: listed so that makemessages
-# keeps them in ours, which comes first (LOCALE_PATHS); Django words them when raised.
-DJANGO_ERRORS = (
-    plural_noop(
-        "This password is too short. It must contain at least %d character.",
-        "This password is too short. It must contain at least %d characters.",
-    ),
-    gettext_noop("This password is too common."),
-    gettext_noop(
-        "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters."
-    ),
-)
-
 
 class AccountForm(forms.ModelForm):
     roles = forms.MultipleChoiceField(
-        choices=[(r, f"{ROLE_NAMES[r]}: {ROLE_DUTIES[r]}") for r in ROLES],
+        choices=[(r, format_lazy("{}: {}", ROLE_NAMES[r], ROLE_DUTIES[r])) for r in ROLES],
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("What this account may do; none means it can only sign in."),

@@ -1,5 +1,5 @@
 """``{{ message|read }}``: a message kept in ``Words.stored()``'s form (a job's result, a
-FormatError's ``said``), in the active language; nothing for none (``|default:`` the plain text)."""
+FormatError's ``problem_words``), in the active language; nothing for none (``|default:`` the plain text)."""
 
 from django import template
 
