@@ -28,11 +28,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, ngettext
 
 from tallyroom.stored_words import NESTED as _WORDS  # the key marking a stored parameter that is Words
-
-
-def plural_noop(singular: str, plural: str) -> tuple[str, str]:
-    """Marks a plural pair for ``makemessages``, as ``gettext_noop`` marks a single msgid."""
-    return singular, plural
+from tallyroom.stored_words import plural_noop as plural_noop  # marks a plural pair for makemessages
 
 
 class Words:

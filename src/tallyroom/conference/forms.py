@@ -90,8 +90,6 @@ class PollForm(forms.Form):
             return keys.PublicKey.from_json(upload.read(64 * 1024).decode("utf-8", "replace"))
         except keys.ShareError as e:
             raise forms.ValidationError(f"{upload.name}: {read(e.words) if e.words else e}") from None
-        except ValueError as e:
-            raise forms.ValidationError(f"{upload.name}: {e}") from None
 
     def clean(self):
         data = super().clean()
