@@ -304,7 +304,7 @@ def tell_outcome(case: Case) -> None:
         body = _(
             "Dear %(name)s,\n\nThe appeals panel has %(what)s\n\nAppeal number %(n)s. "
             "The panel's reason:\n\n%(reason)s\n"
-        ) % {"name": member.name, "what": what, "n": case.pk, "reason": case.decision_reason}
+        ) % {"name": member.name, "what": what, "n": case.pk, "reason": case.reason_given}
     EmailMessage(subject=subject, body=body, to=[member.email]).send()
 
 

@@ -27,7 +27,7 @@ from tallyroom.web.access import APPEALS_PANEL, has_role
 from tallyroom.words import Words
 
 from .cases import EITHER_OR, AppealRefused, candidate_in, check_panel, not_on_panel, tell_outcome
-from .models import Case, ClassDecision, Outcome, Panellist
+from .models import CLASS_DECIDED, Case, ClassDecision, Outcome, Panellist
 
 
 def covered(contests, rule: str, joined_from=None, joined_to=None):
@@ -154,7 +154,7 @@ def settle_cases(decision: ClassDecision, members: set[int], user) -> int:
             continue
         box.admit_provisional(case.provisional_key, case.member_id, user)
         case.outcome, case.class_decision = Outcome.UPHELD, decision
-        case.decision_reason = f"Class decision {decision.pk}: {decision.reason}"
+        case.decision_reason = CLASS_DECIDED.format(n=decision.pk) + decision.reason
         case.decided_at, case.decided_by = decision.decided_at, user
         case.save(update_fields=["outcome", "class_decision", "decision_reason", "decided_at", "decided_by"])
         case.panel.set(decision.panel.all())

@@ -7,7 +7,13 @@ elections app's model stays as it is; an election without rules takes no appeals
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from .reasons import named
+
+# How the reason of a case a class decision settled starts, as stored (in English).
+CLASS_DECIDED = "Class decision {n}: "
 
 
 class AppealRules(models.Model):
@@ -92,6 +98,18 @@ class Case(models.Model):
         """What the ballot box files this case's provisional ballots under."""
         return f"appeal:{self.pk}"
 
+    @property
+    def reason_given(self) -> str:
+        """The decision's reason with its "Class decision n:" (stored in English when a class
+        decision settled the case) in the active language; the panel's words as they stand."""
+        prefix = CLASS_DECIDED.format(n=self.class_decision_id)
+        if self.class_decision_id is None or not self.decision_reason.startswith(prefix):
+            return self.decision_reason
+        return gettext("Class decision %(n)s: %(reason)s") % {
+            "n": self.class_decision_id,
+            "reason": self.decision_reason.removeprefix(prefix),
+        }
+
 
 class EvidenceFile(models.Model):
     """A file sent with an appeal, kept in the database (the web tier keeps no files)."""
@@ -134,6 +152,11 @@ class ClassDecision(models.Model):
 
     def __str__(self):
         return f"class decision {self.pk}: {self.rule} {self.outcome}"
+
+    @property
+    def rule_named(self) -> str:
+        """The rule (a recorded reason) in the active language."""
+        return named(self.rule)
 
 
 class AccessLink(models.Model):

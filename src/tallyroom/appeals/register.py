@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 
 from .cases import appealed_reasons, is_overdue
 from .models import Case, ClassDecision, Outcome
+from .reasons import named
 
 
 @dataclass
@@ -48,7 +49,7 @@ def register(election) -> Register:
     for case in cases:
         out.cases += 1
         by_outcome[case.outcome] += 1
-        for reason in appealed_reasons(case) or [gettext("(none recorded)")]:
+        for reason in [named(r) for r in appealed_reasons(case)] or [gettext("(none recorded)")]:
             by_reason.setdefault(reason, Counter())[case.outcome] += 1
         if is_overdue(case, now):
             out.overdue += 1

@@ -39,7 +39,7 @@ from tallyroom.web.access import APPEALS_PANEL, RETURNING_OFFICER, SCRUTINEER, S
 from . import cases as casework
 from . import classes, evidence, limits, links, provisional
 from .models import Case, ClassDecision, Outcome
-from .reasons import plain
+from .reasons import named, plain
 from .register import register as register_of
 
 SESSION_MEMBER = "appeals_member"
@@ -457,7 +457,7 @@ def class_decision(request, election: str):
         "election": found,
         "contests": contests,
         "chosen": chosen,
-        "rules_recorded": classes.rules_recorded(found),
+        "rules_recorded": [(r, named(r), n) for r, n in classes.rules_recorded(found)],
         "panel": [(u, classes.class_exclusion(found, u)) for u in panel_users()],
         "error": error,
         "preview": preview,
@@ -502,7 +502,9 @@ def register(request, election: str):
         "r": register_of(found),
         "public": False,
         "page": page,
-        "rows": [(c, casework.appealed_reasons(c), casework.is_overdue(c, now)) for c in page],
+        "rows": [
+            (c, [named(r) for r in casework.appealed_reasons(c)], casework.is_overdue(c, now)) for c in page
+        ],
     }
     return render(request, "appeals/register.html", context)
 

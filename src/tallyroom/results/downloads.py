@@ -13,6 +13,7 @@ from tallyroom.formats.sheet_pdf import result_pdf
 from tallyroom.web import streaming
 
 from .models import ContestCount
+from .names import namer, renamed
 
 TEXT = "text/plain; charset=utf-8"
 
@@ -65,7 +66,9 @@ def render(count: ContestCount, name: str) -> tuple[Iterable[str | bytes], str]:
     if name == "result.txt":
         return [result_table(count.result)], TEXT
     if name == "result.pdf":
-        return [result_pdf(count.result, _colours(count), words=gettext)], "application/pdf"
+        name = namer(count.contest.election_id)
+        colours = {name(n): c for n, c in _colours(count).items()}
+        return [result_pdf(renamed(count.result, name), colours, words=gettext)], "application/pdf"
     if name == "tie-seed.txt":
         return [f"{count.tie_seed}\n"], TEXT
     if name == "groups.csv" and count.groups:

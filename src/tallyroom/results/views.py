@@ -3,6 +3,7 @@ verb of tallyroom.lifecycle), the scrutineers' read-only view of it, and the pub
 pages with their downloads."""
 
 import re
+from functools import cache
 
 from django.contrib import messages
 from django.http import Http404, HttpResponseBadRequest
@@ -25,6 +26,7 @@ from . import downloads
 from .analysis_pages import contest_context
 from .chart import stage_chart
 from .models import ContestCount
+from .names import namer, renamed
 
 
 def _contest(election_slug: str, contest_slug: str) -> Contest:
@@ -68,10 +70,12 @@ def shown_stage(stage: dict) -> dict:
 
 
 def sheet(count: ContestCount) -> dict:
-    """What the result sheet shows: winners with their slates, the stage table and the chart."""
+    """What the result sheet shows: winners with their slates, the stage table and the chart (a
+    motion's For, Against and Abstain in the reader's language: ``names``)."""
     contest = count.contest
-    result = count.result
-    candidates = {c.name: c for c in contest.candidates.prefetch_related("slates")}
+    name = namer(contest.election_id)
+    result = renamed(count.result, name)
+    candidates = {name(c.name): c for c in contest.candidates.prefetch_related("slates")}
     slates = {name: list(c.slates.all()) for name, c in candidates.items()}
     colours = {name: s[0].colour for name, s in slates.items() if s}
     shown = [n for n in result["candidates"] if n not in result["withdrawn"]]
@@ -249,6 +253,9 @@ def index(request):
         .defer("ballots_blt")
         .order_by("-contest__election__voting_opens", "contest__election", "contest__position", "contest__pk")
     )
+    namer_of = cache(namer)  # one look-up per election
+    for c in published:
+        c.shown_elected = [namer_of(c.contest.election_id)(n) for n in c.elected]
     return render(request, "results/index.html", {"published": published})
 
 

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tallyroom.words import Words
+
 
 class Delivery(models.TextChoices):
     """How far a code got to its voter, as the mail backend (or the mail-merge file) reports it."""
@@ -86,6 +88,7 @@ class CodeReissue(models.Model):
     )
     done_at = models.DateTimeField(null=True, blank=True, help_text="when the new code was made")
     told_old_contact = models.CharField(max_length=300, blank=True, help_text="the old address told of it")
+    told_words = models.JSONField(null=True, blank=True, help_text="told_old_contact as Words.stored()")
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
@@ -96,6 +99,12 @@ class CodeReissue(models.Model):
     @property
     def pending(self) -> bool:
         return self.done_at is None
+
+    @property
+    def told(self) -> str:
+        """How the old address was told, in the active language (as stored if kept before
+        ``told_words`` was)."""
+        return str(Words.from_stored(self.told_words)) if self.told_words else self.told_old_contact
 
 
 class Reminder(models.Model):

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
 from tallyroom.audit.events import record
@@ -51,7 +52,7 @@ def request(election: Election, member: Member, *, user) -> CodeReissue:
     return pending
 
 
-def approve(pending: CodeReissue, *, user) -> tuple[str, str]:
+def approve(pending: CodeReissue, *, user) -> tuple[str, Words]:
     """Approve ``pending`` as a second staff member: the new code (not yet sent) and a sentence
     saying how the old address was told. ApprovalRefused for the requester themself."""
     with transaction.atomic():
@@ -67,19 +68,21 @@ def approve(pending: CodeReissue, *, user) -> tuple[str, str]:
         pending.approved_by = user
         code = reissue_code(pending.election, pending.member, user=user, approval=pending)
         told = tell_old_contact(pending.election, pending.member)
-        pending.told_old_contact = told
-        pending.save(update_fields=["approved_by", "told_old_contact"])
+        with translation.override(settings.LANGUAGE_CODE):
+            pending.told_old_contact = str(told)
+        pending.told_words = told.stored()
+        pending.save(update_fields=["approved_by", "told_old_contact", "told_words"])
         record(
             user,
             "voting.reissue_notice",
             f"election:{pending.election_id}",
             member=pending.member.number,
-            told=told,
+            told=pending.told_old_contact,
         )
     return code, told
 
 
-def tell_old_contact(election: Election, member: Member) -> str:
+def tell_old_contact(election: Election, member: Member) -> Words:
     """Tell the contact details the member had before the first change after the freeze that a
     new code was sent elsewhere; a sentence saying how."""
     change = changed_after_freeze(member, election)
@@ -98,7 +101,7 @@ def tell_old_contact(election: Election, member: Member) -> str:
         )
     if before["email"]:
         notice.send()
-        return f"emailed {before['email']}"
+        return Words(gettext_noop("emailed %(email)s"), email=before["email"])
     if before["address"]:
         path = _notices_file(election)
         with path.open("a", encoding="utf-8", newline="") as f:
@@ -109,8 +112,8 @@ def tell_old_contact(election: Election, member: Member) -> str:
             spreadsheet.writer(f, lineterminator="\n").writerow(
                 [member.number, member.name, before["address"], notice.body.replace("\n", " ").strip()]
             )
-        return f"a letter to the old postal address, in {path.name}"
-    return "no old address to tell"
+        return Words(gettext_noop("a letter to the old postal address, in %(file)s"), file=path.name)
+    return Words(gettext_noop("no old address to tell"))
 
 
 def _before(member: Member, change: ContactChange | None, field: str) -> str:
