@@ -3,7 +3,8 @@
 A job (``analysing_work``) recounts the published ballots by the published rules, checks the
 recount is the published result byte for byte, and keeps (``ContestAnalysis``) what
 ``tallyroom.analysis`` says of it: seats, first preferences and transfers by slate with every
-stage's transfer matrix and the flow chart; for a contest with weighted delegations (a card vote,
+stage's transfer matrix and the flow chart's shapes (drawn, in the reader's language, when
+shown); for a contest with weighted delegations (a card vote,
 a contest decided by colleges) the counterfactual recounts that find the delegations whose
 choice decided a seat, and their voting power where it is defined; for a contest shown by
 region, first preferences and the final round by region. The pages read what was kept.
@@ -111,7 +112,7 @@ def _weight_holders(count: ContestCount) -> dict[tuple[str, Fraction], list[str]
 
 def power_game(
     found: Sequence[pivotal.Delegation], shares: Mapping[str, Fraction]
-) -> tuple[list[int], int] | str:
+) -> tuple[list[int], int] | Words:
     """The delegations as one weighted game: each weighs its ballots' total, scaled to its
     college's share of the whole when the contest is decided by colleges, all made whole numbers
     by their common denominator; the quota is more than half. Or why the indices are not defined."""
@@ -122,17 +123,21 @@ def power_game(
     scale = lcm(*(w.denominator for w in exact))
     weights = [int(w * scale) for w in exact]
     if sum(weights) > POWER_LIMIT:
-        return (
-            f"not computed: as whole numbers the delegations' weights add up to {sum(weights):,}, "
-            f"more than the {POWER_LIMIT:,} an exact index is computed for here"
+        return Words(
+            gettext_noop(
+                "not computed: as whole numbers the delegations' weights add up to %(total)s, "
+                "more than the %(limit)s an exact index is computed for here"
+            ),
+            total=f"{sum(weights):,}",
+            limit=f"{POWER_LIMIT:,}",
         )
     return weights, sum(weights) // 2 + 1
 
 
 def _power(found: Sequence[pivotal.Delegation], shares: Mapping[str, Fraction]) -> dict[str, Any]:
     game = power_game(found, shares)
-    if isinstance(game, str):
-        return {"defined": False, "reason": game}
+    if isinstance(game, Words):
+        return {"defined": False, "reason": game.stored()}
     weights, quota = game
     shapley = len(weights) ** 2 * sum(weights) <= SHAPLEY_LIMIT
     p = power.power(weights, quota, shapley=shapley)
@@ -165,7 +170,8 @@ def _regions(count: ContestCount, read: BallotFile, result: Result) -> dict[str,
     if not contest.results_by_region:
         return None
     if read.ballots.colleges:
-        return {"cells": [], "note": "a contest decided by colleges is not broken down by region"}
+        note = gettext_noop("a contest decided by colleges is not broken down by region")
+        return {"cells": [], "note": note}  # translated when shown
     by = box.region_input(contest, list(read.ballots.candidates))
     papers = box.papers_by_region(contest)  # ballot papers: a card vote is one voter
     cells = regions.by_region(by, result, minimum=contest.region_minimum, papers=papers)
@@ -204,14 +210,14 @@ def compute(count: ContestCount, progress=None) -> ContestAnalysis:
     slate_of = slate_map(count, read)
     step(1, 4, Words(gettext_noop("slates and transfers")))
     data: dict[str, Any] = {"slates": report.public(report.contest_report(result, slate_of, read.ballots))}
-    flow = charts.flow_svg(result, slate_of, embed=f"flow-{count.pk}")
+    data["flow"] = charts.flow_chart(result, slate_of)  # drawn in the reader's language when shown
     step(2, 4, Words(gettext_noop("delegations: counterfactual recounts")))
     data["pivotal"] = _pivotal(count, read, slate_of)
     step(3, 4, Words(gettext_noop("regions")))
     data["regions"] = _regions(count, read, result)
     with transaction.atomic():
         analysis, _ = ContestAnalysis.objects.update_or_create(
-            count=count, defaults={"data": data, "flow_svg": flow}
+            count=count, defaults={"data": data, "flow_svg": ""}
         )
     step(4, 4, Words(gettext_noop("analysed")))
     return analysis
