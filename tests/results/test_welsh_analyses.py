@@ -59,6 +59,18 @@ def test_the_flow_chart_and_transfer_tables_read_in_welsh(closed_election, offic
     no_english(section)
 
 
+def test_an_analysis_kept_before_its_chart_was_shows_the_chart_it_stored(closed_election, officer):
+    contest = closed_election.contests.get(slug="chair")
+    publish(count_contest(contest, officer), officer)
+    url = reverse("results:contest", args=["vale-2026", "chair"])
+    Client().get(url)  # the analysis is made
+    kept = ContestAnalysis.objects.get()
+    del kept.data["flow"]
+    kept.flow_svg = '<svg role="img"><title>How the votes moved: as stored</title></svg>'
+    kept.save()
+    assert kept.flow_svg in Client().get(url).content.decode()
+
+
 def test_the_regions_chart_reads_in_welsh(regional):  # noqa: F811 (the fixture imported)
     url = reverse("results:contest", args=[regional.contest.election.slug, regional.contest.slug])
     english, welsh = pages(Client(), url)
@@ -90,6 +102,20 @@ def test_a_college_contests_region_note_and_power_read_in_welsh(conference, staf
     )
     assert "broken down" not in welsh and "not computed" not in welsh
     no_english(welsh_html)
+
+
+def test_a_delegation_named_by_its_college_and_weight_reads_in_welsh(conference, staff, check_in_all):
+    count = declared(conference, staff, check_in_all)
+    url = reverse("results:contest", args=[count.contest.election.slug, count.contest.slug])
+    reader = Client()
+    reader.cookies["django_language"] = "cy"
+    welsh = reader.get(url).content.decode()  # the first visit: the analysis is made in a Welsh request
+    english = Client().get(url).content.decode()
+    kept = ContestAnalysis.objects.get(count=count).data["pivotal"]
+    assert "clp: weight 1 (2 delegations)" in [d["name"] for d in kept["power"]["delegations"]]  # as the CLI
+    assert '<th scope="row">clp: weight 1 (2 delegations)</th>' in english
+    assert '<th scope="row">clp: pwysau 1 (2 dirprwyaeth)</th>' in welsh and "delegations)" not in welsh
+    no_english(welsh)
 
 
 def test_a_forecasts_chart_reads_in_welsh(draft_election, clients):

@@ -18,7 +18,9 @@ from fractions import Fraction
 from math import lcm
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext_noop
 
 from tallyroom import lifecycle
@@ -30,7 +32,7 @@ from tallyroom.count.numbers import decimal_str
 from tallyroom.formats import BallotFile, parse_blt, parse_csv_ballots, result_json
 from tallyroom.jobs import runner as jobs
 from tallyroom.jobs.models import Job
-from tallyroom.words import Words
+from tallyroom.words import Words, plural_noop
 
 from .models import ContestAnalysis, ContestCount
 
@@ -81,22 +83,41 @@ def slate_map(count: ContestCount, read: BallotFile) -> dict[str, str]:
     return slates.party_slates(read.parties or lifecycle.slate_labels(count.contest))
 
 
-def delegations(count: ContestCount, candidates: Sequence[str]) -> list[pivotal.Delegation]:
+def delegations(count: ContestCount, candidates: Sequence[str]) -> tuple[list[pivotal.Delegation], dict]:
     """The contest's ballots as delegations: one per college and weight (a delegation's delegates
     share its card vote equally, so a weight names the delegation that carries it), named by the
-    delegation when a conference poll's line items show that only one carries it."""
+    delegation when a conference poll's line items show that only one carries it, else by its
+    college and weight: with, for each name of that kind, its words (``Words.stored()``), so that
+    it is shown in the reader's language."""
     index = {name: i for i, name in enumerate(candidates)}
     classes: dict[tuple[str, Fraction], list] = defaultdict(list)
     for prefs, weight, college in box.opened_ballots(count.contest):
         classes[(college, Fraction(weight))].append((tuple(index[n] for n in prefs), Fraction(weight)))
     holders = _weight_holders(count)
-    out = []
+    out, labels = [], {}
     for (college, weight), ballots in sorted(classes.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
         names = holders.get((college, weight), [])
-        label = f"{college}: weight {weight}" if college else f"weight {weight}"
-        name = names[0] if len(names) == 1 else label + (f" ({len(names)} delegations)" if names else "")
+        if len(names) == 1:
+            name = names[0]
+        else:
+            label = _label(college, weight, len(names))
+            with translation.override(settings.LANGUAGE_CODE):
+                name = str(label)
+            labels[name] = label.stored()
         out.append(pivotal.Delegation(name, tuple(sorted(ballots)), college))
-    return out
+    return out, labels
+
+
+def _label(college: str, weight: Fraction, holders: int) -> Words:
+    """A delegation named by its college and weight, and how many delegations carry it (if known)."""
+    if college:
+        label = Words(gettext_noop("%(college)s: weight %(weight)s"), college=college, weight=str(weight))
+    else:
+        label = Words(gettext_noop("weight %(weight)s"), weight=str(weight))
+    if not holders:
+        return label
+    many = plural_noop("%(label)s (%(n)s delegation)", "%(label)s (%(n)s delegations)")
+    return Words(*many, holders, label=label, n=holders)
 
 
 def _weight_holders(count: ContestCount) -> dict[tuple[str, Fraction], list[str]]:
@@ -148,7 +169,7 @@ def _power(found: Sequence[pivotal.Delegation], shares: Mapping[str, Fraction]) 
 def _pivotal(count: ContestCount, read: BallotFile, slate_of: Mapping[str, str]) -> dict[str, Any] | None:
     """Counterfactual recounts and voting power, for a contest of two or more delegations."""
     candidates = list(read.ballots.candidates)
-    found = delegations(count, candidates)
+    found, labels = delegations(count, candidates)
     if len(found) < 2:
         return None
     actual, every = pivotal.counterfactuals(candidates, found, recounter(count, False), slate_of or None)
@@ -162,6 +183,7 @@ def _pivotal(count: ContestCount, read: BallotFile, slate_of: Mapping[str, str])
         "counterfactuals": [c.to_dict() for c in pivotal.decisive(every)],
         "recounts": len(every),
         "power": _power(found, shares),
+        "labels": labels,
     }
 
 

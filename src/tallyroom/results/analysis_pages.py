@@ -108,11 +108,26 @@ def _shown_transfer(stage: dict) -> dict:
 
 
 def _shown_pivotal(pivotal: dict | None) -> dict | None:
-    """The delegations' analysis with why voting power is not defined in the reader's language."""
-    reason = pivotal and pivotal["power"].get("reason")
-    if not isinstance(reason, dict):  # defined, or a reason kept as text before
-        return pivotal
-    return {**pivotal, "power": {**pivotal["power"], "reason": str(Words.from_stored(reason))}}
+    """The delegations' analysis in the reader's language: the delegations named by their college
+    and weight, and why voting power is not defined (an analysis kept before either was kept as
+    words shows them as it stored them)."""
+    if pivotal is None:
+        return None
+    labels = {name: str(Words.from_stored(w)) for name, w in pivotal.get("labels", {}).items()}
+
+    def named(row: dict, key: str) -> dict:
+        return {**row, key: labels.get(row[key], row[key])}
+
+    power = pivotal["power"]
+    if isinstance(power.get("reason"), dict):
+        power = {**power, "reason": str(Words.from_stored(power["reason"]))}
+    elif power["defined"]:
+        power = {**power, "delegations": [named(d, "name") for d in power["delegations"]]}
+    return {
+        **pivotal,
+        "counterfactuals": [named(c, "delegation") for c in pivotal["counterfactuals"]],
+        "power": power,
+    }
 
 
 def contest_context(count: ContestCount, user, show_delegations: bool) -> dict[str, Any]:
