@@ -57,6 +57,8 @@ def test_the_flow_chart_and_transfer_tables_read_in_welsh(closed_election, offic
     _english, section = pages(Client(), section_url)
     assert "Dewisiadau cyntaf" in section  # its slates (elected at the first stage: no transfer)
     no_english(section)
+    _english, election = pages(Client(), reverse("results:election_results", args=["vale-2026"]))
+    no_english(election)  # the slates added up over both contests
 
 
 def test_an_analysis_kept_before_its_chart_was_shows_the_chart_it_stored(closed_election, officer):
