@@ -3,11 +3,11 @@
 A job (``analysing_work``) recounts the published ballots by the published rules, checks the
 recount is the published result byte for byte, and keeps (``ContestAnalysis``) what
 ``tallyroom.analysis`` says of it: seats, first preferences and transfers by slate with every
-stage's transfer matrix and the flow chart's shapes (drawn, in the reader's language, when
-shown); for a contest with weighted delegations (a card vote,
-a contest decided by colleges) the counterfactual recounts that find the delegations whose
-choice decided a seat, and their voting power where it is defined; for a contest shown by
-region, first preferences and the final round by region. The pages read what was kept.
+stage's transfer matrix and the flow chart's shapes; for a contest with weighted delegations
+(a card vote, a contest decided by colleges) the counterfactual recounts that find the
+delegations whose choice decided a seat, and their voting power where it is defined; for a
+contest shown by region, first preferences and the final round by region. The pages read what
+was kept, in the reader's language: nothing kept is worded in the language of the job's.
 """
 
 from __future__ import annotations
@@ -83,7 +83,9 @@ def slate_map(count: ContestCount, read: BallotFile) -> dict[str, str]:
     return slates.party_slates(read.parties or lifecycle.slate_labels(count.contest))
 
 
-def delegations(count: ContestCount, candidates: Sequence[str]) -> tuple[list[pivotal.Delegation], dict]:
+def delegations(
+    count: ContestCount, candidates: Sequence[str]
+) -> tuple[list[pivotal.Delegation], dict[str, dict]]:
     """The contest's ballots as delegations: one per college and weight (a delegation's delegates
     share its card vote equally, so a weight names the delegation that carries it), named by the
     delegation when a conference poll's line items show that only one carries it, else by its
