@@ -7,7 +7,7 @@ stage's transfer matrix and the flow chart's shapes; for a contest with weighted
 (a card vote, a contest decided by colleges) the counterfactual recounts that find the
 delegations whose choice decided a seat, and their voting power where it is defined; for a
 contest shown by region, first preferences and the final round by region. The pages read what
-was kept, in the reader's language: nothing kept is worded in the language of the job's.
+was kept, in the reader's language (none of it is worded in the language of the job's request).
 """
 
 from __future__ import annotations
