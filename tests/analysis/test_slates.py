@@ -3,12 +3,15 @@ the invariants on real wards."""
 
 from __future__ import annotations
 
+import json
 from fractions import Fraction
 from pathlib import Path
 
+import polib
 import pytest
 
-from tallyroom.analysis.charts import flow_svg, flow_table_html
+import tallyroom
+from tallyroom.analysis.charts import bar_svg, draw_flow, flow_chart, flow_svg, flow_table_html
 from tallyroom.analysis.report import contest_report, public
 from tallyroom.analysis.slates import party_slates, read_party_rules, read_slates
 from tallyroom.analysis.transfers import by_slate, loyalty, matrix_rows, transfers
@@ -78,6 +81,26 @@ def test_every_transfer_adds_up_on_real_wards(ward):
     assert svg.startswith("<svg") and 'role="img"' in svg and "<desc" in svg
     table = flow_table_html(contest_report(result, slates))
     assert table.count("<tr>") == 1 + sum(len(matrix_rows(t)) for t in transfers(result))
+
+
+def test_the_flow_chart_kept_as_json_is_drawn_in_the_words_given():
+    """The web keeps ``flow_chart`` as JSON and draws it in the reader's language: in English it is
+    the CLI's chart byte for byte; every word is asked of ``words``, and the catalogue has each."""
+    result, _ = hand_count()
+    chart = json.loads(json.dumps(flow_chart(result, SLATES)))
+    assert draw_flow(chart, embed="flow-1") == flow_svg(result, SLATES, embed="flow-1")
+    asked = []
+
+    def words(msgid: str) -> str:
+        asked.append(msgid)
+        return f"«{msgid}»"
+
+    svg = draw_flow(chart, words=words) + bar_svg("Title", [("A", 1.0)], words=words)
+    assert "«How the votes moved: «count»»" in svg and "«A flow chart of 4 stages: each column" in svg
+    assert "«stage 2: A1 to A2, 1.50»" in svg and "«A1, stage 1»" in svg and "«1 bars, largest" in svg
+    assert "«stage 3: A2 to «non-transferable», 1.50»" in svg
+    catalogue = Path(tallyroom.__file__).parent / "locale" / "cy" / "LC_MESSAGES" / "django.po"
+    assert set(asked) <= {e.msgid for e in polib.pofile(str(catalogue)) if e.msgstr}
 
 
 def test_slate_files_and_party_rules(tmp_path):

@@ -3,30 +3,38 @@ the optional ``cairosvg`` is installed (``pip install 'tallyroom[charts]'``).
 
 - ``flow_svg``: the whole count as a Sankey-style flow: one column per stage, each candidate's
   votes as a block in their slate's colour, and between columns a band for every transfer, from
-  the candidate whose votes moved to each receiver (and to non-transferable, at the foot).
+  the candidate whose votes moved to each receiver (and to non-transferable, at the foot); made of
+  ``flow_chart`` (its shapes and figures, JSON-ready, kept by the web's analysis) and
+  ``draw_flow`` (the SVG, in the language of a ``words`` function).
 - ``bar_svg``: a ranked horizontal bar chart (regions, seat distributions, win probabilities).
 
 Every chart is ``role="img"`` with a ``<title>`` and a ``<desc>`` saying where the full figures
 are: the table from ``flow_table_html`` / ``bar_table_html``, which screen readers read and which
-needs no JavaScript (``tallyroom analyse`` writes it beside each chart, as ``.html``).
+needs no JavaScript (``tallyroom analyse`` writes it beside each chart, as ``.html``). The charts'
+words are in English unless a ``words`` function (``gettext``) is given: they are marked with the
+engine's local ``gettext_noop`` for makemessages, so this package stays free of Django.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
 from pathlib import Path
 from typing import Any
 
 from tallyroom.count import Result
+from tallyroom.count.notes import gettext_noop
 
 from .slates import slate_of, slate_order
-from .transfers import transfers
+from .transfers import LOSS, NON_TRANSFERABLE, transfers
+
+Translate = Callable[[str], str]  # a msgid -> its translation (``gettext``); ``str``: English as it stands
 
 # Okabe-Ito's colour-blind-safe palette, then greys; slates take them in order of first standing.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
 OTHER = "#8c8c8c"
 NT_COLOUR = "#bdbdbd"
+NODE_W = 10  # a flow chart's blocks' width
 
 
 def slate_colours(candidates: Sequence[str], slates: Mapping[str, str]) -> dict[str, str]:
@@ -41,12 +49,36 @@ def _f(x: float) -> str:
     return f"{x:.1f}"
 
 
-def flow_svg(result: Result, slates: Mapping[str, str], *, height: int = 420, embed: str = "") -> str:
-    """The count as a flow chart (see the module docstring); ``embed``: see ``_svg``."""
+# The charts' words, in English: what ``words`` is asked to translate (the web gives ``gettext``).
+FLOW_TITLE = gettext_noop("How the votes moved: %(title)s")
+COUNT = gettext_noop("count")
+FLOW_DESC = gettext_noop(
+    "A flow chart of %(n)s stages: each column is a stage, each block a candidate's votes in "
+    "their slate's colour, each band a transfer. The table of transfers gives the same figures."
+)
+BAND = gettext_noop("stage %(stage)s: %(source)s to %(target)s, %(votes)s")
+BLOCK = gettext_noop("%(name)s, stage %(stage)s")
+BAR_DESC = gettext_noop(
+    "%(n)s bars, largest first where ranked; the table beside the chart gives the same figures."
+)
+NAMES = {NON_TRANSFERABLE: gettext_noop("non-transferable"), LOSS: gettext_noop("loss")}  # transfers' own
+
+
+def flow_svg(
+    result: Result, slates: Mapping[str, str], *, height: int = 420, embed: str = "", words: Translate = str
+) -> str:
+    """The count as a flow chart (see the module docstring) in the language of ``words``;
+    ``embed``: see ``_svg``."""
+    return draw_flow(flow_chart(result, slates, height=height), embed=embed, words=words)
+
+
+def flow_chart(result: Result, slates: Mapping[str, str], *, height: int = 420) -> dict[str, Any]:
+    """The flow chart's shapes, figures and names, without its words: JSON-ready, so that it is
+    kept once and ``draw_flow`` writes it in the reader's language."""
     names = list(result.stages[0].totals)
     colours = slate_colours(names, slates)
     ncols = len(result.stages)
-    label_room, node_w, gap = 230, 10, 4
+    label_room, node_w, gap = 230, NODE_W, 4
     col_gap = max(60, min(120, 900 // max(ncols, 1)))
     width = label_room + (ncols - 1) * col_gap + node_w + 20
     poll = float(result.valid_poll) or 1.0
@@ -63,11 +95,12 @@ def flow_svg(result: Result, slates: Mapping[str, str], *, height: int = 420, em
                 y += h + gap
         lost = float(stage.non_transferable + stage.loss) * scale
         if lost > 0.05:
-            out["non-transferable"] = (y, lost)
+            out[NON_TRANSFERABLE] = (y, lost)
         return out
 
     cols = [column(i) for i in range(ncols)]
-    parts = []
+    chart: dict[str, Any] = {"width": width, "height": height, "title": result.title, "stages": ncols}
+    chart |= {"bands": [], "columns": [], "labels": []}
     moves = {t.stage: t for t in transfers(result)}
     for i in range(1, ncols):
         x0, x1 = label_room + (i - 1) * col_gap + node_w, label_room + i * col_gap
@@ -77,7 +110,7 @@ def flow_svg(result: Result, slates: Mapping[str, str], *, height: int = 420, em
         t = moves.get(stage.stage)
         bands: list[tuple[str, str, float]] = []  # (from, to, votes): staying votes first
         for key in cols[i - 1]:
-            if key == "non-transferable":
+            if key == NON_TRANSFERABLE:
                 stay = float(before.non_transferable + before.loss)
             else:
                 stay = float(min(before.totals.get(key, 0), stage.totals.get(key, 0)))
@@ -89,7 +122,7 @@ def flow_svg(result: Result, slates: Mapping[str, str], *, height: int = 420, em
             gains = {k: float(v) for k, v in t.received.items() if v > 0}
             lost = float(t.non_transferable + t.loss)
             if lost > 0:
-                gains["non-transferable"] = lost
+                gains[NON_TRANSFERABLE] = lost
             for s in t.sources:
                 for to, votes in gains.items():
                     bands.append((s, to, votes * outflow[s] / total_out))
@@ -101,36 +134,58 @@ def flow_svg(result: Result, slates: Mapping[str, str], *, height: int = 420, em
             yb = cols[i][b][0] + in_used[b]
             out_used[a] += h
             in_used[b] += h
-            colour = NT_COLOUR if a == "non-transferable" else colours[slate_of(slates, a)]
+            colour = NT_COLOUR if a == NON_TRANSFERABLE else colours[slate_of(slates, a)]
             mid = (x0 + x1) / 2
             top = f"M{_f(x0)},{_f(ya)} C{_f(mid)},{_f(ya)} {_f(mid)},{_f(yb)} {_f(x1)},{_f(yb)} "
             yb2, ya2 = _f(yb + h), _f(ya + h)
             foot = f"L{_f(x1)},{yb2} C{_f(mid)},{yb2} {_f(mid)},{ya2} {_f(x0)},{ya2} Z"
-            path = top + foot
             opacity = "0.25" if a == b else "0.6"
-            tip = f"stage {stage.stage}: {a} to {b}, {votes:.2f}"
-            band = f'<path d="{path}" fill="{colour}" fill-opacity="{opacity}">'
-            parts.append(f"{band}<title>{escape(tip)}</title></path>")
+            chart["bands"].append([top + foot, colour, opacity, stage.stage, a, b, f"{votes:.2f}"])
     for i, col in enumerate(cols):
-        x = label_room + i * col_gap
-        parts.append(f'<text x="{_f(x)}" y="28" class="stage">{result.stages[i].stage}</text>')
-        for key, (y, h) in col.items():
-            colour = NT_COLOUR if key == "non-transferable" else colours[slate_of(slates, key)]
-            parts.append(
-                f'<rect x="{_f(x)}" y="{_f(y)}" width="{node_w}" height="{_f(max(h, 0.5))}" fill="{colour}">'
-                f"<title>{escape(key)}, stage {result.stages[i].stage}</title></rect>"
-            )
-    for key, (y, h) in cols[0].items():
-        label = key if key == "non-transferable" else f"{key} ({slate_of(slates, key)})"
-        parts.append(
-            f'<text x="{label_room - 6}" y="{_f(y + h / 2 + 4)}" class="name">{escape(_short(label))}</text>'
+        blocks = [
+            [
+                _f(y),
+                _f(max(h, 0.5)),
+                NT_COLOUR if key == NON_TRANSFERABLE else colours[slate_of(slates, key)],
+                key,
+            ]
+            for key, (y, h) in col.items()
+        ]
+        chart["columns"].append(
+            {"x": _f(label_room + i * col_gap), "stage": result.stages[i].stage, "blocks": blocks}
         )
-    title = f"How the votes moved: {result.title or 'count'}"
-    desc = (
-        f"A flow chart of {ncols} stages: each column is a stage, each block a candidate's votes in "
-        "their slate's colour, each band a transfer. The table of transfers gives the same figures."
-    )
-    return _svg(width, height, title, desc, "".join(parts), embed)
+    for key, (y, h) in cols[0].items():
+        slate = None if key == NON_TRANSFERABLE else slate_of(slates, key)
+        chart["labels"].append([label_room - 6, _f(y + h / 2 + 4), key, slate])
+    return chart
+
+
+def draw_flow(chart: Mapping[str, Any], *, embed: str = "", words: Translate = str) -> str:
+    """The SVG of a ``flow_chart``, its words through ``words``."""
+
+    def name(key: str) -> str:
+        return words(NAMES[key]) if key in NAMES else key
+
+    parts = []
+    for path, colour, opacity, stage, a, b, votes in chart["bands"]:
+        tip = words(BAND) % {"stage": stage, "source": name(a), "target": name(b), "votes": votes}
+        band = f'<path d="{path}" fill="{colour}" fill-opacity="{opacity}">'
+        parts.append(f"{band}<title>{escape(tip)}</title></path>")
+    for col in chart["columns"]:
+        x, stage = col["x"], col["stage"]
+        parts.append(f'<text x="{x}" y="28" class="stage">{stage}</text>')
+        for y, h, colour, key in col["blocks"]:
+            tip = words(BLOCK) % {"name": name(key), "stage": stage}
+            parts.append(
+                f'<rect x="{x}" y="{y}" width="{NODE_W}" height="{h}" fill="{colour}">'
+                f"<title>{escape(tip)}</title></rect>"
+            )
+    for x, y, key, slate in chart["labels"]:
+        label = name(key) if slate is None else f"{key} ({slate})"
+        parts.append(f'<text x="{x}" y="{y}" class="name">{escape(_short(label))}</text>')
+    title = words(FLOW_TITLE) % {"title": chart["title"] or words(COUNT)}
+    desc = words(FLOW_DESC) % {"n": chart["stages"]}
+    return _svg(chart["width"], chart["height"], title, desc, "".join(parts), embed)
 
 
 def _short(text: str, n: int = 31) -> str:
@@ -180,10 +235,16 @@ def table_html(caption: str, header: Sequence[str], rows: Sequence[Sequence[Any]
 
 
 def bar_svg(
-    title: str, rows: Sequence[tuple[str, float]], *, unit: str = "", colours=None, embed: str = ""
+    title: str,
+    rows: Sequence[tuple[str, float]],
+    *,
+    unit: str = "",
+    colours=None,
+    embed: str = "",
+    words: Translate = str,
 ) -> str:
-    """Horizontal bars, one per ``(label, value)`` row, in the order given (rank them first);
-    ``embed``: see ``_svg``."""
+    """Horizontal bars, one per ``(label, value)`` row, in the order given (rank them first), its
+    description in the language of ``words``; ``embed``: see ``_svg``."""
     colours = colours or {}
     bar, gap, label_room, width = 16, 6, 200, 640
     top = max((v for _, v in rows), default=0) or 1.0
@@ -199,7 +260,7 @@ def bar_svg(
             f'<text x="{_f(label_room + w + 4)}" y="{y + 12}" class="value">{value:g}{unit}</text>'
         )
     height = 30 + len(rows) * (bar + gap)
-    desc = f"{len(rows)} bars, largest first where ranked; the table beside the chart gives the same figures."
+    desc = words(BAR_DESC) % {"n": len(rows)}
     return _svg(width, height, title, desc, "".join(parts), embed)
 
 

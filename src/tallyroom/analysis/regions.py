@@ -38,12 +38,13 @@ import numpy as np
 
 from tallyroom.count import Ballots, Result
 from tallyroom.count.ballots import PAD, exact_sum, weighted_bincount
+from tallyroom.count.notes import gettext_noop
 
 # The default cell size and the floor a contest or the CLI may set: issue 12 promised cells of at
 # least 50 ballots, so no small group's ballots can be read off; a lower minimum (down to a cell of
 # one ballot) would let anyone who knows a region's few voters read their votes from its figures.
 MINIMUM = 50
-EXHAUSTED = "exhausted"
+EXHAUSTED = gettext_noop("exhausted")  # the final round's column of ballots ranking no finalist
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,11 @@
 A job (``analysing_work``) recounts the published ballots by the published rules, checks the
 recount is the published result byte for byte, and keeps (``ContestAnalysis``) what
 ``tallyroom.analysis`` says of it: seats, first preferences and transfers by slate with every
-stage's transfer matrix and the flow chart; for a contest with weighted delegations (a card vote,
-a contest decided by colleges) the counterfactual recounts that find the delegations whose
-choice decided a seat, and their voting power where it is defined; for a contest shown by
-region, first preferences and the final round by region. The pages read what was kept.
+stage's transfer matrix and the flow chart's shapes; for a contest with weighted delegations
+(a card vote, a contest decided by colleges) the counterfactual recounts that find the
+delegations whose choice decided a seat, and their voting power where it is defined; for a
+contest shown by region, first preferences and the final round by region. The pages read what
+was kept, in the reader's language (none of it is worded in the language of the job's request).
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from fractions import Fraction
 from math import lcm
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext_noop
 
 from tallyroom import lifecycle
@@ -29,7 +32,7 @@ from tallyroom.count.numbers import decimal_str
 from tallyroom.formats import BallotFile, parse_blt, parse_csv_ballots, result_json
 from tallyroom.jobs import runner as jobs
 from tallyroom.jobs.models import Job
-from tallyroom.words import Words
+from tallyroom.words import Words, plural_noop
 
 from .models import ContestAnalysis, ContestCount
 
@@ -80,22 +83,43 @@ def slate_map(count: ContestCount, read: BallotFile) -> dict[str, str]:
     return slates.party_slates(read.parties or lifecycle.slate_labels(count.contest))
 
 
-def delegations(count: ContestCount, candidates: Sequence[str]) -> list[pivotal.Delegation]:
+def delegations(
+    count: ContestCount, candidates: Sequence[str]
+) -> tuple[list[pivotal.Delegation], dict[str, dict]]:
     """The contest's ballots as delegations: one per college and weight (a delegation's delegates
     share its card vote equally, so a weight names the delegation that carries it), named by the
-    delegation when a conference poll's line items show that only one carries it."""
+    delegation when a conference poll's line items show that only one carries it, else by its
+    college and weight: with, for each name of that kind, its words (``Words.stored()``), so that
+    it is shown in the reader's language."""
     index = {name: i for i, name in enumerate(candidates)}
     classes: dict[tuple[str, Fraction], list] = defaultdict(list)
     for prefs, weight, college in box.opened_ballots(count.contest):
         classes[(college, Fraction(weight))].append((tuple(index[n] for n in prefs), Fraction(weight)))
     holders = _weight_holders(count)
-    out = []
+    out, labels = [], {}
     for (college, weight), ballots in sorted(classes.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
         names = holders.get((college, weight), [])
-        label = f"{college}: weight {weight}" if college else f"weight {weight}"
-        name = names[0] if len(names) == 1 else label + (f" ({len(names)} delegations)" if names else "")
+        if len(names) == 1:
+            name = names[0]
+        else:
+            label = _label(college, weight, len(names))
+            with translation.override(settings.LANGUAGE_CODE):
+                name = str(label)
+            labels[name] = label.stored()
         out.append(pivotal.Delegation(name, tuple(sorted(ballots)), college))
-    return out
+    return out, labels
+
+
+def _label(college: str, weight: Fraction, holders: int) -> Words:
+    """A delegation named by its college and weight, and how many delegations carry it (if known)."""
+    if college:
+        label = Words(gettext_noop("%(college)s: weight %(weight)s"), college=college, weight=str(weight))
+    else:
+        label = Words(gettext_noop("weight %(weight)s"), weight=str(weight))
+    if not holders:
+        return label
+    many = plural_noop("%(label)s (%(n)s delegation)", "%(label)s (%(n)s delegations)")
+    return Words(*many, holders, label=label, n=holders)
 
 
 def _weight_holders(count: ContestCount) -> dict[tuple[str, Fraction], list[str]]:
@@ -111,7 +135,7 @@ def _weight_holders(count: ContestCount) -> dict[tuple[str, Fraction], list[str]
 
 def power_game(
     found: Sequence[pivotal.Delegation], shares: Mapping[str, Fraction]
-) -> tuple[list[int], int] | str:
+) -> tuple[list[int], int] | Words:
     """The delegations as one weighted game: each weighs its ballots' total, scaled to its
     college's share of the whole when the contest is decided by colleges, all made whole numbers
     by their common denominator; the quota is more than half. Or why the indices are not defined."""
@@ -122,17 +146,21 @@ def power_game(
     scale = lcm(*(w.denominator for w in exact))
     weights = [int(w * scale) for w in exact]
     if sum(weights) > POWER_LIMIT:
-        return (
-            f"not computed: as whole numbers the delegations' weights add up to {sum(weights):,}, "
-            f"more than the {POWER_LIMIT:,} an exact index is computed for here"
+        return Words(
+            gettext_noop(
+                "not computed: as whole numbers the delegations' weights add up to %(total)s, "
+                "more than the %(limit)s an exact index is computed for here"
+            ),
+            total=f"{sum(weights):,}",
+            limit=f"{POWER_LIMIT:,}",
         )
     return weights, sum(weights) // 2 + 1
 
 
 def _power(found: Sequence[pivotal.Delegation], shares: Mapping[str, Fraction]) -> dict[str, Any]:
     game = power_game(found, shares)
-    if isinstance(game, str):
-        return {"defined": False, "reason": game}
+    if isinstance(game, Words):
+        return {"defined": False, "reason": game.stored()}
     weights, quota = game
     shapley = len(weights) ** 2 * sum(weights) <= SHAPLEY_LIMIT
     p = power.power(weights, quota, shapley=shapley)
@@ -143,7 +171,7 @@ def _power(found: Sequence[pivotal.Delegation], shares: Mapping[str, Fraction]) 
 def _pivotal(count: ContestCount, read: BallotFile, slate_of: Mapping[str, str]) -> dict[str, Any] | None:
     """Counterfactual recounts and voting power, for a contest of two or more delegations."""
     candidates = list(read.ballots.candidates)
-    found = delegations(count, candidates)
+    found, labels = delegations(count, candidates)
     if len(found) < 2:
         return None
     actual, every = pivotal.counterfactuals(candidates, found, recounter(count, False), slate_of or None)
@@ -157,6 +185,7 @@ def _pivotal(count: ContestCount, read: BallotFile, slate_of: Mapping[str, str])
         "counterfactuals": [c.to_dict() for c in pivotal.decisive(every)],
         "recounts": len(every),
         "power": _power(found, shares),
+        "labels": labels,
     }
 
 
@@ -165,7 +194,8 @@ def _regions(count: ContestCount, read: BallotFile, result: Result) -> dict[str,
     if not contest.results_by_region:
         return None
     if read.ballots.colleges:
-        return {"cells": [], "note": "a contest decided by colleges is not broken down by region"}
+        note = gettext_noop("a contest decided by colleges is not broken down by region")
+        return {"cells": [], "note": note}  # translated when shown
     by = box.region_input(contest, list(read.ballots.candidates))
     papers = box.papers_by_region(contest)  # ballot papers: a card vote is one voter
     cells = regions.by_region(by, result, minimum=contest.region_minimum, papers=papers)
@@ -204,14 +234,14 @@ def compute(count: ContestCount, progress=None) -> ContestAnalysis:
     slate_of = slate_map(count, read)
     step(1, 4, Words(gettext_noop("slates and transfers")))
     data: dict[str, Any] = {"slates": report.public(report.contest_report(result, slate_of, read.ballots))}
-    flow = charts.flow_svg(result, slate_of, embed=f"flow-{count.pk}")
+    data["flow"] = charts.flow_chart(result, slate_of)  # drawn in the reader's language when shown
     step(2, 4, Words(gettext_noop("delegations: counterfactual recounts")))
     data["pivotal"] = _pivotal(count, read, slate_of)
     step(3, 4, Words(gettext_noop("regions")))
     data["regions"] = _regions(count, read, result)
     with transaction.atomic():
         analysis, _ = ContestAnalysis.objects.update_or_create(
-            count=count, defaults={"data": data, "flow_svg": flow}
+            count=count, defaults={"data": data, "flow_svg": ""}
         )
     step(4, 4, Words(gettext_noop("analysed")))
     return analysis

@@ -15,14 +15,16 @@ from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET
 
 from tallyroom.analysis import charts, regions
 from tallyroom.ballotbox.models import ContestBox
 from tallyroom.elections.models import Election
+from tallyroom.formats.results import ACTIONS
 from tallyroom.voting.turnout import turnout
 from tallyroom.web.access import RETURNING_OFFICER, STAFF, role_required
+from tallyroom.words import Words
 
 from . import forecasts
 from .analyses import analysis_of
@@ -58,7 +60,7 @@ def _regions_view(data: dict, embed: str) -> dict[str, Any]:
     chart of that share and the candidates' columns."""
     cells = data["cells"]
     if not cells:
-        return {**data, "ranked": []}
+        return {**data, "ranked": [], "note": gettext(data["note"])}
     who = data["elected"][0] if data["elected"] else data["finalists"][0]
     ranked = []
     for c in cells:
@@ -66,7 +68,7 @@ def _regions_view(data: dict, embed: str) -> dict[str, Any]:
         share = float(Fraction(c["final"].get(who, "0")) / papers * 100) if papers else 0.0
         ranked.append({**c, "name": " + ".join(c["regions"]), "share": share})
     ranked.sort(key=lambda c: (-c["share"], c["name"]))
-    title = f"{who}: share of the final round by region"
+    title = gettext("%(who)s: share of the final round by region") % {"who": who}
     bars = [(c["name"], round(c["share"], 1)) for c in ranked]
     candidates = list(cells[0]["first"])
     finalists = list(cells[0]["final"])
@@ -78,9 +80,53 @@ def _regions_view(data: dict, embed: str) -> dict[str, Any]:
         "who": who,
         "ranked": ranked,
         "candidates": candidates,
-        "final_columns": finalists,
-        "chart": mark_safe(charts.bar_svg(title, bars, unit="%", embed=embed)),
+        "final_columns": [gettext(n) if n == regions.EXHAUSTED else n for n in finalists],
+        "chart": mark_safe(charts.bar_svg(title, bars, unit="%", embed=embed, words=gettext)),
         "chart_title": title,
+    }
+
+
+def _flow_svg(analysis) -> str:
+    """The flow chart in the reader's language, drawn from its kept shapes (an analysis made
+    before they were kept has its chart as it stored it, in English)."""
+    flow = analysis.data.get("flow")
+    if flow is None:
+        return analysis.flow_svg
+    return charts.draw_flow(flow, embed=f"flow-{analysis.count_id}", words=gettext)
+
+
+def _shown_transfer(stage: dict) -> dict:
+    """A stage's transfer with what it did and the non-transferable in the reader's language."""
+    names = ", ".join(stage["from"])
+    action = stage["action"]
+    did = gettext(ACTIONS[action]) % {"names": names} if action in ACTIONS else f"{action} of {names}"
+
+    def rows(level: str) -> list[list[str]]:
+        return [[a, gettext(charts.NAMES[b]) if b in charts.NAMES else b, v] for a, b, v in stage[level]]
+
+    return {**stage, "did": did, "candidates": rows("candidates"), "slates": rows("slates")}
+
+
+def _shown_pivotal(pivotal: dict | None) -> dict | None:
+    """The delegations' analysis in the reader's language: the delegations named by their college
+    and weight, and why voting power is not defined (an analysis kept before either was kept as
+    words shows them as it stored them)."""
+    if pivotal is None:
+        return None
+    labels = {name: str(Words.from_stored(w)) for name, w in pivotal.get("labels", {}).items()}
+
+    def named(row: dict, key: str) -> dict:
+        return {**row, key: labels.get(row[key], row[key])}
+
+    power = pivotal["power"]
+    if isinstance(power.get("reason"), dict):
+        power = {**power, "reason": str(Words.from_stored(power["reason"]))}
+    elif power["defined"]:
+        power = {**power, "delegations": [named(d, "name") for d in power["delegations"]]}
+    return {
+        **pivotal,
+        "counterfactuals": [named(c, "delegation") for c in pivotal["counterfactuals"]],
+        "power": power,
     }
 
 
@@ -95,13 +141,13 @@ def contest_context(count: ContestCount, user, show_delegations: bool) -> dict[s
     report = data["slates"]
     context = {
         "analysis": analysis,
-        "flow_svg": mark_safe(analysis.flow_svg),
+        "flow_svg": mark_safe(_flow_svg(analysis)),
         "slate_rows": _slate_rows(report),
         "ron": _ron_row(report),
         "loyalty": _loyalty_rows(report["loyalty"]),
-        "transfers": report["transfers"],
+        "transfers": [_shown_transfer(t) for t in report["transfers"]],
         "next_preferences": report.get("next_preferences", []),
-        "pivotal": data["pivotal"] if show_delegations else None,
+        "pivotal": _shown_pivotal(data["pivotal"]) if show_delegations else None,
         "pivotal_hidden": bool(data["pivotal"]) and not show_delegations,
         "regions": _regions_view(data["regions"], f"regions-{count.pk}") if data["regions"] else None,
     }
@@ -255,11 +301,12 @@ def forecast_page(request, election_slug, pk):
             ],
             "chart": mark_safe(
                 charts.bar_svg(
-                    "Chance of election",
+                    gettext("Chance of election"),
                     bars,
                     unit="%",
                     colours={c: colours[slate_of.get(c, c)] for c, _ in ranked},
                     embed=f"forecast-{made.pk}",
+                    words=gettext,
                 )
             ),
             "seats": [

@@ -51,8 +51,9 @@ class ContestCount(models.Model):
 
 class ContestAnalysis(models.Model):
     """What ``tallyroom.analysis`` says of a published count, computed once (results/analyses.py):
-    ``data`` as JSON (slates and transfers, pivotal delegations and power, regions) and the flow
-    chart of the count as SVG."""
+    ``data`` as JSON (slates and transfers, the flow chart's shapes, pivotal delegations and
+    power, regions); ``flow_svg``: the flow chart as SVG in English, kept by analyses made before
+    the chart was kept in ``data["flow"]`` (blank since)."""
 
     count = models.OneToOneField(ContestCount, on_delete=models.CASCADE, related_name="analysis")
     data = models.JSONField()
