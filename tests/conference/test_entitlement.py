@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import subprocess
-import sys
 from datetime import date
 
 import pytest
@@ -166,9 +164,3 @@ def test_entitlements_export_as_csv():
     assert rows[0]["delegation"] == "Thames North CLP"
     assert (rows[0]["total"], rows[0]["extra_woman"], rows[0]["women_at_least"]) == ("5", "true", "2")
     assert rows[0]["working"].startswith("Members as at 31 December of the previous year: 1,001;")
-
-
-def test_the_module_needs_no_django():
-    code = "import sys, tallyroom.conference.entitlement; print('django' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "False"

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from tallyroom.count import Result
-from tallyroom.count.notes import gettext_noop
+from tallyroom.stored_words import gettext_noop
 
 from .slates import slate_of, slate_order
 from .transfers import LOSS, NON_TRANSFERABLE, transfers

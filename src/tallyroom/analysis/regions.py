@@ -38,7 +38,7 @@ import numpy as np
 
 from tallyroom.count import Ballots, Result
 from tallyroom.count.ballots import PAD, exact_sum, weighted_bincount
-from tallyroom.count.notes import gettext_noop
+from tallyroom.stored_words import gettext_noop
 
 # The default cell size and the floor a contest or the CLI may set: issue 12 promised cells of at
 # least 50 ballots, so no small group's ballots can be read off; a lower minimum (down to a cell of

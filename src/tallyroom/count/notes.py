@@ -4,19 +4,16 @@ byte for byte. A page or PDF in another language re-renders them with ``translat
 on "; ", each piece matched against the templates and written again from the template's
 translation; a piece no template matches (an older engine's) is shown as it stands.
 
-The templates are marked with the local ``gettext_noop`` so that Django's makemessages finds them;
-the engine stays free of Django, so the caller gives the translating function (``gettext``)."""
+The templates are marked with ``tallyroom.stored_words.gettext_noop`` (free of Django, as the
+engine is) so that Django's makemessages finds them; the caller gives the translating function
+(``gettext``)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 
-
-def gettext_noop(text: str) -> str:
-    """Marks a text for Django's makemessages; it is translated by the ``words`` a caller gives."""
-    return text
-
+from tallyroom.stored_words import gettext_noop
 
 RON = gettext_noop("RON elected: its seat is left vacant and nominations reopen for it")
 QUOTA_REDUCED = gettext_noop("quota reduced to %(quota)s (rule 5.4.8)")

@@ -19,8 +19,9 @@ import hashlib
 from collections.abc import Sequence
 from fractions import Fraction
 
+from tallyroom.stored_words import gettext_noop
+
 from . import notes
-from .notes import gettext_noop
 from .result import Tie
 
 # Shown by their names on a result sheet, so marked for translation there (see notes.py).

@@ -14,8 +14,8 @@ from decimal import Decimal, localcontext
 from typing import Any
 
 from tallyroom.count import notes
-from tallyroom.count.notes import gettext_noop
 from tallyroom.count.result import Result
+from tallyroom.stored_words import gettext_noop
 
 from . import spreadsheet
 

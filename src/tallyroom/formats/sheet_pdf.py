@@ -17,9 +17,9 @@ from typing import Any
 from fpdf import FPDF
 
 from tallyroom.count import notes
-from tallyroom.count.notes import gettext_noop
 from tallyroom.count.result import Result
 from tallyroom.count.ties import PURPOSES, RULES
+from tallyroom.stored_words import gettext_noop
 
 from .results import STAGE_WORDS, _signed, _StageTable, describe, result_dict, sheet_facts, tie_text
 
