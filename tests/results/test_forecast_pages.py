@@ -107,6 +107,19 @@ def test_a_refused_forecast_reads_in_the_staff_members_language(draft_election, 
     assert not Forecast.objects.exists()
 
 
+def test_the_forms_own_refusals_read_in_welsh(draft_election, clients):
+    clients["staff"].cookies["django_language"] = "cy"
+    section = draft_election.contests.get(slug="section")
+    not_a_number = unescape(upload(clients["staff"], section, seed="seven").content.decode())
+    assert "Hedyn: nid yw 'seven' yn rhif" in not_a_number and "is not a number" not in not_a_number
+    no_contest = {"cohesion": "0.8", "simulations": "60", "seed": "7"}
+    page = unescape(clients["staff"].post(URL, no_contest).content.decode())
+    assert "Dewiswch y gystadleuaeth i'w rhagweld." in page and "Choose the contest" not in page
+    page = unescape(clients["staff"].post(URL, {**no_contest, "contest": section.pk}).content.decode())
+    assert "Dewiswch y canlyniadau canfasio (CSV)" in page and "Choose the canvass" not in page
+    assert not Forecast.objects.exists()
+
+
 def test_a_forecast_counts_by_the_sections_constraint(draft_election, clients):
     """Forward's bloc splits between Tom and Amy, Dan's bloc ranks Dan then either at random:
     by the votes alone Tom and Amy would share Forward's seat, but the section elects at least

@@ -248,17 +248,17 @@ def forecast_list(request, election_slug):
         upload = request.FILES.get("canvass")
         try:
             if contest is None:
-                raise forecasts.ForecastRefused("Choose the contest to forecast.")
+                raise forecasts.ForecastRefused(gettext("Choose the contest to forecast."))
             if upload is None:
-                raise forecasts.ForecastRefused("Choose the canvass returns (CSV) to upload.")
+                raise forecasts.ForecastRefused(gettext("Choose the canvass returns (CSV) to upload."))
             made = forecasts.start(
                 contest,
                 request.user,
                 upload.read(forecasts.MAX_UPLOAD + 1),
                 upload.name,
-                _number(request.POST.get("cohesion", "0.8"), float, "cohesion"),
-                _number(request.POST.get("simulations", "1000"), int, "simulations"),
-                _number(request.POST.get("seed", "1"), int, "seed"),
+                _number(request.POST.get("cohesion", "0.8"), float, gettext("Cohesion")),
+                _number(request.POST.get("simulations", "1000"), int, gettext("Simulations")),
+                _number(request.POST.get("seed", "1"), int, gettext("Seed")),
                 (request.POST.get("shift_from", "").strip(), request.POST.get("shift_to", "").strip()),
             )
         except forecasts.ForecastRefused as e:
@@ -275,10 +275,12 @@ def forecast_list(request, election_slug):
 
 
 def _number(text: str, kind, name: str):
+    """``text`` as a number of ``kind``, or ForecastRefused naming the field (``name``, its label)."""
     try:
         return kind(text.strip())
     except ValueError:
-        raise forecasts.ForecastRefused(f"{name} {text!r} is not a number") from None
+        why = gettext("%(name)s: %(text)s is not a number") % {"name": name, "text": repr(text)}
+        raise forecasts.ForecastRefused(why) from None
 
 
 @require_GET
