@@ -214,11 +214,19 @@ class Poll(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     show_of_hands = models.JSONField(null=True, blank=True, help_text="the chair's count of a show of hands")
 
+    HANDS = ("For", "Against", "Abstain")  # a show of hands' counts, in the order shown
+
     class Meta:
         ordering = ["conference", "position", "pk"]
 
     def __str__(self):
         return self.election.name
+
+    @property
+    def hands(self) -> list[tuple[str, int]]:
+        """The show of hands' counts in ``HANDS`` order (PostgreSQL's JSON keeps no key order)."""
+        rank = {name: i for i, name in enumerate(self.HANDS)}
+        return sorted((self.show_of_hands or {}).items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0]))
 
     @property
     def contest(self):

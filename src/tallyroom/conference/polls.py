@@ -224,8 +224,8 @@ def show_of_hands(poll: Poll, user, counts: Mapping[str, int]) -> None:
     with transaction.atomic():
         _locked(poll, Poll.State.READY)
         poll.show_of_hands = dict(counts)
-        poll.state = Poll.State.DECLARED
-        poll.save(update_fields=["show_of_hands", "state"])
+        poll.state, poll.closed_at = Poll.State.DECLARED, timezone.now()  # counted: closed now
+        poll.save(update_fields=["show_of_hands", "state", "closed_at"])
         record(
             user,
             "conference.show_of_hands",

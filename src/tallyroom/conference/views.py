@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -286,7 +287,7 @@ def chair(request, slug, pk=None):
                 _("%(poll)s: result declared.") % {"poll": poll},
             )
         elif action == "hands":
-            counts = {k: request.POST.get(k, "") for k in ("For", "Against", "Abstain")}
+            counts = {k: request.POST.get(k, "") for k in Poll.HANDS}
             try:
                 numbers = {k: int(v) for k, v in counts.items()}
             except ValueError:
@@ -345,7 +346,8 @@ def projector(request, slug):
     It reloads itself every few seconds (a meta refresh: no JavaScript)."""
     conf = _conference(slug)
     current = conf.polls.exclude(state=Poll.State.READY).order_by("-opened_at", "-position").first()
-    declared = conf.polls.filter(state=Poll.State.DECLARED).order_by("-position").first()
+    latest = (F("closed_at").desc(nulls_last=True), "-position", "-pk")  # the last one counted
+    declared = conf.polls.filter(state=Poll.State.DECLARED).order_by(*latest).first()
     shown = current if current and current.state != Poll.State.DECLARED else declared
     context = {"conference": conf, "poll": shown}
     if shown:
