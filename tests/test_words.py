@@ -54,3 +54,8 @@ def test_an_exception_raised_with_words_reads_in_the_active_language():
 def test_plural_needs_its_count():
     with pytest.raises(ValueError, match="plural msgid needs its count"):
         Words("%(n)s appeal:", "%(n)s appeals:")
+
+
+def test_recorded_in_the_sites_language_whoever_reads():
+    with translation.override("cy"):
+        assert Words(PUBLISHED, name="Section A").recorded() == "Section A has a published result already"

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext, ngettext
 
@@ -55,6 +57,12 @@ class Words:
 
     def __hash__(self) -> int:
         return hash((self.msgid, self.plural, self.count))
+
+    def recorded(self) -> str:
+        """The message in the site's own language (``LANGUAGE_CODE``), as the audit trail and the
+        other records written beside ``stored()`` keep it, whoever's request wrote it."""
+        with translation.override(settings.LANGUAGE_CODE):
+            return str(self)
 
     def stored(self) -> dict:
         """A JSON-able form that ``from_stored`` reads back."""

@@ -18,7 +18,7 @@ from tallyroom.audit.events import record
 from tallyroom.organisation.csvfile import Table
 from tallyroom.organisation.importer import StructureImportError
 from tallyroom.roll.models import Member
-from tallyroom.words import Words
+from tallyroom.words import Words, read
 
 from .entitlement import Counts, CountsError, entitle, entitlements_lines, rule
 from .models import Conference, Delegate, Delegation, EntitlementChallenge
@@ -58,7 +58,7 @@ def entitlement_of(delegation: Delegation, conference: Conference, counted: dict
             counts, rule(conference.rule), delegation.name, delegation.sole_delegate_last_year_woman
         )
     except CountsError as e:
-        raise Refused(str(Words.from_stored(e.step))) from None
+        raise Refused(read(e.step)) from None
 
 
 def compute_entitlements(conference: Conference, user) -> int:
@@ -109,7 +109,7 @@ def export_lines(conference: Conference) -> Iterator[str]:
     clps = conference.delegations.filter(kind=Delegation.Kind.CLP)
     counted = counted_members(conference)
     worked = [entitlement_of(d, conference, counted) for d in clps]  # one small object a CLP
-    return entitlements_lines(worked, lambda step: str(Words.from_stored(step)))
+    return entitlements_lines(worked, read)
 
 
 def challenge(delegation: Delegation, user, grounds: str, claimed: int | None = None) -> EntitlementChallenge:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tallyroom.organisation.models import Affiliate, Unit
 from tallyroom.roll.models import Member
-from tallyroom.words import Words
+from tallyroom.words import read
 
 CLP_COLLEGE, AFFILIATES_COLLEGE = "clp", "affiliates"
 
@@ -96,7 +96,7 @@ class Delegation(models.Model):
     def working_lines(self) -> list[str]:
         """The working in the active language (a line stored as text, before the working was kept
         as messages, as it stands)."""
-        return [line if isinstance(line, str) else str(Words.from_stored(line)) for line in self.working]
+        return [line if isinstance(line, str) else read(line) for line in self.working]
 
 
 class EntitlementChallenge(models.Model):

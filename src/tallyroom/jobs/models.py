@@ -3,11 +3,10 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from tallyroom.words import Words
+from tallyroom.words import Words, read
 
 
 class Job(models.Model):
@@ -101,14 +100,13 @@ class Job(models.Model):
     def said(self) -> str:
         """The message in the active language (a message given as plain text, or kept before
         ``words`` was, as it stands)."""
-        return str(Words.from_stored(self.words)) if self.words else self.message
+        return read(self.words) if self.words else self.message
 
     def say(self, message: Words | str) -> None:
         """Set the message (not saved): ``Words`` kept in ``words`` and written in English in
         ``message``; plain text in ``message`` alone."""
         if isinstance(message, Words):
-            with translation.override(settings.LANGUAGE_CODE):
-                self.message, self.words = str(message), message.stored()
+            self.message, self.words = message.recorded(), message.stored()
         else:
             self.message, self.words = message, None
 

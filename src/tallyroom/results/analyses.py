@@ -18,9 +18,7 @@ from fractions import Fraction
 from math import lcm
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext_noop
 
 from tallyroom import lifecycle
@@ -103,8 +101,7 @@ def delegations(
             name = names[0]
         else:
             label = _label(college, weight, len(names))
-            with translation.override(settings.LANGUAGE_CODE):
-                name = str(label)
+            name = label.recorded()
             labels[name] = label.stored()
         out.append(pivotal.Delegation(name, tuple(sorted(ballots)), college))
     return out, labels

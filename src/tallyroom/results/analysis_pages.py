@@ -24,7 +24,7 @@ from tallyroom.elections.models import Election
 from tallyroom.formats.results import ACTIONS
 from tallyroom.voting.turnout import turnout
 from tallyroom.web.access import RETURNING_OFFICER, STAFF, role_required
-from tallyroom.words import Words
+from tallyroom.words import read
 
 from . import forecasts
 from .analyses import analysis_of
@@ -113,14 +113,14 @@ def _shown_pivotal(pivotal: dict | None) -> dict | None:
     words shows them as it stored them)."""
     if pivotal is None:
         return None
-    labels = {name: str(Words.from_stored(w)) for name, w in pivotal.get("labels", {}).items()}
+    labels = {name: read(w) for name, w in pivotal.get("labels", {}).items()}
 
     def named(row: dict, key: str) -> dict:
         return {**row, key: labels.get(row[key], row[key])}
 
     power = pivotal["power"]
     if isinstance(power.get("reason"), dict):
-        power = {**power, "reason": str(Words.from_stored(power["reason"]))}
+        power = {**power, "reason": read(power["reason"])}
     elif power["defined"]:
         power = {**power, "delegations": [named(d, "name") for d in power["delegations"]]}
     return {

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tallyroom.words import Words
+from tallyroom.words import read
 
 
 class Delivery(models.TextChoices):
@@ -104,7 +104,7 @@ class CodeReissue(models.Model):
     def told(self) -> str:
         """How the old address was told, in the active language (as stored if kept before
         ``told_words`` was)."""
-        return str(Words.from_stored(self.told_words)) if self.told_words else self.told_old_contact
+        return read(self.told_words) if self.told_words else self.told_old_contact
 
 
 class Reminder(models.Model):

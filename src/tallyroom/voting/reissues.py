@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from tallyroom.audit.events import record
@@ -68,9 +67,7 @@ def approve(pending: CodeReissue, *, user) -> tuple[str, Words]:
         pending.approved_by = user
         code = reissue_code(pending.election, pending.member, user=user, approval=pending)
         told = tell_old_contact(pending.election, pending.member)
-        with translation.override(settings.LANGUAGE_CODE):
-            pending.told_old_contact = str(told)
-        pending.told_words = told.stored()
+        pending.told_old_contact, pending.told_words = told.recorded(), told.stored()
         pending.save(update_fields=["approved_by", "told_old_contact", "told_words"])
         record(
             user,
