@@ -588,7 +588,7 @@ def _checked(box: ContestBox, found: opening.Opened) -> None:
             )
         raise BoxError(Words(why, name=name, marked=marked, held=held, papers=box.papers_not_returned))
     if found.unreadable:
-        raise keys.ShareError(Words(gettext_noop("a sealed ballot does not open with this election's key")))
+        raise keys.ShareError(keys.NOT_OPENED)
 
 
 def shuffled(items: Sequence) -> list:

@@ -34,6 +34,7 @@ from tallyroom.stored_words import Stored, english, gettext_noop, stored
 SHARE_PREFIX = "tallyroom-share-v1"
 SHARE_PATTERN = re.compile(rf"{SHARE_PREFIX}:([0-9a-f]{{16}}):(\d+):([0-9a-f]{{32}})")
 PAD_BLOCK = 256
+NOT_OPENED = stored(gettext_noop("a sealed ballot does not open with this election's key"))
 NOT_A_SHARE = stored(
     gettext_noop("not a trustee's share: it should look like %(form)s"),
     form=f"{SHARE_PREFIX}:<16 hex>:<number>:<32 hex>",
@@ -43,7 +44,7 @@ NOT_A_SHARE = stored(
 class ShareError(ValueError):
     """A key, share or sealed ballot that cannot be used; the message says why, in the trustees'
     terms: ``str(e)`` in English, ``words`` the message (``tallyroom.stored_words``) for a page to
-    show in its reader's language (None when the message was given as text or ``Words``)."""
+    show in its reader's language (None when the message was given as text)."""
 
     def __init__(self, message: Stored | str):
         self.words = message if isinstance(message, dict) else None
@@ -244,8 +245,6 @@ def opener(private: PrivateKey):
         try:
             return json.loads(box.decrypt(sealed))
         except (CryptoError, ValueError):
-            raise ShareError(
-                stored(gettext_noop("a sealed ballot does not open with this election's key"))
-            ) from None
+            raise ShareError(NOT_OPENED) from None
 
     return open_
